@@ -1,0 +1,60 @@
+// The one error catalogue. Every thrown error in Redrive is a RedriveError with a code from here;
+// it says whether a retry can help and carries context ids, never payloads, tokens or secrets.
+
+export const ERROR_CATALOGUE = {
+  CONFIG_INVALID: { retriable: false, hint: 'Fix the listed paths in the config file, then run `redrive check-config`.' },
+  CONFIG_NOT_FOUND: { retriable: false, hint: 'Pass --config <file> or set REDRIVE_CONFIG.' },
+  CONFIG_SECRET_MISSING: { retriable: false, hint: 'Export the named environment variable before starting Redrive.' },
+  CLI_USAGE: { retriable: false, hint: 'Run `redrive help` for usage.' },
+  STORE_UNAVAILABLE: { retriable: true, hint: 'Check that the database is reachable, then retry.' },
+  STORE_MIGRATION_FAILED: { retriable: false, hint: 'The database schema could not be migrated; see the log for the failing step.' },
+  STORE_CONFLICT: { retriable: true, hint: 'Someone else changed this record at the same time; retry.' },
+  STORE_NOT_FOUND: { retriable: false, hint: 'The record does not exist.' },
+  QUEUE_UNKNOWN: { retriable: false, hint: 'Use a queue name from the config (`redrive dlq status` lists them).' },
+  DLQ_UNREACHABLE: { retriable: true, hint: 'The queue server did not answer; check the endpoint and network, then retry.' },
+  DLQ_QUEUE_MISSING: { retriable: false, hint: 'The queue or topic does not exist on the server; check its name in the config.' },
+  DLQ_ACCESS_DENIED: { retriable: false, hint: 'The server refused the credentials; check the role or keys Redrive runs with.' },
+  DLQ_MESSAGE_NOT_FOUND: { retriable: false, hint: 'The message is not in the DLQ any more (replayed, resolved or expired).' },
+  DLQ_REPLAY_PARTIAL: { retriable: true, hint: 'Some messages were not accepted downstream and stay in the DLQ; retry them.' },
+  DLQ_REPLAY_FAILED: { retriable: true, hint: 'The destination refused the message; it stays in the DLQ.' },
+  DLQ_BODY_INVALID: { retriable: false, hint: 'The edited body is not valid JSON; nothing was sent.' },
+  DLQ_OPERATION_UNSUPPORTED: { retriable: false, hint: 'This operation does not apply to this kind of queue.' },
+  JOB_NOT_FOUND: { retriable: false, hint: 'No job with that id; `redrive dlq jobs` lists them.' },
+  INGEST_SIGNATURE_INVALID: { retriable: false, hint: 'The request signature did not verify.' },
+  INGEST_PAYLOAD_INVALID: { retriable: false, hint: 'The payload does not have the expected shape.' },
+  INGEST_UNAUTHORIZED: { retriable: false, hint: 'Missing or wrong credentials.' },
+  SLACK_API_FAILED: { retriable: true, hint: 'Slack did not accept the call; it will be retried.' },
+  SLACK_NOT_CONFIGURED: { retriable: false, hint: 'Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).' },
+  AUTH_DENIED: { retriable: false, hint: 'Ask an admin for the role this action needs.' },
+  INTERNAL: { retriable: false, hint: 'An unexpected error; see the log line with the same request id.' },
+} as const satisfies Record<string, { retriable: boolean; hint: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Context ids only: queue names, message ids, job ids. Never bodies, tokens or secrets. */
+export type ErrorContext = Record<string, string | number | boolean | undefined>;
+
+export class RedriveError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly context: ErrorContext;
+  readonly hint: string;
+
+  constructor(code: ErrorCode, message: string, options: { context?: ErrorContext; cause?: unknown; retriable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RedriveError';
+    this.code = code;
+    this.retriable = options.retriable ?? ERROR_CATALOGUE[code].retriable;
+    this.context = options.context ?? {};
+    this.hint = ERROR_CATALOGUE[code].hint;
+  }
+
+  /** One sentence for a person: what went wrong and what to do next. */
+  userMessage(): string {
+    return `${this.message} ${this.hint}`;
+  }
+}
+
+export const isRedriveError = (value: unknown): value is RedriveError => value instanceof RedriveError;
+
+export const errorCodes = (): ErrorCode[] => Object.keys(ERROR_CATALOGUE) as ErrorCode[];
