@@ -26,7 +26,7 @@ export const ERROR_CATALOGUE = {
   SLACK_API_FAILED: { retriable: true, hint: 'Slack did not accept the call; it will be retried.' },
   SLACK_NOT_CONFIGURED: { retriable: false, hint: 'Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).' },
   AUTH_DENIED: { retriable: false, hint: 'Ask an admin for the role this action needs.' },
-  INTERNAL: { retriable: false, hint: 'An unexpected error; see the log line with the same request id.' },
+  INTERNAL_ERROR: { retriable: false, hint: 'An unexpected error; see the log line with the same request id.' },
 } as const satisfies Record<string, { retriable: boolean; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

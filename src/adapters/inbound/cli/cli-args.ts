@@ -1,0 +1,51 @@
+// Parses `redrive <command> [options]` into a typed request. Pure apart from reading nothing: the
+// environment is passed in.
+
+import { parseArgs } from 'node:util';
+
+export type CliRequest =
+  | { command: 'serve'; configPath: string | null }
+  | { command: 'check-config'; configPath: string | null }
+  | { command: 'migrate'; configPath: string | null }
+  | { command: 'dlq'; configPath: string | null; args: string[] }
+  | { command: 'help' }
+  | { command: 'version' };
+
+export const CLI_USAGE = `Usage: redrive <command> [--config <file>]
+
+Commands:
+  serve            run the bot: Slack app, alert routes, /healthz, /readyz, /metrics
+  check-config     validate the config file and print every problem with its path
+  migrate          apply database migrations and exit
+  dlq <op> ...     queue operations from the terminal (redrive dlq help)
+  help             this help
+
+The config file comes from --config or REDRIVE_CONFIG; without either, the embedded defaults run
+(SQLite at .data/redrive.db, no queues).`;
+
+export type CliParse = { ok: true; request: CliRequest } | { ok: false; error: string };
+
+export const parseCliArgs = (argv: readonly string[], env: Record<string, string | undefined>): CliParse => {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { ok: true, request: { command: 'help' } };
+  if (command === '--version' || command === 'version') return { ok: true, request: { command: 'version' } };
+  if (!['serve', 'check-config', 'migrate', 'dlq'].includes(command)) return { ok: false, error: `Unknown command "${command}".` };
+  // `dlq` keeps its own arguments; only --config is taken out.
+  const configIndex = rest.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
+  let configPath: string | null = env.REDRIVE_CONFIG ?? null;
+  const remaining = [...rest];
+  if (configIndex >= 0) {
+    const arg = rest[configIndex] ?? '';
+    const value = arg.includes('=') ? arg.slice('--config='.length) : rest[configIndex + 1];
+    if (!value) return { ok: false, error: '--config needs a file path.' };
+    configPath = value;
+    remaining.splice(configIndex, arg.includes('=') ? 1 : 2);
+  }
+  if (command === 'dlq') return { ok: true, request: { command: 'dlq', configPath, args: remaining } };
+  try {
+    parseArgs({ args: remaining, options: {}, strict: true, allowPositionals: false });
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  return { ok: true, request: { command: command as 'serve' | 'check-config' | 'migrate', configPath } };
+};

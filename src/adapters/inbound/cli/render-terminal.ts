@@ -1,0 +1,36 @@
+// Turns a Reply's Block Kit into plain terminal text: headers, sections, fields, context. The same
+// blocks Slack shows, so the terminal and Slack never disagree.
+
+import type { Block, Reply } from '../../../core/slack/blocks.ts';
+
+const unescape = (text: string): string => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const textOf = (value: unknown): string =>
+  value && typeof value === 'object' && 'text' in value && typeof (value as { text: unknown }).text === 'string' ? unescape((value as { text: string }).text) : '';
+const stripFences = (text: string): string => text.replace(/^```\n?|\n?```$/g, '');
+
+const renderBlock = (block: Block): string | null => {
+  switch (block.type) {
+    case 'header':
+      return `== ${textOf(block.text)} ==`;
+    case 'section': {
+      const parts = [stripFences(textOf(block.text))];
+      if (Array.isArray(block.fields)) parts.push(block.fields.map(textOf).join('\n'));
+      return parts.filter(Boolean).join('\n');
+    }
+    case 'context':
+      return Array.isArray(block.elements) ? block.elements.map(textOf).filter(Boolean).join('  ') : null;
+    case 'divider':
+      return '-'.repeat(80);
+    case 'rich_text':
+    case 'actions':
+    case 'image':
+      return null;
+    default:
+      return null;
+  }
+};
+
+export const renderReplyForTerminal = (reply: Reply): string => {
+  const lines = reply.blocks.map(renderBlock).filter((line): line is string => line !== null && line !== '');
+  return lines.length > 0 ? lines.join('\n') : reply.text;
+};

@@ -1,0 +1,145 @@
+// Parses `/dlq ...` text (Slack) and `redrive dlq ...` arguments (terminal) into one command type.
+// Pure: it decides nothing about permissions or queues, only shape; bad input gets usage help.
+
+export type DlqCommand =
+  | { op: 'help' }
+  | { op: 'status'; queue: string | null }
+  | { op: 'peek'; queue: string; count: number }
+  | { op: 'view'; queue: string; id: string }
+  | { op: 'analyze'; queue: string }
+  | { op: 'replay'; queue: string; id: string }
+  | { op: 'resolve'; queue: string; id: string; reason: string | null }
+  | { op: 'redrive-all'; queue: string; rate: number | null }
+  | { op: 'redrive-batch'; queue: string; count: number; rate: number | null }
+  | { op: 'monitor'; queue: string; intervalSeconds: number }
+  | { op: 'stop-monitor'; queue: string }
+  | { op: 'report'; days: number }
+  | { op: 'alarms'; queue: string }
+  | { op: 'audit'; ref: string | null };
+
+export type DlqOp = DlqCommand['op'];
+
+export type ParseResult = { ok: true; command: DlqCommand } | { ok: false; error: string; usage: string };
+
+interface OpSpec {
+  usage: string;
+  summary: string;
+  positional: string[];
+  optionalPositional?: string;
+  flags: Record<string, 'int' | 'number' | 'text'>;
+}
+
+export const DEFAULT_PEEK_COUNT = 5;
+export const MAX_PEEK_COUNT = 500;
+export const DEFAULT_MONITOR_INTERVAL_SECONDS = 30;
+export const MAX_RATE_PER_SECOND = 500;
+
+export const DLQ_OPS: Record<DlqOp, OpSpec> = {
+  help: { usage: 'help', summary: 'this help', positional: [], flags: {} },
+  status: { usage: 'status [queue]', summary: 'depth, in flight, oldest age, growth and level', positional: [], optionalPositional: 'queue', flags: {} },
+  peek: { usage: 'peek <queue> [--count N]', summary: 'show messages without consuming them', positional: ['queue'], flags: { count: 'int' } },
+  view: { usage: 'view <queue> <id>', summary: 'one message in full (message id, trace id or partition:offset)', positional: ['queue', 'id'], flags: {} },
+  analyze: { usage: 'analyze <queue>', summary: 'group failures by error, category, domain, age; name the runbook pattern', positional: ['queue'], flags: {} },
+  replay: { usage: 'replay <queue> <id>', summary: 'send one message back for processing', positional: ['queue', 'id'], flags: {} },
+  resolve: { usage: 'resolve <queue> <id> [--reason "..."]', summary: 'archive and take one message out of the DLQ', positional: ['queue', 'id'], flags: { reason: 'text' } },
+  'redrive-all': { usage: 'redrive-all <queue> [--rate R]', summary: 'move every message back to its source (≤ 500/s)', positional: ['queue'], flags: { rate: 'number' } },
+  'redrive-batch': { usage: 'redrive-batch <queue> --count N [--rate R]', summary: 'replay N messages in batches of 10', positional: ['queue'], flags: { count: 'int', rate: 'number' } },
+  monitor: { usage: 'monitor <queue> [--interval S]', summary: 'post the depth to the thread every S seconds', positional: ['queue'], flags: { interval: 'int' } },
+  'stop-monitor': { usage: 'stop-monitor <queue>', summary: 'stop monitoring', positional: ['queue'], flags: {} },
+  report: { usage: 'report [--days 7]', summary: 'the weekly DLQ report', positional: [], flags: { days: 'int' } },
+  alarms: { usage: 'alarms <queue>', summary: 'create or show the CloudWatch depth alarm', positional: ['queue'], flags: {} },
+  audit: { usage: 'audit [id]', summary: 'search the audit log (message id, trace id, incident or job)', positional: [], optionalPositional: 'id', flags: {} },
+};
+
+export const usageText = (prefix = '/dlq'): string =>
+  (Object.keys(DLQ_OPS) as DlqOp[]).map((op) => `${prefix} ${DLQ_OPS[op].usage} — ${DLQ_OPS[op].summary}`).join('\n');
+
+/** Splits text like a shell would for quotes: `resolve q id --reason "bad file"`. Smart quotes count. */
+export const tokenize = (text: string): string[] => {
+  const tokens: string[] = [];
+  const pattern = /"([^"]*)"|“([^”]*)”|'([^']*)'|(\S+)/g;
+  for (const match of text.matchAll(pattern)) tokens.push(match[1] ?? match[2] ?? match[3] ?? match[4] ?? '');
+  return tokens;
+};
+
+const fail = (error: string, op?: DlqOp): ParseResult => ({
+  ok: false,
+  error,
+  usage: op ? `Usage: /dlq ${DLQ_OPS[op].usage}` : usageText(),
+});
+
+const isOp = (word: string): word is DlqOp => Object.hasOwn(DLQ_OPS, word);
+
+export const parseDlqArgs = (args: readonly string[]): ParseResult => {
+  const [first, ...rest] = args;
+  if (first === undefined || first === '') return { ok: true, command: { op: 'help' } };
+  const word = first.toLowerCase();
+  if (word === '--help' || word === '-h') return { ok: true, command: { op: 'help' } };
+  if (!isOp(word)) return fail(`Unknown subcommand "${first}".`);
+  const spec = DLQ_OPS[word];
+  const positional: string[] = [];
+  const flags: Record<string, string | number> = {};
+  for (let i = 0; i < rest.length; i += 1) {
+    const token = rest[i] ?? '';
+    if (token.startsWith('--')) {
+      const [rawName, inline] = token.slice(2).split('=', 2) as [string, string | undefined];
+      const kind = spec.flags[rawName];
+      if (!kind) return fail(`Unknown option --${rawName} for ${word}.`, word);
+      const value = inline ?? rest[i + 1];
+      if (inline === undefined) i += 1;
+      if (value === undefined || value === '') return fail(`Option --${rawName} needs a value.`, word);
+      if (kind === 'text') flags[rawName] = value;
+      else {
+        const n = Number(value);
+        if (!Number.isFinite(n) || n <= 0 || (kind === 'int' && !Number.isInteger(n))) {
+          return fail(`--${rawName} must be a positive ${kind === 'int' ? 'whole number' : 'number'}, got "${value}".`, word);
+        }
+        flags[rawName] = n;
+      }
+    } else positional.push(token);
+  }
+  const maxPositional = spec.positional.length + (spec.optionalPositional ? 1 : 0);
+  if (positional.length < spec.positional.length) {
+    return fail(`Missing <${spec.positional[positional.length]}>.`, word);
+  }
+  if (positional.length > maxPositional) return fail(`Too many arguments for ${word}.`, word);
+  const [a = '', b = ''] = positional;
+  const num = (name: string): number | null => (typeof flags[name] === 'number' ? (flags[name] as number) : null);
+  const rate = num('rate');
+  if (rate !== null && rate > MAX_RATE_PER_SECOND) return fail(`--rate is at most ${MAX_RATE_PER_SECOND} messages a second.`, word);
+  switch (word) {
+    case 'help':
+      return { ok: true, command: { op: 'help' } };
+    case 'status':
+      return { ok: true, command: { op: 'status', queue: positional[0] ?? null } };
+    case 'peek': {
+      const count = num('count') ?? DEFAULT_PEEK_COUNT;
+      if (count > MAX_PEEK_COUNT) return fail(`--count is at most ${MAX_PEEK_COUNT}.`, word);
+      return { ok: true, command: { op: 'peek', queue: a, count } };
+    }
+    case 'view':
+    case 'replay':
+      return { ok: true, command: { op: word, queue: a, id: b } };
+    case 'analyze':
+    case 'stop-monitor':
+    case 'alarms':
+      return { ok: true, command: { op: word, queue: a } };
+    case 'resolve':
+      return { ok: true, command: { op: 'resolve', queue: a, id: b, reason: typeof flags.reason === 'string' ? flags.reason : null } };
+    case 'redrive-all':
+      return { ok: true, command: { op: 'redrive-all', queue: a, rate } };
+    case 'redrive-batch': {
+      const count = num('count');
+      if (count === null) return fail('redrive-batch needs --count N.', word);
+      return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate } };
+    }
+    case 'monitor':
+      return { ok: true, command: { op: 'monitor', queue: a, intervalSeconds: num('interval') ?? DEFAULT_MONITOR_INTERVAL_SECONDS } };
+    case 'report':
+      return { ok: true, command: { op: 'report', days: num('days') ?? 7 } };
+    case 'audit':
+      return { ok: true, command: { op: 'audit', ref: positional[0] ?? null } };
+  }
+};
+
+export const parseDlqText = (text: string): ParseResult => parseDlqArgs(tokenize(text.trim()));

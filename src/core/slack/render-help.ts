@@ -1,0 +1,24 @@
+// Renders `/dlq help` and usage errors as Block Kit.
+
+import { escapeText } from './escape.ts';
+import { context, header, section, type Reply } from './blocks.ts';
+import { usageText } from './parse-dlq-command.ts';
+
+export const renderHelp = (prefix = '/dlq'): Reply => {
+  const usage = usageText(prefix);
+  return {
+    text: `Redrive commands:\n${usage}`,
+    private: true,
+    blocks: [
+      header('Redrive — dead-letter queue commands'),
+      section('```' + escapeText(usage) + '```'),
+      context('Ids: SQS message id, Kafka trace id or `partition:offset`. Buttons on alert messages do the same.'),
+    ],
+  };
+};
+
+export const renderUsageError = (error: string, usage: string): Reply => ({
+  text: `${error}\n${usage}`,
+  private: true,
+  blocks: [section(`:warning: ${escapeText(error)}`), section('```' + escapeText(usage) + '```')],
+});

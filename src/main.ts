@@ -1,0 +1,185 @@
+// The only composition root: reads the environment and the config once, builds the adapters, wires
+// them to the use cases and runs the requested command. Nothing else reads process.env.
+
+import { userInfo } from 'node:os';
+import { CLI_USAGE, parseCliArgs, type CliRequest } from './adapters/inbound/cli/cli-args.ts';
+import { renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.ts';
+import { healthRoutes } from './adapters/inbound/http/health-routes.ts';
+import { createHttpServer } from './adapters/inbound/http/http-server.ts';
+import { createBoltApp, type BoltApp } from './adapters/inbound/slack/bolt-app.ts';
+import { registerDlqCommand } from './adapters/inbound/slack/dlq-command.listener.ts';
+import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-logger.ts';
+import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
+import { SqliteStore } from './adapters/outbound/sqlite/sqlite-store.ts';
+import { createDlqCommandRouter } from './app/dlq-command-router.ts';
+import type { Config } from './config/config.schema.ts';
+import {
+  formatProblems,
+  loadConfigFile,
+  missingSecrets,
+  parseConfig,
+  resolveSecrets,
+  slackTransport,
+  type ConfigResult,
+  type Secrets,
+} from './config/load-config.ts';
+import { isRedriveError, RedriveError } from './errors.ts';
+import type { Store } from './ports/store.port.ts';
+import { systemClock } from './ports/clock.port.ts';
+
+type Env = Record<string, string | undefined>;
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const openStore = async (config: Config, secrets: Secrets, logger: Logger): Promise<Store> => {
+  if (config.store.kind === 'sqlite') {
+    const store = SqliteStore.open(config.store.path, { clock: systemClock });
+    const applied = await store.migrate();
+    logger.info({ component: 'store', path: config.store.path, applied }, 'SQLite store ready');
+    return store;
+  }
+  const { PostgresStore } = await import('./adapters/outbound/postgres/postgres-store.ts');
+  const store = PostgresStore.connect(secrets.databaseUrl ?? '');
+  const applied = await store.migrate();
+  logger.info({ component: 'store', applied }, 'PostgreSQL store ready');
+  return store;
+};
+
+const loadConfig = (path: string | null): { result: ConfigResult; source: string } => {
+  if (path === null) return { result: parseConfig({}), source: '(embedded defaults)' };
+  return { result: loadConfigFile(path), source: path };
+};
+
+export interface Runtime {
+  url: string;
+  store: Store;
+  bolt: BoltApp | null;
+  stop(): Promise<void>;
+}
+
+/** Builds and starts the server side of Redrive. Exported for end-to-end tests. */
+export const startServer = async (config: Config, secrets: Secrets, logger: Logger): Promise<Runtime> => {
+  const store = await openStore(config, secrets, logger);
+  const metrics = createPrometheusMetrics();
+  const transport = slackTransport(config, secrets);
+  const router = createDlqCommandRouter({});
+  let bolt: BoltApp | null = null;
+  if (transport !== 'none') {
+    bolt = createBoltApp({
+      mode: transport,
+      botToken: secrets.slackBotToken ?? '',
+      signingSecret: secrets.slackSigningSecret,
+      appToken: secrets.slackAppToken,
+      apiUrl: config.slack.apiUrl,
+      logger,
+    });
+    registerDlqCommand(bolt.app, router, logger.child({ component: 'slack' }));
+  } else {
+    logger.warn(
+      { component: 'slack', mode: config.slack.mode },
+      `Slack is not configured (set ${config.slack.botTokenEnv} and ${config.slack.mode === 'socket' ? config.slack.appTokenEnv : config.slack.signingSecretEnv}); running without Slack`,
+    );
+  }
+  const http = createHttpServer({
+    routes: healthRoutes({ store, metrics, slack: transport }),
+    logger: logger.child({ component: 'http' }),
+    ...(bolt?.http ? { slack: bolt.http } : {}),
+  });
+  const address = await http.listen(config.server.host, config.server.port);
+  await bolt?.start();
+  logger.info({ url: address.url, slack: transport, queues: config.queues.map((q) => q.name) }, 'Redrive is serving');
+  return {
+    url: address.url,
+    store,
+    bolt,
+    stop: async () => {
+      await bolt?.stop();
+      await http.close();
+      await store.close();
+    },
+  };
+};
+
+const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'version' }>, env: Env, io: Io): Promise<number> => {
+  const { result, source } = loadConfig(request.configPath);
+  if (!result.ok) {
+    io.err(`${source}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`);
+    io.err(formatProblems(source, result.problems));
+    return 1;
+  }
+  const config = result.config;
+  const secrets = resolveSecrets(config, env);
+  const secretProblems = missingSecrets(config, secrets);
+  if (request.command === 'check-config') {
+    if (secretProblems.length > 0) {
+      io.err(formatProblems(source, secretProblems));
+      return 1;
+    }
+    const slack = slackTransport(config, secrets);
+    io.out(`${source}: OK — ${config.queues.length} queue(s) [${config.queues.map((q) => `${q.name} (${q.kind})`).join(', ')}], store ${config.store.kind}, Slack ${slack === 'none' ? 'not configured' : `${slack} mode`}.`);
+    return 0;
+  }
+  if (secretProblems.length > 0) throw new RedriveError('CONFIG_SECRET_MISSING', formatProblems(source, secretProblems));
+  const logger = createRootLogger({ level: env.LOG_LEVEL ?? config.logLevel });
+  if (request.command === 'migrate') {
+    const store = await openStore(config, secrets, logger);
+    await store.close();
+    io.out('Migrations applied.');
+    return 0;
+  }
+  if (request.command === 'dlq') {
+    const router = createDlqCommandRouter({});
+    const reply = await router.handleArgs(request.args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
+    io.out(renderReplyForTerminal(reply));
+    return 0;
+  }
+  const runtime = await startServer(config, secrets, logger);
+  io.out(`Redrive is serving on ${runtime.url} (health: ${runtime.url}/healthz)`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      runtime.stop().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+};
+
+export const runCli = async (argv: readonly string[], env: Env, io: Io): Promise<number> => {
+  const parsed = parseCliArgs(argv, env);
+  if (!parsed.ok) {
+    io.err(`${parsed.error}\n\n${CLI_USAGE}`);
+    return 2;
+  }
+  const request = parsed.request;
+  if (request.command === 'help') {
+    io.out(CLI_USAGE);
+    return 0;
+  }
+  if (request.command === 'version') {
+    io.out('redrive 0.1.0');
+    return 0;
+  }
+  try {
+    return await runCommand(request, env, io);
+  } catch (error) {
+    if (isRedriveError(error)) {
+      io.err(`redrive: ${error.code}: ${error.userMessage()}`);
+      return 1;
+    }
+    io.err(`redrive: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+};
+
+if (import.meta.main) {
+  const code = await runCli(process.argv.slice(2), process.env, {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.exitCode = code;
+}

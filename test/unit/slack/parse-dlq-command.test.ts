@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { DLQ_OPS, parseDlqText, tokenize } from '../../../src/core/slack/parse-dlq-command.ts';
+
+describe('parseDlqText', () => {
+  it.each([
+    ['', { op: 'help' }],
+    ['help', { op: 'help' }],
+    ['status', { op: 'status', queue: null }],
+    ['status frontier-dlq', { op: 'status', queue: 'frontier-dlq' }],
+    ['peek q', { op: 'peek', queue: 'q', count: 5 }],
+    ['peek q --count 20', { op: 'peek', queue: 'q', count: 20 }],
+    ['peek q --count=3', { op: 'peek', queue: 'q', count: 3 }],
+    ['view q evt-abc-123', { op: 'view', queue: 'q', id: 'evt-abc-123' }],
+    ['view q 0:12345', { op: 'view', queue: 'q', id: '0:12345' }],
+    ['analyze q', { op: 'analyze', queue: 'q' }],
+    ['replay q evt-1', { op: 'replay', queue: 'q', id: 'evt-1' }],
+    ['resolve q evt-1', { op: 'resolve', queue: 'q', id: 'evt-1', reason: null }],
+    ['resolve q evt-1 --reason "exe is spam"', { op: 'resolve', queue: 'q', id: 'evt-1', reason: 'exe is spam' }],
+    ['resolve q evt-1 --reason “smart quotes”', { op: 'resolve', queue: 'q', id: 'evt-1', reason: 'smart quotes' }],
+    ['redrive-all q', { op: 'redrive-all', queue: 'q', rate: null }],
+    ['redrive-all q --rate 10', { op: 'redrive-all', queue: 'q', rate: 10 }],
+    ['redrive-batch q --count 10', { op: 'redrive-batch', queue: 'q', count: 10, rate: null }],
+    ['redrive-batch q --count 10 --rate 2.5', { op: 'redrive-batch', queue: 'q', count: 10, rate: 2.5 }],
+    ['monitor q', { op: 'monitor', queue: 'q', intervalSeconds: 30 }],
+    ['monitor q --interval 60', { op: 'monitor', queue: 'q', intervalSeconds: 60 }],
+    ['stop-monitor q', { op: 'stop-monitor', queue: 'q' }],
+    ['report', { op: 'report', days: 7 }],
+    ['report --days 30', { op: 'report', days: 30 }],
+    ['alarms q', { op: 'alarms', queue: 'q' }],
+    ['audit', { op: 'audit', ref: null }],
+    ['audit evt-1', { op: 'audit', ref: 'evt-1' }],
+    ['  PEEK   q  ', { op: 'peek', queue: 'q', count: 5 }],
+  ])('%j', (text, command) => {
+    expect(parseDlqText(text)).toEqual({ ok: true, command });
+  });
+
+  it.each([
+    ['frobnicate', /Unknown subcommand "frobnicate"/],
+    ['peek', /Missing <queue>/],
+    ['view q', /Missing <id>/],
+    ['peek q --count', /needs a value/],
+    ['peek q --count -1', /positive whole number/],
+    ['peek q --count 2.5', /positive whole number/],
+    ['peek q --count 501', /at most 500/],
+    ['peek q --colour red', /Unknown option --colour/],
+    ['redrive-batch q', /needs --count/],
+    ['redrive-all q --rate 501', /at most 500/],
+    ['analyze q extra', /Too many arguments/],
+  ])('rejects %j with usage help', (text, message) => {
+    const result = parseDlqText(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error).toMatch(message);
+      expect(result.usage.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('documents every operation of the spec', () => {
+    expect(Object.keys(DLQ_OPS).sort()).toEqual(
+      ['alarms', 'analyze', 'audit', 'help', 'monitor', 'peek', 'redrive-all', 'redrive-batch', 'replay', 'report', 'resolve', 'status', 'stop-monitor', 'view'].sort(),
+    );
+  });
+
+  it('tokenizes quotes', () => {
+    expect(tokenize(`a "b c" 'd e' f`)).toEqual(['a', 'b c', 'd e', 'f']);
+  });
+});
