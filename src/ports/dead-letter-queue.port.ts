@@ -100,6 +100,12 @@ export interface DeadLetterQueue {
   /** Finds one message by its key; the app layer resolves trace ids to keys through the index. */
   get(messageKey: string, options?: { timeoutMs?: number }): Promise<DlqMessage | null>;
   checkout(messageKeys: string[], options?: { timeoutMs?: number }): Promise<CheckoutResult>;
+  /**
+   * Optional: checks out up to `limit` messages next in line, whichever they are (SQS: one receive
+   * loop with the checkout visibility timeout). Bulk jobs use it when present; without it they walk
+   * `scan` and check out what it yields by key. Returns [] when nothing is waiting.
+   */
+  checkoutNext?(limit: number, options?: { timeoutMs?: number }): Promise<CheckedOutMessage[]>;
   /** SQS: DeleteMessageBatch. Kafka: commit up to the lowest unresolved offset per partition. */
   remove(messages: CheckedOutMessage[]): Promise<RemoveResult>;
   /** Makes checked-out messages visible again at once (SQS); nothing to do for Kafka. */
