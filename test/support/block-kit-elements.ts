@@ -1,0 +1,177 @@
+// Block Kit referee, part 1: composition objects (text, option, confirm) and block elements.
+// Test support only and independent of app code: it must never import from src/, so a renderer
+// bug cannot hide behind a shared limit constant. Limits follow docs.slack.dev/reference/block-kit.
+
+/** One reason Slack would refuse a payload, located by a JSON pointer into the request. */
+export interface BlockKitIssue {
+  message: string;
+  pointer: string;
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Collects issues while walking one payload; element action_ids are tracked per block. */
+export class IssueCollector {
+  readonly issues: BlockKitIssue[] = [];
+
+  add(pointer: string, message: string): void {
+    this.issues.push({ pointer, message });
+  }
+
+  /** Slack counts characters; UTF-16 length is never below that count, so it errs on the strict side. */
+  maxLength(value: unknown, max: number, pointer: string): void {
+    if (typeof value === 'string' && value.length > max) this.add(pointer, `must be less than ${max + 1} characters`);
+  }
+
+  optionalString(value: unknown, max: number, pointer: string): void {
+    if (value === undefined) return;
+    if (typeof value !== 'string') this.add(pointer, 'must provide a string');
+    else this.maxLength(value, max, pointer);
+  }
+
+  requiredString(parent: Record<string, unknown>, field: string, max: number, pointer: string): void {
+    if (parent[field] === undefined) this.add(pointer, `missing required field: ${field}`);
+    else this.optionalString(parent[field], max, `${pointer}/${field}`);
+  }
+
+  /** Checks an array's presence and item count; returns the items to walk (none when invalid). */
+  list(value: unknown, pointer: string, { min = 0, max }: { min?: number; max: number }): unknown[] {
+    if (!Array.isArray(value)) {
+      this.add(pointer, 'must provide an array');
+      return [];
+    }
+    if (value.length < min) this.add(pointer, `must provide at least ${min} items`);
+    if (value.length > max) this.add(pointer, `no more than ${max} items allowed`);
+    return value;
+  }
+}
+
+export type TextKind = 'plain_text' | 'mrkdwn' | 'any';
+
+/** A text object: `{ type: 'plain_text' | 'mrkdwn', text }`, 1..max characters. */
+export function checkText(c: IssueCollector, value: unknown, pointer: string, max: number, kind: TextKind = 'any'): void {
+  if (value === undefined) {
+    const cut = pointer.lastIndexOf('/');
+    c.add(pointer.slice(0, cut), `missing required field: ${pointer.slice(cut + 1)}`);
+    return;
+  }
+  if (!isRecord(value)) return c.add(pointer, 'must provide an object');
+  if (value.type === undefined) c.add(pointer, 'missing required field: type');
+  else if (value.type !== 'plain_text' && value.type !== 'mrkdwn') c.add(`${pointer}/type`, 'must be a valid enum value');
+  else if (kind !== 'any' && value.type !== kind) c.add(`${pointer}/type`, `must be ${kind}`);
+  if (typeof value.text !== 'string') {
+    c.add(pointer, 'missing required field: text');
+    return;
+  }
+  if (value.text.length === 0) c.add(`${pointer}/text`, 'must be more than 0 characters');
+  c.maxLength(value.text, max, `${pointer}/text`);
+}
+
+function checkConfirm(c: IssueCollector, value: unknown, pointer: string): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) return c.add(pointer, 'must provide an object');
+  checkText(c, value.title, `${pointer}/title`, 100, 'plain_text');
+  checkText(c, value.text, `${pointer}/text`, 300);
+  checkText(c, value.confirm, `${pointer}/confirm`, 30, 'plain_text');
+  checkText(c, value.deny, `${pointer}/deny`, 30, 'plain_text');
+}
+
+function checkOption(c: IssueCollector, value: unknown, pointer: string): void {
+  if (!isRecord(value)) return c.add(pointer, 'must provide an object');
+  checkText(c, value.text, `${pointer}/text`, 75);
+  c.requiredString(value, 'value', 150, pointer);
+  if (value.description !== undefined) checkText(c, value.description, `${pointer}/description`, 75, 'plain_text');
+  c.optionalString(value.url, 3000, `${pointer}/url`);
+}
+
+function checkOptions(c: IssueCollector, el: Record<string, unknown>, pointer: string, min: number, max: number): void {
+  if (el.option_groups !== undefined) {
+    c.list(el.option_groups, `${pointer}/option_groups`, { min: 1, max: 100 }).forEach((group, g) => {
+      const at = `${pointer}/option_groups/${g}`;
+      if (!isRecord(group)) return c.add(at, 'must provide an object');
+      checkText(c, group.label, `${at}/label`, 75, 'plain_text');
+      c.list(group.options, `${at}/options`, { min: 1, max: 100 }).forEach((o, i) => checkOption(c, o, `${at}/options/${i}`));
+    });
+    return;
+  }
+  c.list(el.options, `${pointer}/options`, { min, max }).forEach((o, i) => checkOption(c, o, `${pointer}/options/${i}`));
+}
+
+const SELECT_MENUS = [
+  'static_select', 'external_select', 'users_select', 'conversations_select', 'channels_select',
+  'multi_static_select', 'multi_external_select', 'multi_users_select', 'multi_conversations_select', 'multi_channels_select',
+];
+const TEXT_INPUTS = ['plain_text_input', 'email_text_input', 'url_text_input', 'number_input', 'rich_text_input'];
+const PICKERS = ['datepicker', 'timepicker', 'datetimepicker'];
+
+/** Which element types each container accepts (docs.slack.dev "Block elements" compatibility table). */
+export const ELEMENTS_ALLOWED = {
+  actions: ['button', 'checkboxes', 'overflow', 'radio_buttons', 'workflow_button', 'rich_text_input', ...SELECT_MENUS, ...PICKERS],
+  accessory: ['button', 'checkboxes', 'image', 'overflow', 'radio_buttons', 'workflow_button', ...SELECT_MENUS, ...PICKERS],
+  input: ['checkboxes', 'radio_buttons', 'file_input', ...SELECT_MENUS, ...TEXT_INPUTS, ...PICKERS],
+} as const;
+
+/** An element in an actions block, a section accessory or an input block. */
+export function checkElement(c: IssueCollector, el: unknown, pointer: string, allowed: readonly string[]): void {
+  if (!isRecord(el)) return c.add(pointer, 'must provide an object');
+  if (typeof el.type !== 'string') return c.add(pointer, 'missing required field: type');
+  if (!allowed.includes(el.type)) return c.add(`${pointer}/type`, `unsupported type: ${el.type}`);
+  c.optionalString(el.action_id, 255, `${pointer}/action_id`);
+  if (el.placeholder !== undefined) checkText(c, el.placeholder, `${pointer}/placeholder`, 150, 'plain_text');
+  checkConfirm(c, el.confirm, `${pointer}/confirm`);
+  switch (el.type) {
+    case 'image':
+      checkImage(c, el, pointer);
+      break;
+    case 'button':
+    case 'workflow_button':
+      checkText(c, el.text, `${pointer}/text`, 75, 'plain_text');
+      c.optionalString(el.value, 2000, `${pointer}/value`);
+      c.optionalString(el.url, 3000, `${pointer}/url`);
+      c.optionalString(el.accessibility_label, 75, `${pointer}/accessibility_label`);
+      if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') {
+        c.add(`${pointer}/style`, 'must be a valid enum value');
+      }
+      break;
+    case 'overflow':
+      checkOptions(c, el, pointer, 1, 5);
+      break;
+    case 'checkboxes':
+    case 'radio_buttons':
+      checkOptions(c, el, pointer, 1, 10);
+      break;
+    case 'static_select':
+    case 'multi_static_select':
+      checkOptions(c, el, pointer, 1, 100);
+      break;
+    case 'plain_text_input':
+      c.optionalString(el.initial_value, 3000, `${pointer}/initial_value`);
+      if (typeof el.max_length === 'number' && el.max_length > 3000) c.add(`${pointer}/max_length`, 'must be less than 3001');
+      break;
+    default:
+      break;
+  }
+}
+
+/** An image (block or element): alt_text plus image_url or slack_file. */
+export function checkImage(c: IssueCollector, el: Record<string, unknown>, pointer: string): void {
+  c.requiredString(el, 'alt_text', 2000, pointer);
+  if (el.image_url === undefined && el.slack_file === undefined) {
+    c.add(pointer, 'must define either `image_url` or `slack_file`');
+  }
+  c.optionalString(el.image_url, 3000, `${pointer}/image_url`);
+}
+
+/** Walks elements of one block, adding issues and flagging action_ids used twice in that block. */
+export function checkElementList(c: IssueCollector, elements: unknown[], pointer: string, allowed: readonly string[]): void {
+  const seen = new Set<string>();
+  elements.forEach((el, i) => {
+    const at = `${pointer}/${i}`;
+    checkElement(c, el, at, allowed);
+    if (isRecord(el) && typeof el.action_id === 'string') {
+      if (seen.has(el.action_id)) c.add(`${at}/action_id`, `duplicate action_id: ${el.action_id}`);
+      seen.add(el.action_id);
+    }
+  });
+}

@@ -1,0 +1,105 @@
+// chat.* methods of the local Slack API server: post, update, ephemeral, permalink, delete,
+// with Slack's channel checks and the Block Kit referee. Test support only.
+import { checkMessage } from './block-kit-validator.ts';
+import { fail, messageJson, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './slack-api-handler.ts';
+import { TEST_BOT_USER_ID, TEST_TEAM_DOMAIN, type ChannelRecord, type MessageRecord } from './slack-workspace.ts';
+
+type ChannelLookup = { channel: ChannelRecord } | { error: MethodResult };
+
+/** Where the bot may write: known, not archived, and the bot is a member (DMs always). */
+function writableChannel(ctx: MethodContext, ref: unknown): ChannelLookup {
+  const channel = ctx.ws.resolveChannel(ref);
+  if (channel === undefined) return { error: fail('channel_not_found') };
+  if (channel.isArchived) return { error: fail('is_archived') };
+  if (!channel.isMember) return { error: fail('not_in_channel') };
+  return { channel };
+}
+
+function contentProblem(ctx: MethodContext, args: Record<string, unknown>): MethodResult | undefined {
+  const verdict = checkMessage(args, { blocksJsonLimit: ctx.blocksJsonLimit });
+  return verdict.ok ? undefined : refuse(verdict.error, verdict.issues, true);
+}
+
+const postMessage: MethodHandler = (ctx) => {
+  const { args, ws } = ctx;
+  const target = writableChannel(ctx, args.channel);
+  if ('error' in target) return target.error;
+  const problem = contentProblem(ctx, args);
+  if (problem) return problem;
+  const message: MessageRecord = {
+    channel: target.channel.id,
+    ts: ws.nextTs(),
+    text: str(args.text),
+    blocks: Array.isArray(args.blocks) ? args.blocks : undefined,
+    threadTs: str(args.thread_ts),
+    metadata: args.metadata,
+  };
+  ws.putMessage(message);
+  return { ok: true, channel: message.channel, ts: message.ts, message: messageJson(message) };
+};
+
+const update: MethodHandler = (ctx) => {
+  const { args, ws } = ctx;
+  const channel = ws.resolveChannel(args.channel);
+  if (channel === undefined) return fail('channel_not_found');
+  const existing = ws.message(channel.id, args.ts);
+  if (existing === undefined) return fail('message_not_found');
+  const problem = contentProblem(ctx, args);
+  if (problem) return problem;
+  const updated: MessageRecord = {
+    ...existing,
+    text: args.text !== undefined ? str(args.text) : existing.text,
+    blocks: Array.isArray(args.blocks) ? args.blocks : existing.blocks,
+    metadata: args.metadata ?? existing.metadata,
+    edited: { user: TEST_BOT_USER_ID, ts: ws.nextTs() },
+  };
+  ws.putMessage(updated);
+  return { ok: true, channel: channel.id, ts: updated.ts, text: updated.text ?? '', message: messageJson(updated) };
+};
+
+const postEphemeral: MethodHandler = (ctx) => {
+  const { args, ws } = ctx;
+  const target = writableChannel(ctx, args.channel);
+  if ('error' in target) return target.error;
+  const user = str(args.user);
+  if (user === undefined || !ws.users.has(user)) return fail('user_not_in_channel');
+  const problem = contentProblem(ctx, args);
+  if (problem) return problem;
+  const message: MessageRecord = {
+    channel: target.channel.id,
+    ts: ws.nextTs(),
+    text: str(args.text),
+    blocks: Array.isArray(args.blocks) ? args.blocks : undefined,
+    threadTs: str(args.thread_ts),
+    ephemeralFor: user,
+  };
+  ws.ephemerals.push(message);
+  return { ok: true, message_ts: message.ts };
+};
+
+const getPermalink: MethodHandler = ({ args, ws }) => {
+  const channel = ws.resolveChannel(args.channel);
+  if (channel === undefined) return fail('channel_not_found');
+  const message = ws.message(channel.id, args.message_ts);
+  if (message === undefined) return fail('message_not_found');
+  const base = `https://${TEST_TEAM_DOMAIN}.slack.com/archives/${channel.id}/p${message.ts.replace('.', '')}`;
+  const thread = message.threadTs !== undefined ? `?thread_ts=${message.threadTs}&cid=${channel.id}` : '';
+  return { ok: true, channel: channel.id, permalink: base + thread };
+};
+
+const deleteMessage: MethodHandler = ({ args, ws }) => {
+  const channel = ws.resolveChannel(args.channel);
+  if (channel === undefined) return fail('channel_not_found');
+  const message = ws.message(channel.id, args.ts);
+  if (message === undefined) return fail('message_not_found');
+  ws.messages.delete(`${channel.id}/${message.ts}`);
+  return { ok: true, channel: channel.id, ts: message.ts };
+};
+
+export const CHAT_METHODS: Record<string, MethodHandler> = {
+  'chat.postMessage': postMessage,
+  'chat.update': update,
+  'chat.postEphemeral': postEphemeral,
+  'chat.getPermalink': getPermalink,
+  'chat.delete': deleteMessage,
+};

@@ -1,0 +1,133 @@
+// Read and file methods of the local Slack API server: auth.test, conversations.info/open,
+// users.info, usergroups.users.list, and the files.uploadV2 pair (getUploadURLExternal and
+// completeUploadExternal; the byte upload itself is served by the HTTP layer). Test support only.
+import { fail, missingArgument, str, type MethodHandler } from './slack-api-handler.ts';
+import {
+  TEST_BOT_ID,
+  TEST_BOT_USER_ID,
+  TEST_TEAM_DOMAIN,
+  TEST_TEAM_ID,
+  dmChannelIdFor,
+  type ChannelRecord,
+  type FileRecord,
+} from './slack-workspace.ts';
+
+const channelJson = (c: ChannelRecord): Record<string, unknown> => ({
+  id: c.id,
+  name: c.name,
+  is_channel: !c.isPrivate && c.imUser === undefined,
+  is_group: c.isPrivate && c.imUser === undefined,
+  is_im: c.imUser !== undefined,
+  is_private: c.isPrivate,
+  is_archived: c.isArchived,
+  is_member: c.isMember,
+  name_normalized: c.name,
+  context_team_id: TEST_TEAM_ID,
+  ...(c.imUser !== undefined ? { user: c.imUser } : {}),
+});
+
+const authTest: MethodHandler = () => ({
+  ok: true,
+  url: `https://${TEST_TEAM_DOMAIN}.slack.com/`,
+  team: 'Redrive Test',
+  user: 'redrive',
+  team_id: TEST_TEAM_ID,
+  user_id: TEST_BOT_USER_ID,
+  bot_id: TEST_BOT_ID,
+  is_enterprise_install: false,
+});
+
+const conversationsInfo: MethodHandler = ({ args, ws }) => {
+  const channel = typeof args.channel === 'string' ? ws.channels.get(args.channel) : undefined;
+  return channel === undefined ? fail('channel_not_found') : { ok: true, channel: channelJson(channel) };
+};
+
+const conversationsOpen: MethodHandler = ({ args, ws }) => {
+  const users = str(args.users)?.split(',') ?? [];
+  if (users.length !== 1) return fail(users.length === 0 ? 'users_list_not_supplied' : 'not_enough_users');
+  const [user] = users as [string];
+  if (!ws.users.has(user)) return fail('user_not_found');
+  return { ok: true, channel: { id: dmChannelIdFor(user) } };
+};
+
+const usersInfo: MethodHandler = ({ args, ws }) => {
+  const user = typeof args.user === 'string' ? ws.users.get(args.user) : undefined;
+  if (user === undefined) return fail('user_not_found');
+  return {
+    ok: true,
+    user: {
+      id: user.id,
+      team_id: TEST_TEAM_ID,
+      name: user.name,
+      real_name: user.realName,
+      deleted: user.deleted,
+      is_bot: user.isBot,
+      tz: user.tz,
+      profile: { real_name: user.realName, display_name: user.name, ...(user.email ? { email: user.email } : {}) },
+    },
+  };
+};
+
+const usergroupUsers: MethodHandler = ({ args, ws }) => {
+  const group = typeof args.usergroup === 'string' ? ws.usergroups.get(args.usergroup) : undefined;
+  return group === undefined ? fail('no_such_subteam') : { ok: true, users: [...group.userIds] };
+};
+
+const getUploadUrl: MethodHandler = ({ args, ws, origin }) => {
+  const filename = str(args.filename);
+  if (filename === undefined) return missingArgument('filename');
+  const length = Number(args.length);
+  if (args.length === undefined) return missingArgument('length');
+  if (!Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
+  const id = ws.nextId('F');
+  ws.files.set(id, { id, filename, declaredLength: length, altText: str(args.alt_text), completed: false });
+  return { ok: true, upload_url: `${origin}/upload/v1/${id}`, file_id: id };
+};
+
+const fileJson = (f: FileRecord): Record<string, unknown> => ({
+  id: f.id,
+  name: f.filename,
+  title: f.title ?? f.filename,
+  size: f.content?.length ?? 0,
+  user: TEST_BOT_USER_ID,
+  permalink: `https://${TEST_TEAM_DOMAIN}.slack.com/files/${TEST_BOT_USER_ID}/${f.id}/${f.filename}`,
+  channels: f.channelId !== undefined ? [f.channelId] : [],
+});
+
+const completeUpload: MethodHandler = ({ args, ws }) => {
+  if (!Array.isArray(args.files) || args.files.length === 0) return missingArgument('files');
+  const channelRef = str(args.channel_id) ?? str(args.channels);
+  const channel = channelRef !== undefined ? ws.resolveChannel(channelRef) : undefined;
+  if (channelRef !== undefined && channel === undefined) return fail('channel_not_found');
+  const records: FileRecord[] = [];
+  for (const entry of args.files as unknown[]) {
+    const id = typeof entry === 'object' && entry !== null ? (entry as { id?: unknown }).id : undefined;
+    const file = typeof id === 'string' ? ws.files.get(id) : undefined;
+    if (file === undefined || file.content === undefined) return fail('file_not_found');
+    records.push(file);
+  }
+  const done = records.map((file, i) => {
+    const title = (args.files as Array<{ title?: unknown }>)[i]?.title;
+    const completed: FileRecord = {
+      ...file,
+      completed: true,
+      title: typeof title === 'string' ? title : file.title,
+      channelId: channel?.id,
+      threadTs: str(args.thread_ts),
+      initialComment: str(args.initial_comment),
+    };
+    ws.files.set(file.id, completed);
+    return fileJson(completed);
+  });
+  return { ok: true, files: done };
+};
+
+export const DIRECTORY_METHODS: Record<string, MethodHandler> = {
+  'auth.test': authTest,
+  'conversations.info': conversationsInfo,
+  'conversations.open': conversationsOpen,
+  'users.info': usersInfo,
+  'usergroups.users.list': usergroupUsers,
+  'files.getUploadURLExternal': getUploadUrl,
+  'files.completeUploadExternal': completeUpload,
+};

@@ -1,0 +1,52 @@
+// Shared shape of the local Slack API server's method handlers: what a handler receives and the
+// helpers that build Slack-style answers. Test support only; handlers never touch HTTP.
+import { formatIssue, type BlockKitIssue } from './block-kit-validator.ts';
+import { TEST_APP_ID, TEST_BOT_ID, TEST_BOT_USER_ID, TEST_TEAM_ID, type MessageRecord, type SlackWorkspace } from './slack-workspace.ts';
+
+export interface MethodContext {
+  ws: SlackWorkspace;
+  /** Parsed arguments: form fields as strings, JSON-valued fields (blocks, view, files…) parsed. */
+  args: Record<string, unknown>;
+  /** `http://127.0.0.1:<port>`: for URLs the server hands out (upload URLs). */
+  origin: string;
+  blocksJsonLimit: number;
+}
+
+/** The JSON body of a Web API answer; Slack answers HTTP 200 with `ok: false` for method errors. */
+export type MethodResult = Record<string, unknown> & { ok: boolean };
+export type MethodHandler = (ctx: MethodContext) => MethodResult;
+
+export const fail = (error: string, extra: Record<string, unknown> = {}): MethodResult => ({ ok: false, error, ...extra });
+
+/**
+ * A refusal carrying Block Kit reasons the way Slack does: chat.* methods add a top-level
+ * `errors` list; every method puts `[ERROR] … [json-pointer:…]` lines in response_metadata.
+ */
+export function refuse(error: string, issues: BlockKitIssue[], withErrorsList: boolean): MethodResult {
+  const messages = issues.map(formatIssue);
+  const errors = withErrorsList ? { errors: issues.map((i) => `${i.message} [json-pointer:${i.pointer}]`) } : {};
+  return fail(error, { ...errors, response_metadata: { messages } });
+}
+
+export const missingArgument = (name: string): MethodResult =>
+  refuse('invalid_arguments', [{ pointer: `/${name}`, message: `missing required field: ${name}` }], false);
+
+export const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** A message as Slack returns it in `message` fields: posted by the bot user. */
+export function messageJson(m: MessageRecord): Record<string, unknown> {
+  return {
+    type: 'message',
+    user: TEST_BOT_USER_ID,
+    bot_id: TEST_BOT_ID,
+    app_id: TEST_APP_ID,
+    team: TEST_TEAM_ID,
+    ts: m.ts,
+    text: m.text ?? '',
+    ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
+    ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
+    ...(m.metadata !== undefined ? { metadata: m.metadata } : {}),
+    ...(m.edited !== undefined ? { edited: m.edited } : {}),
+    bot_profile: { id: TEST_BOT_ID, app_id: TEST_APP_ID, name: 'Redrive', team_id: TEST_TEAM_ID },
+  };
+}
