@@ -19,6 +19,20 @@ export interface SqsEndpoint {
   accountId: string;
 }
 
+/** The moto endpoint (CloudWatch, Step Functions) from the global setup, or REDRIVE_TEST_MOTO_ENDPOINT. */
+export const motoEndpoint = (): { endpoint: string; region: string } => {
+  let provided: { moto?: { endpoint: string; region: string } } | null = null;
+  try {
+    provided = (inject as (key: string) => unknown)('services') as { moto?: { endpoint: string; region: string } } | null;
+  } catch {
+    provided = null;
+  }
+  if (provided?.moto) return provided.moto;
+  const endpoint = process.env.REDRIVE_TEST_MOTO_ENDPOINT;
+  if (!endpoint) throw new Error('No moto endpoint: run through the integration project (scripts/services.sh) or set REDRIVE_TEST_MOTO_ENDPOINT.');
+  return { endpoint, region: 'us-east-1' };
+};
+
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** The ElasticMQ endpoint from the vitest global setup (or REDRIVE_TEST_SQS_ENDPOINT when run alone). */
