@@ -1,0 +1,92 @@
+// POST /alerts/alertmanager: the Alertmanager webhook receiver. Checks, in this order: credentials,
+// content type, body size, JSON, version, shape; then hands the alerts to the ingest use case.
+// Security: nothing is read past the headers before the credentials verified.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AlertLogger, IngestAlert } from '../../../app/ingest-alert.ts';
+import { isRedriveError } from '../../../errors.ts';
+import type { Metrics } from '../../../ports/metrics.port.ts';
+import { sendJson, type Route } from '../http/route.ts';
+import {
+  checkContentType,
+  decodeUtf8,
+  parseJsonText,
+  parseWith,
+  readBody,
+  reject,
+  requestContext,
+  sendRejection,
+  type Checked,
+} from '../sns/alert-request.ts';
+import type { AlertmanagerAuth } from './alertmanager-auth.ts';
+import { alertmanagerWebhookSchema, webhookVersionSchema } from './alertmanager-webhook.schema.ts';
+
+export const ALERTMANAGER_PATH = '/alerts/alertmanager';
+
+export interface AlertmanagerRouteDeps {
+  ingest: IngestAlert;
+  auth: AlertmanagerAuth;
+  maxBodyBytes: number;
+  logger: AlertLogger;
+  metrics: Pick<Metrics, 'alertReceived'>;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+}
+
+const SOURCE = 'alertmanager';
+
+const AUTH_MESSAGES = {
+  'not-configured': 'No Alertmanager credentials are configured; set alerts.alertmanager.bearerTokenEnv (or basicAuthUserEnv and basicAuthPasswordEnv) and export the variable.',
+  missing: 'Send a bearer token or basic auth (Alertmanager http_config.authorization or basic_auth).',
+  wrong: 'The credentials are wrong.',
+} as const;
+
+const handle = async (req: IncomingMessage, deps: AlertmanagerRouteDeps): Promise<Checked<Reply>> => {
+  const auth = deps.auth(req.headers.authorization);
+  if (!auth.ok) return reject(401, 'INGEST_UNAUTHORIZED', `credentials-${auth.reason}`, AUTH_MESSAGES[auth.reason]);
+  const type = checkContentType(req, ['application/json']);
+  if (!type.ok) return type;
+  const body = await readBody(req, deps.maxBodyBytes);
+  if (!body.ok) return body;
+  const text = decodeUtf8(body.value);
+  if (!text.ok) return text;
+  const json = parseJsonText(text.value);
+  if (!json.ok) return json;
+  const version = webhookVersionSchema.safeParse(json.value);
+  if (version.success && version.data.version !== '4') {
+    const shown = JSON.stringify(version.data.version ?? null).slice(0, 40);
+    return reject(400, 'INGEST_PAYLOAD_INVALID', 'version-unsupported', `Webhook version ${shown} is not supported; Redrive reads version "4".`);
+  }
+  const payload = parseWith(alertmanagerWebhookSchema, json.value);
+  if (!payload.ok) return payload;
+  const result = await deps.ingest({ source: 'alertmanager', alerts: payload.value.alerts, receiver: payload.value.receiver, groupKey: payload.value.groupKey });
+  return { ok: true, value: { status: result.alerts.length > 0 ? 200 : 202, body: { status: 'accepted', ...result } } };
+};
+
+export const alertmanagerRoute = (deps: AlertmanagerRouteDeps): Route => ({
+  method: 'POST',
+  path: ALERTMANAGER_PATH,
+  handler: async (req: IncomingMessage, res: ServerResponse) => {
+    let outcome: Checked<Reply>;
+    try {
+      outcome = await handle(req, deps);
+    } catch (error) {
+      const retriable = isRedriveError(error) && error.retriable;
+      deps.logger.error({ source: SOURCE, err: error }, 'Alertmanager delivery failed');
+      outcome = retriable
+        ? reject(503, isRedriveError(error) ? error.code : 'INTERNAL_ERROR', 'unavailable', 'Redrive could not record the alerts right now; Alertmanager will retry.')
+        : reject(500, 'INTERNAL_ERROR', 'internal', 'Internal error; see the log.');
+    }
+    if (outcome.ok) {
+      sendJson(res, outcome.value.status, outcome.value.body);
+      return;
+    }
+    const { rejection } = outcome;
+    if (rejection.status < 500) deps.metrics.alertReceived(SOURCE, 'rejected');
+    deps.logger.warn({ source: SOURCE, status: rejection.status, code: rejection.code, reason: rejection.reason, ...requestContext(req) }, `Alertmanager delivery refused: ${rejection.message}`);
+    sendRejection(res, rejection);
+  },
+});
