@@ -1,0 +1,167 @@
+// Single-message changes: replay (send a copy, delete only after the destination accepted it),
+// re-execute through Step Functions (the same, with the state machine as destination) and resolve
+// (archive body and attributes in the store, then delete). A failed step leaves the message in the DLQ.
+
+import { RedriveError } from '../../errors.ts';
+import type { JsonObject } from '../../core/model.ts';
+import type { CheckedOutMessage, DlqMessage } from '../../ports/dead-letter-queue.port.ts';
+import type { QueueBackend } from '../../ports/queue-backend.port.ts';
+import type { ReplayTarget } from '../../ports/replay-target.port.ts';
+import { audited, type ActionInput } from './audit-trail.ts';
+import { indexEntryFor, replayFingerprints, traceIdOf } from './message-identity.ts';
+import { notFound } from './read-queue.use-case.ts';
+import type { QueueDeps } from './queue-deps.ts';
+
+export interface ReplayOutcome {
+  message: DlqMessage;
+  destination: string;
+  destinationId: string | null;
+  /** False when the copy was accepted but the DLQ delete failed (it may be replayed again later). */
+  removed: boolean;
+  removeError: string | null;
+}
+
+/** An edited body must be valid JSON before anything is sent. */
+export const validateEditedBody = (body: string): string => {
+  try {
+    JSON.parse(body);
+  } catch (error) {
+    throw new RedriveError('DLQ_BODY_INVALID', `The edited body is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`);
+  }
+  return body;
+};
+
+const checkoutOne = async (deps: QueueDeps, backend: QueueBackend, id: string): Promise<CheckedOutMessage> => {
+  const indexed = await deps.store.findIndexedMessage(backend.name, id);
+  const key = indexed?.messageKey ?? id;
+  const result = await backend.dlq.checkout([key], { timeoutMs: 15_000 });
+  const held = result.found[0];
+  if (!held) throw notFound(backend.name, id);
+  return held;
+};
+
+const describeMessage = (input: ActionInput, message: DlqMessage): void => {
+  input.messageId = message.messageKey;
+  input.traceId = traceIdOf(message);
+  input.partition = message.partition;
+  input.offset = message.offset;
+};
+
+/** Sends one held message to a target; releases it on any failure, removes it only after acceptance. */
+export const sendHeld = async (
+  deps: QueueDeps,
+  backend: QueueBackend,
+  held: CheckedOutMessage,
+  target: ReplayTarget,
+  options: { actor: string; body: string; jobId: string | null },
+): Promise<ReplayOutcome> => {
+  let sent;
+  try {
+    sent = await target.send([{ source: held.message, body: options.body, actor: options.actor, jobId: options.jobId }]);
+  } catch (error) {
+    await backend.dlq.release([held]);
+    throw error;
+  }
+  const accepted = sent.accepted[0];
+  if (!accepted) {
+    await backend.dlq.release([held]);
+    const failure = sent.failed[0];
+    throw new RedriveError('DLQ_REPLAY_FAILED', `${target.description} refused message ${held.message.messageKey}: ${failure?.error ?? 'no answer'}.`, {
+      context: { queue: backend.name, messageId: held.message.messageKey },
+      retriable: failure?.retriable ?? true,
+    });
+  }
+  await deps.store.recordReplay({
+    queue: backend.name,
+    messageKey: held.message.messageKey,
+    fingerprints: replayFingerprints(held.message),
+    jobId: options.jobId,
+    replayedBy: options.actor,
+    replayedAt: deps.clock.now(),
+    destination: target.description,
+  });
+  let removed = false;
+  let removeError: string | null = null;
+  if (backend.dlq.replayRemovesMessage) {
+    const result = await backend.dlq.remove([held]);
+    removed = result.removed.includes(held.message.messageKey);
+    removeError = result.failed[0]?.error ?? null;
+  } else {
+    await backend.dlq.release([held]);
+  }
+  return { message: held.message, destination: target.description, destinationId: accepted.destinationId, removed, removeError };
+};
+
+const outcomeDetails = (outcome: ReplayOutcome): JsonObject => ({
+  destination: outcome.destination,
+  destinationId: outcome.destinationId,
+  removed: outcome.removed,
+  removeError: outcome.removeError,
+});
+
+export interface ReplayRequest {
+  queue: string;
+  id: string;
+  actor: string;
+  /** A replacement body (already read from a file or modal); must be valid JSON. */
+  editedBody?: string | null;
+  /** `reexecute` sends to the queue's Step Functions state machine instead of its replay target. */
+  via?: 'replay' | 'reexecute';
+}
+
+export const replayMessage = async (deps: QueueDeps, request: ReplayRequest): Promise<ReplayOutcome> => {
+  const backend = deps.registry.get(request.queue);
+  const via = request.via ?? 'replay';
+  const action: ActionInput = { action: via, queue: request.queue, actor: request.actor, messageId: request.id, details: { edited: Boolean(request.editedBody) } };
+  return audited(deps, action, async (input) => {
+    const editedBody = request.editedBody === undefined || request.editedBody === null ? null : validateEditedBody(request.editedBody);
+    const target = via === 'reexecute' ? await backend.reexecuteTarget() : await backend.replayTarget();
+    if (!target) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', `${request.queue} has no Step Functions state machine configured (stateMachineArn).`);
+    const held = await checkoutOne(deps, backend, request.id);
+    describeMessage(input, held.message);
+    await deps.store.upsertMessageIndex([indexEntryFor(held.message, deps.clock.now())]);
+    return sendHeld(deps, backend, held, target, { actor: request.actor, body: editedBody ?? held.message.body, jobId: null });
+  }, outcomeDetails);
+};
+
+export interface ResolveOutcome {
+  message: DlqMessage;
+  alreadyResolved: boolean;
+  removed: boolean;
+  removeError: string | null;
+}
+
+export const resolveMessage = async (deps: QueueDeps, request: { queue: string; id: string; actor: string; reason: string | null }): Promise<ResolveOutcome> => {
+  const backend = deps.registry.get(request.queue);
+  const action: ActionInput = { action: 'resolve', queue: request.queue, actor: request.actor, messageId: request.id, details: { reason: request.reason } };
+  return audited(deps, action, async (input) => {
+    const held = await checkoutOne(deps, backend, request.id);
+    describeMessage(input, held.message);
+    const message = held.message;
+    let recorded;
+    try {
+      recorded = await deps.store.recordResolution({
+        queue: backend.name,
+        messageKey: message.messageKey,
+        traceId: traceIdOf(message),
+        partition: message.partition,
+        offset: message.offset,
+        body: message.body,
+        attributes: { attributes: message.attributes, messageAttributes: message.messageAttributes as unknown as JsonObject, groupId: message.groupId },
+        resolvedBy: request.actor,
+        reason: request.reason,
+        resolvedAt: deps.clock.now(),
+      });
+    } catch (error) {
+      await backend.dlq.release([held]);
+      throw error;
+    }
+    const result = await backend.dlq.remove([held]);
+    return {
+      message,
+      alreadyResolved: recorded === 'already-resolved',
+      removed: result.removed.includes(message.messageKey),
+      removeError: result.failed[0]?.error ?? null,
+    };
+  }, (outcome) => ({ removed: outcome.removed, removeError: outcome.removeError, alreadyResolved: outcome.alreadyResolved }));
+};

@@ -1,0 +1,115 @@
+// The /dlq operations for every configured queue, as router handlers: each calls one use case and
+// renders its result. Slack, the terminal and tests share these, so an operation behaves the same everywhere.
+
+import type { OperationHandlers } from '../dlq-command-router.ts';
+import { RedriveError } from '../../errors.ts';
+import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from './queue-replies.ts';
+import { peekMessages, queueStatus, viewMessage, type StatusView } from './read-queue.use-case.ts';
+import { replayMessage, resolveMessage } from './change-queue.use-case.ts';
+import { createRedriveJob, runRedriveJob, type RedriveJobResult } from './redrive-job.ts';
+import { startMoveTask } from './move-task.use-case.ts';
+import { createMonitors, type MonitorPost, type Monitors } from './monitor.use-case.ts';
+import { audited } from './audit-trail.ts';
+import type { QueueDeps } from './queue-deps.ts';
+import type { JsonObject } from '../../core/model.ts';
+
+export interface QueueOperationsOptions {
+  /** Where monitor readings go (a Slack thread poster, the terminal). */
+  monitorPost?: MonitorPost;
+  monitors?: Monitors;
+  /** A replacement body for `replay`, or a JSON object merged into every body for `redrive-batch` (terminal --body-file). */
+  bodyEdit?: string | null;
+  /** Concurrent batches in a manual redrive job (default 4). */
+  redriveConcurrency?: number;
+}
+
+const jobReply = (queue: string, result: RedriveJobResult) => {
+  const rows: [string, string | number | null][] = [
+    ['job', result.job.id],
+    ['status', result.job.status],
+    ['replayed and deleted', result.done],
+    ['failed (still in DLQ)', result.failed.length],
+    ['interrupted, not resent', result.uncertain.length],
+    ['stopped', result.stopped],
+    ['rate', result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null],
+  ];
+  const failures = result.failed.slice(0, 10).map((f) => `${f.messageKey}: ${f.error}`).join('\n');
+  if (result.job.status === 'succeeded' || result.job.status === 'paused') return renderDone(`Redrive of ${queue}: ${result.done} message(s) replayed`, rows, failures || undefined);
+  const warning = renderWarning(`Redrive of ${queue}: ${result.done} replayed, ${result.failed.length} failed`, `${result.job.error ?? ''}\n${failures}`);
+  return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
+};
+
+const parseMerge = (text: string | null | undefined): JsonObject | null => {
+  if (text === null || text === undefined) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new RedriveError('DLQ_BODY_INVALID', `The body edit is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RedriveError('DLQ_BODY_INVALID', 'A redrive-batch body edit must be a JSON object to merge into each body.');
+  return parsed as JsonObject;
+};
+
+export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsOptions = {}): OperationHandlers => {
+  const monitors = options.monitors ?? createMonitors(deps);
+  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all') => {
+    const bodyMerge = parseMerge(options.bodyEdit);
+    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, concurrency: options.redriveConcurrency ?? 4 });
+    return jobReply(queue, await runRedriveJob(deps, job.id));
+  };
+  return {
+    status: async (command, ctx) => renderStatus(await queueStatus(deps, command.queue, ctx.actor)),
+    peek: async (command, ctx) => {
+      const backend = deps.registry.get(command.queue);
+      return renderPeek(command.queue, await peekMessages(deps, command.queue, command.count, ctx.actor), deps.clock.now(), backend.kind);
+    },
+    view: async (command, ctx) => renderMessage(await viewMessage(deps, command.queue, command.id, ctx.actor), deps.clock.now()),
+    replay: async (command, ctx) => {
+      const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody: options.bodyEdit ?? null });
+      const rows: [string, string | null][] = [
+        ['message', outcome.message.messageKey],
+        ['destination', outcome.destination],
+        ['destination id', outcome.destinationId],
+        ['removed from DLQ', outcome.removed ? 'yes' : `no${outcome.removeError ? ` (${outcome.removeError})` : ''}`],
+      ];
+      return renderDone(`Replayed ${outcome.message.messageKey} to ${outcome.destination}`, rows);
+    },
+    resolve: async (command, ctx) => {
+      const outcome = await resolveMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, reason: command.reason });
+      return renderDone(`Resolved ${outcome.message.messageKey}: archived, ${outcome.removed ? 'deleted from the DLQ' : `not deleted (${outcome.removeError ?? 'unknown'})`}`, [
+        ['message', outcome.message.messageKey],
+        ['reason', command.reason],
+        ['archived before', outcome.alreadyResolved ? 'yes' : 'no'],
+      ]);
+    },
+    'redrive-all': async (command, ctx) => {
+      const backend = deps.registry.get(command.queue);
+      if (backend.moveTasks && !backend.fifo) {
+        const view = await startMoveTask(deps, { queue: command.queue, ratePerSecond: command.rate, actor: ctx.actor });
+        return renderMoveTasks(command.queue, view.tasks, String(view.job.params.taskHandle ?? ''));
+      }
+      return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all');
+    },
+    'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch'),
+    monitor: async (command, ctx) => {
+      const post = options.monitorPost;
+      if (!post) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', 'Monitoring needs a place to post readings (a Slack thread or a terminal).');
+      const first: StatusView = await monitors.start({ queue: command.queue, intervalSeconds: command.intervalSeconds, actor: ctx.actor, post });
+      return renderDone(`Monitoring ${command.queue} every ${command.intervalSeconds}s`, [['visible now', first.status.depth]], `Stop with stop-monitor ${command.queue}.`);
+    },
+    'stop-monitor': async (command, ctx) => {
+      const stopped = await monitors.stop({ queue: command.queue, actor: ctx.actor });
+      return stopped ? renderDone(`Stopped monitoring ${command.queue}`, []) : renderWarning(`${command.queue} was not being monitored`, 'Nothing to stop.');
+    },
+    alarms: async (command, ctx) => {
+      const backend = deps.registry.get(command.queue);
+      const alarms = backend.alarms;
+      if (!alarms) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', `${command.queue} has no CloudWatch alarms (SQS queues only).`);
+      return audited(deps, { action: 'alarms', queue: command.queue, actor: ctx.actor }, async () => {
+        const ensured = await alarms.ensureDepthAlarm();
+        return renderAlarms(command.queue, ensured.result, await alarms.list());
+      });
+    },
+  };
+};

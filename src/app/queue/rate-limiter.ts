@@ -1,0 +1,45 @@
+// A token bucket for replay jobs: `acquire(n)` waits until n more messages may go out at the given
+// rate. The clock and sleep are injected, so tests run it on a fake clock and bench measures it.
+
+import type { Sleep } from './queue-deps.ts';
+
+export interface RateLimiter {
+  /** Resolves when `count` sends are allowed; returns at once after the signal aborts. */
+  acquire(count: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface RateLimiterOptions {
+  ratePerSecond: number;
+  /** Sends allowed at once from a full bucket (default: one batch of 10, or the rate when lower). */
+  burst?: number;
+  /** Monotonic milliseconds. */
+  now: () => number;
+  sleep: Sleep;
+}
+
+export const unlimited: RateLimiter = { acquire: async () => {} };
+
+export const createRateLimiter = (options: RateLimiterOptions): RateLimiter => {
+  const rate = options.ratePerSecond;
+  if (!(rate > 0)) throw new RangeError('ratePerSecond must be positive');
+  const burst = Math.max(1, options.burst ?? Math.min(10, rate));
+  let tokens = burst;
+  let last = options.now();
+  // Callers queue in order so concurrent workers share the rate fairly.
+  let tail: Promise<void> = Promise.resolve();
+  const take = async (count: number, signal?: AbortSignal): Promise<void> => {
+    const now = options.now();
+    tokens = Math.min(burst, tokens + ((now - last) / 1000) * rate);
+    last = now;
+    tokens -= count;
+    // Debt is allowed (a batch larger than the bucket); wait until it is paid back.
+    if (tokens < 0) await options.sleep((-tokens / rate) * 1000, signal);
+  };
+  return {
+    acquire: (count, signal) => {
+      const turn = tail.then(() => take(count, signal));
+      tail = turn.catch(() => undefined);
+      return turn;
+    },
+  };
+};

@@ -1,0 +1,95 @@
+// Read-only queue use cases: status (with growth from stored depth samples), peek (indexing what it
+// saw) and view (index first, then a scan). None of them consumes or deletes a message.
+
+import { RedriveError } from '../../errors.ts';
+import type { Level } from '../../core/model.ts';
+import type { DlqMessage, QueueStatus } from '../../ports/dead-letter-queue.port.ts';
+import type { QueueBackend } from '../../ports/queue-backend.port.ts';
+import { audited } from './audit-trail.ts';
+import { indexEntryFor, traceIdOf } from './message-identity.ts';
+import type { QueueDeps } from './queue-deps.ts';
+
+export interface StatusView {
+  status: QueueStatus;
+  /** Messages a minute over the last `GROWTH_WINDOW_MINUTES` of stored samples; null without enough history. */
+  growthPerMinute: number | null;
+  level: Level | null;
+  incidentId: string | null;
+}
+
+export const GROWTH_WINDOW_MINUTES = 10;
+const MIN_GROWTH_SPAN_MS = 20_000;
+
+export const growthFromSamples = (samples: readonly { at: Date; depth: number }[]): number | null => {
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (!first || !last) return null;
+  const span = last.at.getTime() - first.at.getTime();
+  if (span < MIN_GROWTH_SPAN_MS) return null;
+  return Math.round(((last.depth - first.depth) / (span / 60_000)) * 10) / 10;
+};
+
+/** Reads the queue, stores the reading as a depth sample, and adds growth and incident level. */
+export const readStatus = async (deps: QueueDeps, backend: QueueBackend): Promise<StatusView> => {
+  const status = await backend.dlq.status();
+  await deps.store.addDepthSample({
+    queue: backend.name,
+    at: status.at,
+    depth: status.depth,
+    inFlight: status.inFlight,
+    delayed: status.delayed,
+    oldestAgeSeconds: status.oldestAgeSeconds,
+  });
+  deps.metrics.queueDepth(backend.name, status.depth);
+  const since = new Date(status.at.getTime() - GROWTH_WINDOW_MINUTES * 60_000);
+  const samples = await deps.store.listDepthSamples(backend.name, { since, until: new Date(status.at.getTime() + 1) });
+  const incident = await deps.store.findOpenIncident(backend.name);
+  return { status, growthPerMinute: growthFromSamples(samples), level: incident?.level ?? null, incidentId: incident?.id ?? null };
+};
+
+export const queueStatus = async (deps: QueueDeps, queue: string | null, actor: string): Promise<StatusView[]> => {
+  const backends = queue === null ? deps.registry.list() : [deps.registry.get(queue)];
+  return audited(deps, { action: 'status', queue, actor }, async () => {
+    const views: StatusView[] = [];
+    for (const backend of backends) views.push(await readStatus(deps, backend));
+    return views;
+  }, (views) => ({ depths: Object.fromEntries(views.map((v) => [v.status.queue, v.status.depth])) }));
+};
+
+const byAge = (a: DlqMessage, b: DlqMessage): number => (a.enqueuedAt?.getTime() ?? 0) - (b.enqueuedAt?.getTime() ?? 0);
+
+export const peekMessages = async (deps: QueueDeps, queue: string, count: number, actor: string): Promise<DlqMessage[]> => {
+  const backend = deps.registry.get(queue);
+  return audited(deps, { action: 'peek', queue, actor, details: { count } }, async () => {
+    const messages = (await backend.dlq.peek({ limit: count, timeoutMs: 10_000 })).sort(byAge);
+    const now = deps.clock.now();
+    if (messages.length > 0) await deps.store.upsertMessageIndex(messages.map((m) => indexEntryFor(m, now)));
+    return messages;
+  }, (messages) => ({ returned: messages.length }));
+};
+
+/** Finds one message by message key or trace id: the index first, then the queue itself. */
+export const findMessage = async (deps: QueueDeps, backend: QueueBackend, id: string): Promise<DlqMessage | null> => {
+  const indexed = await deps.store.findIndexedMessage(backend.name, id);
+  if (indexed) {
+    const direct = await backend.dlq.get(indexed.messageKey, { timeoutMs: 10_000 });
+    if (direct) return direct;
+  }
+  for await (const message of backend.dlq.scan({ timeoutMs: 30_000 })) {
+    if (message.messageKey === id || traceIdOf(message) === id) return message;
+  }
+  return null;
+};
+
+export const notFound = (queue: string, id: string): RedriveError =>
+  new RedriveError('DLQ_MESSAGE_NOT_FOUND', `No message "${id}" in ${queue}.`, { context: { queue, messageId: id } });
+
+export const viewMessage = async (deps: QueueDeps, queue: string, id: string, actor: string): Promise<DlqMessage> => {
+  const backend = deps.registry.get(queue);
+  return audited(deps, { action: 'view', queue, actor, messageId: id }, async () => {
+    const message = await findMessage(deps, backend, id);
+    if (!message) throw notFound(queue, id);
+    await deps.store.upsertMessageIndex([indexEntryFor(message, deps.clock.now())]);
+    return message;
+  });
+};

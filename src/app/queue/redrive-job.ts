@@ -1,0 +1,284 @@
+// The manual redrive path (redrive-batch, FIFO redrive-all): batches of 10, a token-bucket rate, a
+// few batches in flight, and a checkpoint per message in the store. Item states go claimed → sent →
+// done; a resumed job deletes its `sent` items without sending them again and never re-sends a
+// `claimed` one whose send may have happened, so one job never replays a message twice.
+
+import { RedriveError } from '../../errors.ts';
+import type { Job, JobItemStatus, JsonObject } from '../../core/model.ts';
+import type { CheckedOutMessage } from '../../ports/dead-letter-queue.port.ts';
+import type { QueueBackend } from '../../ports/queue-backend.port.ts';
+import type { OutgoingMessage } from '../../ports/replay-target.port.ts';
+import { writeAudit } from './audit-trail.ts';
+import { parseJsonObject, replayFingerprints } from './message-identity.ts';
+import { createRateLimiter, unlimited, type RateLimiter } from './rate-limiter.ts';
+import { realSleep, type QueueDeps } from './queue-deps.ts';
+
+export interface RedriveJobParams {
+  /** Messages to replay; null = until the DLQ is empty. */
+  count: number | null;
+  ratePerSecond: number | null;
+  /** JSON object merged into every body (the runbook's `jq '. + {...}'`); non-JSON bodies then fail and stay. */
+  bodyMerge: JsonObject | null;
+  concurrency: number;
+}
+
+export interface RedriveJobResult {
+  job: Job;
+  sent: number;
+  done: number;
+  failed: { messageKey: string; error: string }[];
+  /** Items left `claimed` by an interrupted run: maybe sent, so not sent again; still in the DLQ. */
+  uncertain: string[];
+  stopped: 'finished' | 'empty' | 'aborted';
+  elapsedMs: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Monotonic ms for the rate limiter (default performance.now). */
+  now?: () => number;
+  /** Called after every batch. */
+  onProgress?: (progress: { sent: number; done: number; failed: number }) => void;
+}
+
+const BATCH = 10;
+
+const paramsOf = (job: Job): RedriveJobParams => {
+  const p = job.params;
+  return {
+    count: typeof p.count === 'number' ? p.count : null,
+    ratePerSecond: typeof p.ratePerSecond === 'number' ? p.ratePerSecond : null,
+    bodyMerge: p.bodyMerge && typeof p.bodyMerge === 'object' && !Array.isArray(p.bodyMerge) ? (p.bodyMerge as JsonObject) : null,
+    concurrency: typeof p.concurrency === 'number' ? p.concurrency : 4,
+  };
+};
+
+export const createRedriveJob = async (
+  deps: QueueDeps,
+  queue: string,
+  params: Partial<RedriveJobParams> & { actor: string; kind?: 'redrive-batch' | 'redrive-all' },
+): Promise<Job> => {
+  const backend = deps.registry.get(queue);
+  const full: RedriveJobParams = {
+    count: params.count ?? null,
+    ratePerSecond: params.ratePerSecond ?? null,
+    bodyMerge: params.bodyMerge ?? null,
+    concurrency: params.concurrency ?? 4,
+  };
+  const id = deps.newId?.() ?? crypto.randomUUID();
+  const incident = await deps.store.findOpenIncident(backend.name);
+  return deps.store.createJob({
+    id,
+    kind: params.kind ?? 'redrive-batch',
+    queue: backend.name,
+    params: { ...full, manual: true } as unknown as JsonObject,
+    createdBy: params.actor,
+    createdAt: deps.clock.now(),
+    incidentId: incident?.id ?? null,
+    total: full.count,
+  });
+};
+
+const bodyFor = (held: CheckedOutMessage, merge: JsonObject | null): string => {
+  if (!merge) return held.message.body;
+  const parsed = parseJsonObject(held.message.body);
+  if (!parsed) throw new RedriveError('DLQ_BODY_INVALID', 'the body is not a JSON object, so the edit cannot be merged into it');
+  return JSON.stringify({ ...parsed, ...merge });
+};
+
+/** Runs (or resumes) a manual redrive job to its end, abort, or an empty DLQ. */
+export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: RunOptions = {}): Promise<RedriveJobResult> => {
+  const job = await deps.store.getJob(jobId);
+  if (!job) throw new RedriveError('JOB_NOT_FOUND', `No job ${jobId}.`, { context: { jobId } });
+  const backend = deps.registry.get(job.queue);
+  const params = paramsOf(job);
+  const target = await backend.replayTarget();
+  const sleep = deps.sleep ?? realSleep;
+  const now = options.now ?? (() => performance.now());
+  const limiter: RateLimiter = params.ratePerSecond ? createRateLimiter({ ratePerSecond: params.ratePerSecond, now, sleep }) : unlimited;
+  const started = now();
+  // One worker failing stops the others before anything is released.
+  const internal = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, internal.signal]) : internal.signal;
+  const clockNow = () => deps.clock.now();
+
+  // What earlier runs of this job left behind.
+  const known = new Map<string, JobItemStatus>();
+  for (const item of await deps.store.listJobItems(job.id)) known.set(item.itemKey, item.status);
+  const count = (status: JobItemStatus) => [...known.values()].filter((s) => s === status).length;
+  let remaining = params.count === null ? Number.POSITIVE_INFINITY : Math.max(0, params.count - known.size);
+  const failed: { messageKey: string; error: string }[] = [];
+  const held: CheckedOutMessage[] = [];
+  let stopped: RedriveJobResult['stopped'] = 'finished';
+
+  await deps.store.updateJob(job.id, { status: 'running', updatedAt: clockNow(), error: null });
+  await writeAudit(deps, { action: `${job.kind}:run`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, {
+    resumed: known.size > 0,
+    count: params.count,
+    ratePerSecond: params.ratePerSecond,
+  });
+
+  const setStatus = async (key: string, status: JobItemStatus, error: string | null = null) => {
+    known.set(key, status);
+    await deps.store.setJobItemStatus(job.id, key, status, clockNow(), error);
+  };
+
+  const removeSent = async (items: CheckedOutMessage[]) => {
+    if (items.length === 0) return;
+    const result = await backend.dlq.remove(items);
+    for (const key of result.removed) await setStatus(key, 'done');
+    for (const failure of result.failed) {
+      failed.push(failure);
+      await deps.store.setJobItemStatus(job.id, failure.messageKey, 'sent', clockNow(), `delete failed: ${failure.error}`);
+    }
+  };
+
+  const progress = async () => {
+    const p = { total: params.count, done: count('done'), failed: failed.length };
+    await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done }, updatedAt: clockNow() });
+    deps.metrics.jobProgress(job.id, job.kind, p.done, p.total);
+    options.onProgress?.({ sent: count('sent'), done: p.done, failed: p.failed });
+  };
+
+  const handleBatch = async (batch: CheckedOutMessage[]): Promise<number> => {
+    const fresh: CheckedOutMessage[] = [];
+    const toRemove: CheckedOutMessage[] = [];
+    for (const item of batch) {
+      const key = item.message.messageKey;
+      const status = known.get(key);
+      if (status === 'sent') toRemove.push(item);
+      else if (status !== undefined || remaining <= 0) held.push(item);
+      else if (await deps.store.claimJobItem(job.id, key, clockNow())) {
+        remaining -= 1;
+        known.set(key, 'claimed');
+        fresh.push(item);
+      } else held.push(item);
+    }
+    const outgoing: OutgoingMessage[] = [];
+    const sendable: CheckedOutMessage[] = [];
+    for (const item of fresh) {
+      try {
+        outgoing.push({ source: item.message, body: bodyFor(item, params.bodyMerge), actor: job.createdBy, jobId: job.id });
+        sendable.push(item);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        failed.push({ messageKey: item.message.messageKey, error: message });
+        await setStatus(item.message.messageKey, 'failed', message);
+        held.push(item);
+      }
+    }
+    if (outgoing.length > 0) {
+      await limiter.acquire(outgoing.length, signal);
+      let result;
+      try {
+        result = await target.send(outgoing);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        result = { accepted: [], failed: outgoing.map((o) => ({ messageKey: o.source.messageKey, error: message, retriable: true })) };
+      }
+      const byKey = new Map(sendable.map((s) => [s.message.messageKey, s]));
+      for (const ok of result.accepted) {
+        const item = byKey.get(ok.messageKey);
+        if (!item) continue;
+        await setStatus(ok.messageKey, 'sent');
+        await deps.store.recordReplay({
+          queue: backend.name,
+          messageKey: ok.messageKey,
+          fingerprints: replayFingerprints(item.message),
+          jobId: job.id,
+          replayedBy: job.createdBy,
+          replayedAt: clockNow(),
+          destination: target.description,
+        });
+        if (backend.dlq.replayRemovesMessage) toRemove.push(item);
+        else held.push(item);
+      }
+      for (const bad of result.failed) {
+        const item = byKey.get(bad.messageKey);
+        failed.push({ messageKey: bad.messageKey, error: bad.error });
+        await setStatus(bad.messageKey, 'failed', bad.error);
+        if (item) held.push(item);
+      }
+    }
+    await removeSent(toRemove);
+    await progress();
+    return fresh.length + toRemove.length;
+  };
+
+  const nextBatch = async (): Promise<CheckedOutMessage[]> => {
+    if (backend.dlq.checkoutNext) return backend.dlq.checkoutNext(BATCH, { timeoutMs: 5_000 });
+    return scanBatch();
+  };
+  // Without checkoutNext (Kafka): walk one scan and check out what it yields, 10 keys at a time.
+  let scanIterator: AsyncIterator<{ messageKey: string }> | null = null;
+  const scanBatch = async (): Promise<CheckedOutMessage[]> => {
+    scanIterator ??= backend.dlq.scan({ timeoutMs: 60_000, signal })[Symbol.asyncIterator]();
+    const keys: string[] = [];
+    while (keys.length < BATCH) {
+      const next = await scanIterator.next();
+      if (next.done) break;
+      const status = known.get(next.value.messageKey);
+      if (status === undefined || status === 'sent') keys.push(next.value.messageKey);
+    }
+    if (keys.length === 0) return [];
+    return (await backend.dlq.checkout(keys, { timeoutMs: 10_000 })).found;
+  };
+
+  // A previous run may have sent items it could not delete: delete them first, without sending again.
+  const pendingSent = [...known].filter(([, s]) => s === 'sent').map(([key]) => key);
+  const worker = async () => {
+    let idle = 0;
+    while (!signal.aborted && (remaining > 0 || count('sent') > 0) && idle < 3) {
+      const batch = await nextBatch();
+      if (batch.length === 0) {
+        stopped = 'empty';
+        return;
+      }
+      const progressed = await handleBatch(batch);
+      idle = progressed === 0 ? idle + 1 : 0;
+    }
+  };
+  let crash: unknown = null;
+  try {
+    if (pendingSent.length > 0) {
+      const found = await backend.dlq.checkout(pendingSent, { timeoutMs: 10_000 });
+      await removeSent(found.found);
+    }
+    const runs = await Promise.allSettled(
+      Array.from({ length: Math.max(1, params.concurrency) }, () =>
+        worker().catch((error: unknown) => {
+          internal.abort();
+          throw error;
+        }),
+      ),
+    );
+    crash = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason ?? null;
+  } catch (error) {
+    crash = error;
+  } finally {
+    await backend.dlq.release(held).catch(() => undefined);
+  }
+  if (options.signal?.aborted) stopped = 'aborted';
+  const uncertain = [...known].filter(([, s]) => s === 'claimed').map(([key]) => key);
+  const stillSent = count('sent');
+  const status: Job['status'] = crash || failed.length > 0 || uncertain.length > 0 ? 'failed' : stopped === 'aborted' || stillSent > 0 ? 'paused' : 'succeeded';
+  const error = crash
+    ? crash instanceof Error ? crash.message : String(crash)
+    : failed.length > 0
+      ? `${failed.length} message(s) failed and stay in the DLQ`
+      : uncertain.length > 0
+        ? `${uncertain.length} message(s) were interrupted mid-send and were not sent again; they stay in the DLQ`
+        : stillSent > 0
+          ? `${stillSent} sent message(s) are still hidden by an earlier run; resume the job to delete them`
+          : null;
+  await progress();
+  const finished = await deps.store.updateJob(job.id, { status, error, updatedAt: clockNow() });
+  await writeAudit(deps, { action: `${job.kind}:end`, queue: job.queue, actor: job.createdBy, jobId: job.id }, status === 'succeeded' || status === 'paused' ? 'success' : 'failure', error, {
+    done: count('done'),
+    failed: failed.length,
+    uncertain: uncertain.length,
+    stopped,
+  });
+  if (crash) throw crash;
+  return { job: finished, sent: count('sent') + count('done'), done: count('done'), failed, uncertain, stopped, elapsedMs: now() - started };
+};
