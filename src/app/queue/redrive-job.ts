@@ -234,7 +234,14 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
         stopped = 'empty';
         return;
       }
-      const progressed = await handleBatch(batch);
+      let progressed: number;
+      try {
+        progressed = await handleBatch(batch);
+      } catch (error) {
+        // Make the whole batch visible again at the end; releasing a deleted message is a no-op.
+        held.push(...batch);
+        throw error;
+      }
       idle = progressed === 0 ? idle + 1 : 0;
     }
   };
