@@ -12,6 +12,10 @@ import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
 import { SqliteStore } from './adapters/outbound/sqlite/sqlite-store.ts';
 import { createDlqCommandRouter } from './app/dlq-command-router.ts';
+import { createQueueRegistry } from './app/queue-registry.ts';
+import { createQueueOperations } from './app/queue/queue-operations.ts';
+import { createSqsBackends } from './adapters/outbound/sqs/sqs-queue-backend.ts';
+import { readFileSync } from 'node:fs';
 import type { Config } from './config/config.schema.ts';
 import {
   formatProblems,
@@ -26,6 +30,7 @@ import {
 import { isRedriveError, RedriveError } from './errors.ts';
 import type { Store } from './ports/store.port.ts';
 import { systemClock } from './ports/clock.port.ts';
+import { noopMetrics } from './ports/metrics.port.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -65,7 +70,8 @@ export const startServer = async (config: Config, secrets: Secrets, logger: Logg
   const store = await openStore(config, secrets, logger);
   const metrics = createPrometheusMetrics();
   const transport = slackTransport(config, secrets);
-  const router = createDlqCommandRouter({});
+  const registry = createQueueRegistry(createSqsBackends(config.aws, config.queues, systemClock));
+  const router = createDlqCommandRouter(createQueueOperations({ registry, store, clock: systemClock, metrics, logger: logger.child({ component: 'queues' }) }));
   let bolt: BoltApp | null = null;
   if (transport !== 'none') {
     bolt = createBoltApp({
@@ -98,6 +104,7 @@ export const startServer = async (config: Config, secrets: Secrets, logger: Logg
     stop: async () => {
       await bolt?.stop();
       await http.close();
+      await registry.close();
       await store.close();
     },
   };
@@ -131,9 +138,24 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
     return 0;
   }
   if (request.command === 'dlq') {
-    const router = createDlqCommandRouter({});
-    const reply = await router.handleArgs(request.args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
-    io.out(renderReplyForTerminal(reply));
+    // `--body-file <path>`: a replacement body for replay, a JSON object merged into each body for redrive-batch.
+    const args = [...request.args];
+    const at = args.indexOf('--body-file');
+    const bodyEdit = at >= 0 ? readFileSync(args.splice(at, 2)[1] ?? '', 'utf8') : null;
+    const store = await openStore(config, secrets, logger);
+    const registry = createQueueRegistry(createSqsBackends(config.aws, config.queues, systemClock));
+    const monitorPost = async (_queue: string, view: { status: { queue: string; depth: number; inFlight: number | null; at: Date } }) =>
+      io.out(`${view.status.at.toISOString()}  ${view.status.queue}  visible=${view.status.depth}  in-flight=${view.status.inFlight ?? '-'}`);
+    try {
+      const router = createDlqCommandRouter(createQueueOperations({ registry, store, clock: systemClock, metrics: noopMetrics }, { monitorPost, bodyEdit }));
+      const reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
+      io.out(renderReplyForTerminal(reply));
+      // `monitor` keeps printing until Ctrl-C.
+      if (args[0] === 'monitor') await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    } finally {
+      await registry.close();
+      await store.close();
+    }
     return 0;
   }
   const runtime = await startServer(config, secrets, logger);

@@ -4,7 +4,10 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { SqsQueueConfig } from '../../../config/config.schema.ts';
+import type { Config, QueueConfig, SqsQueueConfig } from '../../../config/config.schema.ts';
+import { createCloudWatchClient } from '../cloudwatch/cloudwatch-client.ts';
+import { createSfnClient } from '../stepfunctions/sfn-replay-target.ts';
+import { createSqsClient } from './sqs-client.ts';
 import { RedriveError } from '../../../errors.ts';
 import type { Clock } from '../../../ports/clock.port.ts';
 import type { MessageMoveService, QueueBackend } from '../../../ports/queue-backend.port.ts';
@@ -110,4 +113,24 @@ export const createSqsQueueBackend = (queue: SqsQueueConfig, clients: SqsBackend
     alarms,
     close: async () => dlq.close(),
   };
+};
+
+/**
+ * Backends for every SQS queue in the config, sharing one client per AWS service. CloudWatch is used
+ * only against real AWS or an explicit cloudwatchEndpoint, so an SQS emulator alone never calls AWS.
+ */
+export const createSqsBackends = (
+  aws: Config['aws'],
+  queues: readonly QueueConfig[],
+  clock: Clock,
+  credentials?: { accessKeyId: string; secretAccessKey: string },
+): QueueBackend[] => {
+  const sqsQueues = queues.filter((q): q is SqsQueueConfig => q.kind === 'sqs');
+  if (sqsQueues.length === 0) return [];
+  const sqs = createSqsClient({ region: aws.region, endpoint: aws.sqsEndpoint, credentials });
+  const needsSfn = sqsQueues.some((q) => q.stateMachineArn || q.replayTarget.kind === 'stepfunctions');
+  const sfn = needsSfn ? createSfnClient({ region: aws.region, endpoint: aws.stepFunctionsEndpoint, credentials }) : null;
+  const useCloudWatch = Boolean(aws.cloudwatchEndpoint) || !aws.sqsEndpoint;
+  const cloudwatch = useCloudWatch ? createCloudWatchClient({ region: aws.region, endpoint: aws.cloudwatchEndpoint, protocol: aws.cloudwatchProtocol, credentials }) : null;
+  return sqsQueues.map((queue) => createSqsQueueBackend(queue, { sqs, sfn, cloudwatch, clock, alarmTopicArn: aws.alarmTopicArn ?? null }));
 };
