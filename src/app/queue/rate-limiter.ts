@@ -10,7 +10,7 @@ export interface RateLimiter {
 
 export interface RateLimiterOptions {
   ratePerSecond: number;
-  /** Sends allowed at once from a full bucket (default: one batch of 10, or the rate when lower). */
+  /** Sends allowed at once after an idle spell (default: one batch of 10, or the rate when lower). */
   burst?: number;
   /** Monotonic milliseconds. */
   now: () => number;
@@ -23,7 +23,8 @@ export const createRateLimiter = (options: RateLimiterOptions): RateLimiter => {
   const rate = options.ratePerSecond;
   if (!(rate > 0)) throw new RangeError('ratePerSecond must be positive');
   const burst = Math.max(1, options.burst ?? Math.min(10, rate));
-  let tokens = burst;
+  // Start empty: a job's first batch waits its share too, so short jobs hold the rate as well as long ones.
+  let tokens = 0;
   let last = options.now();
   // Callers queue in order so concurrent workers share the rate fairly.
   let tail: Promise<void> = Promise.resolve();
