@@ -66,7 +66,12 @@ export interface Runtime {
 }
 
 /** Builds and starts the server side of Redrive. Exported for end-to-end tests. */
-export const startServer = async (config: Config, secrets: Secrets, logger: Logger): Promise<Runtime> => {
+export const startServer = async (
+  config: Config,
+  secrets: Secrets,
+  logger: Logger,
+  options: { slackRetries?: number } = {},
+): Promise<Runtime> => {
   const store = await openStore(config, secrets, logger);
   const metrics = createPrometheusMetrics();
   const transport = slackTransport(config, secrets);
@@ -81,6 +86,7 @@ export const startServer = async (config: Config, secrets: Secrets, logger: Logg
       appToken: secrets.slackAppToken,
       apiUrl: config.slack.apiUrl,
       logger,
+      ...(options.slackRetries === undefined ? {} : { retries: options.slackRetries }),
     });
     registerDlqCommand(bolt.app, router, logger.child({ component: 'slack' }));
   } else {

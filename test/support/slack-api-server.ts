@@ -46,6 +46,8 @@ export interface SlackApiServerOptions {
   now?: () => number;
   /** JSON characters of message blocks above which `msg_blocks_too_long` is answered. */
   blocksJsonLimit?: number;
+  /** Socket Mode: the app-level token accepted by apps.connections.open and the websocket URL it returns. */
+  socketMode?: { appToken: string; url: string };
 }
 
 export interface SlackApiServer {
@@ -131,6 +133,13 @@ export async function startSlackApiServer(options: SlackApiServerOptions = {}): 
       record({ ...call, status: 200, response: body });
       send(res, 200, body);
     };
+    if (method === 'apps.connections.open' && options.socketMode) {
+      // Only an app-level token (xapp-) opens a Socket Mode connection.
+      if (token === undefined) return answer(fail('not_authed'));
+      if (token !== options.socketMode.appToken) return answer(fail('invalid_auth'));
+      if (injectFailure(method, res, call)) return;
+      return answer({ ok: true, url: options.socketMode.url });
+    }
     const handler = METHODS[method];
     // Slack names an unknown method before it looks at the token.
     if (handler === undefined) return answer(fail('unknown_method', { req_method: method }));
