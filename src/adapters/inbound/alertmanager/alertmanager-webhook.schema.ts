@@ -21,7 +21,7 @@ export const alertmanagerAlertSchema = z.object({
 });
 
 /** Read first, so an unknown version is refused as such rather than as a shape error. */
-export const webhookVersionSchema = z.object({ version: z.unknown() });
+export const webhookVersionSchema = z.object({ version: z.unknown().optional() });
 
 export const alertmanagerWebhookSchema = z.object({
   version: z.literal('4'),
