@@ -4,7 +4,7 @@
 import { renderHelp, renderUsageError } from '../core/slack/render-help.ts';
 import { section, type Reply } from '../core/slack/blocks.ts';
 import { parseDlqArgs, parseDlqText, type DlqCommand, type DlqOp, type ParseResult } from '../core/slack/parse-dlq-command.ts';
-import { escapeText } from '../core/slack/escape.ts';
+import { escapeMrkdwn as escapeText } from '../core/text/escape-mrkdwn.ts';
 
 export interface CommandContext {
   /** Slack user id, or `cli:<os user>`. */

@@ -2,7 +2,7 @@
 // terminal renderer prints as plain text) and message cards. Pure; all queue text is escaped and capped.
 
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
-import { escapeText } from '../../core/slack/escape.ts';
+import { escapeMrkdwn as escapeText } from '../../core/text/escape-mrkdwn.ts';
 import { isRedriveError } from '../../errors.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../ports/queue-backend.port.ts';

@@ -1,6 +1,6 @@
 // Renders `/dlq help` and usage errors as Block Kit.
 
-import { escapeText } from './escape.ts';
+import { escapeMrkdwn as escapeText } from '../text/escape-mrkdwn.ts';
 import { context, header, section, type Reply } from './blocks.ts';
 import { usageText } from './parse-dlq-command.ts';
 
