@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { createHttpServer } from '../../../src/adapters/inbound/http/http-server.ts';
 import { alertRoutes } from '../../../src/adapters/inbound/sns/alert-routes.ts';
-import { CertificateFetchError, type CertificateFetcher } from '../../../src/adapters/inbound/sns/sns-certificate.ts';
+import { SnsFetchError, type CertificateFetcher } from '../../../src/adapters/inbound/sns/sns-certificate.ts';
 import type { SubscriptionConfirmer } from '../../../src/adapters/inbound/sns/sns-subscription.ts';
 import { createRootLogger } from '../../../src/adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from '../../../src/adapters/outbound/metrics/prometheus-metrics.ts';
@@ -51,7 +51,7 @@ export const servingCertificate = (pem: string): CertificateFetcher & { fetches:
   const fetches: string[] = [];
   const fetcher = async (url: URL) => {
     fetches.push(url.href);
-    if (url.href !== TEST_CERT_URL) throw new CertificateFetchError('rejected', `GET ${url.host} answered 404`);
+    if (url.href !== TEST_CERT_URL) throw new SnsFetchError('rejected', `GET ${url.host} answered 404`);
     return pem;
   };
   return Object.assign(fetcher, { fetches });

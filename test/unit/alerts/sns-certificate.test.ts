@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CertificateFetchError,
+  SnsFetchError,
   checkSnsUrl,
   createCertificateCache,
   createHttpsCertificateFetcher,
 } from '../../../src/adapters/inbound/sns/sns-certificate.ts';
+import { createHttpsSubscriptionConfirmer } from '../../../src/adapters/inbound/sns/sns-subscription.ts';
 import { fixedClock } from '../../../src/ports/clock.port.ts';
 import { makeTestCertificate } from '../../fixtures/alerts/sns-signer.ts';
 
@@ -123,7 +124,7 @@ describe('createCertificateCache', () => {
       clock,
       fetcher: async () => {
         calls++;
-        if (calls === 1) throw new CertificateFetchError('unavailable', 'down');
+        if (calls === 1) throw new SnsFetchError('unavailable', 'down');
         if (calls === 2) return 'not a certificate';
         return certificate.certificatePem;
       },
@@ -144,5 +145,28 @@ describe('createCertificateCache', () => {
     const later = fixedClock(new Date(Date.now() + 5 * 86_400_000));
     const cache = createCertificateCache({ clock: later, fetcher: async () => certificate.certificatePem });
     await expect(cache.publicKey(url)).rejects.toMatchObject({ kind: 'rejected', message: /not valid now/ });
+  });
+});
+
+describe('createHttpsSubscriptionConfirmer', () => {
+  const subscribe = new URL('https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:eu-west-1:1:t&Token=tok');
+
+  it('GETs the SubscribeURL without following redirects', async () => {
+    const calls: { url: string; init: RequestInit | undefined }[] = [];
+    const confirm = createHttpsSubscriptionConfirmer({
+      fetch: async (input, init) => {
+        calls.push({ url: String(input), init });
+        return new Response('<ConfirmSubscriptionResponse/>');
+      },
+    });
+    await confirm(subscribe);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.url).toBe(subscribe.href);
+    expect(calls[0]?.init).toMatchObject({ method: 'GET', redirect: 'error' });
+  });
+
+  it('fails when SNS does not answer 2xx', async () => {
+    const confirm = createHttpsSubscriptionConfirmer({ fetch: async () => new Response('<Error/>', { status: 403 }) });
+    await expect(confirm(subscribe)).rejects.toBeInstanceOf(SnsFetchError);
   });
 });

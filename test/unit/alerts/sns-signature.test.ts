@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CertificateFetchError, createCertificateCache, type CertificateFetcher } from '../../../src/adapters/inbound/sns/sns-certificate.ts';
+import { SnsFetchError, createCertificateCache, type CertificateFetcher } from '../../../src/adapters/inbound/sns/sns-certificate.ts';
 import type { SnsEnvelope } from '../../../src/adapters/inbound/sns/sns-message.schema.ts';
 import { createSnsSignatureVerifier } from '../../../src/adapters/inbound/sns/sns-signature.ts';
 import { fixedClock } from '../../../src/ports/clock.port.ts';
@@ -20,7 +20,7 @@ const verifierWith = (fetcher: CertificateFetcher, now = new Date(Date.now() + 1
   createSnsSignatureVerifier({ certificates: createCertificateCache({ fetcher, clock: fixedClock(now) }), extraHosts: [] });
 
 const serving = (pem: string): CertificateFetcher => async (url) => {
-  if (url.href !== TEST_CERT_URL) throw new CertificateFetchError('rejected', 'answered 404');
+  if (url.href !== TEST_CERT_URL) throw new SnsFetchError('rejected', 'answered 404');
   return pem;
 };
 
@@ -79,7 +79,7 @@ describe('SNS signature verification', () => {
 
   it('answers 503 (SNS retries) when the certificate host is unreachable', async () => {
     const down = verifierWith(async () => {
-      throw new CertificateFetchError('unavailable', 'timed out');
+      throw new SnsFetchError('unavailable', 'timed out');
     });
     await expect(down(signEnvelope(notification, { key: trusted.privateKey }))).resolves.toMatchObject({ ok: false, status: 503, reason: 'certificate-unavailable' });
   });

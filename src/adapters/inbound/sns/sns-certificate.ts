@@ -32,12 +32,12 @@ export const checkSnsUrl = (raw: string, options: { extraHosts: readonly string[
 /** Returns the PEM text at a checked URL. Injectable: tests and emulators bring their own source. */
 export type CertificateFetcher = (url: URL) => Promise<string>;
 
-/** A fetch failure: `rejected` (the URL answered 4xx: forged or stale URL) or `unavailable` (retry later). */
-export class CertificateFetchError extends Error {
+/** A failed GET to SNS (certificate or SubscribeURL): `rejected` (4xx, not a certificate, too large) or `unavailable` (retry later). */
+export class SnsFetchError extends Error {
   readonly kind: 'rejected' | 'unavailable';
   constructor(kind: 'rejected' | 'unavailable', message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'CertificateFetchError';
+    this.name = 'SnsFetchError';
     this.kind = kind;
   }
 }
@@ -47,7 +47,7 @@ export const readCapped = async (response: Response, maxBytes: number): Promise<
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
-    throw new CertificateFetchError('rejected', `response larger than ${maxBytes} bytes`);
+    throw new SnsFetchError('rejected', `response larger than ${maxBytes} bytes`);
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
@@ -59,7 +59,7 @@ export const readCapped = async (response: Response, maxBytes: number): Promise<
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw new CertificateFetchError('rejected', `response larger than ${maxBytes} bytes`);
+      throw new SnsFetchError('rejected', `response larger than ${maxBytes} bytes`);
     }
     chunks.push(value);
   }
@@ -75,17 +75,17 @@ export const getCapped = async (
   try {
     response = await options.fetch(url, { method: 'GET', redirect: 'error', signal: AbortSignal.timeout(options.timeoutMs) });
   } catch (error) {
-    throw new CertificateFetchError('unavailable', `GET ${url.host} failed`, { cause: error });
+    throw new SnsFetchError('unavailable', `GET ${url.host} failed`, { cause: error });
   }
   if (response.status < 200 || response.status > 299) {
     await response.body?.cancel();
-    throw new CertificateFetchError(response.status >= 400 && response.status < 500 ? 'rejected' : 'unavailable', `GET ${url.host} answered ${response.status}`);
+    throw new SnsFetchError(response.status >= 400 && response.status < 500 ? 'rejected' : 'unavailable', `GET ${url.host} answered ${response.status}`);
   }
   try {
     return await readCapped(response, options.maxBytes);
   } catch (error) {
-    if (error instanceof CertificateFetchError) throw error;
-    throw new CertificateFetchError('unavailable', `reading from ${url.host} failed`, { cause: error });
+    if (error instanceof SnsFetchError) throw error;
+    throw new SnsFetchError('unavailable', `reading from ${url.host} failed`, { cause: error });
   }
 };
 
@@ -98,7 +98,7 @@ export const createHttpsCertificateFetcher = (
 };
 
 export interface CertificateCache {
-  /** The certificate's public key; throws CertificateFetchError when it cannot be had or is not valid now. */
+  /** The certificate's public key; throws SnsFetchError when it cannot be had or is not valid now. */
   publicKey(url: URL): Promise<KeyObject>;
   readonly size: number;
 }
@@ -115,7 +115,7 @@ export const createCertificateCache = (options: { fetcher: CertificateFetcher; c
     try {
       return new X509Certificate(pem);
     } catch (error) {
-      throw new CertificateFetchError('rejected', `${url.host} did not return a PEM certificate`, { cause: error });
+      throw new SnsFetchError('rejected', `${url.host} did not return a PEM certificate`, { cause: error });
     }
   };
   return {
@@ -142,7 +142,7 @@ export const createCertificateCache = (options: { fetcher: CertificateFetcher; c
       const now = options.clock.now().getTime();
       if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo)) {
         entries.delete(key);
-        throw new CertificateFetchError('rejected', `the certificate at ${url.host} is not valid now (valid ${certificate.validFrom} to ${certificate.validTo})`);
+        throw new SnsFetchError('rejected', `the certificate at ${url.host} is not valid now (valid ${certificate.validFrom} to ${certificate.validTo})`);
       }
       return certificate.publicKey;
     },

@@ -3,7 +3,7 @@
 // checked before anything is fetched; unsigned, unknown-version and forged messages all fail.
 
 import { verify } from 'node:crypto';
-import { CertificateFetchError, checkSnsUrl, type CertificateCache } from './sns-certificate.ts';
+import { SnsFetchError, checkSnsUrl, type CertificateCache } from './sns-certificate.ts';
 import type { SnsEnvelope } from './sns-message.schema.ts';
 import { snsStringToSign } from './sns-string-to-sign.ts';
 
@@ -32,7 +32,7 @@ export const createSnsSignatureVerifier = (options: { certificates: CertificateC
     try {
       key = await options.certificates.publicKey(checked.url);
     } catch (error) {
-      if (error instanceof CertificateFetchError && error.kind === 'unavailable') {
+      if (error instanceof SnsFetchError && error.kind === 'unavailable') {
         return { ok: false, status: 503, reason: 'certificate-unavailable', message: `The signing certificate could not be fetched (${error.message}); SNS will retry.` };
       }
       return forged('certificate-rejected', `The signing certificate was refused (${error instanceof Error ? error.message : 'unknown error'}).`);
