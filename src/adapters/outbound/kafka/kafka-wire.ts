@@ -1,0 +1,263 @@
+// Typed access to the few kafkajs internals its public API lacks: reading a partition from an offset
+// without joining a consumer group (kafkajs consumers always join one), and committing a group's
+// offsets from outside the group (generation -1, empty member id), as Java's
+// AdminClient.alterConsumerGroupOffsets does. It must stay the only module that touches kafkajs/src.
+//
+// Why not the public API: a consumer with a throwaway group joins, rebalances (3 s initial delay on
+// default brokers) and leaves a group behind; admin.setOffsets joins the DLQ group as a member to
+// commit. kafkajs 2.2.4 is the last release, so these internals are frozen.
+
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** A record as kafkajs decodes it (RecordBatch v2). */
+export interface WireRecord {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | Buffer[] | string | undefined>;
+  isControlRecord?: boolean;
+}
+
+interface PartitionResponse {
+  partition: number;
+  errorCode: number;
+  highWatermark: string;
+  lastStableOffset?: string;
+  abortedTransactions?: unknown[];
+  messages: WireRecord[];
+}
+
+interface FetchResponse {
+  responses: { topicName: string; partitions: PartitionResponse[] }[];
+}
+
+interface TopicPartitions<P> {
+  topic: string;
+  partitions: P[];
+}
+
+interface InternalBroker {
+  fetch(request: {
+    maxWaitTime: number;
+    minBytes: number;
+    maxBytes: number;
+    isolationLevel: number;
+    topics: TopicPartitions<{ partition: number; fetchOffset: string; maxBytes: number }>[];
+  }): Promise<FetchResponse>;
+  offsetFetch(request: { groupId: string; topics: TopicPartitions<{ partition: number }>[] }): Promise<{
+    responses: TopicPartitions<{ partition: number; offset: string; errorCode?: number }>[];
+  }>;
+  offsetCommit(request: {
+    groupId: string;
+    groupGenerationId: number;
+    memberId: string;
+    topics: TopicPartitions<{ partition: number; offset: string }>[];
+  }): Promise<{ responses: TopicPartitions<{ partition: number; errorCode: number }>[] }>;
+}
+
+interface InternalCluster {
+  isConnected(): boolean;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  refreshMetadataIfNecessary(): Promise<void>;
+  findTopicPartitionMetadata(topic: string): { partitionId: number; leader: number | null }[];
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(options: { nodeId: string }): Promise<InternalBroker>;
+  findGroupCoordinator(options: { groupId: string }): Promise<InternalBroker>;
+  fetchTopicsOffset(topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[]): Promise<
+    TopicPartitions<{ partition: number; offset: string }>[]
+  >;
+}
+
+type ClusterConstructor = new (options: Record<string, unknown>) => InternalCluster;
+type BatchConstructor = new (topic: string, fetchedOffset: string, partitionData: PartitionResponse) => {
+  messages: WireRecord[];
+  messagesWithinOffset: WireRecord[];
+};
+
+const Cluster = require('kafkajs/src/cluster/index.js') as ClusterConstructor;
+// Batch drops records below the fetch offset, aborted transactions and control records.
+const Batch = require('kafkajs/src/consumer/batch.js') as BatchConstructor;
+const defaultSocketFactory = require('kafkajs/src/network/socketFactory.js') as () => unknown;
+const { createLogger } = require('kafkajs/src/loggers/index.js') as {
+  createLogger: (options: { level: number; logCreator: unknown }) => unknown;
+};
+
+/** Kafka's read_committed: reads stop at the last stable offset, aborted records are skipped. */
+const READ_COMMITTED = 1;
+
+export interface WireSettings {
+  brokers: string[];
+  clientId: string;
+  ssl: boolean;
+  sasl?: { mechanism: string; username: string; password: string } | undefined;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  retry: { retries: number; initialRetryTime: number; maxRetryTime: number };
+  logLevel: number;
+  logCreator: unknown;
+  /** How long partition metadata is trusted before a refresh (default 30 s). */
+  metadataMaxAgeMs?: number;
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  /** Log start offset. */
+  low: bigint;
+  /** The last stable offset (the high watermark when no transaction is open): reads end here. */
+  high: bigint;
+}
+
+export interface FetchRequest {
+  partition: number;
+  offset: bigint;
+  maxBytes: number;
+}
+
+export type FetchedPartition =
+  | {
+      partition: number;
+      outOfRange: false;
+      /** Readable records at or after the requested offset (control and aborted records removed). */
+      records: WireRecord[];
+      /** Where the next read of this partition starts. */
+      nextOffset: bigint;
+      /** Nothing at all came back: the partition has nothing readable at the offset yet. */
+      empty: boolean;
+    }
+  | { partition: number; outOfRange: true };
+
+export class KafkaWire {
+  readonly #cluster: InternalCluster;
+
+  constructor(settings: WireSettings) {
+    this.#cluster = new Cluster({
+      logger: createLogger({ level: settings.logLevel, logCreator: settings.logCreator }),
+      socketFactory: defaultSocketFactory(),
+      brokers: settings.brokers,
+      clientId: settings.clientId,
+      ssl: settings.ssl,
+      sasl: settings.sasl,
+      connectionTimeout: settings.connectionTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
+      enforceRequestTimeout: true,
+      retry: settings.retry,
+      metadataMaxAge: settings.metadataMaxAgeMs ?? 30_000,
+      // The test broker (and some real ones) auto-create topics on a metadata request: a typo in
+      // the config must be reported as a missing topic, not create one.
+      allowAutoTopicCreation: false,
+      isolationLevel: READ_COMMITTED,
+      instrumentationEmitter: null,
+    });
+  }
+
+  async connect(): Promise<void> {
+    if (!this.#cluster.isConnected()) await this.#cluster.connect();
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#cluster.disconnect();
+  }
+
+  /** Forgets cached metadata (after NOT_LEADER_OR_FOLLOWER and the like). */
+  async refresh(): Promise<void> {
+    await this.#cluster.refreshMetadata();
+  }
+
+  /** Partition ids of a topic; throws UNKNOWN_TOPIC_OR_PARTITION (kafkajs) when it does not exist. */
+  async partitions(topic: string): Promise<number[]> {
+    await this.connect();
+    await this.#cluster.addTargetTopic(topic);
+    await this.#cluster.refreshMetadataIfNecessary();
+    let metadata = this.#cluster.findTopicPartitionMetadata(topic);
+    if (metadata.length === 0) {
+      await this.#cluster.refreshMetadata();
+      metadata = this.#cluster.findTopicPartitionMetadata(topic);
+    }
+    if (metadata.length === 0) throw Object.assign(new Error(`topic ${topic} has no partitions`), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    return metadata.map((p) => p.partitionId).sort((a, b) => a - b);
+  }
+
+  /** Log start and last stable offset of each partition (two ListOffsets rounds). */
+  async offsets(topic: string, partitions: number[]): Promise<PartitionOffsets[]> {
+    const request = (fromBeginning: boolean) => [{ topic, fromBeginning, partitions: partitions.map((partition) => ({ partition })) }];
+    const [lows, highs] = await Promise.all([this.#cluster.fetchTopicsOffset(request(true)), this.#cluster.fetchTopicsOffset(request(false))]);
+    const byPartition = (answer: TopicPartitions<{ partition: number; offset: string }>[]) =>
+      new Map((answer.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    const low = byPartition(lows);
+    const high = byPartition(highs);
+    return partitions.map((partition) => ({ partition, low: low.get(partition) ?? 0n, high: high.get(partition) ?? 0n }));
+  }
+
+  /** The group's committed offset per partition; -1 where it has none. */
+  async committed(groupId: string, topic: string, partitions: number[]): Promise<Map<number, bigint>> {
+    const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
+    const answer = await coordinator.offsetFetch({ groupId, topics: [{ topic, partitions: partitions.map((partition) => ({ partition })) }] });
+    const found = answer.responses.find((t) => t.topic === topic)?.partitions ?? [];
+    return new Map(partitions.map((partition) => [partition, BigInt(found.find((p) => p.partition === partition)?.offset ?? '-1')]));
+  }
+
+  /**
+   * Commits offsets for a group without being a member of it. The coordinator accepts this only
+   * while the group has no live members; otherwise kafkajs throws the partition's error
+   * (UNKNOWN_MEMBER_ID on Kafka 4).
+   */
+  async commit(groupId: string, topic: string, offsets: Map<number, bigint>): Promise<void> {
+    const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
+    await coordinator.offsetCommit({
+      groupId,
+      groupGenerationId: -1,
+      memberId: '',
+      topics: [{ topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }],
+    });
+  }
+
+  /**
+   * One Fetch per partition leader, in parallel. An offset below the log start comes back as
+   * `outOfRange` for that partition (the others are then re-read by the caller's next round).
+   */
+  async fetch(topic: string, requests: FetchRequest[], options: { maxWaitMs: number; maxBytes: number }): Promise<FetchedPartition[]> {
+    if (requests.length === 0) return [];
+    const byLeader = this.#cluster.findLeaderForPartitions(
+      topic,
+      requests.map((r) => r.partition),
+    );
+    const rounds = Object.entries(byLeader).map(async ([nodeId, partitions]): Promise<FetchedPartition[]> => {
+      const wanted = requests.filter((r) => partitions.includes(r.partition));
+      const broker = await this.#cluster.findBroker({ nodeId });
+      let response: FetchResponse;
+      try {
+        response = await broker.fetch({
+          maxWaitTime: options.maxWaitMs,
+          minBytes: 1,
+          maxBytes: options.maxBytes,
+          isolationLevel: READ_COMMITTED,
+          topics: [{ topic, partitions: wanted.map((r) => ({ partition: r.partition, fetchOffset: r.offset.toString(), maxBytes: r.maxBytes })) }],
+        });
+      } catch (error) {
+        const e = error as { name?: string; partition?: number };
+        if (e.name === 'KafkaJSOffsetOutOfRange' && typeof e.partition === 'number') return [{ partition: e.partition, outOfRange: true }];
+        throw error;
+      }
+      const out: FetchedPartition[] = [];
+      for (const data of response.responses.find((t) => t.topicName === topic)?.partitions ?? []) {
+        const request = wanted.find((r) => r.partition === data.partition);
+        if (!request) continue;
+        const batch = new Batch(topic, request.offset.toString(), data);
+        const within = batch.messagesWithinOffset;
+        const last = within[within.length - 1];
+        // Past control records and aborted records too; a batch holding only lower offsets (a
+        // compacted tail) moves on by one so a read always ends.
+        const nextOffset = last ? BigInt(last.offset) + 1n : data.messages.length > 0 ? request.offset + 1n : request.offset;
+        out.push({ partition: data.partition, outOfRange: false, records: batch.messages, nextOffset, empty: data.messages.length === 0 });
+      }
+      return out;
+    });
+    return (await Promise.all(rounds)).flat();
+  }
+}

@@ -1,0 +1,142 @@
+// Shared set-up for the Kafka integration tests: the loopback broker from the global setup, unique
+// topic and group names, topics created and deleted per test, a SqliteStore in a temp dir for the
+// resolutions, and the adapter wired the way main.ts wires it. Tests only, never imported by src.
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import { KafkaClients, type KafkaConnectionSettings } from '../../../src/adapters/outbound/kafka/kafka-client.ts';
+import { KafkaDeadLetterQueue } from '../../../src/adapters/outbound/kafka/kafka-dead-letter-queue.ts';
+import { createRootLogger } from '../../../src/adapters/outbound/logging/pino-logger.ts';
+import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
+import { systemClock, type Clock } from '../../../src/ports/clock.port.ts';
+
+/** Broker addresses from the vitest global setup (scripts/services.sh), else REDRIVE_KAFKA_BROKERS. */
+export const kafkaBrokers = (): string[] => {
+  let provided: { kafka?: { brokers: string[] } } | null = null;
+  try {
+    provided = (inject as (key: string) => unknown)('services') as { kafka?: { brokers: string[] } } | null;
+  } catch {
+    provided = null;
+  }
+  if (provided?.kafka) return provided.kafka.brokers;
+  const fromEnv = process.env.REDRIVE_KAFKA_BROKERS;
+  if (!fromEnv) throw new Error('No Kafka broker: run through the integration project (scripts/services.sh) or set REDRIVE_KAFKA_BROKERS.');
+  return fromEnv.split(',');
+};
+
+export const uniqueName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export const quietLogger = () => createRootLogger({ level: 'silent' });
+
+export const connectionSettings = (brokers = kafkaBrokers(), overrides: Partial<KafkaConnectionSettings> = {}): KafkaConnectionSettings => ({
+  name: 'test',
+  brokers,
+  clientId: 'redrive-test',
+  ssl: false,
+  connectionTimeoutMs: 1_000,
+  requestTimeoutMs: 5_000,
+  ...overrides,
+});
+
+/** Plain kafkajs clients for arranging and checking what the adapter did. */
+export class KafkaTestBench {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly producer: Producer;
+  readonly #topics: string[] = [];
+
+  constructor(brokers = kafkaBrokers()) {
+    this.kafka = new Kafka({ brokers, clientId: 'redrive-test-bench', logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+    this.admin = this.kafka.admin();
+    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  }
+
+  async connect(): Promise<this> {
+    await Promise.all([this.admin.connect(), this.producer.connect()]);
+    return this;
+  }
+
+  async createTopic(prefix: string, partitions = 1): Promise<string> {
+    const topic = uniqueName(prefix);
+    await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    this.#topics.push(topic);
+    return topic;
+  }
+
+  /** Produces in order and waits for acks from all replicas; returns the offsets written. */
+  async produce(
+    topic: string,
+    messages: { value: string | Buffer | null; key?: string | Buffer | null; headers?: IHeaders; partition?: number }[],
+  ): Promise<void> {
+    for (let i = 0; i < messages.length; i += 500) {
+      await this.producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500).map((m) => ({ partition: 0, key: null, ...m })) });
+    }
+  }
+
+  /** The group's committed offset per partition as Kafka reports it ('-1' when none). */
+  async committed(group: string, topic: string): Promise<Record<number, string>> {
+    const [answer] = await this.admin.fetchOffsets({ groupId: group, topics: [topic] });
+    return Object.fromEntries((answer?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  }
+
+  /** Sets the group's offsets as its own consumers would have left them (the group must be idle). */
+  async setCommitted(group: string, topic: string, offsets: Record<number, number>): Promise<void> {
+    await this.admin.setOffsets({ groupId: group, topic, partitions: Object.entries(offsets).map(([p, o]) => ({ partition: Number(p), offset: String(o) })) });
+  }
+
+  async close(): Promise<void> {
+    if (this.#topics.length > 0) await this.admin.deleteTopics({ topics: this.#topics.splice(0) }).catch(() => undefined);
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}
+
+/** A SqliteStore on a fresh file; `remove` deletes the directory. */
+export const tempStore = async (clock: Clock = systemClock): Promise<{ store: SqliteStore; path: string; remove(): void }> => {
+  const dir = mkdtempSync(join(tmpdir(), 'redrive-kafka-'));
+  const path = join(dir, 'redrive.db');
+  const store = SqliteStore.open(path, { clock });
+  await store.migrate();
+  return { store, path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+};
+
+export interface DlqUnderTest {
+  dlq: KafkaDeadLetterQueue;
+  clients: KafkaClients;
+  topic: string;
+  group: string;
+}
+
+export const kafkaDlq = (
+  options: { topic: string; group: string; store: SqliteStore; clients?: KafkaClients; name?: string; clock?: Clock },
+): DlqUnderTest => {
+  const clients = options.clients ?? new KafkaClients(connectionSettings(), quietLogger());
+  const dlq = new KafkaDeadLetterQueue({
+    name: options.name ?? options.topic,
+    topic: options.topic,
+    consumerGroup: options.group,
+    wire: clients.wire,
+    store: options.store,
+    clock: options.clock ?? systemClock,
+  });
+  return { dlq, clients, topic: options.topic, group: options.group };
+};
+
+/** Resolution as the app layer records it before calling remove. */
+export const resolveAt = async (store: SqliteStore, queue: string, partition: number, offset: number, by = 'U0TEST'): Promise<void> => {
+  await store.recordResolution({
+    queue,
+    messageKey: `${partition}:${offset}`,
+    traceId: null,
+    partition,
+    offset: String(offset),
+    body: null,
+    attributes: {},
+    resolvedBy: by,
+    reason: 'test',
+    resolvedAt: new Date(),
+  });
+};
