@@ -208,9 +208,11 @@ export const amHeaders = (authorization = `Bearer ${BEARER}`): Record<string, st
 });
 
 /** The moto endpoint from the integration global setup, or REDRIVE_TEST_MOTO_ENDPOINT. */
-type ProvidedServices = { moto?: { endpoint: string; region: string } } | null;
+type MotoEndpoint = { endpoint: string; region: string };
+type ProvidedServices = { moto?: MotoEndpoint } | null;
 
-export const motoEndpoint = (): { endpoint: string; region: string } => {
+/** The moto endpoint from the integration global setup, or REDRIVE_TEST_MOTO_ENDPOINT; null when neither. */
+export const motoEndpoint = (): MotoEndpoint | null => {
   let provided: ProvidedServices = null;
   try {
     provided = (inject as (key: string) => unknown)('services') as ProvidedServices;
@@ -219,8 +221,12 @@ export const motoEndpoint = (): { endpoint: string; region: string } => {
   }
   if (provided?.moto) return provided.moto;
   const endpoint = process.env.REDRIVE_TEST_MOTO_ENDPOINT;
-  if (!endpoint) throw new Error('No moto endpoint: run through the integration project (scripts/services.sh) or set REDRIVE_TEST_MOTO_ENDPOINT.');
-  return { endpoint, region: 'us-east-1' };
+  return endpoint ? { endpoint, region: 'us-east-1' } : null;
+};
+
+export const requireMoto = (moto: MotoEndpoint | null): MotoEndpoint => {
+  if (!moto) throw new Error('No moto endpoint: run through the integration project (scripts/services.sh) or set REDRIVE_TEST_MOTO_ENDPOINT.');
+  return moto;
 };
 
 /** Polls until the check returns a value other than undefined, or fails after timeoutMs. */
