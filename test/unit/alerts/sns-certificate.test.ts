@@ -170,3 +170,26 @@ describe('createHttpsSubscriptionConfirmer', () => {
     await expect(confirm(subscribe)).rejects.toBeInstanceOf(SnsFetchError);
   });
 });
+
+describe('certificate fetch concurrency', () => {
+  it('fetches at most maxConcurrentFetches distinct URLs at once and refuses the rest as unavailable', async () => {
+    const pem = makeTestCertificate().certificatePem;
+    const release: (() => void)[] = [];
+    let open = false;
+    const cache = createCertificateCache({
+      clock: fixedClock(new Date(Date.now() + 60_000)),
+      maxConcurrentFetches: 2,
+      fetcher: () => (open ? Promise.resolve(pem) : new Promise<string>((resolve) => release.push(() => resolve(pem)))),
+    });
+    const urls = [0, 1, 2].map((i) => new URL(`https://sns.eu-west-1.amazonaws.com/c${i}.pem`));
+    const first = cache.publicKey(urls[0] as URL);
+    const second = cache.publicKey(urls[1] as URL);
+    await expect(cache.publicKey(urls[2] as URL)).rejects.toMatchObject({ kind: 'unavailable', message: /in flight/ });
+    const sameAsFirst = cache.publicKey(urls[0] as URL); // shares the pending fetch, no new one
+    open = true;
+    for (const done of release) done();
+    await Promise.all([first, second, sameAsFirst]);
+    expect(release).toHaveLength(2);
+    await expect(cache.publicKey(urls[2] as URL)).resolves.toBeDefined();
+  });
+});

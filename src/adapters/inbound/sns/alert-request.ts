@@ -58,6 +58,7 @@ export const readBody = (req: IncomingMessage, maxBytes: number): Promise<Checke
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('aborted', onError);
+      req.off('close', onError);
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
@@ -75,6 +76,7 @@ export const readBody = (req: IncomingMessage, maxBytes: number): Promise<Checke
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('aborted', onError);
+    req.on('close', onError); // after 'end' this is a no-op; before it, the client went away
   });
 
 /** Deepest nesting of arrays/objects in JSON text, stopping early once past `limit`. Linear, no recursion. */

@@ -105,13 +105,28 @@ export interface CertificateCache {
 
 /**
  * Caches one promise per URL (concurrent messages share one fetch), forgets failures so a later
- * delivery retries, and keeps at most maxEntries URLs (oldest dropped first).
+ * delivery retries, and keeps at most maxEntries URLs (oldest dropped first). At most
+ * maxConcurrentFetches distinct URLs are fetched at once: SNS uses a handful of certificate URLs, so
+ * more means someone is making us fetch on their behalf, and the excess is refused as unavailable.
  */
-export const createCertificateCache = (options: { fetcher: CertificateFetcher; clock: Clock; maxEntries?: number }): CertificateCache => {
+export const createCertificateCache = (options: {
+  fetcher: CertificateFetcher;
+  clock: Clock;
+  maxEntries?: number;
+  maxConcurrentFetches?: number;
+}): CertificateCache => {
   const maxEntries = options.maxEntries ?? 100;
+  const maxConcurrentFetches = options.maxConcurrentFetches ?? 8;
   const entries = new Map<string, Promise<X509Certificate>>();
+  let fetching = 0;
   const load = async (url: URL): Promise<X509Certificate> => {
-    const pem = await options.fetcher(url);
+    fetching++;
+    let pem: string;
+    try {
+      pem = await options.fetcher(url);
+    } finally {
+      fetching--;
+    }
     try {
       return new X509Certificate(pem);
     } catch (error) {
@@ -126,6 +141,7 @@ export const createCertificateCache = (options: { fetcher: CertificateFetcher; c
       const key = url.href;
       let entry = entries.get(key);
       if (!entry) {
+        if (fetching >= maxConcurrentFetches) throw new SnsFetchError('unavailable', `${fetching} certificate fetches already in flight`);
         const pending = load(url);
         entries.set(key, pending);
         pending.catch(() => {
