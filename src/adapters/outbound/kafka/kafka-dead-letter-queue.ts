@@ -332,7 +332,11 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
   }
 
   /** Moves each partition's committed offset past its leading run of resolved offsets. */
-  async #commitResolved(partitions: number[]): Promise<Map<number, string>> {
+  async #commitResolved(touched: number[]): Promise<Map<number, string>> {
+    const existing = new Set(await this.#wire.partitions(this.topic));
+    const partitions = touched.filter((p) => existing.has(p));
+    const failures = new Map(touched.filter((p) => !existing.has(p)).map((p) => [p, `${this.topic} has no partition ${p}`]));
+    if (partitions.length === 0) return failures;
     const committed = await this.#wire.committed(this.consumerGroup, this.topic, partitions);
     const offsets = await this.#wire.offsets(this.topic, partitions);
     const moves = new Map<number, bigint>();
@@ -344,17 +348,18 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
       while (next < high && resolved.has(next)) next += 1n;
       if (next > raw && next > start) moves.set(partition, next);
     }
-    if (moves.size === 0) return new Map();
+    if (moves.size === 0) return failures;
     try {
       await this.#wire.commit(this.consumerGroup, this.topic, moves);
-      return new Map();
+      return failures;
     } catch (error) {
       const type = kafkaErrorType(error);
       if (type === null || !GROUP_ACTIVE_TYPES.has(type)) throw error;
       const reason =
         `resolution recorded, offset not committed: consumer group ${this.consumerGroup} has active members (${type}), ` +
         'and Kafka only accepts commits from outside an idle group; a later resolve commits it once the group is idle';
-      return new Map([...moves.keys()].map((p) => [p, reason]));
+      for (const p of moves.keys()) failures.set(p, reason);
+      return failures;
     }
   }
 

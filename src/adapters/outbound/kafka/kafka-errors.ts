@@ -81,6 +81,14 @@ export const translateKafkaError = (error: unknown, what: string, context: Error
     return new RedriveError('DLQ_ACCESS_DENIED', `${what}: the broker refused the credentials or ACLs (${detail}).`, { context: ctx, cause: error });
   }
   const networkCode = chain.map((e) => e.code).find((c) => typeof c === 'string' && /^E[A-Z]+$/.test(c));
+  // kafkajs's bare Error when a broker's socket is open but its handshake never completed.
+  const halfConnected = chain.some((e) => e.message === 'Broker not connected');
+  if (halfConnected) {
+    return new RedriveError('DLQ_UNREACHABLE', `${what}: a broker accepted the connection but did not answer its handshake within the request timeout.`, {
+      context: { ...ctx, kafkaError: 'HANDSHAKE_TIMEOUT' },
+      cause: error,
+    });
+  }
   if (networkCode || names.some((n) => UNREACHABLE_NAMES.has(n)) || chain.some((e) => e.retriable === true)) {
     return new RedriveError('DLQ_UNREACHABLE', `${what}: the Kafka cluster did not answer (${detail}).`, { context: ctx, cause: error });
   }

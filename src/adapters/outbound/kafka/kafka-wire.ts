@@ -80,6 +80,23 @@ type BatchConstructor = new (topic: string, fetchedOffset: string, partitionData
   messagesWithinOffset: WireRecord[];
 };
 
+/** Connection-level failures (and kafkajs's bare error from a half-connected broker). */
+const isConnectivityFailure = (error: unknown): boolean => {
+  for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth += 1) {
+    if (/^KafkaJS(Connection|ConnectionClosed|RequestTimeout|BrokerNotFound|NoBrokerAvailable)Error$|^KafkaJSBrokerNotFound$/.test(e.name ?? '')) return true;
+    if (e.message === 'Broker not connected') return true;
+  }
+  return false;
+};
+
+/** Shaped like kafkajs's protocol error, so translation treats it the same way. */
+const unknownPartition = (topic: string, partition: number | null): Error =>
+  Object.assign(new Error(partition === null ? `topic ${topic} has no partitions` : `topic ${topic} has no partition ${partition}`), {
+    name: 'KafkaJSProtocolError',
+    type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    retriable: false,
+  });
+
 const Cluster = require('kafkajs/src/cluster/index.js') as ClusterConstructor;
 // Batch drops records below the fetch offset, aborted transactions and control records.
 const Batch = require('kafkajs/src/consumer/batch.js') as BatchConstructor;
@@ -157,7 +174,22 @@ export class KafkaWire {
   }
 
   async connect(): Promise<void> {
-    if (!this.#cluster.isConnected()) await this.#cluster.connect();
+    if (!this.#cluster.isConnected()) await this.#guard(() => this.#cluster.connect());
+  }
+
+  /**
+   * Runs one cluster operation; after a connectivity failure the cluster is disconnected so the next
+   * call starts over. kafkajs otherwise keeps a seed broker whose socket connected but whose
+   * ApiVersions request timed out (a hung broker), and every later call fails at once with a bare
+   * "Broker not connected".
+   */
+  async #guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (isConnectivityFailure(error)) await this.#cluster.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   async disconnect(): Promise<void> {
@@ -166,40 +198,50 @@ export class KafkaWire {
 
   /** Forgets cached metadata (after NOT_LEADER_OR_FOLLOWER and the like). */
   async refresh(): Promise<void> {
-    await this.#cluster.refreshMetadata();
+    await this.#guard(() => this.#cluster.refreshMetadata());
   }
 
   /** Partition ids of a topic; throws UNKNOWN_TOPIC_OR_PARTITION (kafkajs) when it does not exist. */
   async partitions(topic: string): Promise<number[]> {
-    await this.connect();
-    await this.#cluster.addTargetTopic(topic);
-    await this.#cluster.refreshMetadataIfNecessary();
-    let metadata = this.#cluster.findTopicPartitionMetadata(topic);
-    if (metadata.length === 0) {
-      await this.#cluster.refreshMetadata();
-      metadata = this.#cluster.findTopicPartitionMetadata(topic);
-    }
-    if (metadata.length === 0) throw Object.assign(new Error(`topic ${topic} has no partitions`), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
-    return metadata.map((p) => p.partitionId).sort((a, b) => a - b);
+    return this.#guard(async () => {
+      await this.connect();
+      await this.#cluster.addTargetTopic(topic);
+      await this.#cluster.refreshMetadataIfNecessary();
+      let metadata = this.#cluster.findTopicPartitionMetadata(topic);
+      if (metadata.length === 0) {
+        await this.#cluster.refreshMetadata();
+        metadata = this.#cluster.findTopicPartitionMetadata(topic);
+      }
+      if (metadata.length === 0) throw unknownPartition(topic, null);
+      return metadata.map((p) => p.partitionId).sort((a, b) => a - b);
+    });
   }
 
   /** Log start and last stable offset of each partition (two ListOffsets rounds). */
   async offsets(topic: string, partitions: number[]): Promise<PartitionOffsets[]> {
-    const request = (fromBeginning: boolean) => [{ topic, fromBeginning, partitions: partitions.map((partition) => ({ partition })) }];
-    const [lows, highs] = await Promise.all([this.#cluster.fetchTopicsOffset(request(true)), this.#cluster.fetchTopicsOffset(request(false))]);
-    const byPartition = (answer: TopicPartitions<{ partition: number; offset: string }>[]) =>
-      new Map((answer.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-    const low = byPartition(lows);
-    const high = byPartition(highs);
-    return partitions.map((partition) => ({ partition, low: low.get(partition) ?? 0n, high: high.get(partition) ?? 0n }));
+    return this.#guard(async () => {
+      const request = (fromBeginning: boolean) => [{ topic, fromBeginning, partitions: partitions.map((partition) => ({ partition })) }];
+      const [lows, highs] = await Promise.all([this.#cluster.fetchTopicsOffset(request(true)), this.#cluster.fetchTopicsOffset(request(false))]);
+      const byPartition = (answer: TopicPartitions<{ partition: number; offset: string }>[]) =>
+        new Map((answer.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      const low = byPartition(lows);
+      const high = byPartition(highs);
+      return partitions.map((partition) => {
+        const [l, h] = [low.get(partition), high.get(partition)];
+        if (l === undefined || h === undefined) throw unknownPartition(topic, partition);
+        return { partition, low: l, high: h };
+      });
+    });
   }
 
   /** The group's committed offset per partition; -1 where it has none. */
   async committed(groupId: string, topic: string, partitions: number[]): Promise<Map<number, bigint>> {
-    const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
-    const answer = await coordinator.offsetFetch({ groupId, topics: [{ topic, partitions: partitions.map((partition) => ({ partition })) }] });
-    const found = answer.responses.find((t) => t.topic === topic)?.partitions ?? [];
-    return new Map(partitions.map((partition) => [partition, BigInt(found.find((p) => p.partition === partition)?.offset ?? '-1')]));
+    return this.#guard(async () => {
+      const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
+      const answer = await coordinator.offsetFetch({ groupId, topics: [{ topic, partitions: partitions.map((partition) => ({ partition })) }] });
+      const found = answer.responses.find((t) => t.topic === topic)?.partitions ?? [];
+      return new Map(partitions.map((partition) => [partition, BigInt(found.find((p) => p.partition === partition)?.offset ?? '-1')]));
+    });
   }
 
   /**
@@ -208,12 +250,14 @@ export class KafkaWire {
    * (UNKNOWN_MEMBER_ID on Kafka 4).
    */
   async commit(groupId: string, topic: string, offsets: Map<number, bigint>): Promise<void> {
-    const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
-    await coordinator.offsetCommit({
-      groupId,
-      groupGenerationId: -1,
-      memberId: '',
-      topics: [{ topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }],
+    return this.#guard(async () => {
+      const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
+      await coordinator.offsetCommit({
+        groupId,
+        groupGenerationId: -1,
+        memberId: '',
+        topics: [{ topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }],
+      });
     });
   }
 
@@ -222,42 +266,44 @@ export class KafkaWire {
    * `outOfRange` for that partition (the others are then re-read by the caller's next round).
    */
   async fetch(topic: string, requests: FetchRequest[], options: { maxWaitMs: number; maxBytes: number }): Promise<FetchedPartition[]> {
-    if (requests.length === 0) return [];
-    const byLeader = this.#cluster.findLeaderForPartitions(
-      topic,
-      requests.map((r) => r.partition),
-    );
-    const rounds = Object.entries(byLeader).map(async ([nodeId, partitions]): Promise<FetchedPartition[]> => {
-      const wanted = requests.filter((r) => partitions.includes(r.partition));
-      const broker = await this.#cluster.findBroker({ nodeId });
-      let response: FetchResponse;
-      try {
-        response = await broker.fetch({
-          maxWaitTime: options.maxWaitMs,
-          minBytes: 1,
-          maxBytes: options.maxBytes,
-          isolationLevel: READ_COMMITTED,
-          topics: [{ topic, partitions: wanted.map((r) => ({ partition: r.partition, fetchOffset: r.offset.toString(), maxBytes: r.maxBytes })) }],
-        });
-      } catch (error) {
-        const e = error as { name?: string; partition?: number };
-        if (e.name === 'KafkaJSOffsetOutOfRange' && typeof e.partition === 'number') return [{ partition: e.partition, outOfRange: true }];
-        throw error;
-      }
-      const out: FetchedPartition[] = [];
-      for (const data of response.responses.find((t) => t.topicName === topic)?.partitions ?? []) {
-        const request = wanted.find((r) => r.partition === data.partition);
-        if (!request) continue;
-        const batch = new Batch(topic, request.offset.toString(), data);
-        const within = batch.messagesWithinOffset;
-        const last = within[within.length - 1];
-        // Past control records and aborted records too; a batch holding only lower offsets (a
-        // compacted tail) moves on by one so a read always ends.
-        const nextOffset = last ? BigInt(last.offset) + 1n : data.messages.length > 0 ? request.offset + 1n : request.offset;
-        out.push({ partition: data.partition, outOfRange: false, records: batch.messages, nextOffset, empty: data.messages.length === 0 });
-      }
-      return out;
+    return this.#guard(async () => {
+      if (requests.length === 0) return [];
+      const byLeader = this.#cluster.findLeaderForPartitions(
+        topic,
+        requests.map((r) => r.partition),
+      );
+      const rounds = Object.entries(byLeader).map(async ([nodeId, partitions]): Promise<FetchedPartition[]> => {
+        const wanted = requests.filter((r) => partitions.includes(r.partition));
+        const broker = await this.#cluster.findBroker({ nodeId });
+        let response: FetchResponse;
+        try {
+          response = await broker.fetch({
+            maxWaitTime: options.maxWaitMs,
+            minBytes: 1,
+            maxBytes: options.maxBytes,
+            isolationLevel: READ_COMMITTED,
+            topics: [{ topic, partitions: wanted.map((r) => ({ partition: r.partition, fetchOffset: r.offset.toString(), maxBytes: r.maxBytes })) }],
+          });
+        } catch (error) {
+          const e = error as { name?: string; partition?: number };
+          if (e.name === 'KafkaJSOffsetOutOfRange' && typeof e.partition === 'number') return [{ partition: e.partition, outOfRange: true }];
+          throw error;
+        }
+        const out: FetchedPartition[] = [];
+        for (const data of response.responses.find((t) => t.topicName === topic)?.partitions ?? []) {
+          const request = wanted.find((r) => r.partition === data.partition);
+          if (!request) continue;
+          const batch = new Batch(topic, request.offset.toString(), data);
+          const within = batch.messagesWithinOffset;
+          const last = within[within.length - 1];
+          // Past control records and aborted records too; a batch holding only lower offsets (a
+          // compacted tail) moves on by one so a read always ends.
+          const nextOffset = last ? BigInt(last.offset) + 1n : data.messages.length > 0 ? request.offset + 1n : request.offset;
+          out.push({ partition: data.partition, outOfRange: false, records: batch.messages, nextOffset, empty: data.messages.length === 0 });
+        }
+        return out;
+      });
+      return (await Promise.all(rounds)).flat();
     });
-    return (await Promise.all(rounds)).flat();
   }
 }
