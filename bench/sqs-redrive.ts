@@ -3,6 +3,9 @@
 // Usage: node bench/sqs-redrive.ts [--endpoint http://127.0.0.1:9324] [--messages 2000]
 // (the endpoint defaults to REDRIVE_BENCH_SQS_ENDPOINT, as printed by `scripts/services.sh env`).
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../src/adapters/outbound/sqs/sqs-client.ts';
@@ -13,7 +16,7 @@ import type { QueueDeps } from '../src/app/queue/queue-deps.ts';
 import type { SqsQueueConfig } from '../src/config/config.schema.ts';
 import { systemClock } from '../src/ports/clock.port.ts';
 import { noopMetrics } from '../src/ports/metrics.port.ts';
-import { MemoryStore } from '../test/fakes/memory-store.ts';
+import { SqliteStore } from '../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { createQueuePair, deleteQueues, sendMessages } from '../test/integration/sqs/sqs-test-env.ts';
 
 const { values } = parseArgs({
@@ -25,13 +28,17 @@ if (!endpoint) {
   process.exit(2);
 }
 const client = createSqsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+// The store Redrive runs with by default: every job item is claimed, checkpointed and recorded in it.
+const storeDir = mkdtempSync(join(tmpdir(), 'redrive-bench-'));
+const store = SqliteStore.open(join(storeDir, 'redrive.db'));
+await store.migrate();
 const body = (i: number) => JSON.stringify({ job_id: `bench-${i}`, url: 'https://example.invalid/file', error: 'HTTP 503', n: i });
 
 const withQueues = async <T>(run: (env: { deps: QueueDeps; queue: string; dlqUrl: string; sourceUrl: string }) => Promise<T>): Promise<T> => {
   const { source, dlq } = await createQueuePair(client, 'bench');
   const config = { name: dlq.name, kind: 'sqs', queueUrl: dlq.url, escalation: { preset: 'sqs-runbook' }, alarmNames: [], replayTarget: { kind: 'source' } } as SqsQueueConfig;
   const backend = createSqsQueueBackend(config, { sqs: client, sfn: null, cloudwatch: null, clock: systemClock, alarmTopicArn: null });
-  const deps: QueueDeps = { registry: createQueueRegistry([backend]), store: new MemoryStore(), clock: systemClock, metrics: noopMetrics };
+  const deps: QueueDeps = { registry: createQueueRegistry([backend]), store, clock: systemClock, metrics: noopMetrics };
   try {
     return await run({ deps, queue: dlq.name, dlqUrl: dlq.url, sourceUrl: source.url });
   } finally {
@@ -75,7 +82,7 @@ const shellLoop = async (n: number) =>
 const n = Number(values.messages);
 const concurrency = Number(values.concurrency);
 const fmt = (x: number) => x.toFixed(1);
-console.log(`ElasticMQ at ${endpoint}; store: in-memory (measures the SQS path, not the database)`);
+console.log(`ElasticMQ at ${endpoint}; store: SQLite at ${store.path} (checkpoints every message, as in production)`);
 const fillRate = await withQueues(({ dlqUrl }) => fill(dlqUrl, n));
 console.log(`fill: ${n} messages at ${fmt(fillRate)} msgs/s (SendMessageBatch, sequential)`);
 const unlimited = await manual(n, null, concurrency);
@@ -91,3 +98,5 @@ for (const rate of [10, 50, 200, 400]) {
 const loop = await shellLoop(5);
 console.log(`runbook shell loop (receive 1, send, delete, sleep 1 s): ${loop.done} msgs in ${fmt(loop.seconds)} s = ${loop.rate.toFixed(2)} msgs/s`);
 client.destroy();
+await store.close();
+rmSync(storeDir, { recursive: true, force: true });

@@ -76,7 +76,7 @@ export const startServer = async (
   const metrics = createPrometheusMetrics();
   const transport = slackTransport(config, secrets);
   const registry = createQueueRegistry(createSqsBackends(config.aws, config.queues, systemClock));
-  const router = createDlqCommandRouter(createQueueOperations({ registry, store, clock: systemClock, metrics, logger: logger.child({ component: 'queues' }) }));
+  const router = createDlqCommandRouter(createQueueOperations({ registry, store, clock: systemClock, metrics, logger: logger.child({ component: 'queues' }), redactKeys: config.redactKeys }));
   let bolt: BoltApp | null = null;
   if (transport !== 'none') {
     bolt = createBoltApp({
@@ -153,7 +153,7 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
     const monitorPost = async (_queue: string, view: { status: { queue: string; depth: number; inFlight: number | null; at: Date } }) =>
       io.out(`${view.status.at.toISOString()}  ${view.status.queue}  visible=${view.status.depth}  in-flight=${view.status.inFlight ?? '-'}`);
     try {
-      const router = createDlqCommandRouter(createQueueOperations({ registry, store, clock: systemClock, metrics: noopMetrics }, { monitorPost, bodyEdit }));
+      const router = createDlqCommandRouter(createQueueOperations({ registry, store, clock: systemClock, metrics: noopMetrics, redactKeys: config.redactKeys }, { monitorPost, bodyEdit }));
       const reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
       io.out(renderReplyForTerminal(reply));
       // `monitor` keeps printing until Ctrl-C.

@@ -2,6 +2,7 @@
 // around it (SQS move tasks, Step Functions, CloudWatch alarms). SQS and Kafka adapters each build
 // these; the app layer never asks which technology is behind one.
 
+import type { FieldMapping } from '../core/analysis/field-mapping.ts';
 import type { QueueKind } from '../core/model.ts';
 import type { DeadLetterQueue } from './dead-letter-queue.port.ts';
 import type { ReplayTarget } from './replay-target.port.ts';
@@ -58,6 +59,8 @@ export interface QueueBackend {
   /** SQS FIFO: replays keep the group and need a deduplication id; move tasks do not apply. */
   readonly fifo: boolean;
   readonly dlq: DeadLetterQueue;
+  /** How the queue's bodies map to the runbook's fields (the config's `fieldMapping` over the defaults). */
+  readonly mapping?: FieldMapping;
   /** Where replay and redrive-batch send copies (resolved on first use, e.g. the DLQ's source queue). */
   replayTarget(): Promise<ReplayTarget>;
   /** Step Functions re-execution, when the queue has a state machine. */

@@ -13,6 +13,8 @@ export const MAX_MOVE_RATE = 500;
 export interface MoveTaskView {
   job: Job;
   tasks: MoveTaskInfo[];
+  /** The job's own task among `tasks`, when it is listed. */
+  task?: MoveTaskInfo | null;
 }
 
 const backendWithMoves = (deps: QueueDeps, queue: string) => {
@@ -49,7 +51,15 @@ export const startMoveTask = async (deps: QueueDeps, request: { queue: string; r
   }, (view) => ({ taskHandle: String(view.job.params.taskHandle ?? ''), destination: String(view.job.params.destination ?? '') }));
 };
 
-const JOB_STATUS: Record<string, Job['status']> = { RUNNING: 'running', COMPLETED: 'succeeded', CANCELLING: 'running', CANCELLED: 'cancelled', FAILED: 'failed' };
+// CANCELLING counts as cancelled: the job must not flip back to running after a cancel.
+const JOB_STATUS: Record<string, Job['status']> = { RUNNING: 'running', COMPLETED: 'succeeded', CANCELLING: 'cancelled', CANCELLED: 'cancelled', FAILED: 'failed' };
+
+/**
+ * The job's task in ListMessageMoveTasks. SQS names the handle only while a task runs, so an
+ * ended task is taken to be the newest one (a queue runs one move task at a time).
+ */
+const taskOf = (job: Job, tasks: MoveTaskInfo[]): MoveTaskInfo | null =>
+  tasks.find((t) => t.taskHandle === job.params.taskHandle) ?? tasks.find((t) => t.taskHandle === null) ?? null;
 
 /** Reads the task's progress and writes it into the job (the poller calls this to post progress). */
 export const refreshMoveTask = async (deps: QueueDeps, jobId: string): Promise<MoveTaskView> => {
@@ -57,29 +67,32 @@ export const refreshMoveTask = async (deps: QueueDeps, jobId: string): Promise<M
   if (!job || job.kind !== 'redrive-all' || typeof job.params.taskHandle !== 'string') throw new RedriveError('JOB_NOT_FOUND', `No redrive-all job ${jobId}.`, { context: { jobId } });
   const { moves } = backendWithMoves(deps, job.queue);
   const tasks = await moves.list();
-  const task = tasks.find((t) => t.taskHandle === job.params.taskHandle) ?? tasks[0];
-  if (!task) return { job, tasks };
+  const task = taskOf(job, tasks);
+  if (!task) return { job, tasks, task: null };
   const total = task.toMove ?? job.progress.total;
   const updated = await deps.store.updateJob(jobId, {
-    status: JOB_STATUS[task.status] ?? job.status,
+    status: job.status === 'cancelled' ? 'cancelled' : (JOB_STATUS[task.status] ?? job.status),
     progress: { total: total === null ? null : Math.max(total, task.moved), done: task.moved, failed: 0 },
-    error: task.failureReason,
+    error: task.failureReason ?? job.error,
     updatedAt: deps.clock.now(),
   });
   deps.metrics.jobProgress(jobId, 'redrive-all', task.moved, total);
-  return { job: updated, tasks };
+  return { job: updated, tasks, task };
 };
 
-export const cancelMoveTask = async (deps: QueueDeps, request: { jobId: string; actor: string }): Promise<MoveTaskView> => {
-  const job = await deps.store.getJob(request.jobId);
-  if (!job || typeof job.params.taskHandle !== 'string') throw new RedriveError('JOB_NOT_FOUND', `No redrive-all job ${request.jobId}.`, { context: { jobId: request.jobId } });
-  const { moves } = backendWithMoves(deps, job.queue);
+/**
+ * CancelMessageMoveTask for a redrive-all job whose task still runs; `cancelled: false` when the
+ * task had already ended (the job then shows how it ended). Not audited here: the caller's action is.
+ */
+export const cancelMoveTask = async (deps: QueueDeps, job: Job): Promise<MoveTaskView & { cancelled: boolean; moved: number | null }> => {
   const handle = job.params.taskHandle;
-  return audited(deps, { action: 'redrive-all:cancel', queue: job.queue, actor: request.actor, jobId: job.id }, async () => {
-    const moved = await moves.cancel(handle);
-    await deps.store.updateJob(job.id, { status: 'cancelled', progress: { ...job.progress, done: moved }, updatedAt: deps.clock.now() });
-    return refreshMoveTask(deps, job.id);
-  });
+  if (typeof handle !== 'string') throw new RedriveError('JOB_NOT_FOUND', `Job ${job.id} is not a message move task.`, { context: { jobId: job.id } });
+  const { moves } = backendWithMoves(deps, job.queue);
+  const before = await refreshMoveTask(deps, job.id);
+  if (before.task?.status !== 'RUNNING') return { ...before, cancelled: false, moved: null };
+  const moved = await moves.cancel(handle);
+  await deps.store.updateJob(job.id, { status: 'cancelled', progress: { ...before.job.progress, done: moved }, updatedAt: deps.clock.now() });
+  return { ...(await refreshMoveTask(deps, job.id)), cancelled: true, moved };
 };
 
 /** Lists the queue's move tasks without a job (status of the runbook's list-message-move-tasks). */

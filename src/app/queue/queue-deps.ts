@@ -18,6 +18,8 @@ export interface QueueDeps {
   clock: Clock;
   metrics: Metrics;
   logger?: ActionLogger;
+  /** Extra JSON keys redacted from queue text before it reaches a Reply (config `redactKeys`). */
+  redactKeys?: readonly string[];
   /** Injectable for tests and the rate limiter. */
   sleep?: Sleep;
   newId?: () => string;

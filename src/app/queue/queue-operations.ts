@@ -4,6 +4,10 @@
 import type { OperationHandlers } from '../dlq-command-router.ts';
 import { RedriveError } from '../../errors.ts';
 import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from './queue-replies.ts';
+import { renderAnalysis } from './analysis-replies.ts';
+import { renderCancel, renderJobs } from './job-replies.ts';
+import { analyzeQueue } from './analyze-queue.use-case.ts';
+import { cancelJob, listJobViews } from './jobs.use-case.ts';
 import { peekMessages, queueStatus, viewMessage, type StatusView } from './read-queue.use-case.ts';
 import { replayMessage, resolveMessage } from './change-queue.use-case.ts';
 import { createRedriveJob, runRedriveJob, type RedriveJobResult } from './redrive-job.ts';
@@ -34,6 +38,7 @@ const jobReply = (queue: string, result: RedriveJobResult) => {
     ['rate', result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null],
   ];
   const failures = result.failed.slice(0, 10).map((f) => `${f.messageKey}: ${f.error}`).join('\n');
+  if (result.job.status === 'cancelled') return renderDone(`Redrive of ${queue} cancelled: ${result.done} message(s) replayed before it stopped`, rows, failures || undefined);
   if (result.job.status === 'succeeded' || result.job.status === 'paused') return renderDone(`Redrive of ${queue}: ${result.done} message(s) replayed`, rows, failures || undefined);
   const warning = renderWarning(`Redrive of ${queue}: ${result.done} replayed, ${result.failed.length} failed`, `${result.job.error ?? ''}\n${failures}`);
   return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
@@ -53,6 +58,7 @@ const parseMerge = (text: string | null | undefined): JsonObject | null => {
 
 export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsOptions = {}): OperationHandlers => {
   const monitors = options.monitors ?? createMonitors(deps);
+  const text = { redactKeys: deps.redactKeys ?? [] };
   const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all') => {
     const bodyMerge = parseMerge(options.bodyEdit);
     const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, concurrency: options.redriveConcurrency ?? 4 });
@@ -62,9 +68,13 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     status: async (command, ctx) => renderStatus(await queueStatus(deps, command.queue, ctx.actor)),
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
-      return renderPeek(command.queue, await peekMessages(deps, command.queue, command.count, ctx.actor), deps.clock.now(), backend.kind);
+      return renderPeek(command.queue, await peekMessages(deps, command.queue, command.count, ctx.actor), deps.clock.now(), backend.kind, text);
     },
-    view: async (command, ctx) => renderMessage(await viewMessage(deps, command.queue, command.id, ctx.actor), deps.clock.now()),
+    view: async (command, ctx) => {
+      const backend = deps.registry.get(command.queue);
+      return renderMessage(await viewMessage(deps, command.queue, command.id, ctx.actor), deps.clock.now(), { ...text, ...(backend.mapping ? { mapping: backend.mapping } : {}) });
+    },
+    analyze: async (command, ctx) => renderAnalysis(await analyzeQueue(deps, { queue: command.queue, actor: ctx.actor }), text),
     replay: async (command, ctx) => {
       const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody: options.bodyEdit ?? null });
       const rows: [string, string | null][] = [
@@ -102,6 +112,8 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       const stopped = await monitors.stop({ queue: command.queue, actor: ctx.actor });
       return stopped ? renderDone(`Stopped monitoring ${command.queue}`, []) : renderWarning(`${command.queue} was not being monitored`, 'Nothing to stop.');
     },
+    jobs: async (command, ctx) => renderJobs(command.queue, await listJobViews(deps, { queue: command.queue, actor: ctx.actor }), deps.clock.now()),
+    cancel: async (command, ctx) => renderCancel(await cancelJob(deps, { jobId: command.jobId, actor: ctx.actor })),
     alarms: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const alarms = backend.alarms;

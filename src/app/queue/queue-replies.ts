@@ -1,43 +1,30 @@
 // Renders queue-operation results as Block Kit Replies: runbook-style tables in code blocks (which the
-// terminal renderer prints as plain text) and message cards. Pure; all queue text is escaped and capped.
+// terminal renderer prints as plain text) and message cards. Pure. Security: bodies, attributes and
+// ids from a queue reach a block only through reply-format's `safeText`/`code` (redact → escape →
+// truncate); a body can neither leak a secret nor ping `<!channel>`.
 
+import { mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
+import { matchRunbookPattern } from '../../core/analysis/runbook-patterns.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
-import { escapeMrkdwn as escapeText } from '../../core/text/escape-mrkdwn.ts';
+import { isSecretKey, redactJson, REDACTED } from '../../core/text/redact.ts';
 import { isRedriveError } from '../../errors.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../ports/queue-backend.port.ts';
 import type { StatusView } from './read-queue.use-case.ts';
+import { cell, code, formatAge, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
 
-const SECTION_MAX = 2_900;
-const BODY_PREVIEW = 600;
+export { formatAge, textTable } from './reply-format.ts';
+
+/** What the renderers of queue text need besides the data. */
+export interface TextOptions {
+  /** Config `redactKeys`: JSON keys hidden besides the defaults. */
+  redactKeys?: readonly string[];
+}
+
 const MAX_MESSAGE_CARDS = 20;
-
-/** Caps text for a section, saying how much was cut. */
-export const cap = (text: string, max: number): string => {
-  if (text.length <= max) return text;
-  const marker = `… [truncated ${text.length - max} chars]`;
-  return text.slice(0, Math.max(0, max - marker.length)) + marker;
-};
-
-const code = (text: string): string => '```' + cap(escapeText(text), SECTION_MAX - 6) + '```';
-
-/** A fixed-width table like the runbook's CLI output. */
-export const textTable = (headers: string[], rows: (string | number | null)[][]): string => {
-  const cells = rows.map((row) => row.map((cell) => (cell === null ? '-' : String(cell))));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
-};
-
-export const formatAge = (seconds: number | null): string => {
-  if (seconds === null) return 'n/a';
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m`;
-  return `${Math.floor(seconds / 86_400)}d${Math.floor((seconds % 86_400) / 3600)}h`;
-};
-
-const reply = (text: string, blocks: Block[], isPrivate = false): Reply => ({ text, blocks: blocks.slice(0, 50), private: isPrivate });
+/** Characters of body per peek card: the cards share one message's budget. */
+const PEEK_BODY_BUDGET = 7_000;
+const BODY_PREVIEW_MAX = 600;
 
 export const renderStatus = (views: StatusView[]): Reply => {
   const table = textTable(
@@ -54,47 +41,84 @@ export const renderStatus = (views: StatusView[]): Reply => {
     ]),
   );
   const summary = views.map((v) => `${v.status.queue}: ${v.status.depth} visible`).join(', ') || 'no queues configured';
-  return reply(`DLQ status — ${summary}`, [header('DLQ status'), section(code(table)), context(`Measured ${views[0]?.status.at.toISOString() ?? 'now'}; growth from stored depth samples.`)]);
+  return reply(`DLQ status — ${summary}`, [header('DLQ status'), section(code(table))], {
+    footer: [context(`Measured ${views[0]?.status.at.toISOString() ?? 'now'}; growth from stored depth samples.`)],
+  });
 };
 
 const ageOf = (message: DlqMessage, now: Date): string =>
   message.enqueuedAt ? formatAge((now.getTime() - message.enqueuedAt.getTime()) / 1000) : 'n/a';
 
-const attributeLines = (message: DlqMessage): string[] => {
-  const lines = Object.entries(message.messageAttributes).map(([name, a]) => `${name} (${a.dataType}) = ${a.stringValue ?? `<binary ${a.binaryValue?.length ?? 0} b64 chars>`}`);
+/** Message attributes as lines; values under a secret-looking name are hidden whatever they hold. */
+const attributeLines = (message: DlqMessage, keys: readonly string[]): string[] => {
+  const lines = Object.entries(message.messageAttributes).map(([name, a]) => {
+    const value = a.stringValue === undefined ? `<binary ${a.binaryValue?.length ?? 0} b64 chars>` : isSecretKey(name, keys) ? REDACTED : a.stringValue;
+    return `${name} (${a.dataType}) = ${value}`;
+  });
   if (message.groupId) lines.unshift(`MessageGroupId = ${message.groupId}`);
   return lines;
 };
 
-export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kind: 'sqs' | 'kafka' = 'sqs'): Reply => {
+export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kind: 'sqs' | 'kafka' = 'sqs', options: TextOptions = {}): Reply => {
+  const keys = options.redactKeys ?? [];
   const table = textTable(
     ['#', 'MESSAGE ID', 'AGE', 'RECEIVES', 'BYTES'],
     messages.map((m, i) => [i + 1, m.messageKey, ageOf(m, now), m.receiveCount, Buffer.byteLength(m.body)]),
   );
-  const blocks: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`), section(code(table))];
-  for (const [i, m] of messages.slice(0, MAX_MESSAGE_CARDS).entries()) {
-    const attrs = attributeLines(m);
-    blocks.push(section(`*${i + 1}. ${escapeText(m.messageKey)}*${attrs.length > 0 ? `\n${escapeText(attrs.join('\n'))}` : ''}\n${code(cap(m.body, BODY_PREVIEW))}`));
+  const cards = messages.slice(0, MAX_MESSAGE_CARDS);
+  const preview = Math.min(BODY_PREVIEW_MAX, Math.floor(PEEK_BODY_BUDGET / Math.max(1, cards.length)));
+  const blocks: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys))];
+  for (const [i, m] of cards.entries()) {
+    const attrs = attributeLines(m, keys);
+    const title = `*${i + 1}. ${safeText(m.messageKey, 300, keys)}*`;
+    const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), 800, keys)}` : '';
+    blocks.push(section(`${title}${attributes}\n${code(m.body, keys, preview + 6)}`));
   }
-  if (messages.length > MAX_MESSAGE_CARDS) blocks.push(context(`${messages.length - MAX_MESSAGE_CARDS} more not shown in full.`));
-  blocks.push(
+  const footer: Block[] = [];
+  if (messages.length > MAX_MESSAGE_CARDS) footer.push(context(`${messages.length - MAX_MESSAGE_CARDS} more not shown in full.`));
+  footer.push(
     context(
       kind === 'sqs'
         ? 'Nothing was consumed: every message was made visible again at once. Peeking raises ApproximateReceiveCount.'
         : 'Read without committing any offset.',
     ),
   );
-  return reply(`Peek ${queue}: ${messages.length} message(s)`, blocks);
+  return reply(`Peek ${queue}: ${messages.length} message(s)`, blocks, { footer, keys });
 };
 
-export const renderMessage = (message: DlqMessage, now: Date): Reply => {
+/** The runbook's fields as the queue's mapping reads them (trace id, error, category, ...). */
+const mappedRows = (message: DlqMessage, mapping: FieldMapping | undefined): [string, string | number | null][] => {
+  if (!mapping) return [];
+  const mapped = mapDlqMessage(message, mapping);
+  if (mapped.parsed !== 'json') return [];
+  const rows: [string, string | number | null][] = [
+    ['trace id', mapped.traceId],
+    ['job id', mapped.jobId],
+    ['error category', mapped.errorCategory],
+    ['error', mapped.errorText],
+    ['error type', mapped.errorType],
+    ['retry count', mapped.retryCountSource === 'receive-count' ? null : mapped.retryCount],
+    ['url', mapped.url],
+    ['domain', mapped.domain],
+    ['event type', mapped.eventType],
+    ['destination path', mapped.destinationPath],
+    ['failed at', mapped.failedAt?.toISOString() ?? null],
+  ];
+  const present = rows.filter(([, value]) => value !== null);
+  if (mapped.errorText !== null || mapped.errorType !== null) present.push(['runbook pattern', matchRunbookPattern(mapped).title]);
+  return present;
+};
+
+export const renderMessage = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Reply => {
+  const keys = options.redactKeys ?? [];
   let pretty = message.body;
   let note = 'Body is not JSON; shown raw.';
   try {
-    pretty = JSON.stringify(JSON.parse(message.body), null, 2);
+    // Key-based redaction on the parsed value hides secrets at any depth, numbers included.
+    pretty = JSON.stringify(redactJson(JSON.parse(message.body), keys), null, 2);
     note = 'Body is JSON.';
   } catch {
-    // shown raw
+    // shown raw (still redacted as text below)
   }
   const facts = textTable(
     ['FIELD', 'VALUE'],
@@ -106,29 +130,39 @@ export const renderMessage = (message: DlqMessage, now: Date): Reply => {
       ['receive count', message.receiveCount],
       ...(message.partition !== null ? [['partition/offset', `${message.partition}/${message.offset}`] as [string, string]] : []),
       ...(message.groupId ? [['group id', message.groupId] as [string, string]] : []),
-      ...attributeLines(message).map((line) => ['attribute', line] as [string, string]),
+      ...mappedRows(message, options.mapping).map(([k, v]) => [k, v === null ? null : cell(String(v), 300, keys)] as [string, string | null]),
+      ...attributeLines(message, keys).map((line) => ['attribute', line] as [string, string]),
     ],
   );
-  return reply(`Message ${message.messageKey} in ${message.queue}`, [header(`Message in ${message.queue}`), section(code(facts)), section(code(pretty)), context(note)]);
+  return reply(`Message ${message.messageKey} in ${message.queue}`, [header(`Message in ${message.queue}`.slice(0, 150)), section(code(facts, keys)), section(code(pretty, keys))], {
+    footer: [context(note)],
+    keys,
+  });
 };
 
 export const renderDone = (title: string, rows: [string, string | number | boolean | null][], note?: string): Reply =>
-  reply(title, [section(`:white_check_mark: ${escapeText(title)}`), section(code(textTable(['', ''], rows.map(([k, v]) => [k, v === null ? null : String(v)])).split('\n').slice(2).join('\n'))), ...(note ? [context(escapeText(note))] : [])]);
+  reply(title, [
+    section(`:white_check_mark: ${safeText(title, SECTION_MAX - 30)}`),
+    section(code(textTable(['', ''], rows.map(([k, v]) => [k, v === null ? null : String(v)])).split('\n').slice(2).join('\n'))),
+    ...(note ? [context(safeText(note, SECTION_MAX))] : []),
+  ]);
 
 export const renderWarning = (title: string, detail: string): Reply =>
-  reply(title, [section(`:warning: ${escapeText(title)}`), context(escapeText(detail))]);
+  reply(title, [section(`:warning: ${safeText(title, SECTION_MAX - 30)}`), context(safeText(detail, SECTION_MAX))]);
 
 export const renderMoveTasks = (queue: string, tasks: MoveTaskInfo[], started?: string): Reply => {
   const table = textTable(
     ['STATUS', 'MOVED', 'TO MOVE', 'RATE/S', 'STARTED', 'DESTINATION', 'TASK'],
     tasks.map((t) => [t.status, t.moved, t.toMove, t.ratePerSecond, t.startedAt?.toISOString() ?? null, t.destination ?? 'original source', t.taskHandle ?? null]),
   );
-  const blocks: Block[] = [header(`Redrive-all ${queue}`)];
-  if (started) blocks.push(section(`:arrow_forward: Started message move task \`${escapeText(started)}\`.`));
+  const blocks: Block[] = [header(`Redrive-all ${queue}`.slice(0, 150))];
+  if (started) blocks.push(section(`:arrow_forward: Started message move task \`${safeText(started, 1_000)}\`.`));
   blocks.push(section(code(tasks.length > 0 ? table : 'No message move tasks.')));
   const failure = tasks.find((t) => t.failureReason);
-  if (failure) blocks.push(context(`Failure: ${escapeText(failure.failureReason ?? '')}`));
-  return reply(`Redrive-all ${queue}: ${tasks[0]?.status ?? 'no task'}`, blocks);
+  if (failure) blocks.push(context(`Failure: ${safeText(failure.failureReason ?? '', 2_000)}`));
+  return reply(`Redrive-all ${queue}: ${tasks[0]?.status ?? 'no task'}`, blocks, {
+    footer: [context(`Follow it with \`jobs ${safeText(queue, 100)}\`; stop it with \`cancel <job-id>\`.`)],
+  });
 };
 
 export const renderAlarms = (queue: string, result: 'created' | 'updated' | 'unchanged', alarms: AlarmSummary[]): Reply => {
@@ -136,11 +170,10 @@ export const renderAlarms = (queue: string, result: 'created' | 'updated' | 'unc
     ['ALARM', 'METRIC', 'CONDITION', 'PERIODS', 'STATE', 'ACTIONS'],
     alarms.map((a) => [a.name, a.metric, `${a.comparison === 'GreaterThanThreshold' ? '>' : (a.comparison ?? '?')} ${a.threshold ?? '?'} (${a.periodSeconds ?? '?'}s)`, a.evaluationPeriods, a.state, a.actions.join(', ') || null]),
   );
-  return reply(`Alarms for ${queue}: depth alarm ${result}`, [header(`CloudWatch alarms for ${queue}`), section(`Depth alarm ${result}.`), section(code(table))]);
+  return reply(`Alarms for ${queue}: depth alarm ${result}`, [header(`CloudWatch alarms for ${queue}`.slice(0, 150)), section(`Depth alarm ${result}.`), section(code(table))]);
 };
 
 export const renderError = (error: unknown): Reply => {
   const text = isRedriveError(error) ? `${error.code}: ${error.userMessage()}` : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-  return reply(text, [section(`:x: ${escapeText(cap(text, SECTION_MAX))}`)], true);
+  return reply(text, [section(`:x: ${safeText(text, SECTION_MAX - 10)}`)], { private: true });
 };
-

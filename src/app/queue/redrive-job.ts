@@ -1,7 +1,8 @@
 // The manual redrive path (redrive-batch, FIFO redrive-all): batches of 10, a token-bucket rate, a
 // few batches in flight, and a checkpoint per message in the store. Item states go claimed → sent →
 // done; a resumed job deletes its `sent` items without sending them again and never re-sends a
-// `claimed` one whose send may have happened, so one job never replays a message twice.
+// `claimed` one whose send may have happened, so one job never replays a message twice. A job marked
+// `cancelled` in the store (by `cancel`, from any process) stops after its current batch.
 
 import { RedriveError } from '../../errors.ts';
 import type { Job, JobItemStatus, JsonObject } from '../../core/model.ts';
@@ -29,7 +30,7 @@ export interface RedriveJobResult {
   failed: { messageKey: string; error: string }[];
   /** Items left `claimed` by an interrupted run: maybe sent, so not sent again; still in the DLQ. */
   uncertain: string[];
-  stopped: 'finished' | 'empty' | 'aborted';
+  stopped: 'finished' | 'empty' | 'aborted' | 'cancelled';
   elapsedMs: number;
 }
 
@@ -110,8 +111,15 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   const failed: { messageKey: string; error: string }[] = [];
   const held: CheckedOutMessage[] = [];
   let stopped: RedriveJobResult['stopped'] = 'finished';
+  if (job.status === 'cancelled') {
+    return { job, sent: count('sent') + count('done'), done: count('done'), failed, uncertain: [], stopped: 'cancelled', elapsedMs: 0 };
+  }
+  // Set by `cancel` through the store; read after every batch, so no batch is left half done.
+  const cancel = { requested: false, note: null as string | null };
+  // The current run's start, so `jobs` shows this run's rate even for a resumed job.
+  const run = { runStartedAt: clockNow().toISOString(), doneBeforeRun: count('done') };
 
-  await deps.store.updateJob(job.id, { status: 'running', updatedAt: clockNow(), error: null });
+  await deps.store.updateJob(job.id, { status: 'running', updatedAt: clockNow(), error: null, checkpoint: { ...job.checkpoint, ...run } });
   await writeAudit(deps, { action: `${job.kind}:run`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, {
     resumed: known.size > 0,
     count: params.count,
@@ -135,7 +143,8 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
 
   const progress = async () => {
     const p = { total: params.count, done: count('done'), failed: failed.length };
-    await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done }, updatedAt: clockNow() });
+    const stored = await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done, ...run }, updatedAt: clockNow() });
+    if (stored.status === 'cancelled' && !cancel.requested) Object.assign(cancel, { requested: true, note: stored.error });
     deps.metrics.jobProgress(job.id, job.kind, p.done, p.total);
     options.onProgress?.({ sent: count('sent'), done: p.done, failed: p.failed });
   };
@@ -228,7 +237,7 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   const pendingSent = [...known].filter(([, s]) => s === 'sent').map(([key]) => key);
   const worker = async () => {
     let idle = 0;
-    while (!signal.aborted && (remaining > 0 || count('sent') > 0) && idle < 3) {
+    while (!signal.aborted && !cancel.requested && (remaining > 0 || count('sent') > 0) && idle < 3) {
       const batch = await nextBatch();
       if (batch.length === 0) {
         stopped = 'empty';
@@ -266,21 +275,25 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     await backend.dlq.release(held).catch(() => undefined);
   }
   if (options.signal?.aborted) stopped = 'aborted';
+  // A cancel that lands after the last batch changes nothing: the job did finish.
+  const cancelled = cancel.requested;
+  if (cancelled) stopped = 'cancelled';
+  await progress();
   const uncertain = [...known].filter(([, s]) => s === 'claimed').map(([key]) => key);
   const stillSent = count('sent');
-  const status: Job['status'] = crash || failed.length > 0 || uncertain.length > 0 ? 'failed' : stopped === 'aborted' || stillSent > 0 ? 'paused' : 'succeeded';
-  const error = crash
-    ? crash instanceof Error ? crash.message : String(crash)
-    : failed.length > 0
+  const problem =
+    failed.length > 0
       ? `${failed.length} message(s) failed and stay in the DLQ`
       : uncertain.length > 0
         ? `${uncertain.length} message(s) were interrupted mid-send and were not sent again; they stay in the DLQ`
         : stillSent > 0
           ? `${stillSent} sent message(s) are still hidden by an earlier run; resume the job to delete them`
           : null;
-  await progress();
+  const status: Job['status'] = crash ? 'failed' : cancelled ? 'cancelled' : failed.length > 0 || uncertain.length > 0 ? 'failed' : stopped === 'aborted' || stillSent > 0 ? 'paused' : 'succeeded';
+  const error = crash ? (crash instanceof Error ? crash.message : String(crash)) : cancelled ? [cancel.note, problem].filter(Boolean).join('; ') || null : problem;
   const finished = await deps.store.updateJob(job.id, { status, error, updatedAt: clockNow() });
-  await writeAudit(deps, { action: `${job.kind}:end`, queue: job.queue, actor: job.createdBy, jobId: job.id }, status === 'succeeded' || status === 'paused' ? 'success' : 'failure', error, {
+  const clean = status === 'succeeded' || status === 'paused' || (status === 'cancelled' && problem === null);
+  await writeAudit(deps, { action: `${job.kind}:end`, queue: job.queue, actor: job.createdBy, jobId: job.id }, clean ? 'success' : 'failure', error, {
     done: count('done'),
     failed: failed.length,
     uncertain: uncertain.length,

@@ -15,7 +15,9 @@ export type DlqCommand =
   | { op: 'stop-monitor'; queue: string }
   | { op: 'report'; days: number }
   | { op: 'alarms'; queue: string }
-  | { op: 'audit'; ref: string | null };
+  | { op: 'audit'; ref: string | null }
+  | { op: 'jobs'; queue: string | null }
+  | { op: 'cancel'; jobId: string };
 
 export type DlqOp = DlqCommand['op'];
 
@@ -49,6 +51,8 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   report: { usage: 'report [--days 7]', summary: 'the weekly DLQ report', positional: [], flags: { days: 'int' } },
   alarms: { usage: 'alarms <queue>', summary: 'create or show the CloudWatch depth alarm', positional: ['queue'], flags: {} },
   audit: { usage: 'audit [id]', summary: 'search the audit log (message id, trace id, incident or job)', positional: [], optionalPositional: 'id', flags: {} },
+  jobs: { usage: 'jobs [queue]', summary: 'running and recent redrive jobs: done/failed/total and rate', positional: [], optionalPositional: 'queue', flags: {} },
+  cancel: { usage: 'cancel <job-id>', summary: 'stop a redrive job or message move task', positional: ['job-id'], flags: {} },
 };
 
 export const usageText = (prefix = '/dlq'): string =>
@@ -139,6 +143,10 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
       return { ok: true, command: { op: 'report', days: num('days') ?? 7 } };
     case 'audit':
       return { ok: true, command: { op: 'audit', ref: positional[0] ?? null } };
+    case 'jobs':
+      return { ok: true, command: { op: 'jobs', queue: positional[0] ?? null } };
+    case 'cancel':
+      return { ok: true, command: { op: 'cancel', jobId: a } };
   }
 };
 

@@ -7,7 +7,7 @@ import { peekMessages, queueStatus, viewMessage } from '../../../src/app/queue/r
 import { replayMessage, resolveMessage } from '../../../src/app/queue/change-queue.use-case.ts';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import { isRedriveError } from '../../../src/errors.ts';
-import { cli, makeAppEnv, type AppEnv } from './sqs-app-env.ts';
+import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
 import { queueDepth, sendMessages, sqsEndpoint } from './sqs-test-env.ts';
 
 const codeOf = async (promise: Promise<unknown>): Promise<string> => {
@@ -25,23 +25,24 @@ const receiveAll = async (env: AppEnv, url: string) => {
 };
 
 describe('queue operations on ElasticMQ', () => {
+  const store = useSqliteStore();
   let env: AppEnv;
   afterEach(async () => env?.cleanup());
 
   it('status shows visible, in flight and delayed in a table and writes an audit record', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, ['{"a":1}', '{"a":2}']);
     const [view] = await queueStatus(env.deps, env.queue, 'cli:test');
     expect(view?.status).toMatchObject({ depth: 2, inFlight: 0, delayed: 0 });
     const text = renderReplyForTerminal(await env.router.handleArgs(['status', env.queue], cli));
     expect(text).toMatch(/QUEUE\s+KIND\s+VISIBLE\s+IN FLIGHT/);
     expect(text).toContain(env.queue);
-    expect(env.store.audit.map((a) => [a.action, a.result])).toContainEqual(['status', 'success']);
-    expect(env.store.samples.length).toBeGreaterThanOrEqual(2);
+    expect((await auditOf(env)).map((a) => [a.action, a.result])).toContainEqual(['status', 'success']);
+    expect((await env.store.listDepthSamples(env.queue, { since: new Date(0) })).length).toBeGreaterThanOrEqual(2);
   });
 
   it('peek indexes what it saw and leaves every message visible', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, ['{"trace_id":"t-1","error":"HTTP 404"}', 'plain <!channel> text']);
     const messages = await peekMessages(env.deps, env.queue, 5, 'cli:test');
     expect(messages).toHaveLength(2);
@@ -53,8 +54,34 @@ describe('queue operations on ElasticMQ', () => {
     expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 2, inFlight: 0 });
   });
 
+  it('peek and view through ElasticMQ redact secrets (presigned signature, password, bearer, configured keys) and escape mentions', async () => {
+    env = await makeAppEnv({ store: store(), redactKeys: ['ssn'] });
+    const body = JSON.stringify({
+      trace_id: 'hostile-1',
+      url: 'https://bucket.s3.amazonaws.com/a.pdf?X-Amz-Expires=900&X-Amz-Signature=5ec12e7deadbeef0123456789',
+      password: 'pa55-w0rd-not-for-slack',
+      ssn: '987-65-4321',
+      error: 'HTTP 401 calling <!channel> with Authorization: Bearer tok_live_abcdef0123456789',
+    });
+    await sendMessages(env.client, env.dlq.url, [
+      { body, attributes: { api_key: { DataType: 'String', StringValue: 'attr-key-0123456789' }, origin: { DataType: 'String', StringValue: '<!here>' } } },
+    ]);
+    const secrets = ['5ec12e7deadbeef0123456789', 'pa55-w0rd-not-for-slack', '987-65-4321', 'tok_live_abcdef0123456789', 'attr-key-0123456789'];
+    for (const args of [['peek', env.queue], ['view', env.queue, 'hostile-1']]) {
+      const reply = await env.router.handleArgs(args, cli);
+      const shown = `${reply.text}\n${JSON.stringify(reply.blocks)}`;
+      for (const secret of secrets) expect(shown).not.toContain(secret);
+      expect(shown).toContain('[REDACTED]');
+      expect(shown).toContain('&lt;!channel&gt;');
+      expect(shown).toContain('&lt;!here&gt;');
+      expect(shown).not.toMatch(/<!(channel|here)>/);
+      expect(shown).toContain('X-Amz-Expires=900');
+    }
+    expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 1, inFlight: 0 });
+  });
+
   it('view finds a message by trace id and shows a non-JSON body raw', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, ['{"trace_id":"abc-9","error":"timeout"}', 'not json {']);
     expect((await viewMessage(env.deps, env.queue, 'abc-9', 'cli:test')).body).toContain('abc-9');
     const [raw] = (await peekMessages(env.deps, env.queue, 5, 'cli:test')).filter((m) => m.body === 'not json {');
@@ -64,7 +91,7 @@ describe('queue operations on ElasticMQ', () => {
   });
 
   it('replay sends the body with its message attributes to the source queue, then deletes it from the DLQ', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, [
       { body: '{"job_id":"j1"}', attributes: { origin: { DataType: 'String', StringValue: 'frontier' }, blob: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) }, n: { DataType: 'Number', StringValue: '42' } } },
     ]);
@@ -78,22 +105,22 @@ describe('queue operations on ElasticMQ', () => {
     expect(Buffer.from(copy?.MessageAttributes?.blob?.BinaryValue ?? []).toJSON().data).toEqual([1, 2, 3]);
     expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
     expect(await env.store.findReplays(env.queue, [`key:${message!.messageKey}`])).toHaveLength(1);
-    expect(env.store.audit.find((a) => a.action === 'replay')).toMatchObject({ result: 'success', messageId: message!.messageKey, actor: 'cli:test' });
+    expect((await auditOf(env)).find((a) => a.action === 'replay')).toMatchObject({ result: 'success', messageId: message!.messageKey, actor: 'cli:test' });
   });
 
   it('nothing leaves the DLQ when the destination queue does not exist', async () => {
     const missing = sqsEndpoint();
-    env = await makeAppEnv({ queueConfig: { replayTarget: { kind: 'sqs', queueUrl: `${missing.endpoint}/${missing.accountId}/no-such-destination-queue` } } });
+    env = await makeAppEnv({ store: store(), queueConfig: { replayTarget: { kind: 'sqs', queueUrl: `${missing.endpoint}/${missing.accountId}/no-such-destination-queue` } } });
     await sendMessages(env.client, env.dlq.url, ['{"keep":"me"}']);
     const [message] = await peekMessages(env.deps, env.queue, 1, 'cli:test');
     expect(await codeOf(replayMessage(env.deps, { queue: env.queue, id: message!.messageKey, actor: 'cli:test' }))).toBe('DLQ_QUEUE_MISSING');
     expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 1, inFlight: 0 });
-    expect(env.store.audit.find((a) => a.action === 'replay')).toMatchObject({ result: 'failure' });
-    expect(env.store.replays).toHaveLength(0);
+    expect((await auditOf(env)).find((a) => a.action === 'replay')).toMatchObject({ result: 'failure' });
+    expect(await env.store.listReplays(env.queue)).toHaveLength(0);
   });
 
   it('an invalid edited body is refused before anything is sent', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, ['{"a":1}']);
     const [message] = await peekMessages(env.deps, env.queue, 1, 'cli:test');
     expect(await codeOf(replayMessage(env.deps, { queue: env.queue, id: message!.messageKey, actor: 'cli:test', editedBody: '{"a":' }))).toBe('DLQ_BODY_INVALID');
@@ -105,7 +132,7 @@ describe('queue operations on ElasticMQ', () => {
   });
 
   it('resolve archives body and attributes in the store, then deletes the message', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, [{ body: 'expired url', attributes: { k: { DataType: 'String', StringValue: 'v' } } }]);
     const [message] = await peekMessages(env.deps, env.queue, 1, 'cli:test');
     const text = renderReplyForTerminal(await env.router.handleArgs(['resolve', env.queue, message!.messageKey, '--reason', 'presigned URL expired'], cli));
@@ -117,22 +144,22 @@ describe('queue operations on ElasticMQ', () => {
   });
 
   it('bad input gets a clear error and deletes nothing', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, ['{"a":1}']);
     expect(await codeOf(env.router.handleArgs(['peek', 'no-such-queue'], cli))).toBe('QUEUE_UNKNOWN');
     expect(await codeOf(replayMessage(env.deps, { queue: env.queue, id: 'no-such-id', actor: 'cli:test' }))).toBe('DLQ_MESSAGE_NOT_FOUND');
     expect(await codeOf(resolveMessage(env.deps, { queue: env.queue, id: 'no-such-id', actor: 'cli:test', reason: null }))).toBe('DLQ_MESSAGE_NOT_FOUND');
     expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 1, inFlight: 0 });
-    expect(env.store.audit.filter((a) => a.result === 'failure').map((a) => a.error)).toEqual([
+    expect((await auditOf(env)).filter((a) => a.result === 'failure').map((a) => a.error)).toEqual([
       expect.stringContaining('DLQ_MESSAGE_NOT_FOUND'),
       expect.stringContaining('DLQ_MESSAGE_NOT_FOUND'),
     ]);
   });
 
   it('a queue that does not exist on the server is DLQ_QUEUE_MISSING', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     const { endpoint, accountId } = sqsEndpoint();
-    const ghost = await makeAppEnv({ queueConfig: { queueUrl: `${endpoint}/${accountId}/ghost-queue-does-not-exist` } });
+    const ghost = await makeAppEnv({ store: store(), queueConfig: { queueUrl: `${endpoint}/${accountId}/ghost-queue-does-not-exist` } });
     try {
       expect(await codeOf(queueStatus(ghost.deps, ghost.queue, 'cli:test'))).toBe('DLQ_QUEUE_MISSING');
       expect(await codeOf(peekMessages(ghost.deps, ghost.queue, 1, 'cli:test'))).toBe('DLQ_QUEUE_MISSING');

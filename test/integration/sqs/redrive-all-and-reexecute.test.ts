@@ -12,7 +12,7 @@ import { createQueueRegistry } from '../../../src/app/queue-registry.ts';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
 import type { SqsQueueConfig } from '../../../src/config/config.schema.ts';
-import { cli, makeAppEnv, type AppEnv } from './sqs-app-env.ts';
+import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
 import { motoEndpoint, queueDepth, sendMessages, TEST_CREDENTIALS, uniqueQueueName } from './sqs-test-env.ts';
 
 const until = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
@@ -24,11 +24,12 @@ const until = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
 };
 
 describe('redrive-all and re-execution', () => {
+  const store = useSqliteStore();
   let env: AppEnv;
   afterEach(async () => env?.cleanup());
 
   it('redrive-all starts a message move task at the given rate; progress comes from ListMessageMoveTasks', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, Array.from({ length: 30 }, (_, i) => `{"n":${i}}`));
     const text = renderReplyForTerminal(await env.router.handleArgs(['redrive-all', env.queue, '--rate', '50'], cli));
     expect(text).toContain('Started message move task');
@@ -40,16 +41,16 @@ describe('redrive-all and re-execution', () => {
     expect(view.job.progress.done).toBe(30);
     expect(view.tasks[0]).toMatchObject({ status: 'COMPLETED', ratePerSecond: 50 });
     expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
-    expect(env.store.audit.find((a) => a.action === 'redrive-all')).toMatchObject({ result: 'success' });
+    expect((await auditOf(env)).find((a) => a.action === 'redrive-all')).toMatchObject({ result: 'success' });
   });
 
   it('refuses a move rate above 500 a second', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await expect(startMoveTask(env.deps, { queue: env.queue, ratePerSecond: 501, actor: 'cli:test' })).rejects.toMatchObject({ code: 'CLI_USAGE' });
   });
 
   it('re-executes a message in Step Functions with the runbook input, then deletes it', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     const moto = motoEndpoint();
     const sfn = createSfnClient({ endpoint: moto.endpoint, region: moto.region, credentials: TEST_CREDENTIALS });
     const machine = await sfn.send(

@@ -7,7 +7,7 @@ import { ReceiveMessageCommand, DeleteMessageBatchCommand, type Message } from '
 import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import type { DeadLetterQueue } from '../../../src/ports/dead-letter-queue.port.ts';
-import { cli, makeAppEnv, type AppEnv } from './sqs-app-env.ts';
+import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
 import { createQueue, deleteQueues, queueDepth, sendMessages, uniqueQueueName } from './sqs-test-env.ts';
 
 /** Drains a queue completely (deleting), returning every message received. */
@@ -25,11 +25,12 @@ const drain = async (env: AppEnv, url: string): Promise<Message[]> => {
 const bodies = (n: number, prefix = 'msg') => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `${prefix}-${i}`, n: i }));
 
 describe('manual redrive jobs on ElasticMQ', () => {
+  const store = useSqliteStore();
   let env: AppEnv;
   afterEach(async () => env?.cleanup());
 
   it('redrive-batch --count N replays exactly N in batches and reports them', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, bodies(25));
     const text = renderReplyForTerminal(await env.router.handleArgs(['redrive-batch', env.queue, '--count', '13'], cli));
     expect(text).toContain('13 message(s) replayed');
@@ -37,11 +38,11 @@ describe('manual redrive jobs on ElasticMQ', () => {
     const copies = await drain(env, env.source.url);
     expect(copies).toHaveLength(13);
     expect(new Set(copies.map((m) => m.Body)).size).toBe(13);
-    expect(env.store.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['redrive-batch:run', 'redrive-batch:end']));
+    expect((await auditOf(env)).map((a) => a.action)).toEqual(expect.arrayContaining(['redrive-batch:run', 'redrive-batch:end']));
   });
 
   it('a partly failing batch deletes only the sent messages and reports the others by id', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, [...bodies(6), 'not json 1', 'not json 2']);
     const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:test', count: 8, bodyMerge: { retry_attempt: 1 } });
     const result = await runRedriveJob(env.deps, job.id);
@@ -57,10 +58,10 @@ describe('manual redrive jobs on ElasticMQ', () => {
 
   it('a destination that refuses every message (FIFO without group id) leaves the DLQ untouched', async () => {
     const fifoName = uniqueQueueName('refusing', true);
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     const fifo = await createQueue(env.client, fifoName);
     try {
-      const refusing = await makeAppEnv({ queueConfig: { replayTarget: { kind: 'sqs', queueUrl: fifo.url } } });
+      const refusing = await makeAppEnv({ store: store(), queueConfig: { replayTarget: { kind: 'sqs', queueUrl: fifo.url } } });
       try {
         await sendMessages(refusing.client, refusing.dlq.url, bodies(12));
         const job = await createRedriveJob(refusing.deps, refusing.queue, { actor: 'cli:test', count: 12 });
@@ -78,7 +79,7 @@ describe('manual redrive jobs on ElasticMQ', () => {
   });
 
   it('FIFO: redrive-all takes the manual path, keeps MessageGroupId and sends a deduplication id', async () => {
-    env = await makeAppEnv({ fifo: true });
+    env = await makeAppEnv({ store: store(), fifo: true });
     await sendMessages(env.client, env.dlq.url, [
       { body: '{"a":1}', groupId: 'customer-1' },
       { body: '{"a":2}', groupId: 'customer-2' },
@@ -98,7 +99,7 @@ describe('manual redrive jobs on ElasticMQ', () => {
   });
 
   it('holds the requested rate over a few hundred messages (behaviour check, generous bounds)', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, bodies(300));
     const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:test', count: 300, ratePerSecond: 100 });
     const result = await runRedriveJob(env.deps, job.id);
@@ -109,7 +110,7 @@ describe('manual redrive jobs on ElasticMQ', () => {
   });
 
   it('a job stopped mid-way resumes under the same id and never replays a message twice', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, bodies(60));
     const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:test', count: null, concurrency: 2 });
     const controller = new AbortController();
@@ -127,7 +128,7 @@ describe('manual redrive jobs on ElasticMQ', () => {
   });
 
   it('a job that dies between send and delete deletes those messages on resume without sending them again', async () => {
-    env = await makeAppEnv();
+    env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, bodies(40));
     const real: DeadLetterQueue = env.backend.dlq;
     let removes = 0;

@@ -29,6 +29,9 @@ describe('parseDlqText', () => {
     ['alarms q', { op: 'alarms', queue: 'q' }],
     ['audit', { op: 'audit', ref: null }],
     ['audit evt-1', { op: 'audit', ref: 'evt-1' }],
+    ['jobs', { op: 'jobs', queue: null }],
+    ['jobs frontier-dlq', { op: 'jobs', queue: 'frontier-dlq' }],
+    ['cancel 3f2a9c1e-0b7d-4a51-9e36-2c8d1f0a4b77', { op: 'cancel', jobId: '3f2a9c1e-0b7d-4a51-9e36-2c8d1f0a4b77' }],
     ['  PEEK   q  ', { op: 'peek', queue: 'q', count: 5 }],
   ])('%j', (text, command) => {
     expect(parseDlqText(text)).toEqual({ ok: true, command });
@@ -46,6 +49,10 @@ describe('parseDlqText', () => {
     ['redrive-batch q', /needs --count/],
     ['redrive-all q --rate 501', /at most 500/],
     ['analyze q extra', /Too many arguments/],
+    ['cancel', /Missing <job-id>/],
+    ['cancel a b', /Too many arguments/],
+    ['jobs q extra', /Too many arguments/],
+    ['jobs --rate 5', /Unknown option --rate/],
   ])('rejects %j with usage help', (text, message) => {
     const result = parseDlqText(text);
     expect(result.ok).toBe(false);
@@ -57,7 +64,10 @@ describe('parseDlqText', () => {
 
   it('documents every operation of the spec', () => {
     expect(Object.keys(DLQ_OPS).sort()).toEqual(
-      ['alarms', 'analyze', 'audit', 'help', 'monitor', 'peek', 'redrive-all', 'redrive-batch', 'replay', 'report', 'resolve', 'status', 'stop-monitor', 'view'].sort(),
+      [
+        'alarms', 'analyze', 'audit', 'cancel', 'help', 'jobs', 'monitor', 'peek', 'redrive-all', 'redrive-batch', 'replay', 'report', 'resolve',
+        'status', 'stop-monitor', 'view',
+      ].sort(),
     );
   });
 

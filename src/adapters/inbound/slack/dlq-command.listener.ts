@@ -5,6 +5,7 @@ import type { App } from '@slack/bolt';
 import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { isRedriveError } from '../../../errors.ts';
+import { toSlackText } from '../../../core/text/slack-text.ts';
 
 export const DLQ_COMMAND = '/dlq';
 
@@ -17,7 +18,8 @@ export const registerDlqCommand = (app: App, router: DlqCommandRouter, logger: L
       await respond({ response_type: reply.private ? 'ephemeral' : 'in_channel', text: reply.text, blocks: reply.blocks });
     } catch (error) {
       log.error({ err: error }, '/dlq failed');
-      const text = isRedriveError(error) ? `:x: ${error.userMessage()}` : ':x: Something went wrong; the error is in Redrive\'s log.';
+      // The message may quote what the user typed (a queue name, an id): escape it like queue text.
+      const text = isRedriveError(error) ? `:x: ${toSlackText(error.userMessage(), { max: 2_000 })}` : ':x: Something went wrong; the error is in Redrive\'s log.';
       await respond({ response_type: 'ephemeral', text });
     }
   });

@@ -5,6 +5,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Config, QueueConfig, SqsQueueConfig } from '../../../config/config.schema.ts';
+import { resolveFieldMapping } from '../../../core/analysis/field-mapping.ts';
 import { createCloudWatchClient } from '../cloudwatch/cloudwatch-client.ts';
 import { createSfnClient } from '../stepfunctions/sfn-replay-target.ts';
 import { createSqsClient } from './sqs-client.ts';
@@ -107,6 +108,7 @@ export const createSqsQueueBackend = (queue: SqsQueueConfig, clients: SqsBackend
     kind: 'sqs',
     fifo,
     dlq,
+    mapping: resolveFieldMapping(queue.fieldMapping).mapping,
     replayTarget,
     reexecuteTarget: async () => (stateMachine ? sfnTarget(stateMachine) : null),
     moveTasks,
