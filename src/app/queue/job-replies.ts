@@ -33,7 +33,7 @@ export const renderJobs = (queue: string | null, views: JobView[], now: Date): R
   const title = `Jobs on ${scope}: ${views.filter((v) => v.job.status === 'running').length} running, ${views.length} shown`;
   if (views.length === 0) {
     return reply(`No redrive jobs on ${scope}`, [section(`No redrive jobs on ${safeText(scope, 200)} yet.`)], {
-      footer: [context('Start one with `redrive-all <queue>` or `redrive-batch <queue> --count N`.')],
+      footer: [context('Start one with `redrive-all &lt;queue&gt;` or `redrive-batch &lt;queue&gt; --count N`.')],
     });
   }
   const table = textTable(
@@ -68,7 +68,7 @@ export const renderJobs = (queue: string | null, views: JobView[], now: Date): R
     .map((v) => `${STATUS_ICON[v.job.status] ?? ''} ${v.job.id.slice(0, 8)}: ${v.refreshError ? `progress not refreshed (${v.refreshError})` : (v.job.error ?? '')}`);
   if (notes.length > 0) blocks.push(section(safeText(notes.join('\n'), 2_900)));
   return reply(title, blocks, {
-    footer: [context('Rate: messages a second over the current run. Stop a job with `cancel <job-id>` (an id prefix of 6+ characters will do).')],
+    footer: [context('Rate: messages a second over the current run. Stop a job with `cancel &lt;job-id&gt;` (an id prefix of 6+ characters will do).')],
   });
 };
 

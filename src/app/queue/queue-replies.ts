@@ -161,7 +161,7 @@ export const renderMoveTasks = (queue: string, tasks: MoveTaskInfo[], started?: 
   const failure = tasks.find((t) => t.failureReason);
   if (failure) blocks.push(context(`Failure: ${safeText(failure.failureReason ?? '', 2_000)}`));
   return reply(`Redrive-all ${queue}: ${tasks[0]?.status ?? 'no task'}`, blocks, {
-    footer: [context(`Follow it with \`jobs ${safeText(queue, 100)}\`; stop it with \`cancel <job-id>\`.`)],
+    footer: [context(`Follow it with \`jobs ${safeText(queue, 100)}\`; stop it with \`cancel &lt;job-id&gt;\`.`)],
   });
 };
 

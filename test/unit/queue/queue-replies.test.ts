@@ -57,6 +57,8 @@ const expectSafe = (reply: Reply): void => {
   for (const secret of SECRETS) expect(all).not.toContain(secret);
   expect(all).toContain('[REDACTED]');
   for (const control of ['<!channel>', '<!here>', '<!everyone>', '<@U0123ABCD>', '<https://evil.example|click me>']) expect(all).not.toContain(control);
+  // Queue replies never make links or mentions: no raw angle bracket reaches Slack at all.
+  expect(all).not.toMatch(/[<>]/);
   expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
 };
 
@@ -122,6 +124,7 @@ describe('analysis reply', () => {
     for (const secret of SECRETS) expect(all).not.toContain(secret);
     expect(all).not.toContain('<!channel>');
     expect(all).not.toContain('<@U0123ABCD>');
+    expect(all).not.toMatch(/[<>]/);
     expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
   });
 
@@ -184,6 +187,8 @@ describe('jobs reply', () => {
     expect(all).toMatch(/3f2a9c1e-0b7d-4a51-9e36-2c8d1f0a4b77\s+redrive-batch\s+frontier-dlq\s+running\s+40\s+2\s+100\s+40%\s+8\.0\/s \(cap 10\)/);
     expect(all).toContain('*40/100* done, 2 failed');
     expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
+    expect(rendered(reply)).not.toMatch(/[<>]/);
+    expect(rendered(renderJobs('frontier-dlq', [], NOW))).not.toMatch(/[<>]/);
   });
 
   it('escapes a job error that quotes queue text', () => {
