@@ -75,7 +75,8 @@ export async function* readRanges(wire: KafkaWire, topic: string, ranges: ReadRa
         const start = await options.logStart(f.partition);
         cursor.next = start > cursor.next ? start : cursor.next + 1n;
       } else {
-        const records = f.records.filter((r) => BigInt(r.offset) < cursor.to);
+        const last = f.records[f.records.length - 1];
+        const records = last === undefined || BigInt(last.offset) < cursor.to ? f.records : f.records.filter((r) => BigInt(r.offset) < cursor.to);
         if (records.length > 0) chunks.push({ partition: f.partition, records });
         cursor.next = f.nextOffset > cursor.next ? f.nextOffset : cursor.next;
       }
