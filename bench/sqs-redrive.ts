@@ -1,7 +1,7 @@
 // Benchmark: manual SQS redrive on ElasticMQ. Prints throughput (msgs/s) of the batched manual path,
 // how closely it holds requested rates, and the runbook's one-message-a-second shell loop for scale.
 // Usage: node bench/sqs-redrive.ts [--endpoint http://127.0.0.1:9324] [--messages 2000]
-// (the endpoint defaults to REDRIVE_BENCH_SQS_ENDPOINT, as printed by `scripts/services.sh env`).
+// (the endpoint defaults to REDRIVE_BENCH_SQS_ENDPOINT, else REDRIVE_SQS_ENDPOINT as `scripts/services.sh env` prints it).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +17,12 @@ import type { SqsQueueConfig } from '../src/config/config.schema.ts';
 import { systemClock } from '../src/ports/clock.port.ts';
 import { noopMetrics } from '../src/ports/metrics.port.ts';
 import { SqliteStore } from '../src/adapters/outbound/sqlite/sqlite-store.ts';
-import { createQueuePair, deleteQueues, sendMessages } from '../test/integration/sqs/sqs-test-env.ts';
+import { createQueuePair, deleteQueues, sendMessages } from '../test/integration/sqs/sqs-queues.ts';
 
 const { values } = parseArgs({
   options: { endpoint: { type: 'string' }, messages: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '4' } },
 });
-const endpoint = values.endpoint ?? process.env.REDRIVE_BENCH_SQS_ENDPOINT ?? process.env.REDRIVE_TEST_SQS_ENDPOINT;
+const endpoint = values.endpoint ?? process.env.REDRIVE_BENCH_SQS_ENDPOINT ?? process.env.REDRIVE_SQS_ENDPOINT;
 if (!endpoint) {
   console.error('Pass --endpoint or set REDRIVE_BENCH_SQS_ENDPOINT (scripts/services.sh up && scripts/services.sh env).');
   process.exit(2);

@@ -28,6 +28,18 @@ const verdictBlock = (report: AnalysisReport, keys: readonly string[]): Block =>
   return section(lines.join('\n'));
 };
 
+/** The Kafka runbook's L3 criterion "a replay failure": replayed messages that came back. */
+const returnedBlock = (analysis: QueueAnalysis, keys: readonly string[]): Block | null => {
+  const { returned } = analysis;
+  if (returned.count === 0) return null;
+  const jobs = returned.jobIds.length > 0 ? ` (job${returned.jobIds.length === 1 ? '' : 's'} ${returned.jobIds.slice(0, 3).join(', ')})` : '';
+  const lines = [
+    `:boomerang: *Replay failures:* ${returned.count} message${returned.count === 1 ? '' : 's'} came back to the DLQ after being replayed${jobs}: the cause is not fixed. Stop replaying and escalate (L3 criterion).`,
+    ...returned.samples.map((s) => `\`${s.messageKey}\` was replayed by ${s.replayedBy} at ${when(s.replayedAt)} to ${s.destination}`),
+  ];
+  return section(safeText(lines.join('\n'), 2_000, keys));
+};
+
 const findingsBlock = (report: AnalysisReport, keys: readonly string[]): Block => {
   // Already sorted most severe first by the core.
   const shown = report.findings.slice(0, MAX_FINDINGS).map((finding) => `${SEVERITY_ICON[finding.severity]} ${safeText(finding.text, 330, keys)}`);
@@ -122,6 +134,7 @@ export const renderAnalysis = (analysis: QueueAnalysis, options: { redactKeys?: 
   const blocks: Block[] = [
     header(title.slice(0, 150)),
     verdictBlock(report, keys),
+    ...[returnedBlock(analysis, keys)].filter((block): block is Block => block !== null),
     findingsBlock(report, keys),
     section(`*Error signatures*\n${code(signatureTable(report, keys), keys, 2_900)}`),
     ...report.bySignature.slice(0, SIGNATURE_DETAILS).map((group, i) => signatureDetail(group, i, keys)),

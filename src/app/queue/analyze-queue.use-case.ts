@@ -1,17 +1,32 @@
 // analyze: streams the DLQ through the core analyzer (bounded memory) with the queue's field
-// mapping and returns the report. Read-only: the scan consumes nothing (SQS makes every message
-// visible again; Kafka commits nothing). The audit record carries counts and pattern ids, never bodies.
+// mapping, and checks each message against the store's replay records, so a replayed message that
+// came back (same trace id or body, new message) shows as a replay failure. Read-only: the scan
+// consumes nothing (SQS makes every message visible again; Kafka commits nothing). The audit record
+// carries counts and pattern ids, never bodies.
 
 import { createAnalyzer } from '../../core/analysis/analyzer.ts';
 import type { AnalysisReport } from '../../core/analysis/analysis-report.ts';
 import { DEFAULT_FIELD_MAPPING } from '../../core/analysis/field-mapping.ts';
-import type { JsonObject, QueueKind } from '../../core/model.ts';
+import type { JsonObject, QueueKind, ReplayRecord } from '../../core/model.ts';
+import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { audited } from './audit-trail.ts';
+import { replayFingerprints } from './message-identity.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
 /** Messages read at most per analysis: enough to name the patterns, bounded in time on a huge DLQ. */
 export const DEFAULT_ANALYZE_LIMIT = 10_000;
 const DEFAULT_SCAN_TIMEOUT_MS = 120_000;
+/** Messages whose fingerprints are looked up in the store at once. */
+const REPLAY_LOOKUP_BATCH = 200;
+const RETURNED_SAMPLES = 5;
+const RETURN_MARGIN_MS = 30_000;
+
+/** Messages in the DLQ that an earlier replay had sent back for processing: the replay did not hold. */
+export interface ReturnedAfterReplay {
+  count: number;
+  samples: { messageKey: string; replayedBy: string; replayedAt: Date; jobId: string | null; destination: string }[];
+  jobIds: string[];
+}
 
 export interface AnalyzeRequest {
   queue: string;
@@ -30,6 +45,7 @@ export interface QueueAnalysis {
   limited: boolean;
   limit: number;
   elapsedMs: number;
+  returned: ReturnedAfterReplay;
 }
 
 const auditDetails = (analysis: QueueAnalysis): JsonObject => ({
@@ -39,7 +55,48 @@ const auditDetails = (analysis: QueueAnalysis): JsonObject => ({
   basis: analysis.report.systematic.basis,
   patterns: Object.fromEntries(analysis.report.byPattern.map((group) => [group.pattern.id, group.count])),
   unparsed: analysis.report.unparsed,
+  returnedAfterReplay: analysis.returned.count,
 });
+
+/**
+ * Finds, a batch at a time, the messages matching an earlier replay of *another* message (Kafka keeps
+ * a replayed message until it is resolved, so the replayed one itself is not a return) that entered
+ * the DLQ after that replay.
+ */
+const createReplayWatch = (deps: QueueDeps, queue: string) => {
+  const returned: ReturnedAfterReplay = { count: 0, samples: [], jobIds: [] };
+  let pending: { message: DlqMessage; fingerprints: string[] }[] = [];
+  // SQS keeps SentTimestamp from the replay's send, a moment before the replay was recorded, and the
+  // broker's clock is not ours: allow a margin, still excluding a look-alike that was there before.
+  const isReturn = (message: DlqMessage, replay: ReplayRecord): boolean =>
+    replay.messageKey !== message.messageKey &&
+    (message.enqueuedAt === null || message.enqueuedAt.getTime() >= replay.replayedAt.getTime() - RETURN_MARGIN_MS);
+  const flush = async (): Promise<void> => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    const replays = await deps.store.findReplays(queue, batch.flatMap((entry) => entry.fingerprints));
+    if (replays.length === 0) return;
+    for (const { message, fingerprints } of batch) {
+      const replay = replays.find((r) => isReturn(message, r) && r.fingerprints.some((f) => fingerprints.includes(f)));
+      if (!replay) continue;
+      returned.count += 1;
+      if (returned.samples.length < RETURNED_SAMPLES) {
+        returned.samples.push({ messageKey: message.messageKey, replayedBy: replay.replayedBy, replayedAt: replay.replayedAt, jobId: replay.jobId, destination: replay.destination });
+      }
+      if (replay.jobId !== null && !returned.jobIds.includes(replay.jobId)) returned.jobIds.push(replay.jobId);
+    }
+  };
+  return {
+    returned,
+    add: async (message: DlqMessage): Promise<void> => {
+      // The message-key fingerprint can only match the message itself: returns have new keys.
+      pending.push({ message, fingerprints: replayFingerprints(message).filter((f) => !f.startsWith('key:')) });
+      if (pending.length >= REPLAY_LOOKUP_BATCH) await flush();
+    },
+    flush,
+  };
+};
 
 export const analyzeQueue = async (deps: QueueDeps, request: AnalyzeRequest): Promise<QueueAnalysis> => {
   const backend = deps.registry.get(request.queue);
@@ -50,19 +107,23 @@ export const analyzeQueue = async (deps: QueueDeps, request: AnalyzeRequest): Pr
     async () => {
       const started = deps.clock.now();
       const analyzer = createAnalyzer({ now: started, mapping: backend.mapping ?? DEFAULT_FIELD_MAPPING });
+      const replays = createReplayWatch(deps, backend.name);
       let scanned = 0;
       let limited = false;
       // Leaving the loop early closes the scan, which makes what it held visible again.
       for await (const message of backend.dlq.scan({ timeoutMs: request.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS })) {
         analyzer.add(message);
+        await replays.add(message);
         scanned += 1;
         if (scanned >= limit) {
           limited = true;
           break;
         }
       }
+      await replays.flush();
       const report = analyzer.result();
-      return { queue: backend.name, kind: backend.kind, report, scanned, limited, limit, elapsedMs: deps.clock.now().getTime() - started.getTime() };
+      const elapsedMs = deps.clock.now().getTime() - started.getTime();
+      return { queue: backend.name, kind: backend.kind, report, scanned, limited, limit, elapsedMs, returned: replays.returned };
     },
     auditDetails,
   );

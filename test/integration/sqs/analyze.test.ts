@@ -4,10 +4,14 @@
 // queue's fieldMapping is honoured; and the DLQ is unchanged afterwards (same depth, nothing consumed).
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
+import { replayMessage } from '../../../src/app/queue/change-queue.use-case.ts';
+import { peekMessages } from '../../../src/app/queue/read-queue.use-case.ts';
+import { waitFor } from '../../support/services.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES, type RunbookExampleName } from '../../fixtures/download-dlq-body.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
-import { queueDepth, sendMessages } from './sqs-test-env.ts';
+import { queueDepth, sendMessages, services } from './sqs-test-env.ts';
 
 const minutesAgo = (minutes: number): Date => new Date(Date.now() - minutes * 60_000);
 
@@ -22,7 +26,7 @@ const lambdaBodies = [
 ];
 const RAW_BODY = 'Traceback (most recent call last): worker crashed <!channel> password=hunter2-secret';
 
-describe('analyze on ElasticMQ', () => {
+describe.skipIf(!services)('analyze on ElasticMQ', () => {
   const store = useSqliteStore();
   let env: AppEnv;
   afterEach(async () => env?.cleanup());
@@ -110,6 +114,27 @@ describe('analyze on ElasticMQ', () => {
     const findings = text.slice(text.indexOf('*Findings*'));
     expect(findings.split('\n')[1]).toMatch(/^:red_circle: Systematic/);
     expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 12, inFlight: 0 });
+  });
+
+  it('a replayed message that fails again and comes back is reported as a replay failure', async () => {
+    env = await makeAppEnv({ store: store() });
+    const body = downloadDlqBodyJson({ ...RUNBOOK_EXAMPLES.timeout, traceId: 'evt-comes-back', failedAt: minutesAgo(5) });
+    await sendMessages(env.client, env.dlq.url, [body, downloadDlqBodyJson({ ...RUNBOOK_EXAMPLES.fileType, traceId: 'evt-stays', failedAt: minutesAgo(5) })]);
+    const [first] = (await peekMessages(env.deps, env.queue, 2, 'cli:test')).filter((m) => m.body === body);
+    await replayMessage(env.deps, { queue: env.queue, id: first!.messageKey, actor: 'U0REPLAYER' });
+    // The consumer fails it again: SQS's own redrive policy (maxReceiveCount 5) moves it back to the DLQ.
+    await waitFor(
+      async () => {
+        await env.client.send(new ReceiveMessageCommand({ QueueUrl: env.source.url, MaxNumberOfMessages: 1, VisibilityTimeout: 0 }));
+        return (await queueDepth(env.client, env.dlq.url)).visible === 2;
+      },
+      { timeoutMs: 20_000, description: 'the replayed message to come back to the DLQ' },
+    );
+    const text = renderReplyForTerminal(await env.router.handleArgs(['analyze', env.queue], cli));
+    expect(text).toContain(':boomerang: *Replay failures:* 1 message came back to the DLQ after being replayed: the cause is not fixed.');
+    expect(text).toMatch(/was replayed by U0REPLAYER at \d{4}-\d\d-\d\d \d\d:\d\dZ to sqs:app-/);
+    const [audit] = (await auditOf(env)).filter((a) => a.action === 'analyze');
+    expect(audit?.details).toMatchObject({ scanned: 2, returnedAfterReplay: 1 });
   });
 
   it('an empty DLQ gets a short answer and an audit record', async () => {

@@ -5,16 +5,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { runRedrive } from '../../support/run-redrive.ts';
-import { createQueuePair, deleteQueues, sendMessages, sqsEndpoint, testSqsClient, type CreatedQueue } from './sqs-test-env.ts';
+import { createQueuePair, deleteQueues, sendMessages, services, sqsEndpoint, testSqsClient, type CreatedQueue } from './sqs-test-env.ts';
 
-describe('redrive dlq (terminal) on ElasticMQ', () => {
-  const client = testSqsClient();
+describe.skipIf(!services)('redrive dlq (terminal) on ElasticMQ', () => {
+  let client: SQSClient;
   let pair: { source: CreatedQueue; dlq: CreatedQueue };
   let configPath: string;
   const env = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', LOG_LEVEL: 'error' };
 
   beforeAll(async () => {
+    client = testSqsClient();
     pair = await createQueuePair(client, 'cli');
     await sendMessages(client, pair.dlq.url, ['{"trace_id":"cli-1","error":"HTTP 404"}', '{"trace_id":"cli-2","error":"HTTP 404"}', 'raw body']);
     const dir = mkdtempSync(join(tmpdir(), 'redrive-cli-'));

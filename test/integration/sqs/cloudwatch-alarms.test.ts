@@ -1,16 +1,21 @@
 // CloudWatch against moto through the configurable wire protocol: the runbook's depth alarm is
 // created once and then left unchanged (idempotent), listed, and depth history comes from GetMetricData.
 
-import { afterAll, describe, expect, it } from 'vitest';
-import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { createCloudWatchClient, type CloudWatchProtocol } from '../../../src/adapters/outbound/cloudwatch/cloudwatch-client.ts';
 import { CloudWatchQueueAlarms, DEPTH_METRIC } from '../../../src/adapters/outbound/cloudwatch/cloudwatch-queue-alarms.ts';
-import { motoEndpoint, TEST_CREDENTIALS, uniqueQueueName } from './sqs-test-env.ts';
+import { motoEndpoint, services, TEST_CREDENTIALS, uniqueQueueName } from './sqs-test-env.ts';
 
-describe.each<CloudWatchProtocol>(['json', 'query'])('CloudWatchQueueAlarms on moto (%s protocol)', (protocol) => {
-  const { endpoint, region } = motoEndpoint();
-  const client = createCloudWatchClient({ endpoint, region, protocol, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-  afterAll(() => client.destroy());
+describe.skipIf(!services).each<CloudWatchProtocol>(['json', 'query'])('CloudWatchQueueAlarms on moto (%s protocol)', (protocol) => {
+  let client: CloudWatchClient;
+  let region: string;
+  beforeAll(() => {
+    const moto = motoEndpoint();
+    region = moto.region;
+    client = createCloudWatchClient({ endpoint: moto.endpoint, region, protocol, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  });
+  afterAll(() => client?.destroy());
 
   it('creates the runbook alarm once, then reports it unchanged, and updates it when the spec differs', async () => {
     const queue = uniqueQueueName('cw-dlq');

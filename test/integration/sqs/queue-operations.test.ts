@@ -8,7 +8,7 @@ import { replayMessage, resolveMessage } from '../../../src/app/queue/change-que
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import { isRedriveError } from '../../../src/errors.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
-import { queueDepth, sendMessages, sqsEndpoint } from './sqs-test-env.ts';
+import { queueDepth, sendMessages, services, sqsEndpoint } from './sqs-test-env.ts';
 
 const codeOf = async (promise: Promise<unknown>): Promise<string> => {
   try {
@@ -24,7 +24,7 @@ const receiveAll = async (env: AppEnv, url: string) => {
   return r.Messages ?? [];
 };
 
-describe('queue operations on ElasticMQ', () => {
+describe.skipIf(!services)('queue operations on ElasticMQ', () => {
   const store = useSqliteStore();
   let env: AppEnv;
   afterEach(async () => env?.cleanup());

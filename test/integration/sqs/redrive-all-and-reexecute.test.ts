@@ -13,17 +13,10 @@ import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render
 import { systemClock } from '../../../src/ports/clock.port.ts';
 import type { SqsQueueConfig } from '../../../src/config/config.schema.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
-import { motoEndpoint, queueDepth, sendMessages, TEST_CREDENTIALS, uniqueQueueName } from './sqs-test-env.ts';
+import { motoEndpoint, queueDepth, sendMessages, services, TEST_CREDENTIALS, uniqueQueueName } from './sqs-test-env.ts';
+import { waitFor } from '../../support/services.ts';
 
-const until = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
-
-describe('redrive-all and re-execution', () => {
+describe.skipIf(!services)('redrive-all and re-execution', () => {
   const store = useSqliteStore();
   let env: AppEnv;
   afterEach(async () => env?.cleanup());
@@ -35,8 +28,8 @@ describe('redrive-all and re-execution', () => {
     expect(text).toContain('Started message move task');
     const [job] = await env.store.listJobs({ queue: env.queue });
     expect(job?.kind).toBe('redrive-all');
-    await until(async () => (await queueDepth(env.client, env.source.url)).visible === 30);
-    await until(async () => (await refreshMoveTask(env.deps, job!.id)).job.status === 'succeeded');
+    await waitFor(async () => (await queueDepth(env.client, env.source.url)).visible === 30, { timeoutMs: 20_000, description: '30 messages moved' });
+    await waitFor(async () => (await refreshMoveTask(env.deps, job!.id)).job.status === 'succeeded', { timeoutMs: 20_000, description: 'the move task to complete' });
     const view = await refreshMoveTask(env.deps, job!.id);
     expect(view.job.progress.done).toBe(30);
     expect(view.tasks[0]).toMatchObject({ status: 'COMPLETED', ratePerSecond: 50 });

@@ -8,7 +8,7 @@ import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import type { DeadLetterQueue } from '../../../src/ports/dead-letter-queue.port.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
-import { createQueue, deleteQueues, queueDepth, sendMessages, uniqueQueueName } from './sqs-test-env.ts';
+import { createQueue, deleteQueues, queueDepth, sendMessages, services, uniqueQueueName } from './sqs-test-env.ts';
 
 /** Drains a queue completely (deleting), returning every message received. */
 const drain = async (env: AppEnv, url: string): Promise<Message[]> => {
@@ -24,7 +24,7 @@ const drain = async (env: AppEnv, url: string): Promise<Message[]> => {
 
 const bodies = (n: number, prefix = 'msg') => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `${prefix}-${i}`, n: i }));
 
-describe('manual redrive jobs on ElasticMQ', () => {
+describe.skipIf(!services)('manual redrive jobs on ElasticMQ', () => {
   const store = useSqliteStore();
   let env: AppEnv;
   afterEach(async () => env?.cleanup());

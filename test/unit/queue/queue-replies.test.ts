@@ -114,7 +114,7 @@ describe('analysis reply', () => {
   const analysisOf = (messages: DlqMessage[]): QueueAnalysis => {
     const analyzer = createAnalyzer({ now: NOW });
     for (const m of messages) analyzer.add(m);
-    return { queue: 'frontier-dlq', kind: 'sqs', report: analyzer.result(), scanned: messages.length, limited: false, limit: 10_000, elapsedMs: 1234 };
+    return { queue: 'frontier-dlq', kind: 'sqs', report: analyzer.result(), scanned: messages.length, limited: false, limit: 10_000, elapsedMs: 1234, returned: { count: 0, samples: [], jobIds: [] } };
   };
 
   it('redacts and escapes signatures, domains and samples taken from hostile bodies', () => {
