@@ -15,14 +15,13 @@ import type {
   QueueStatus,
   RemoveResult,
 } from '../../../ports/dead-letter-queue.port.ts';
-import type { Store } from '../../../ports/store.port.ts';
-import { GROUP_ACTIVE_TYPES, kafkaErrorType, translateKafkaError } from './kafka-errors.ts';
+import { translateKafkaError } from './kafka-errors.ts';
+import { KafkaGroupProgress, resolvedOf, unresolvedRanges, type PartitionSnapshot, type ResolutionStore } from './kafka-group-progress.ts';
 import { readRanges, type ReadRange } from './kafka-partition-reader.ts';
 import { formatMessageKey, parseMessageKey, toDlqMessage, type KafkaMessageKey } from './kafka-record-mapper.ts';
 import type { KafkaWire } from './kafka-wire.ts';
 
-/** The part of the Store this adapter uses. */
-export type ResolutionStore = Pick<Store, 'listResolutions' | 'recordResolution' | 'getResolution'>;
+export type { ResolutionStore } from './kafka-group-progress.ts';
 
 export interface KafkaDeadLetterQueueOptions {
   /** The configured queue name (resolutions and messages are filed under it). */
@@ -40,29 +39,12 @@ export interface KafkaDeadLetterQueueOptions {
   scanBytesPerPartition?: number;
 }
 
-interface PartitionSnapshot {
-  partition: number;
-  low: bigint;
-  high: bigint;
-  /** The group's committed offset, -1 when it has none. */
-  committed: bigint;
-  /** Where unresolved messages start: the committed offset, or the log start without one. */
-  start: bigint;
-  /** Resolved offsets in [start, high). */
-  resolved: Set<bigint>;
-}
-
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_SCAN_TIMEOUT_MS = 10 * 60_000;
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
-const effectiveStart = (committed: bigint, low: bigint, high: bigint): bigint => {
-  const start = committed < low ? low : committed;
-  return start > high ? high : start;
-};
-
 export class KafkaDeadLetterQueue implements DeadLetterQueue {
   readonly kind = 'kafka' as const;
   readonly name: string;
@@ -70,7 +52,7 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
   readonly topic: string;
   readonly consumerGroup: string;
   readonly #wire: KafkaWire;
-  readonly #store: ResolutionStore;
+  readonly #progress: KafkaGroupProgress;
   readonly #clock: Clock;
   readonly #scanBytes: number;
   /** Commits of this instance run one at a time, so two resolves never race each other. */
@@ -81,13 +63,13 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
     this.topic = options.topic;
     this.consumerGroup = options.consumerGroup;
     this.#wire = options.wire;
-    this.#store = options.store;
+    this.#progress = new KafkaGroupProgress({ queue: options.name, topic: options.topic, group: options.consumerGroup, wire: options.wire, store: options.store });
     this.#clock = options.clock;
     this.#scanBytes = options.scanBytesPerPartition ?? 256 * KIB;
   }
 
   async status(): Promise<QueueStatus> {
-    const snapshot = await this.#call('status', () => this.#snapshot());
+    const snapshot = await this.#call('status', () => this.#progress.snapshot());
     const partitions: PartitionLag[] = snapshot.map((p) => ({
       partition: p.partition,
       highWatermark: p.high.toString(),
@@ -110,7 +92,7 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
   async peek(options: PeekOptions): Promise<DlqMessage[]> {
     if (options.limit <= 0) return [];
     return this.#call('peek', async () => {
-      const snapshot = await this.#snapshot();
+      const snapshot = await this.#progress.snapshot();
       const out: DlqMessage[] = [];
       const bytes = clamp(options.limit * 8 * KIB, 64 * KIB, MIB);
       reading: for await (const chunks of this.#read(snapshot, unresolvedRanges(snapshot), { timeoutMs: options.timeoutMs, bytes })) {
@@ -128,7 +110,7 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
   }
 
   async *scan(options: { timeoutMs?: number; signal?: AbortSignal } = {}): AsyncIterable<DlqMessage> {
-    const snapshot = await this.#call('scan', () => this.#snapshot());
+    const snapshot = await this.#call('scan', () => this.#progress.snapshot());
     const reader = this.#read(snapshot, unresolvedRanges(snapshot), {
       timeoutMs: options.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS,
       bytes: this.#scanBytes,
@@ -190,7 +172,7 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
         continue;
       }
       try {
-        await this.#ensureResolved(message, key);
+        await this.#progress.ensureResolved(message, key, this.#clock.now());
       } catch (error) {
         result.failed.push({ messageKey: message.messageKey, error: `could not record the resolution: ${errorText(error)}` });
         continue;
@@ -198,7 +180,7 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
       byPartition.set(key.partition, [...(byPartition.get(key.partition) ?? []), message]);
     }
     if (byPartition.size === 0) return result;
-    const commit = this.#commits.then(() => this.#commitResolved([...byPartition.keys()]));
+    const commit = this.#commits.then(() => this.#progress.commitResolved([...byPartition.keys()]));
     this.#commits = commit.catch(() => undefined);
     let failures: Map<number, string>;
     try {
@@ -232,7 +214,7 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
   ): Promise<DlqMessage[]> {
     const limit = options.limit ?? 10;
     return this.#call('findByTraceId', async () => {
-      const snapshot = await this.#snapshot();
+      const snapshot = await this.#progress.snapshot();
       const ranges = snapshot.map((p) => ({ partition: p.partition, from: p.low, to: p.high }));
       const out: DlqMessage[] = [];
       reading: for await (const chunks of this.#read(snapshot, ranges, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, bytes: this.#scanBytes, signal: options.signal })) {
@@ -247,32 +229,6 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
       }
       return out.sort(byPosition);
     });
-  }
-
-  async #snapshot(): Promise<PartitionSnapshot[]> {
-    const partitions = await this.#wire.partitions(this.topic);
-    const [offsets, committed] = await Promise.all([
-      this.#wire.offsets(this.topic, partitions),
-      this.#wire.committed(this.consumerGroup, this.topic, partitions),
-    ]);
-    return Promise.all(
-      offsets.map(async ({ partition, low, high }) => {
-        const raw = committed.get(partition) ?? -1n;
-        const start = effectiveStart(raw, low, high);
-        return { partition, low, high, committed: raw, start, resolved: await this.#resolvedBetween(partition, start, high) };
-      }),
-    );
-  }
-
-  async #resolvedBetween(partition: number, from: bigint, to: bigint): Promise<Set<bigint>> {
-    const resolutions = await this.#store.listResolutions(this.name, { partition, fromOffset: from.toString() });
-    const offsets = new Set<bigint>();
-    for (const r of resolutions) {
-      if (r.partition !== partition || r.offset === null || !/^\d+$/.test(r.offset)) continue;
-      const offset = BigInt(r.offset);
-      if (offset >= from && offset < to) offsets.add(offset);
-    }
-    return offsets;
   }
 
   #read(snapshot: PartitionSnapshot[], ranges: ReadRange[], options: { timeoutMs: number; bytes: number; signal?: AbortSignal | undefined }) {
@@ -318,54 +274,6 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
     return found;
   }
 
-  async #ensureResolved(message: DlqMessage, key: KafkaMessageKey): Promise<void> {
-    if (await this.#store.getResolution(this.name, message.messageKey)) return;
-    await this.#store.recordResolution({
-      queue: this.name,
-      messageKey: message.messageKey,
-      traceId: null,
-      partition: key.partition,
-      offset: key.offset.toString(),
-      body: message.body,
-      attributes: { attributes: message.attributes, key: message.key },
-      resolvedBy: 'redrive',
-      reason: 'removed without a recorded resolution',
-      resolvedAt: this.#clock.now(),
-    });
-  }
-
-  /** Moves each partition's committed offset past its leading run of resolved offsets. */
-  async #commitResolved(touched: number[]): Promise<Map<number, string>> {
-    const existing = new Set(await this.#wire.partitions(this.topic));
-    const partitions = touched.filter((p) => existing.has(p));
-    const failures = new Map(touched.filter((p) => !existing.has(p)).map((p) => [p, `${this.topic} has no partition ${p}`]));
-    if (partitions.length === 0) return failures;
-    const committed = await this.#wire.committed(this.consumerGroup, this.topic, partitions);
-    const offsets = await this.#wire.offsets(this.topic, partitions);
-    const moves = new Map<number, bigint>();
-    for (const { partition, low, high } of offsets) {
-      const raw = committed.get(partition) ?? -1n;
-      const start = effectiveStart(raw, low, high);
-      const resolved = await this.#resolvedBetween(partition, start, high);
-      let next = start;
-      while (next < high && resolved.has(next)) next += 1n;
-      if (next > raw && next > start) moves.set(partition, next);
-    }
-    if (moves.size === 0) return failures;
-    try {
-      await this.#wire.commit(this.consumerGroup, this.topic, moves);
-      return failures;
-    } catch (error) {
-      const type = kafkaErrorType(error);
-      if (type === null || !GROUP_ACTIVE_TYPES.has(type)) throw error;
-      const reason =
-        `resolution recorded, offset not committed: consumer group ${this.consumerGroup} has active members (${type}), ` +
-        'and Kafka only accepts commits from outside an idle group; a later resolve commits it once the group is idle';
-      for (const p of moves.keys()) failures.set(p, reason);
-      return failures;
-    }
-  }
-
   /** Age of the first unresolved message of each partition (one small fetch); the oldest wins. */
   async #oldestAgeSeconds(snapshot: PartitionSnapshot[]): Promise<number | null> {
     const firsts: ReadRange[] = [];
@@ -399,12 +307,6 @@ export class KafkaDeadLetterQueue implements DeadLetterQueue {
     }
   }
 }
-
-const unresolvedRanges = (snapshot: PartitionSnapshot[]): ReadRange[] =>
-  snapshot.filter((p) => p.high - p.start > BigInt(p.resolved.size)).map((p) => ({ partition: p.partition, from: p.start, to: p.high }));
-
-const resolvedOf = (snapshot: PartitionSnapshot[], partition: number): Set<bigint> =>
-  snapshot.find((p) => p.partition === partition)?.resolved ?? new Set();
 
 const byPosition = (a: DlqMessage, b: DlqMessage): number =>
   (a.partition ?? 0) - (b.partition ?? 0) || (BigInt(a.offset ?? 0) < BigInt(b.offset ?? 0) ? -1 : BigInt(a.offset ?? 0) > BigInt(b.offset ?? 0) ? 1 : 0);
