@@ -2,33 +2,26 @@
 // topic and group names, topics created and deleted per test, a SqliteStore in a temp dir for the
 // resolutions, and the adapter wired the way main.ts wires it. Tests only, never imported by src.
 
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type KafkaMessage as KafkaJsMessage, type Producer } from 'kafkajs';
 import { KafkaClients, type KafkaConnectionSettings } from '../../../src/adapters/outbound/kafka/kafka-client.ts';
 import { KafkaDeadLetterQueue } from '../../../src/adapters/outbound/kafka/kafka-dead-letter-queue.ts';
+import type { KafkaWire } from '../../../src/adapters/outbound/kafka/kafka-wire.ts';
 import { createRootLogger } from '../../../src/adapters/outbound/logging/pino-logger.ts';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { systemClock, type Clock } from '../../../src/ports/clock.port.ts';
+import { requireServices, uniqueName, waitFor } from '../../support/services.ts';
 
-/** Broker addresses from the vitest global setup (scripts/services.sh), else REDRIVE_KAFKA_BROKERS. */
-export const kafkaBrokers = (): string[] => {
-  let provided: { kafka?: { brokers: string[] } } | null = null;
-  try {
-    provided = (inject as (key: string) => unknown)('services') as { kafka?: { brokers: string[] } } | null;
-  } catch {
-    provided = null;
-  }
-  if (provided?.kafka) return provided.kafka.brokers;
-  const fromEnv = process.env.REDRIVE_KAFKA_BROKERS;
-  if (!fromEnv) throw new Error('No Kafka broker: run through the integration project (scripts/services.sh) or set REDRIVE_KAFKA_BROKERS.');
-  return fromEnv.split(',');
-};
+export { uniqueName, waitFor } from '../../support/services.ts';
 
-export const uniqueName = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+/** The services the global setup started (scripts/services.sh); null skips the Kafka tests outside CI. */
+export const services = inject('services');
+
+/** Broker addresses of the loopback Kafka. */
+export const kafkaBrokers = (): string[] => requireServices(services).kafka.brokers;
 
 export const quietLogger = () => createRootLogger({ level: 'silent' });
 
@@ -42,14 +35,18 @@ export const connectionSettings = (brokers = kafkaBrokers(), overrides: Partial<
   ...overrides,
 });
 
+export type KafkaMessage = KafkaJsMessage & { partition: number };
+
 /** Plain kafkajs clients for arranging and checking what the adapter did. */
 export class KafkaTestBench {
   readonly kafka: Kafka;
   readonly admin: Admin;
   readonly producer: Producer;
   readonly #topics: string[] = [];
+  readonly #wire: KafkaWire;
 
   constructor(brokers = kafkaBrokers()) {
+    this.#wire = new KafkaClients(connectionSettings(brokers), quietLogger()).wire;
     this.kafka = new Kafka({ brokers, clientId: 'redrive-test-bench', logLevel: logLevel.NOTHING, retry: { retries: 3 } });
     this.admin = this.kafka.admin();
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
@@ -72,8 +69,9 @@ export class KafkaTestBench {
     topic: string,
     messages: { value: string | Buffer | null; key?: string | Buffer | null; headers?: IHeaders; partition?: number }[],
   ): Promise<void> {
-    for (let i = 0; i < messages.length; i += 500) {
-      await this.producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500).map((m) => ({ partition: 0, key: null, ...m })) });
+    // Small sends: one request must stay under the broker's message.max.bytes (1 MiB).
+    for (let i = 0; i < messages.length; i += 100) {
+      await this.producer.send({ topic, acks: -1, messages: messages.slice(i, i + 100).map((m) => ({ partition: 0, key: null, ...m })) });
     }
   }
 
@@ -83,14 +81,34 @@ export class KafkaTestBench {
     return Object.fromEntries((answer?.partitions ?? []).map((p) => [p.partition, p.offset]));
   }
 
-  /** Sets the group's offsets as its own consumers would have left them (the group must be idle). */
+  /**
+   * Sets the group's offsets as its own consumers would have left them (the group must be idle).
+   * Not admin.setOffsets: it joins the group with a paused consumer and waits out a whole fetch
+   * (maxWaitTime, 5 s) before it commits.
+   */
   async setCommitted(group: string, topic: string, offsets: Record<number, number>): Promise<void> {
-    await this.admin.setOffsets({ groupId: group, topic, partitions: Object.entries(offsets).map(([p, o]) => ({ partition: Number(p), offset: String(o) })) });
+    await this.#wire.partitions(topic);
+    await this.#wire.commit(group, topic, new Map(Object.entries(offsets).map(([p, o]) => [Number(p), BigInt(o)])));
+  }
+
+  /** Every record of a topic, read by a plain kafkajs consumer (own group) once `count` have arrived. */
+  async readAll(topic: string, count: number): Promise<KafkaMessage[]> {
+    const consumer = this.kafka.consumer({ groupId: uniqueName('bench-reader'), maxWaitTimeInMs: 100 });
+    const seen: KafkaMessage[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ partition, message }) => void seen.push({ ...message, partition }) });
+      await waitFor(() => seen.length >= count, { timeoutMs: 20_000, description: `${count} records on ${topic}` });
+    } finally {
+      await consumer.disconnect();
+    }
+    return seen;
   }
 
   async close(): Promise<void> {
     if (this.#topics.length > 0) await this.admin.deleteTopics({ topics: this.#topics.splice(0) }).catch(() => undefined);
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect(), this.#wire.disconnect()]);
   }
 }
 
