@@ -1,13 +1,24 @@
 // The only composition root: reads the environment and the config once, builds the adapters, wires
 // them to the use cases and runs the requested command. Nothing else reads process.env.
 
-import { userInfo } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import { CLI_USAGE, parseCliArgs, type CliRequest } from './adapters/inbound/cli/cli-args.ts';
 import { renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.ts';
 import { healthRoutes } from './adapters/inbound/http/health-routes.ts';
 import { createHttpServer } from './adapters/inbound/http/http-server.ts';
 import { createBoltApp, type BoltApp } from './adapters/inbound/slack/bolt-app.ts';
 import { registerDlqCommand } from './adapters/inbound/slack/dlq-command.listener.ts';
+import { registerIncidentActions } from './adapters/inbound/slack/incident-actions.listener.ts';
+import { alertRoutes } from './adapters/inbound/sns/alert-routes.ts';
+import type { CertificateFetcher } from './adapters/inbound/sns/sns-certificate.ts';
+import { encodePng } from './adapters/outbound/chart/png-encoder.ts';
+import { createSlackChat } from './adapters/outbound/slack-chat/slack-chat.ts';
+import { createIngestAlert } from './app/ingest-alert.ts';
+import { createDepthPoller, type DepthPoller } from './app/incidents/depth-poller.ts';
+import { incidentQueues } from './app/incidents/incident-queues.ts';
+import { createIncidentService, type IncidentService } from './app/incidents/incident-service.ts';
+import { createQueueInsight } from './app/incidents/queue-insight.ts';
 import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
 import { SqliteStore } from './adapters/outbound/sqlite/sqlite-store.ts';
@@ -29,7 +40,8 @@ import {
 } from './config/load-config.ts';
 import { isRedriveError, RedriveError } from './errors.ts';
 import type { Store } from './ports/store.port.ts';
-import { systemClock } from './ports/clock.port.ts';
+import { systemClock, type Clock } from './ports/clock.port.ts';
+import { realTimers, type Timers } from './ports/timers.port.ts';
 import { noopMetrics } from './ports/metrics.port.ts';
 
 type Env = Record<string, string | undefined>;
@@ -62,7 +74,18 @@ export interface Runtime {
   url: string;
   store: Store;
   bolt: BoltApp | null;
+  incidents: IncidentService;
+  poller: DepthPoller;
   stop(): Promise<void>;
+}
+
+/** Test hooks for startServer: a hand-moved clock and timers, a trusted SNS certificate source. */
+export interface ServerOptions {
+  slackRetries?: number;
+  clock?: Clock;
+  timers?: Timers;
+  replicaId?: string;
+  certificateFetcher?: CertificateFetcher;
 }
 
 /** Builds and starts the server side of Redrive. Exported for end-to-end tests. */
@@ -70,13 +93,16 @@ export const startServer = async (
   config: Config,
   secrets: Secrets,
   logger: Logger,
-  options: { slackRetries?: number } = {},
+  options: ServerOptions = {},
 ): Promise<Runtime> => {
+  const clock = options.clock ?? systemClock;
+  const timers = options.timers ?? realTimers;
   const store = await openStore(config, secrets, logger);
   const metrics = createPrometheusMetrics();
   const transport = slackTransport(config, secrets);
-  const registry = createQueueRegistry(createSqsBackends(config.aws, config.queues, systemClock));
-  const router = createDlqCommandRouter(createQueueOperations({ registry, store, clock: systemClock, metrics, logger: logger.child({ component: 'queues' }), redactKeys: config.redactKeys }));
+  const registry = createQueueRegistry(createSqsBackends(config.aws, config.queues, clock));
+  const queueDeps = { registry, store, clock, metrics, logger: logger.child({ component: 'queues' }), redactKeys: config.redactKeys };
+  const router = createDlqCommandRouter(createQueueOperations(queueDeps));
   let bolt: BoltApp | null = null;
   if (transport !== 'none') {
     bolt = createBoltApp({
@@ -95,19 +121,49 @@ export const startServer = async (
       `Slack is not configured (set ${config.slack.botTokenEnv} and ${config.slack.mode === 'socket' ? config.slack.appTokenEnv : config.slack.signingSecretEnv}); running without Slack`,
     );
   }
+  // Incidents: alerts and polled depths in, Slack parent message, thread, L3 page and charts out.
+  const incidentLogger = logger.child({ component: 'incidents' });
+  const incidents = createIncidentService({
+    store, clock, timers, metrics, logger: incidentLogger,
+    chat: bolt ? createSlackChat({ client: bolt.app.client, metrics, logger: incidentLogger }) : null,
+    queues: incidentQueues(config.queues, config.slack.defaultAlertChannel ?? null),
+    l3: { channel: config.slack.l3Channel ?? null, userGroup: config.slack.l3UserGroup ?? null },
+    insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
+    encodeChart: encodePng,
+  });
+  if (bolt) registerIncidentActions(bolt.app, incidents, logger.child({ component: 'slack' }));
+  const alertLogger = logger.child({ component: 'alerts' });
+  const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, onAlert: incidents.onAlert });
+  const poller = createDepthPoller({
+    registry, store, clock, timers, metrics, logger: incidentLogger,
+    replicaId: options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    intervalMs: config.poller.intervalSeconds * 1000,
+    retentionMs: config.poller.retentionHours * 3_600_000,
+    onSample: incidents.onSample,
+    onTick: incidents.tick,
+  });
   const http = createHttpServer({
-    routes: healthRoutes({ store, metrics, slack: transport }),
+    routes: [
+      ...healthRoutes({ store, metrics, slack: transport }),
+      ...alertRoutes({ ingest, config, secrets, logger: alertLogger, metrics, clock, ...(options.certificateFetcher ? { certificateFetcher: options.certificateFetcher } : {}) }),
+    ],
     logger: logger.child({ component: 'http' }),
     ...(bolt?.http ? { slack: bolt.http } : {}),
   });
   const address = await http.listen(config.server.host, config.server.port);
   await bolt?.start();
+  poller.start();
   logger.info({ url: address.url, slack: transport, queues: config.queues.map((q) => q.name) }, 'Redrive is serving');
   return {
     url: address.url,
     store,
     bolt,
+    incidents,
+    poller,
     stop: async () => {
+      await poller.stop();
+      await incidents.flush();
+      incidents.stop();
       await bolt?.stop();
       await http.close();
       await registry.close();

@@ -50,6 +50,19 @@ export interface IncidentData {
   page: { channel: string; ts: string; at: Date } | null;
   /** Levels whose depth chart was uploaded into the thread. */
   charts: Level[];
+  /** Set once resolved: what the thread's last reply and the parent say. */
+  summary: IncidentSummaryData | null;
+}
+
+/** The resolution summary (see incident-lifecycle summarize). */
+export interface IncidentSummaryData {
+  durationMinutes: number;
+  peakDepth: number;
+  peakLevel: Level;
+  replayed: number;
+  resolved: number;
+  stillFailing: number;
+  returnedAfterReplay: number;
 }
 
 export const emptyIncidentData = (): IncidentData => ({
@@ -63,6 +76,7 @@ export const emptyIncidentData = (): IncidentData => ({
   analysis: null,
   page: null,
   charts: [],
+  summary: null,
 });
 
 const obj = (v: JsonValue | undefined): JsonObject | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : null);
@@ -127,6 +141,21 @@ export const readIncidentData = (data: JsonObject): IncidentData => {
     analysis: readAnalysis(data.analysis),
     page: page && pageAt && str(page.channel) && str(page.ts) ? { channel: str(page.channel)!, ts: str(page.ts)!, at: pageAt } : null,
     charts: arr(data.charts).map((c) => level(c)).filter((c): c is Level => c !== null),
+    summary: readSummary(data.summary),
+  };
+};
+
+const readSummary = (v: JsonValue | undefined): IncidentSummaryData | null => {
+  const o = obj(v);
+  if (!o || num(o.durationMinutes) === null) return null;
+  return {
+    durationMinutes: num(o.durationMinutes)!,
+    peakDepth: num(o.peakDepth) ?? 0,
+    peakLevel: level(o.peakLevel) ?? 'OK',
+    replayed: num(o.replayed) ?? 0,
+    resolved: num(o.resolved) ?? 0,
+    stillFailing: num(o.stillFailing) ?? 0,
+    returnedAfterReplay: num(o.returnedAfterReplay) ?? 0,
   };
 };
 
@@ -156,4 +185,5 @@ export const writeIncidentData = (data: IncidentData): JsonObject => ({
     : null,
   page: data.page ? { channel: data.page.channel, ts: data.page.ts, at: data.page.at.toISOString() } : null,
   charts: [...data.charts],
+  summary: data.summary ? { ...data.summary } : null,
 });

@@ -6,7 +6,7 @@ import type { LevelDecision, Measurements } from '../escalation/decide-level.ts'
 import type { DepthPoint } from '../escalation/growth.ts';
 import type { EscalationPolicy } from '../escalation/presets.ts';
 import { levelRank, maxLevel, type AlertState, type Incident, type IncidentPatch, type Level, type NewIncident } from '../model.ts';
-import { writeIncidentData, type AlertStatus, type IncidentData, type Reading } from './incident-data.ts';
+import { writeIncidentData, type AlertStatus, type IncidentData, type IncidentSummaryData, type Reading } from './incident-data.ts';
 
 const MINUTE_MS = 60_000;
 const NEXT_LEVEL: Record<Level, Level> = { OK: 'L1', L1: 'L2', L2: 'L3', L3: 'L3' };
@@ -136,17 +136,8 @@ export const acknowledge = (incident: Incident, data: IncidentData, user: string
   return { kind: 'acknowledged', patch: { acknowledgedBy: user, acknowledgedAt: now, data: writeIncidentData(next) }, data: next };
 };
 
-export interface IncidentSummary {
-  durationMinutes: number;
-  peakDepth: number;
-  peakLevel: Level;
-  replayed: number;
-  resolved: number;
-  /** Messages still in the DLQ at the last reading. */
-  stillFailing: number;
-  /** Replayed messages that came back (latest analysis). */
-  returnedAfterReplay: number;
-}
+/** stillFailing: messages in the DLQ at the last reading; returnedAfterReplay: from the latest analysis. */
+export type IncidentSummary = IncidentSummaryData;
 
 export const summarize = (
   incident: Incident,

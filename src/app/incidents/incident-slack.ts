@@ -1,0 +1,205 @@
+// Everything an incident says in Slack: the parent message (posted once, then edited in place
+// through the coalescing editor), thread replies, the depth chart and the L3 page. Each reads the
+// incident as stored when it runs; failures are logged and counted, never thrown at the caller.
+
+import { renderDepthChart, CHART_COLORS, type Rgb } from '../../core/chart/depth-chart.ts';
+import type { EscalationPolicy } from '../../core/escalation/presets.ts';
+import { readIncidentData, writeIncidentData } from '../../core/incident/incident-data.ts';
+import { renderPage, renderParent, LEVEL_LABEL, type RenderedMessage } from '../../core/slack/incident-blocks.ts';
+import type { DepthSample, Incident, Level } from '../../core/model.ts';
+import { sparkline } from '../../core/text/sparkline.ts';
+import type { Chat } from '../../ports/chat.port.ts';
+import type { Clock } from '../../ports/clock.port.ts';
+import type { Store } from '../../ports/store.port.ts';
+import { patchIncident } from './incident-mutation.ts';
+import type { QueueInsight } from './queue-insight.ts';
+import { INCIDENT_ACTOR } from './queue-insight.ts';
+
+export interface IncidentQueue {
+  name: string;
+  policy: EscalationPolicy;
+  /** The queue's alert channel (or the default); null: incidents are tracked without Slack. */
+  channel: string | null;
+}
+
+export interface IncidentLogger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Draws the depth chart as image bytes (PNG in production). */
+export type ChartEncoder = (raster: ReturnType<typeof renderDepthChart>) => Uint8Array;
+
+export interface IncidentSlackDeps {
+  store: Store;
+  chat: Chat | null;
+  clock: Clock;
+  logger: IncidentLogger;
+  l3: { channel: string | null; userGroup: string | null };
+  insight: QueueInsight | null;
+  encodeChart: ChartEncoder | null;
+  queueOf(name: string): IncidentQueue | null;
+}
+
+const MINUTE_MS = 60_000;
+const SPARK_WIDTH = 24;
+const CHART_POINTS = 1_500;
+/** An analysis younger than this is reused for the page instead of scanning again. */
+const ANALYSIS_FRESH_MS = 10 * MINUTE_MS;
+
+const incidentSamples = (store: Store, incident: Incident, now: Date): Promise<DepthSample[]> =>
+  store.listDepthSamples(incident.queue, {
+    since: new Date(incident.openedAt.getTime() - 10 * MINUTE_MS),
+    until: new Date((incident.resolvedAt ?? now).getTime() + 1),
+  });
+
+/** Keeps at most `max` points, evenly spread, always the first and the last. */
+const thin = <T>(points: readonly T[], max: number): T[] => {
+  if (points.length <= max) return [...points];
+  const step = (points.length - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => points[Math.round(i * step)]!);
+};
+
+export const createIncidentSlack = (deps: IncidentSlackDeps) => {
+  const { store, chat, clock, logger } = deps;
+  /** What each parent message shows now, to skip edits that change nothing. */
+  const shown = new Map<string, string>();
+
+  const renderIncident = async (incident: Incident): Promise<RenderedMessage> => {
+    const data = readIncidentData(incident.data);
+    const samples = await incidentSamples(store, incident, clock.now());
+    const alerts = [...data.alerts].reverse();
+    return renderParent({
+      incidentId: incident.id,
+      queue: incident.queue,
+      status: incident.status,
+      level: incident.level,
+      levelSince: incident.levelSince,
+      openedAt: incident.openedAt,
+      acknowledgedBy: incident.acknowledgedBy,
+      acknowledgedAt: incident.acknowledgedAt,
+      reading: data.reading,
+      sparkline: sparkline(samples, SPARK_WIDTH),
+      sourceAlert: alerts.find((a) => a.state === 'firing') ?? alerts[0] ?? null,
+      reasons: data.reasons,
+      holdUntil: data.holdUntil,
+      summary: data.summary,
+    });
+  };
+
+  const log = (incident: Incident, what: string, failure: { code: string; retriable: boolean }): void =>
+    logger.warn({ incidentId: incident.id, queue: incident.queue, code: failure.code, retriable: failure.retriable }, `Slack ${what} failed`);
+
+  /** Posts the parent message once and remembers where it is. */
+  const postParent = async (incidentId: string): Promise<Incident | null> => {
+    const incident = await store.getIncident(incidentId);
+    if (!incident || incident.slackTs !== null || !chat) return incident;
+    const channel = deps.queueOf(incident.queue)?.channel ?? null;
+    if (channel === null) return incident;
+    const message = await renderIncident(incident);
+    const posted = await chat.post(channel, message);
+    if (!posted.ok) {
+      log(incident, 'parent post', posted.failure);
+      return incident;
+    }
+    shown.set(incidentId, JSON.stringify(message));
+    return patchIncident(store, incidentId, (current) => (current.slackTs === null ? { slackChannel: posted.value.channel, slackTs: posted.value.ts } : null));
+  };
+
+  /** One coalesced edit of the parent: the incident as stored now, skipped when nothing changed. */
+  const editParent = async (incidentId: string): Promise<void> => {
+    const incident = await store.getIncident(incidentId);
+    if (!incident || !chat || incident.slackChannel === null || incident.slackTs === null) return;
+    const message = await renderIncident(incident);
+    const json = JSON.stringify(message);
+    if (shown.get(incidentId) === json) return;
+    const updated = await chat.update(incident.slackChannel, incident.slackTs, message);
+    if (updated.ok) shown.set(incidentId, json);
+    else log(incident, 'parent edit', updated.failure);
+    if (incident.status === 'resolved' && updated.ok) shown.delete(incidentId);
+  };
+
+  const reply = async (incidentId: string, message: RenderedMessage): Promise<void> => {
+    const incident = await store.getIncident(incidentId);
+    if (!incident || !chat || incident.slackChannel === null || incident.slackTs === null) return;
+    const posted = await chat.reply(incident.slackChannel, incident.slackTs, message);
+    if (!posted.ok) log(incident, 'thread reply', posted.failure);
+  };
+
+  /** Uploads the depth chart of the incident so far into the thread, once per level. */
+  const chart = async (incidentId: string, level: Level): Promise<void> => {
+    const incident = await store.getIncident(incidentId);
+    if (!incident || !chat || !deps.encodeChart || incident.slackChannel === null || incident.slackTs === null) return;
+    if (readIncidentData(incident.data).charts.includes(level)) return;
+    const policy = deps.queueOf(incident.queue)?.policy;
+    const points = thin(await incidentSamples(store, incident, clock.now()), CHART_POINTS);
+    const thresholds: { value: number; color: Rgb }[] = [];
+    if (policy?.l1Depth != null) thresholds.push({ value: policy.l1Depth, color: CHART_COLORS.l1 });
+    if (policy?.l2Depth != null) thresholds.push({ value: policy.l2Depth, color: CHART_COLORS.l2 });
+    const bytes = deps.encodeChart(renderDepthChart({ points, thresholds }));
+    const since = incident.openedAt.toISOString().slice(0, 16).replace('T', ' ');
+    const uploaded = await chat.uploadFile({
+      channel: incident.slackChannel,
+      threadTs: incident.slackTs,
+      filename: `${incident.queue}-depth-${level}.png`,
+      title: `${incident.queue}: depth since ${since} UTC (${LEVEL_LABEL[level]})`,
+      altText: `Depth of ${incident.queue} over the incident, ${points.length} samples`,
+      bytes,
+    });
+    if (!uploaded.ok) return log(incident, 'chart upload', uploaded.failure);
+    await patchIncident(store, incidentId, (current) => {
+      const data = readIncidentData(current.data);
+      return data.charts.includes(level) ? null : { data: writeIncidentData({ ...data, charts: [...data.charts, level] }) };
+    });
+  };
+
+  /** Refreshes the analysis when stale, stores it, and returns the incident as stored. */
+  const refreshAnalysis = async (incidentId: string, maxAgeMs: number): Promise<Incident | null> => {
+    const incident = await store.getIncident(incidentId);
+    if (!incident || !deps.insight) return incident;
+    const existing = readIncidentData(incident.data).analysis;
+    if (existing && clock.now().getTime() - existing.at.getTime() < maxAgeMs) return incident;
+    const analysis = await deps.insight.analyze(incident.queue);
+    if (!analysis) return incident;
+    return patchIncident(store, incidentId, (current) => ({ data: writeIncidentData({ ...readIncidentData(current.data), analysis }) }));
+  };
+
+  /** The L3 page: the runbook's escalation information, in the L3 channel (or the thread). */
+  const page = async (incidentId: string): Promise<void> => {
+    const incident = (await refreshAnalysis(incidentId, ANALYSIS_FRESH_MS)) ?? null;
+    if (!incident || !chat) return;
+    const data = readIncidentData(incident.data);
+    let permalink: string | null = null;
+    if (incident.slackChannel !== null && incident.slackTs !== null) {
+      const link = await chat.permalink(incident.slackChannel, incident.slackTs);
+      if (link.ok) permalink = link.value;
+      else log(incident, 'permalink', link.failure);
+    }
+    const audit = await store.searchAudit({ queue: incident.queue, since: incident.openedAt, limit: 50 });
+    const message = renderPage({
+      queue: incident.queue,
+      userGroup: deps.l3.userGroup,
+      permalink,
+      reading: data.reading,
+      reasons: data.reasons,
+      analysis: data.analysis,
+      actions: audit.filter((record) => record.actor !== INCIDENT_ACTOR),
+    });
+    const posted = deps.l3.channel
+      ? await chat.post(deps.l3.channel, message)
+      : incident.slackChannel !== null && incident.slackTs !== null
+        ? await chat.reply(incident.slackChannel, incident.slackTs, message)
+        : null;
+    if (posted === null) return;
+    if (!posted.ok) return log(incident, 'L3 page', posted.failure);
+    await patchIncident(store, incidentId, (current) => ({
+      data: writeIncidentData({ ...readIncidentData(current.data), page: { channel: posted.value.channel, ts: posted.value.ts, at: clock.now() } }),
+    }));
+  };
+
+  return { postParent, editParent, reply, chart, page, refreshAnalysis, mention: () => (deps.l3.userGroup ? `<!subteam^${deps.l3.userGroup}>` : null) };
+};
+
+export type IncidentSlack = ReturnType<typeof createIncidentSlack>;
