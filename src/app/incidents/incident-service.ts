@@ -138,8 +138,9 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
     metrics.incidentLevel(q.name, null);
     effects.enqueue(q.name, async () => {
       const now = clock.now();
-      const counts = deps.activitySince
-        ? await deps.activitySince(q.name, incident.openedAt)
+      const activity = deps.activitySince ?? deps.insight?.activity;
+      const counts = activity
+        ? await activity(q.name, incident.openedAt)
         : { replayed: (await store.listReplays(q.name, { since: incident.openedAt })).length, resolved: (await store.listResolutions(q.name, { since: incident.openedAt })).length };
       const summary = summarize(incident, readIncidentData(incident.data), counts, now);
       await patchIncident(store, incident.id, (current) => ({ data: writeIncidentData({ ...readIncidentData(current.data), summary }) }));

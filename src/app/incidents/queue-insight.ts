@@ -5,11 +5,14 @@
 import type { AnalysisSnapshot } from '../../core/incident/incident-data.ts';
 import { redactSecrets } from '../../core/text/redact.ts';
 import { analyzeQueue } from '../queue/analyze-queue.use-case.ts';
+import { refreshMoveTask } from '../queue/move-task.use-case.ts';
 import type { QueueDeps } from '../queue/queue-deps.ts';
 
 export interface QueueInsight {
   /** A bounded analysis of the queue; null when it has no backend here or the scan failed. */
   analyze(queue: string): Promise<AnalysisSnapshot | null>;
+  /** Messages replayed (one by one, by jobs and by move tasks) and resolved since a time. */
+  activity(queue: string, since: Date): Promise<{ replayed: number; resolved: number }>;
 }
 
 /** The actor incident automation acts as in audit records. */
@@ -49,5 +52,17 @@ export const createQueueInsight = (
       deps.logger?.warn({ queue, err: error instanceof Error ? error.message : String(error) }, 'incident analysis failed; the page goes out without it');
       return null;
     }
+  },
+  activity: async (queue, since) => {
+    const replays = await deps.store.listReplays(queue, { since });
+    const resolutions = await deps.store.listResolutions(queue, { since });
+    // A broker move task moves messages without replay records: read its progress instead.
+    let moved = 0;
+    for (const job of await deps.store.listJobs({ queue, limit: 100 })) {
+      if (job.kind !== 'redrive-all' || job.createdAt.getTime() < since.getTime() || typeof job.params.taskHandle !== 'string') continue;
+      const view = await refreshMoveTask(deps, job.id).catch(() => null);
+      moved += (view?.job ?? job).progress.done;
+    }
+    return { replayed: replays.length + moved, resolved: resolutions.length };
   },
 });
