@@ -53,7 +53,7 @@ describe('incident parent message', () => {
     const json = JSON.stringify(message.blocks);
     expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'L2 critical — orders-dlq', emoji: true } });
     for (const part of ['*Depth*\\n250', '+12.5/min', '1 h 5 min', '▁▃▅█', 'Source alarm', 'not yet']) expect(json).toContain(part);
-    const actions = message.blocks.find((b) => b.type === 'actions') as { elements: { action_id: string; value: string; confirm?: unknown }[] };
+    const actions = message.blocks.find((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string; confirm?: unknown }[] };
     expect(actions.elements.map((e) => e.action_id)).toEqual([INCIDENT_ACTIONS.peek, INCIDENT_ACTIONS.analyze, INCIDENT_ACTIONS.redriveAll, INCIDENT_ACTIONS.acknowledge]);
     expect(actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.redriveAll)?.confirm).toBeDefined();
     expect(actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.acknowledge)?.value).toBe('inc-1');
