@@ -133,7 +133,7 @@ export const startServer = async (
   });
   if (bolt) registerIncidentActions(bolt.app, incidents, logger.child({ component: 'slack' }));
   const alertLogger = logger.child({ component: 'alerts' });
-  const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, onAlert: incidents.onAlert });
+  const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, cloudwatch: { alarmLevels: config.alerts.sns.alarmLevels }, onAlert: incidents.onAlert });
   const poller = createDepthPoller({
     registry, store, clock, timers, metrics, logger: incidentLogger,
     replicaId: options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,

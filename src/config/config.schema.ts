@@ -160,9 +160,11 @@ export const configSchema = z
             topicArns: z.array(z.string().startsWith('arn:')).default([]),
             /** Certificate hosts trusted besides sns.<region>.amazonaws.com (tests, emulators). */
             extraCertificateHosts: z.array(z.string()).default([]),
+            /** Level a firing CloudWatch alarm implies, by alarm name (default L1). */
+            alarmLevels: z.record(z.string(), z.enum(['L1', 'L2', 'L3'])).default({}),
           })
           .strict()
-          .default({ topicArns: [], extraCertificateHosts: [] }),
+          .default({ topicArns: [], extraCertificateHosts: [], alarmLevels: {} }),
         alertmanager: z
           .object({
             queueLabel: z.string().default('topic'),
@@ -176,7 +178,7 @@ export const configSchema = z
       })
       .strict()
       .default({
-        sns: { topicArns: [], extraCertificateHosts: [] },
+        sns: { topicArns: [], extraCertificateHosts: [], alarmLevels: {} },
         alertmanager: { queueLabel: 'topic', alertLevels: {} },
       }),
     poller: z
