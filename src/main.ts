@@ -123,15 +123,15 @@ export const startServer = async (
   }
   // Incidents: alerts and polled depths in, Slack parent message, thread, L3 page and charts out.
   const incidentLogger = logger.child({ component: 'incidents' });
+  const chat = bolt ? createSlackChat({ client: bolt.app.client, metrics, logger: incidentLogger }) : null;
   const incidents = createIncidentService({
-    store, clock, timers, metrics, logger: incidentLogger,
-    chat: bolt ? createSlackChat({ client: bolt.app.client, metrics, logger: incidentLogger }) : null,
+    store, clock, timers, metrics, logger: incidentLogger, chat,
     queues: incidentQueues(config.queues, config.slack.defaultAlertChannel ?? null),
     l3: { channel: config.slack.l3Channel ?? null, userGroup: config.slack.l3UserGroup ?? null },
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
     encodeChart: encodePng,
   });
-  if (bolt) registerIncidentActions(bolt.app, incidents, logger.child({ component: 'slack' }));
+  if (bolt) registerIncidentActions(bolt.app, { incidents, router, chat, logger: logger.child({ component: 'slack' }) });
   const alertLogger = logger.child({ component: 'alerts' });
   const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, cloudwatch: { alarmLevels: config.alerts.sns.alarmLevels }, onAlert: incidents.onAlert });
   const poller = createDepthPoller({

@@ -129,6 +129,23 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
     expect(await app.store.listIncidents({ queue })).toHaveLength(1);
   });
 
+  it('the Peek button runs /dlq peek and answers in the incident thread', async () => {
+    slack.clear();
+    const response = await sendBlockActions(app.url, TEST_SIGNING_SECRET, buildBlockActions({
+      user_id: 'U_BOB',
+      channel_id: 'C_ALERTS',
+      message: { ts: parentTs },
+      actions: [buttonAction({ action_id: INCIDENT_ACTIONS.peek, value: queue })],
+      response_url: slack.mintResponseUrl({ channel: 'C_ALERTS', messageTs: parentTs }),
+    }));
+    expect(response.status).toBe(200);
+    const [reply] = await slack.waitForCalls('chat.postMessage', 1, 15_000);
+    expect(reply?.args).toMatchObject({ channel: 'C_ALERTS', thread_ts: parentTs });
+    expect(text(reply)).toContain('Lambda timeout');
+    expect(methods(await settle())).toEqual(['chat.postMessage']);
+    expect((await app.store.searchAudit({ queue, action: 'peek' }))[0]?.actor).toBe('U_BOB');
+  });
+
   it('goes to L2 above 200: a thread reply saying why, the parent edited, a depth chart uploaded into the thread', async () => {
     slack.clear();
     await sendMessages(sqs, pair.dlq.url, Array.from({ length: 190 }, (_, i) => JSON.stringify({ orderId: 100 + i, error: 'Lambda timeout after 30000 ms' })));

@@ -12,8 +12,7 @@ import type { Chat } from '../../ports/chat.port.ts';
 import type { Clock } from '../../ports/clock.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import { patchIncident } from './incident-mutation.ts';
-import type { QueueInsight } from './queue-insight.ts';
-import { INCIDENT_ACTOR } from './queue-insight.ts';
+import { INCIDENT_ACTOR, type QueueInsight } from './queue-insight.ts';
 
 export interface IncidentQueue {
   name: string;

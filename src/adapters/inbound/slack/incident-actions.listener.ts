@@ -1,11 +1,15 @@
-// Bolt listener for the Acknowledge button on incident parent messages: ack at once, record who
-// acknowledged through the incident service, and tell only the clicker when there was nothing to do.
-// It decides nothing itself.
+// Bolt listeners for the buttons on incident parent messages. Acknowledge records who acknowledged
+// through the incident service; Peek, Analyze and Redrive all run the same operation as `/dlq` and
+// answer in the incident's thread. Every click is acked at once; nothing here decides anything.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
+import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
 import type { AckResult } from '../../../app/incidents/incident-service.ts';
 import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
 import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
+import { toSlackText } from '../../../core/text/slack-text.ts';
+import { isRedriveError } from '../../../errors.ts';
+import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 
 export interface IncidentAcknowledger {
@@ -25,17 +29,52 @@ const explain = (result: AckResult): string | null => {
   }
 };
 
-export const registerIncidentActions = (app: App, incidents: IncidentAcknowledger, logger: Logger): void => {
+/** The /dlq operation each queue button runs, with the queue name from the button's value. */
+const QUEUE_BUTTONS = [
+  [INCIDENT_ACTIONS.peek, 'peek'],
+  [INCIDENT_ACTIONS.analyze, 'analyze'],
+  [INCIDENT_ACTIONS.redriveAll, 'redrive-all'],
+] as const;
+
+const failureText = (error: unknown): string =>
+  isRedriveError(error) ? `:x: ${toSlackText(error.userMessage(), { max: 2_000 })}` : ':x: Something went wrong; the error is in Redrive\'s log.';
+
+export const registerIncidentActions = (
+  app: App,
+  deps: { incidents: IncidentAcknowledger; router: DlqCommandRouter; chat: Chat | null; logger: Logger },
+): void => {
+  const { incidents, router, chat, logger } = deps;
   app.action<BlockButtonAction>(INCIDENT_ACTIONS.acknowledge, async ({ ack, body, action, respond }) => {
     await ack();
     const user = body.user.id;
-    const log = logger.child({ user, incidentId: action.value });
     try {
       const text = explain(await incidents.acknowledge(action.value ?? '', user));
       if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
     } catch (error) {
-      log.error({ err: error }, 'acknowledge failed');
-      await respond({ response_type: 'ephemeral', replace_original: false, text: ':x: Could not acknowledge; the error is in Redrive\'s log.' });
+      logger.error({ err: error, user, incidentId: action.value }, 'acknowledge failed');
+      await respond({ response_type: 'ephemeral', replace_original: false, text: failureText(error) });
     }
   });
+
+  for (const [actionId, op] of QUEUE_BUTTONS) {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const user = body.user.id;
+      const channel = body.channel?.id ?? null;
+      // The parent message is the thread: its ts, or its own thread_ts when clicked inside a thread.
+      const threadTs = body.message?.thread_ts ?? body.message?.ts ?? null;
+      try {
+        const reply = await router.handleText(`${op} ${action.value ?? ''}`, { actor: user, channelId: channel, transport: 'slack' });
+        if (reply.private || !chat || channel === null || threadTs === null) {
+          await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+          return;
+        }
+        const posted = await chat.reply(channel, threadTs, { text: reply.text, blocks: reply.blocks });
+        if (!posted.ok) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+      } catch (error) {
+        logger.error({ err: error, user, op, queue: action.value }, `${op} button failed`);
+        await respond({ response_type: 'ephemeral', replace_original: false, text: failureText(error) });
+      }
+    });
+  }
 };
