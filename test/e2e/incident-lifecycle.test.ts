@@ -37,6 +37,7 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
   let dir: string;
   let queue: string;
   let parentTs = '';
+  let startApp: () => Promise<Runtime>;
 
   const incident = async (): Promise<Incident> => {
     const [found] = await app.store.listIncidents({ queue, limit: 1 });
@@ -81,7 +82,8 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
-    app = await startServer(parsed.config, secrets, quietLogger(), { slackRetries: 0, clock, timers, certificateFetcher: servingCertificate(certificate.certificatePem), replicaId: 'e2e' });
+    startApp = () => startServer(parsed.config, secrets, quietLogger(), { slackRetries: 0, clock, timers, certificateFetcher: servingCertificate(certificate.certificatePem), replicaId: 'e2e' });
+    app = await startApp();
     await app.poller.pollOnce();
     // Bolt checks its token once at start (auth.test), whenever it gets to it.
     await slack.waitForCalls('auth.test', 1);
@@ -184,6 +186,21 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
     expect(text(page)).toContain('Sample message');
     expect(text(page)).toContain('Actions already taken');
     expect(await incident()).toMatchObject({ level: 'L3', acknowledgedBy: null });
+  });
+
+  it('a restarted process carries on in the same thread at the same level', async () => {
+    const before = await incident();
+    await app.stop();
+    slack.clear();
+    app = await startApp();
+    await app.poller.pollOnce();
+    await slack.waitForCalls('auth.test', 1);
+    const calls = await settle();
+    // The start-up poll re-reads the queue; the new process edits the same parent, posts nothing new.
+    expect(methods(calls)).toEqual(['auth.test', 'chat.update']);
+    expect(calls.find((c) => c.method === 'chat.update')?.args).toMatchObject({ channel: 'C_ALERTS', ts: parentTs });
+    expect(await incident()).toMatchObject({ id: before.id, level: 'L3', slackTs: parentTs });
+    slack.clear();
   });
 
   it('Acknowledge records who and when, replies in the thread, edits the parent; a second click only tells the clicker', async () => {
