@@ -186,6 +186,9 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
     expect(text(page)).toContain('Sample message');
     expect(text(page)).toContain('Actions already taken');
     expect(await incident()).toMatchObject({ level: 'L3', acknowledgedBy: null });
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toContain(`redrive_incident_level{queue="${queue}"} 3`);
+    expect(metrics).toContain(`redrive_queue_depth{queue="${queue}"} 250`);
   });
 
   it('a restarted process carries on in the same thread at the same level', async () => {
@@ -281,6 +284,7 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
     expect(text(final)).toContain(`Resolved — ${queue}`);
     expect(text(final)).not.toContain('"actions"');
     expect(await incident()).toMatchObject({ status: 'resolved', level: 'OK', peakDepth: 250 });
+    expect(await (await fetch(`${app.url}/metrics`)).text()).toContain(`redrive_incident_level{queue="${queue}"} 0`);
     expect(slack.messagesIn('C_ALERTS').filter((m) => m.threadTs === undefined)).toHaveLength(1);
   });
 });

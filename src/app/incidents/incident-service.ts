@@ -194,6 +194,8 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
         await event(updated, 'resolved', { from: transition.from, reasons: transition.reasons });
         onResolved(updated, q, transition.reasons);
       } else {
+        // Keeps the gauge right after a restart too.
+        metrics.incidentLevel(q.name, updated.level);
         effects.enqueue(q.name, async () => editor.request(updated.id));
       }
     });
