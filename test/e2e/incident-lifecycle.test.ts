@@ -148,6 +148,20 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
     expect((await app.store.searchAudit({ queue, action: 'peek' }))[0]?.actor).toBe('U_BOB');
   });
 
+  it('a button whose operation fails answers only the clicker', async () => {
+    slack.clear();
+    await sendBlockActions(app.url, TEST_SIGNING_SECRET, buildBlockActions({
+      channel_id: 'C_ALERTS',
+      message: { ts: parentTs },
+      actions: [buttonAction({ action_id: INCIDENT_ACTIONS.analyze, value: 'no-such-queue' })],
+      response_url: slack.mintResponseUrl({ channel: 'C_ALERTS', messageTs: parentTs }),
+    }));
+    const [answer] = await slack.waitForCalls('response_url', 1);
+    expect(answer?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(String(answer?.args.text)).toContain('No queue named "no-such-queue" is configured');
+    expect(methods(await settle())).toEqual(['response_url']);
+  });
+
   it('goes to L2 above 200: a thread reply saying why, the parent edited, a depth chart uploaded into the thread', async () => {
     slack.clear();
     await sendMessages(sqs, pair.dlq.url, Array.from({ length: 190 }, (_, i) => JSON.stringify({ orderId: 100 + i, error: 'Lambda timeout after 30000 ms' })));
