@@ -162,7 +162,8 @@ export const startServer = async (
     poller,
     stop: async () => {
       await poller.stop();
-      await incidents.flush();
+      // Pending Slack work gets a few seconds; the store keeps the state for the next start.
+      await Promise.race([incidents.flush(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       incidents.stop();
       await bolt?.stop();
       await http.close();
