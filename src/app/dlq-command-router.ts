@@ -20,13 +20,25 @@ export type OperationHandlers = { [K in DlqOp]?: OperationHandler<Extract<DlqCom
 export interface DlqCommandRouter {
   handleText(text: string, context: CommandContext): Promise<Reply>;
   handleArgs(args: readonly string[], context: CommandContext): Promise<Reply>;
+  /** A command built elsewhere (a button, a modal submission): same checks, same handlers. */
+  handleCommand(command: DlqCommand, context: CommandContext): Promise<Reply>;
 }
 
-export const createDlqCommandRouter = (handlers: OperationHandlers): DlqCommandRouter => {
-  const dispatch = async (parsed: ParseResult, context: CommandContext): Promise<Reply> => {
-    if (!parsed.ok) return renderUsageError(parsed.error, parsed.usage);
-    const command = parsed.command;
+/**
+ * Runs before every handler: returns a reply (a denial) to stop the command, or null to let it run.
+ * Roles live behind this hook, so `/dlq`, buttons, modals and the terminal are checked alike.
+ */
+export type Authorize = (command: DlqCommand, context: CommandContext) => Promise<Reply | null>;
+
+export interface RouterOptions {
+  authorize?: Authorize;
+}
+
+export const createDlqCommandRouter = (handlers: OperationHandlers, options: RouterOptions = {}): DlqCommandRouter => {
+  const run = async (command: DlqCommand, context: CommandContext): Promise<Reply> => {
     if (command.op === 'help') return renderHelp(context.transport === 'cli' ? 'redrive dlq' : '/dlq');
+    const denied = options.authorize ? await options.authorize(command, context) : null;
+    if (denied) return denied;
     const handler = handlers[command.op] as OperationHandler | undefined;
     if (!handler) {
       const text = `\`${command.op}\` is not available in this deployment: no queue backend serves it yet.`;
@@ -34,8 +46,11 @@ export const createDlqCommandRouter = (handlers: OperationHandlers): DlqCommandR
     }
     return handler(command, context);
   };
+  const dispatch = async (parsed: ParseResult, context: CommandContext): Promise<Reply> =>
+    parsed.ok ? run(parsed.command, context) : renderUsageError(parsed.error, parsed.usage);
   return {
     handleText: (text, context) => dispatch(parseDlqText(text), context),
     handleArgs: (args, context) => dispatch(parseDlqArgs(args), context),
+    handleCommand: run,
   };
 };
