@@ -8,8 +8,7 @@ import { renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.t
 import { healthRoutes } from './adapters/inbound/http/health-routes.ts';
 import { createHttpServer } from './adapters/inbound/http/http-server.ts';
 import { createBoltApp, type BoltApp } from './adapters/inbound/slack/bolt-app.ts';
-import { registerDlqCommand } from './adapters/inbound/slack/dlq-command.listener.ts';
-import { registerIncidentActions } from './adapters/inbound/slack/incident-actions.listener.ts';
+import { registerSlackListeners } from './adapters/inbound/slack/register-listeners.ts';
 import { alertRoutes } from './adapters/inbound/sns/alert-routes.ts';
 import type { CertificateFetcher } from './adapters/inbound/sns/sns-certificate.ts';
 import { encodePng } from './adapters/outbound/chart/png-encoder.ts';
@@ -114,7 +113,6 @@ export const startServer = async (
       logger,
       ...(options.slackRetries === undefined ? {} : { retries: options.slackRetries }),
     });
-    registerDlqCommand(bolt.app, router, logger.child({ component: 'slack' }));
   } else {
     logger.warn(
       { component: 'slack', mode: config.slack.mode },
@@ -131,7 +129,7 @@ export const startServer = async (
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
     encodeChart: encodePng,
   });
-  if (bolt) registerIncidentActions(bolt.app, { incidents, router, chat, logger: logger.child({ component: 'slack' }) });
+  if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, logger: logger.child({ component: 'slack' }) });
   const alertLogger = logger.child({ component: 'alerts' });
   const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, cloudwatch: { alarmLevels: config.alerts.sns.alarmLevels }, onAlert: incidents.onAlert });
   const poller = createDepthPoller({

@@ -1,0 +1,21 @@
+// Every Bolt listener Redrive has, registered in one place. Slack (HTTP or Socket Mode) and the local
+// console both call this, so a command or a click behaves the same wherever it comes from.
+
+import type { App } from '@slack/bolt';
+import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
+import type { Chat } from '../../../ports/chat.port.ts';
+import type { Logger } from '../../outbound/logging/pino-logger.ts';
+import { registerDlqCommand } from './dlq-command.listener.ts';
+import { registerIncidentActions, type IncidentAcknowledger } from './incident-actions.listener.ts';
+
+export interface SlackListenerDeps {
+  router: DlqCommandRouter;
+  incidents: IncidentAcknowledger;
+  chat: Chat | null;
+  logger: Logger;
+}
+
+export const registerSlackListeners = (app: App, deps: SlackListenerDeps): void => {
+  registerDlqCommand(app, deps.router, deps.logger);
+  registerIncidentActions(app, { incidents: deps.incidents, router: deps.router, chat: deps.chat, logger: deps.logger });
+};
