@@ -2,21 +2,20 @@
 // content type, body size, JSON, version, shape; then hands the alerts to the ingest use case.
 // Security: nothing is read past the headers before the credentials verified.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AlertLogger, IngestAlert } from '../../../app/ingest-alert.ts';
-import { isRedriveError } from '../../../errors.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
-import { sendJson, type Route } from '../http/route.ts';
+import type { Route } from '../http/route.ts';
 import {
+  alertRoute,
   checkContentType,
   decodeUtf8,
   parseJsonText,
   parseWith,
   readBody,
   reject,
-  requestContext,
-  sendRejection,
   type Checked,
+  type AlertReply,
 } from '../sns/alert-request.ts';
 import type { AlertmanagerAuth } from './alertmanager-auth.ts';
 import { alertmanagerWebhookSchema, webhookVersionSchema } from './alertmanager-webhook.schema.ts';
@@ -31,10 +30,7 @@ export interface AlertmanagerRouteDeps {
   metrics: Pick<Metrics, 'alertReceived'>;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-}
+type Reply = AlertReply;
 
 const SOURCE = 'alertmanager';
 
@@ -66,27 +62,5 @@ const handle = async (req: IncomingMessage, deps: AlertmanagerRouteDeps): Promis
   return { ok: true, value: { status: result.alerts.length > 0 ? 200 : 202, body: { status: 'accepted', ...result } } };
 };
 
-export const alertmanagerRoute = (deps: AlertmanagerRouteDeps): Route => ({
-  method: 'POST',
-  path: ALERTMANAGER_PATH,
-  handler: async (req: IncomingMessage, res: ServerResponse) => {
-    let outcome: Checked<Reply>;
-    try {
-      outcome = await handle(req, deps);
-    } catch (error) {
-      const retriable = isRedriveError(error) && error.retriable;
-      deps.logger.error({ source: SOURCE, err: error }, 'Alertmanager delivery failed');
-      outcome = retriable
-        ? reject(503, isRedriveError(error) ? error.code : 'INTERNAL_ERROR', 'unavailable', 'Redrive could not record the alerts right now; Alertmanager will retry.')
-        : reject(500, 'INTERNAL_ERROR', 'internal', 'Internal error; see the log.');
-    }
-    if (outcome.ok) {
-      sendJson(res, outcome.value.status, outcome.value.body);
-      return;
-    }
-    const { rejection } = outcome;
-    if (rejection.status < 500) deps.metrics.alertReceived(SOURCE, 'rejected');
-    deps.logger.warn({ source: SOURCE, status: rejection.status, code: rejection.code, reason: rejection.reason, ...requestContext(req) }, `Alertmanager delivery refused: ${rejection.message}`);
-    sendRejection(res, rejection);
-  },
-});
+export const alertmanagerRoute = (deps: AlertmanagerRouteDeps): Route =>
+  alertRoute({ method: 'POST', path: ALERTMANAGER_PATH, source: SOURCE, sender: 'Alertmanager', handle: (req) => handle(req, deps), logger: deps.logger, metrics: deps.metrics });

@@ -4,8 +4,10 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { ErrorCode } from '../../../errors.ts';
-import { sendJson } from '../http/route.ts';
+import type { AlertLogger } from '../../../app/ingest-alert.ts';
+import { isRedriveError, type ErrorCode } from '../../../errors.ts';
+import type { Metrics } from '../../../ports/metrics.port.ts';
+import { sendJson, type Route } from '../http/route.ts';
 
 /** Why a request was turned away; becomes `{ error: code, message, reason, issues? }` with `status`. */
 export interface Rejection {
@@ -162,4 +164,51 @@ export const sendRejection = (res: ServerResponse, rejection: Rejection): void =
 export const requestContext = (req: IncomingMessage): { remoteAddress: string | undefined; userAgent: string | undefined } => ({
   remoteAddress: req.socket.remoteAddress,
   userAgent: req.headers['user-agent']?.slice(0, 200),
+});
+
+export interface AlertReply {
+  status: number;
+  body: unknown;
+}
+
+interface AlertRouteSpec {
+  method: 'POST';
+  path: string;
+  /** `sns`, `alertmanager`: the metrics and log label. */
+  source: string;
+  /** `SNS`, `Alertmanager`: the sender named in log lines and in the retry advice. */
+  sender: string;
+  handle: (req: IncomingMessage) => Promise<Checked<AlertReply>>;
+  logger: Pick<AlertLogger, 'error' | 'warn'>;
+  metrics: Pick<Metrics, 'alertReceived'>;
+}
+
+/**
+ * The route both alert receivers share: a checked reply is sent as JSON, a refusal is counted and
+ * logged with who sent it, and a failure while recording is a 503 (retriable: the sender retries)
+ * or a 500, never a crash.
+ */
+export const alertRoute = (spec: AlertRouteSpec): Route => ({
+  method: spec.method,
+  path: spec.path,
+  handler: async (req: IncomingMessage, res: ServerResponse) => {
+    let outcome: Checked<AlertReply>;
+    try {
+      outcome = await spec.handle(req);
+    } catch (error) {
+      const retriable = isRedriveError(error) && error.retriable;
+      spec.logger.error({ source: spec.source, err: error }, `${spec.sender} delivery failed`);
+      outcome = retriable
+        ? reject(503, isRedriveError(error) ? error.code : 'INTERNAL_ERROR', 'unavailable', `Redrive could not record the alert right now; ${spec.sender} will retry.`)
+        : reject(500, 'INTERNAL_ERROR', 'internal', 'Internal error; see the log.');
+    }
+    if (outcome.ok) {
+      sendJson(res, outcome.value.status, outcome.value.body);
+      return;
+    }
+    const { rejection } = outcome;
+    if (rejection.status < 500) spec.metrics.alertReceived(spec.source, 'rejected');
+    spec.logger.warn({ source: spec.source, status: rejection.status, code: rejection.code, reason: rejection.reason, ...requestContext(req) }, `${spec.sender} delivery refused: ${rejection.message}`);
+    sendRejection(res, rejection);
+  },
 });

@@ -3,22 +3,21 @@
 // subscriptions or hands the alarm to the ingest use case. Security: nothing is stored or fetched
 // (other than the signing certificate from a checked URL) before the signature verified.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { IngestAlert, AlertLogger } from '../../../app/ingest-alert.ts';
-import { isRedriveError } from '../../../errors.ts';
 import type { Clock } from '../../../ports/clock.port.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
-import { sendJson, type Route } from '../http/route.ts';
+import type { Route } from '../http/route.ts';
 import {
+  alertRoute,
   checkContentType,
   decodeUtf8,
   parseJsonText,
   parseWith,
   readBody,
   reject,
-  requestContext,
-  sendRejection,
   type Checked,
+  type AlertReply,
 } from './alert-request.ts';
 import { checkSnsUrl } from './sns-certificate.ts';
 import { cloudWatchAlarmSchema, snsEnvelopeSchema, type SnsConfirmation, type SnsNotification } from './sns-message.schema.ts';
@@ -44,10 +43,7 @@ export interface SnsRouteDeps {
   maxClockSkewMs?: number;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-}
+type Reply = AlertReply;
 
 const SOURCE = 'sns';
 
@@ -116,27 +112,5 @@ const handle = async (req: IncomingMessage, deps: SnsRouteDeps): Promise<Checked
   return message.Type === 'Notification' ? notify(message, deps) : confirm(message, deps);
 };
 
-export const snsRoute = (deps: SnsRouteDeps): Route => ({
-  method: 'POST',
-  path: SNS_PATH,
-  handler: async (req: IncomingMessage, res: ServerResponse) => {
-    let outcome: Checked<Reply>;
-    try {
-      outcome = await handle(req, deps);
-    } catch (error) {
-      const retriable = isRedriveError(error) && error.retriable;
-      deps.logger.error({ source: SOURCE, err: error }, 'SNS delivery failed');
-      outcome = retriable
-        ? reject(503, isRedriveError(error) ? error.code : 'INTERNAL_ERROR', 'unavailable', 'Redrive could not record the alert right now; SNS will retry.')
-        : reject(500, 'INTERNAL_ERROR', 'internal', 'Internal error; see the log.');
-    }
-    if (outcome.ok) {
-      sendJson(res, outcome.value.status, outcome.value.body);
-      return;
-    }
-    const { rejection } = outcome;
-    if (rejection.status < 500) deps.metrics.alertReceived(SOURCE, 'rejected');
-    deps.logger.warn({ source: SOURCE, status: rejection.status, code: rejection.code, reason: rejection.reason, ...requestContext(req) }, `SNS delivery refused: ${rejection.message}`);
-    sendRejection(res, rejection);
-  },
-});
+export const snsRoute = (deps: SnsRouteDeps): Route =>
+  alertRoute({ method: 'POST', path: SNS_PATH, source: SOURCE, sender: 'SNS', handle: (req) => handle(req, deps), logger: deps.logger, metrics: deps.metrics });
