@@ -22,9 +22,9 @@ import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
 import { SqliteStore } from './adapters/outbound/sqlite/sqlite-store.ts';
 import { createDlqCommandRouter } from './app/dlq-command-router.ts';
-import { createQueueRegistry } from './app/queue-registry.ts';
+import { createQueueRegistry, type QueueRegistry } from './app/queue-registry.ts';
 import { createQueueOperations } from './app/queue/queue-operations.ts';
-import { createSqsBackends } from './adapters/outbound/sqs/sqs-queue-backend.ts';
+import { createQueueBackends } from './adapters/outbound/queue-backends.ts';
 import { readFileSync } from 'node:fs';
 import type { Config } from './config/config.schema.ts';
 import {
@@ -64,6 +64,12 @@ const openStore = async (config: Config, secrets: Secrets, logger: Logger): Prom
   return store;
 };
 
+/** Every configured queue (SQS and Kafka); closing the registry also closes the Kafka connections. */
+const openQueueRegistry = (config: Config, secrets: Secrets, store: Store, clock: Clock, logger: Logger): QueueRegistry => {
+  const built = createQueueBackends(config, secrets, { store, clock, logger: logger.child({ component: 'queues' }) });
+  return createQueueRegistry(built.backends, { onClose: built.close });
+};
+
 const loadConfig = (path: string | null): { result: ConfigResult; source: string } => {
   if (path === null) return { result: parseConfig({}), source: '(embedded defaults)' };
   return { result: loadConfigFile(path), source: path };
@@ -99,7 +105,7 @@ export const startServer = async (
   const store = await openStore(config, secrets, logger);
   const metrics = createPrometheusMetrics();
   const transport = slackTransport(config, secrets);
-  const registry = createQueueRegistry(createSqsBackends(config.aws, config.queues, clock));
+  const registry = openQueueRegistry(config, secrets, store, clock, logger);
   const queueDeps = { registry, store, clock, metrics, logger: logger.child({ component: 'queues' }), redactKeys: config.redactKeys };
   const router = createDlqCommandRouter(createQueueOperations(queueDeps));
   let bolt: BoltApp | null = null;
@@ -204,7 +210,7 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
     const at = args.indexOf('--body-file');
     const bodyEdit = at >= 0 ? readFileSync(args.splice(at, 2)[1] ?? '', 'utf8') : null;
     const store = await openStore(config, secrets, logger);
-    const registry = createQueueRegistry(createSqsBackends(config.aws, config.queues, systemClock));
+    const registry = openQueueRegistry(config, secrets, store, systemClock, logger);
     const monitorPost = async (_queue: string, view: { status: { queue: string; depth: number; inFlight: number | null; at: Date } }) =>
       io.out(`${view.status.at.toISOString()}  ${view.status.queue}  visible=${view.status.depth}  in-flight=${view.status.inFlight ?? '-'}`);
     try {

@@ -10,7 +10,12 @@ export interface QueueRegistry {
   close(): Promise<void>;
 }
 
-export const createQueueRegistry = (backends: readonly QueueBackend[]): QueueRegistry => {
+export interface QueueRegistryOptions {
+  /** Runs after every backend closed: what they share (Kafka connections per cluster). */
+  onClose?: () => Promise<void>;
+}
+
+export const createQueueRegistry = (backends: readonly QueueBackend[], options: QueueRegistryOptions = {}): QueueRegistry => {
   const byName = new Map(backends.map((backend) => [backend.name, backend]));
   return {
     get: (name) => {
@@ -26,6 +31,7 @@ export const createQueueRegistry = (backends: readonly QueueBackend[]): QueueReg
     list: () => [...byName.values()],
     close: async () => {
       await Promise.allSettled([...byName.values()].map((backend) => backend.close()));
+      await options.onClose?.();
     },
   };
 };
