@@ -7,6 +7,7 @@ import type { Metrics } from '../../ports/metrics.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import type { Timers } from '../../ports/timers.port.ts';
 import type { QueueRegistry } from '../queue-registry.ts';
+import { sampleDepth } from '../queue/depth-sample.ts';
 import type { IncidentLogger } from './incident-slack.ts';
 
 export const POLLER_LEASE = 'poller';
@@ -53,16 +54,7 @@ export const createDepthPoller = (deps: DepthPollerDeps): DepthPoller => {
     if (!held) return false;
     for (const backend of deps.registry.list()) {
       try {
-        const status = await backend.dlq.status();
-        await store.addDepthSample({
-          queue: backend.name,
-          at: status.at,
-          depth: status.depth,
-          inFlight: status.inFlight,
-          delayed: status.delayed,
-          oldestAgeSeconds: status.oldestAgeSeconds,
-        });
-        deps.metrics.queueDepth(backend.name, status.depth);
+        await sampleDepth({ store, metrics: deps.metrics }, backend);
         await deps.onSample(backend.name);
       } catch (error) {
         logger.warn({ queue: backend.name, err: error }, 'depth poll failed; next queue');

@@ -6,6 +6,7 @@ import type { Level } from '../../core/model.ts';
 import type { DlqMessage, QueueStatus } from '../../ports/dead-letter-queue.port.ts';
 import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import { audited } from './audit-trail.ts';
+import { sampleDepth } from './depth-sample.ts';
 import { indexEntryFor, traceIdOf } from './message-identity.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
@@ -31,16 +32,7 @@ export const growthFromSamples = (samples: readonly { at: Date; depth: number }[
 
 /** Reads the queue, stores the reading as a depth sample, and adds growth and incident level. */
 export const readStatus = async (deps: QueueDeps, backend: QueueBackend): Promise<StatusView> => {
-  const status = await backend.dlq.status();
-  await deps.store.addDepthSample({
-    queue: backend.name,
-    at: status.at,
-    depth: status.depth,
-    inFlight: status.inFlight,
-    delayed: status.delayed,
-    oldestAgeSeconds: status.oldestAgeSeconds,
-  });
-  deps.metrics.queueDepth(backend.name, status.depth);
+  const status = await sampleDepth(deps, backend);
   const since = new Date(status.at.getTime() - GROWTH_WINDOW_MINUTES * 60_000);
   const samples = await deps.store.listDepthSamples(backend.name, { since, until: new Date(status.at.getTime() + 1) });
   const incident = await deps.store.findOpenIncident(backend.name);
