@@ -106,6 +106,15 @@ export interface DeadLetterQueue {
    * `scan` and check out what it yields by key. Returns [] when nothing is waiting.
    */
   checkoutNext?(limit: number, options?: { timeoutMs?: number }): Promise<CheckedOutMessage[]>;
+  /**
+   * Optional (Kafka): every retained message whose trace id (as `traceIdOf` reads it) is `traceId`,
+   * resolved ones included, in topic order, at most `limit`. The app layer asks its message index
+   * first and falls back to this; without it, to `scan`.
+   */
+  findByTraceId?(
+    traceId: string,
+    options: { traceIdOf: (message: DlqMessage) => string | null; timeoutMs?: number; limit?: number; signal?: AbortSignal },
+  ): Promise<DlqMessage[]>;
   /** SQS: DeleteMessageBatch. Kafka: commit up to the lowest unresolved offset per partition. */
   remove(messages: CheckedOutMessage[]): Promise<RemoveResult>;
   /** Makes checked-out messages visible again at once (SQS); nothing to do for Kafka. */

@@ -6,7 +6,7 @@
 
 import { createAnalyzer } from '../../core/analysis/analyzer.ts';
 import type { AnalysisReport } from '../../core/analysis/analysis-report.ts';
-import { DEFAULT_FIELD_MAPPING } from '../../core/analysis/field-mapping.ts';
+import { DEFAULT_FIELD_MAPPING, type FieldMapping } from '../../core/analysis/field-mapping.ts';
 import type { JsonObject, QueueKind, ReplayRecord } from '../../core/model.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { audited } from './audit-trail.ts';
@@ -63,7 +63,7 @@ const auditDetails = (analysis: QueueAnalysis): JsonObject => ({
  * a replayed message until it is resolved, so the replayed one itself is not a return) that entered
  * the DLQ after that replay.
  */
-const createReplayWatch = (deps: QueueDeps, queue: string) => {
+const createReplayWatch = (deps: QueueDeps, queue: string, mapping?: FieldMapping) => {
   const returned: ReturnedAfterReplay = { count: 0, samples: [], jobIds: [] };
   let pending: { message: DlqMessage; fingerprints: string[] }[] = [];
   // SQS keeps SentTimestamp from the replay's send, a moment before the replay was recorded, and the
@@ -91,7 +91,7 @@ const createReplayWatch = (deps: QueueDeps, queue: string) => {
     returned,
     add: async (message: DlqMessage): Promise<void> => {
       // The message-key fingerprint can only match the message itself: returns have new keys.
-      pending.push({ message, fingerprints: replayFingerprints(message).filter((f) => !f.startsWith('key:')) });
+      pending.push({ message, fingerprints: replayFingerprints(message, mapping).filter((f) => !f.startsWith('key:')) });
       if (pending.length >= REPLAY_LOOKUP_BATCH) await flush();
     },
     flush,
@@ -107,7 +107,7 @@ export const analyzeQueue = async (deps: QueueDeps, request: AnalyzeRequest): Pr
     async () => {
       const started = deps.clock.now();
       const analyzer = createAnalyzer({ now: started, mapping: backend.mapping ?? DEFAULT_FIELD_MAPPING });
-      const replays = createReplayWatch(deps, backend.name);
+      const replays = createReplayWatch(deps, backend.name, backend.mapping);
       let scanned = 0;
       let limited = false;
       // Leaving the loop early closes the scan, which makes what it held visible again.

@@ -9,7 +9,7 @@ import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import type { ReplayTarget } from '../../ports/replay-target.port.ts';
 import { audited, type ActionInput } from './audit-trail.ts';
 import { indexEntryFor, replayFingerprints, traceIdOf } from './message-identity.ts';
-import { notFound } from './read-queue.use-case.ts';
+import { findMessage, notFound } from './read-queue.use-case.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
 export interface ReplayOutcome {
@@ -33,16 +33,18 @@ export const validateEditedBody = (body: string): string => {
 
 const checkoutOne = async (deps: QueueDeps, backend: QueueBackend, id: string): Promise<CheckedOutMessage> => {
   const indexed = await deps.store.findIndexedMessage(backend.name, id);
-  const key = indexed?.messageKey ?? id;
+  let key = indexed?.messageKey ?? id;
+  // A trace id nobody peeked at yet: a DLQ that can look it up (Kafka) finds its key first.
+  if (!indexed && backend.dlq.findByTraceId) key = (await findMessage(deps, backend, id))?.messageKey ?? id;
   const result = await backend.dlq.checkout([key], { timeoutMs: 15_000 });
   const held = result.found[0];
   if (!held) throw notFound(backend.name, id);
   return held;
 };
 
-const describeMessage = (input: ActionInput, message: DlqMessage): void => {
+const describeMessage = (input: ActionInput, message: DlqMessage, backend: QueueBackend): void => {
   input.messageId = message.messageKey;
-  input.traceId = traceIdOf(message);
+  input.traceId = traceIdOf(message, backend.mapping);
   input.partition = message.partition;
   input.offset = message.offset;
 };
@@ -74,7 +76,7 @@ export const sendHeld = async (
   await deps.store.recordReplay({
     queue: backend.name,
     messageKey: held.message.messageKey,
-    fingerprints: replayFingerprints(held.message),
+    fingerprints: replayFingerprints(held.message, backend.mapping),
     jobId: options.jobId,
     replayedBy: options.actor,
     replayedAt: deps.clock.now(),
@@ -118,8 +120,8 @@ export const replayMessage = async (deps: QueueDeps, request: ReplayRequest): Pr
     const target = via === 'reexecute' ? await backend.reexecuteTarget() : await backend.replayTarget();
     if (!target) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', `${request.queue} has no Step Functions state machine configured (stateMachineArn).`);
     const held = await checkoutOne(deps, backend, request.id);
-    describeMessage(input, held.message);
-    await deps.store.upsertMessageIndex([indexEntryFor(held.message, deps.clock.now())]);
+    describeMessage(input, held.message, backend);
+    await deps.store.upsertMessageIndex([indexEntryFor(held.message, deps.clock.now(), backend.mapping)]);
     return sendHeld(deps, backend, held, target, { actor: request.actor, body: editedBody ?? held.message.body, jobId: null });
   }, outcomeDetails);
 };
@@ -136,14 +138,14 @@ export const resolveMessage = async (deps: QueueDeps, request: { queue: string; 
   const action: ActionInput = { action: 'resolve', queue: request.queue, actor: request.actor, messageId: request.id, details: { reason: request.reason } };
   return audited(deps, action, async (input) => {
     const held = await checkoutOne(deps, backend, request.id);
-    describeMessage(input, held.message);
+    describeMessage(input, held.message, backend);
     const message = held.message;
     let recorded;
     try {
       recorded = await deps.store.recordResolution({
         queue: backend.name,
         messageKey: message.messageKey,
-        traceId: traceIdOf(message),
+        traceId: traceIdOf(message, backend.mapping),
         partition: message.partition,
         offset: message.offset,
         body: message.body,

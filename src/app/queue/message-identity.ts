@@ -1,22 +1,22 @@
 // How the app layer recognises a DLQ message again: body hash, replay fingerprints and the message
 // index entry written whenever a message is seen (peek, view, replay), so `view <trace id>` works.
+// The trace id comes from the queue's field mapping (core/analysis/field-mapping), the same one the
+// analyzer and the replies read, so a configured `fieldMapping.traceId` applies everywhere.
 
 import { createHash } from 'node:crypto';
+import { DEFAULT_FIELD_MAPPING, mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
 import type { JsonObject, MessageIndexEntry } from '../../core/model.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 
 export const bodyHash = (body: string): string => `sha256:${createHash('sha256').update(body).digest('hex')}`;
 
-/** A trace id pulled from a JSON body's usual fields; null for non-JSON bodies. */
-export const traceIdOf = (message: DlqMessage, fields: readonly string[] = ['trace_id', 'traceId', 'job_id', 'jobId', 'id']): string | null => {
-  const parsed = parseJsonObject(message.body);
-  if (!parsed) return null;
-  for (const field of fields) {
-    const value = parsed[field];
-    if (typeof value === 'string' && value !== '') return value;
-    if (typeof value === 'number') return String(value);
-  }
-  return null;
+/**
+ * The message's trace id through `mapping` (body first, then Kafka headers); without one, its job id
+ * (the SQS runbook's bodies carry `job_id`). Null for raw bodies without either.
+ */
+export const traceIdOf = (message: DlqMessage, mapping: FieldMapping = DEFAULT_FIELD_MAPPING): string | null => {
+  const mapped = mapDlqMessage(message, mapping);
+  return mapped.traceId ?? mapped.jobId;
 };
 
 export const parseJsonObject = (text: string): JsonObject | null => {
@@ -29,15 +29,15 @@ export const parseJsonObject = (text: string): JsonObject | null => {
 };
 
 /** Message id, trace id and body hash: any one matching later means "this message came back". */
-export const replayFingerprints = (message: DlqMessage): string[] => {
-  const trace = traceIdOf(message);
+export const replayFingerprints = (message: DlqMessage, mapping?: FieldMapping): string[] => {
+  const trace = traceIdOf(message, mapping);
   return [`key:${message.messageKey}`, ...(trace ? [`trace:${trace}`] : []), bodyHash(message.body)];
 };
 
-export const indexEntryFor = (message: DlqMessage, at: Date): MessageIndexEntry => ({
+export const indexEntryFor = (message: DlqMessage, at: Date, mapping?: FieldMapping): MessageIndexEntry => ({
   queue: message.queue,
   messageKey: message.messageKey,
-  traceId: traceIdOf(message),
+  traceId: traceIdOf(message, mapping),
   partition: message.partition,
   offset: message.offset,
   bodyHash: bodyHash(message.body),

@@ -55,20 +55,32 @@ export const peekMessages = async (deps: QueueDeps, queue: string, count: number
   return audited(deps, { action: 'peek', queue, actor, details: { count } }, async () => {
     const messages = (await backend.dlq.peek({ limit: count, timeoutMs: 10_000 })).sort(byAge);
     const now = deps.clock.now();
-    if (messages.length > 0) await deps.store.upsertMessageIndex(messages.map((m) => indexEntryFor(m, now)));
+    if (messages.length > 0) await deps.store.upsertMessageIndex(messages.map((m) => indexEntryFor(m, now, backend.mapping)));
     return messages;
   }, (messages) => ({ returned: messages.length }));
 };
 
-/** Finds one message by message key or trace id: the index first, then the queue itself. */
+/**
+ * Finds one message by message key or trace id: the index first; then, where the DLQ can look a
+ * trace id up itself (Kafka: the whole retained topic), the key and that lookup; else a scan. Trace
+ * ids are read through the queue's field mapping. When a trace id is in the topic more than once
+ * (a replayed message that came back), the newest copy is the one returned.
+ */
 export const findMessage = async (deps: QueueDeps, backend: QueueBackend, id: string): Promise<DlqMessage | null> => {
   const indexed = await deps.store.findIndexedMessage(backend.name, id);
   if (indexed) {
     const direct = await backend.dlq.get(indexed.messageKey, { timeoutMs: 10_000 });
     if (direct) return direct;
   }
+  const traceOf = (message: DlqMessage) => traceIdOf(message, backend.mapping);
+  if (backend.dlq.findByTraceId) {
+    const byKey = await backend.dlq.get(id, { timeoutMs: 10_000 });
+    if (byKey) return byKey;
+    const matches = await backend.dlq.findByTraceId(id, { traceIdOf: traceOf, timeoutMs: 30_000, limit: 100 });
+    return matches[matches.length - 1] ?? null;
+  }
   for await (const message of backend.dlq.scan({ timeoutMs: 30_000 })) {
-    if (message.messageKey === id || traceIdOf(message) === id) return message;
+    if (message.messageKey === id || traceOf(message) === id) return message;
   }
   return null;
 };
@@ -81,7 +93,7 @@ export const viewMessage = async (deps: QueueDeps, queue: string, id: string, ac
   return audited(deps, { action: 'view', queue, actor, messageId: id }, async () => {
     const message = await findMessage(deps, backend, id);
     if (!message) throw notFound(queue, id);
-    await deps.store.upsertMessageIndex([indexEntryFor(message, deps.clock.now())]);
+    await deps.store.upsertMessageIndex([indexEntryFor(message, deps.clock.now(), backend.mapping)]);
     return message;
   });
 };

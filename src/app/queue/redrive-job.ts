@@ -193,7 +193,7 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
         await deps.store.recordReplay({
           queue: backend.name,
           messageKey: ok.messageKey,
-          fingerprints: replayFingerprints(item.message),
+          fingerprints: replayFingerprints(item.message, backend.mapping),
           jobId: job.id,
           replayedBy: job.createdBy,
           replayedAt: clockNow(),
