@@ -5,6 +5,7 @@ import type { OperationHandlers } from '../dlq-command-router.ts';
 import { RedriveError } from '../../errors.ts';
 import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from './queue-replies.ts';
 import { renderAnalysis } from './analysis-replies.ts';
+import { renderKafkaList } from './kafka-replies.ts';
 import { renderCancel, renderJobs } from './job-replies.ts';
 import { analyzeQueue } from './analyze-queue.use-case.ts';
 import { cancelJob, listJobViews } from './jobs.use-case.ts';
@@ -68,7 +69,9 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     status: async (command, ctx) => renderStatus(await queueStatus(deps, command.queue, ctx.actor)),
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
-      return renderPeek(command.queue, await peekMessages(deps, command.queue, command.count, ctx.actor), deps.clock.now(), backend.kind, text);
+      const messages = await peekMessages(deps, command.queue, command.count, ctx.actor);
+      if (backend.kind === 'kafka') return renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping });
+      return renderPeek(command.queue, messages, deps.clock.now(), backend.kind, text);
     },
     view: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);

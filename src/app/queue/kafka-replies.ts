@@ -1,0 +1,43 @@
+// Renders a Kafka DLQ peek as the runbook's `dlq.cli list` table (Partition, Offset, Trace ID, Retry
+// Count, Error Category, URL), with the fields read through the queue's field mapping. Pure.
+// Security: queue text reaches a block only through reply-format's `cell`/`code` (redacted, escaped).
+
+import { DEFAULT_FIELD_MAPPING, mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
+import { context, header, section, type Reply } from '../../core/slack/blocks.ts';
+import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
+import { cell, code, reply, safeText, textTable } from './reply-format.ts';
+
+/** The runbook truncates URLs in the list; the full one is in `view`. */
+const URL_WIDTH = 60;
+const TRACE_WIDTH = 40;
+
+export const renderKafkaList = (
+  queue: string,
+  messages: readonly DlqMessage[],
+  options: { mapping?: FieldMapping | undefined; redactKeys?: readonly string[] } = {},
+): Reply => {
+  const keys = options.redactKeys ?? [];
+  const mapping = options.mapping ?? DEFAULT_FIELD_MAPPING;
+  const rows = messages.map((m) => {
+    const mapped = mapDlqMessage(m, mapping);
+    return [
+      m.partition,
+      m.offset,
+      cell(mapped.traceId, TRACE_WIDTH, keys),
+      mapped.retryCount,
+      cell(mapped.errorCategory, 20, keys),
+      cell(mapped.url ?? (mapped.parsed === 'raw' ? `(raw body, ${Buffer.byteLength(m.body)} bytes)` : null), URL_WIDTH, keys),
+    ];
+  });
+  const table = textTable(['Partition', 'Offset', 'Trace ID', 'Retry Count', 'Error Category', 'URL'], rows);
+  const title = `DLQ Messages in ${queue} (${messages.length} shown)`;
+  return reply(title, [header(title.slice(0, 150)), section(code(table, keys))], {
+    keys,
+    footer: [
+      context(
+        `Read from the committed offset without committing anything; resolved messages are skipped. ` +
+          `\`view ${safeText(queue, 100)} &lt;trace id | partition:offset&gt;\` shows one in full.`,
+      ),
+    ],
+  });
+};
