@@ -196,6 +196,8 @@ export interface AuditRecord extends AuditRecordInput {
 }
 
 export interface AuditQuery {
+  /** One record by its id. */
+  id?: number;
   queue?: string;
   /** Matches message id, trace id, incident id or job id exactly. */
   ref?: string;

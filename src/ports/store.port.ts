@@ -70,6 +70,8 @@ export interface Store {
   upsertMessageIndex(entries: MessageIndexEntry[]): Promise<void>;
   /** By messageKey or traceId. */
   findIndexedMessage(queue: string, idOrTraceId: string): Promise<MessageIndexEntry | null>;
+  /** Entries whose firstSeenAt (when the message entered the DLQ) is in [since, until), oldest first (default limit 10,000). */
+  listIndexedMessages(queue: string, range: { since: Date; until?: Date; limit?: number }): Promise<MessageIndexEntry[]>;
   recordResolution(resolution: Resolution): Promise<'recorded' | 'already-resolved'>;
   getResolution(queue: string, messageKey: string): Promise<Resolution | null>;
   /** Kafka: resolutions of one partition at or after an offset, ascending by offset. */

@@ -1,5 +1,6 @@
-// Runs one queue action and writes its audit record (store first, log line second) whatever the
-// outcome, with the queue's open incident attached. Records carry ids and results, never bodies.
+// Runs one queue action and writes its audit record (store first, one pino line with component
+// `audit` second) whatever the outcome, with the queue's open incident attached. Records carry ids
+// and results, never bodies. Access denials are written here too (app/access).
 
 import { isRedriveError } from '../../errors.ts';
 import type { AuditRecordInput, JsonObject } from '../../core/model.ts';
@@ -14,20 +15,25 @@ export interface ActionInput {
   partition?: number | null;
   offset?: string | null;
   jobId?: string | null;
+  /** Known incident (a button on its message); otherwise the queue's open incident is attached. */
+  incidentId?: string | null;
   details?: JsonObject;
 }
+
+/** What writing an audit record needs: the queue use cases' deps satisfy it. */
+export type AuditDeps = Pick<QueueDeps, 'store' | 'clock' | 'metrics' | 'logger' | 'auditLogger'>;
 
 const errorText = (error: unknown): string =>
   isRedriveError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 
 export const writeAudit = async (
-  deps: QueueDeps,
+  deps: AuditDeps,
   input: ActionInput,
   result: AuditRecordInput['result'],
   error: string | null,
   details?: JsonObject,
 ): Promise<void> => {
-  const incident = input.queue ? await deps.store.findOpenIncident(input.queue).catch(() => null) : null;
+  const incident = input.incidentId || !input.queue ? null : await deps.store.findOpenIncident(input.queue).catch(() => null);
   const record: AuditRecordInput = {
     at: deps.clock.now(),
     action: input.action,
@@ -39,18 +45,19 @@ export const writeAudit = async (
     actor: input.actor,
     result,
     error,
-    incidentId: incident?.id ?? null,
+    incidentId: input.incidentId ?? incident?.id ?? null,
     jobId: input.jobId ?? null,
     details: { ...(input.details ?? {}), ...(details ?? {}) },
   };
-  await deps.store.appendAudit(record);
+  const stored = await deps.store.appendAudit(record);
   deps.metrics.actionCompleted(input.action, result);
-  deps.logger?.info({ audit: true, action: input.action, queue: input.queue, messageId: record.messageId, jobId: record.jobId, actor: input.actor, result, error }, `audit: ${input.action} ${result}`);
+  const { details: _details, ...fields } = stored;
+  (deps.auditLogger ?? deps.logger)?.info({ audit: true, auditId: stored.id, ...fields, at: stored.at.toISOString() }, `audit: ${input.action} ${result}`);
 };
 
 /** Runs `run`; audits success with the details it returns, or failure with the error (then rethrows). */
 export const audited = async <T>(
-  deps: QueueDeps,
+  deps: AuditDeps,
   input: ActionInput,
   run: (input: ActionInput) => Promise<T>,
   detailsOf?: (value: T) => JsonObject,

@@ -18,6 +18,8 @@ export interface QueueDeps {
   clock: Clock;
   metrics: Metrics;
   logger?: ActionLogger;
+  /** Where each audit record's log line goes (the root logger's `component: audit` child); else `logger`. */
+  auditLogger?: ActionLogger;
   /** Extra JSON keys redacted from queue text before it reaches a Reply (config `redactKeys`). */
   redactKeys?: readonly string[];
   /** Injectable for tests and the rate limiter. */

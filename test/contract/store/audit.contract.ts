@@ -63,6 +63,8 @@ export const describeAuditContract = (store: StoreRef): void => {
       expect(await store().searchAudit({ ref: refs.incidentId })).toEqual([all, byIncident]);
       expect(await store().searchAudit({ ref: refs.jobId, queue })).toEqual([all, byJob]);
       expect(await store().searchAudit({ ref: unique('none') })).toEqual([]);
+      expect(await store().searchAudit({ id: byTrace.id })).toEqual([byTrace]);
+      expect(await store().searchAudit({ id: all.id + 1_000_000 })).toEqual([]);
     });
 
     it('exposes no method that changes or deletes audit records', () => {

@@ -41,6 +41,16 @@ export const describeMessageContract = (store: StoreRef): void => {
       expect(await store().findIndexedMessage(queue, traceId)).toEqual(keyedLikeTrace);
     });
 
+    it('lists the entries that entered the DLQ in a time range, oldest first, with a limit', async () => {
+      const queue = unique('q');
+      const [a, b, c] = [at(1_000), at(2_000), at(3_000)].map((firstSeenAt) => indexEntry(queue, { firstSeenAt, lastSeenAt: firstSeenAt }));
+      await store().upsertMessageIndex([c!, a!, b!, indexEntry(unique('other'), { firstSeenAt: at(2_000) })]);
+      expect(await store().listIndexedMessages(queue, { since: at(1_500) })).toEqual([b, c]);
+      expect(await store().listIndexedMessages(queue, { since: T0, until: at(3_000) })).toEqual([a, b]);
+      expect(await store().listIndexedMessages(queue, { since: T0, limit: 1 })).toEqual([a]);
+      expect(await store().listIndexedMessages(queue, { since: at(5_000) })).toEqual([]);
+    });
+
     it('keeps Kafka partition and int64 offsets exact', async () => {
       const queue = unique('topic');
       const entry = indexEntry(queue, { messageKey: '3:9223372036854775807', partition: 3, offset: '9223372036854775807' });

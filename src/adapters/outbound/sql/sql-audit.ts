@@ -37,6 +37,7 @@ export const searchAudit = async (db: SqlDriver, query: AuditQuery, defaultLimit
     where.push(clause);
     params.push(...values);
   };
+  if (query.id !== undefined) add('id = ?', query.id);
   if (query.queue !== undefined) add('queue = ?', query.queue);
   if (query.ref !== undefined) add('(message_id = ? OR trace_id = ? OR incident_id = ? OR job_id = ?)', query.ref, query.ref, query.ref, query.ref);
   if (query.actor !== undefined) add('actor = ?', query.actor);

@@ -54,6 +54,23 @@ export const findIndexedMessage = async (db: SqlDriver, queue: string, idOrTrace
   return byTrace ? toMessageIndexEntry(byTrace) : null;
 };
 
+/** Entries that entered the DLQ (firstSeenAt) in [since, until), oldest first, at most `limit`. */
+export const listIndexedMessages = async (
+  db: SqlDriver,
+  queue: string,
+  range: { since: Date; until?: Date; limit: number },
+): Promise<MessageIndexEntry[]> => {
+  const params: SqlParam[] = [queue, range.since];
+  if (range.until !== undefined) params.push(range.until);
+  params.push(range.limit);
+  const rows = await db.all(
+    `SELECT ${MESSAGE_COLUMNS} FROM message_index WHERE queue = ? AND first_seen_at >= ?${range.until !== undefined ? ' AND first_seen_at < ?' : ''}
+     ORDER BY first_seen_at, message_key LIMIT ?`,
+    params,
+  );
+  return rows.map(toMessageIndexEntry);
+};
+
 export const recordResolution = async (db: SqlDriver, r: Resolution): Promise<'recorded' | 'already-resolved'> => {
   const rows = await db.all(
     `INSERT INTO resolutions (queue, message_key, trace_id, kafka_partition, kafka_offset, body, attributes, resolved_by, reason, resolved_at)

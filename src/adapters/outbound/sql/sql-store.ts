@@ -112,6 +112,9 @@ export class SqlStore implements Store {
   findIndexedMessage(queue: string, idOrTraceId: string): Promise<MessageIndexEntry | null> {
     return messages.findIndexedMessage(this.#db, queue, idOrTraceId);
   }
+  listIndexedMessages(queue: string, range: { since: Date; until?: Date; limit?: number }): Promise<MessageIndexEntry[]> {
+    return messages.listIndexedMessages(this.#db, queue, { ...range, limit: range.limit ?? 10_000 });
+  }
   recordResolution(resolution: Resolution): Promise<'recorded' | 'already-resolved'> {
     return messages.recordResolution(this.#db, resolution);
   }
