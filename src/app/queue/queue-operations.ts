@@ -11,12 +11,13 @@ import { analyzeQueue } from './analyze-queue.use-case.ts';
 import { cancelJob, listJobViews } from './jobs.use-case.ts';
 import { peekMessages, queueStatus, viewMessage, type StatusView } from './read-queue.use-case.ts';
 import { replayMessage, resolveMessage } from './change-queue.use-case.ts';
-import { createRedriveJob, runRedriveJob, type RedriveJobResult } from './redrive-job.ts';
+import { createRedriveJob, filterOfJob, runRedriveJob, type RedriveJobResult } from './redrive-job.ts';
 import { startMoveTask } from './move-task.use-case.ts';
 import { createMonitors, type MonitorPost, type Monitors } from './monitor.use-case.ts';
 import { audited } from './audit-trail.ts';
 import type { QueueDeps } from './queue-deps.ts';
 import type { JsonObject } from '../../core/model.ts';
+import { describeFilter, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
 
 export interface QueueOperationsOptions {
   /** Where monitor readings go (a Slack thread poster, the terminal). */
@@ -28,11 +29,13 @@ export interface QueueOperationsOptions {
   redriveConcurrency?: number;
 }
 
-const jobReply = (queue: string, result: RedriveJobResult) => {
+const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
+  const filter = describeFilter(filterOfJob(result.job.params.filter));
   const rows: [string, string | number | null][] = [
     ['job', result.job.id],
     ['status', result.job.status],
-    ['replayed and deleted', result.done],
+    ...(filter ? [['filter', filter] as [string, string], ['not matching, left alone', result.skipped] as [string, number]] : []),
+    [kind === 'kafka' ? 'replayed (kept in the DLQ until resolved)' : 'replayed and deleted', result.done],
     ['failed (still in DLQ)', result.failed.length],
     ['interrupted, not resent', result.uncertain.length],
     ['stopped', result.stopped],
@@ -60,10 +63,11 @@ const parseMerge = (text: string | null | undefined): JsonObject | null => {
 export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsOptions = {}): OperationHandlers => {
   const monitors = options.monitors ?? createMonitors(deps);
   const text = { redactKeys: deps.redactKeys ?? [] };
-  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all') => {
+  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all', filter: ReplayFilter | null = null) => {
     const bodyMerge = parseMerge(options.bodyEdit);
-    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, concurrency: options.redriveConcurrency ?? 4 });
-    return jobReply(queue, await runRedriveJob(deps, job.id));
+    const backend = deps.registry.get(queue);
+    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4 });
+    return jobReply(queue, await runRedriveJob(deps, job.id), backend.kind);
   };
   return {
     status: async (command, ctx) => renderStatus(await queueStatus(deps, command.queue, ctx.actor)),
@@ -79,7 +83,7 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     },
     analyze: async (command, ctx) => renderAnalysis(await analyzeQueue(deps, { queue: command.queue, actor: ctx.actor }), text),
     replay: async (command, ctx) => {
-      const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody: options.bodyEdit ?? null });
+      const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody: command.body ?? options.bodyEdit ?? null });
       const rows: [string, string | null][] = [
         ['message', outcome.message.messageKey],
         ['destination', outcome.destination],
@@ -104,7 +108,7 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       }
       return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all');
     },
-    'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch'),
+    'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch', command.filter ?? null),
     monitor: async (command, ctx) => {
       const post = options.monitorPost;
       if (!post) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', 'Monitoring needs a place to post readings (a Slack thread or a terminal).');

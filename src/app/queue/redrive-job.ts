@@ -1,12 +1,16 @@
-// The manual redrive path (redrive-batch, FIFO redrive-all): batches of 10, a token-bucket rate, a
-// few batches in flight, and a checkpoint per message in the store. Item states go claimed → sent →
-// done; a resumed job deletes its `sent` items without sending them again and never re-sends a
-// `claimed` one whose send may have happened, so one job never replays a message twice. A job marked
-// `cancelled` in the store (by `cancel`, from any process) stops after its current batch.
+// The manual redrive path (redrive-batch, FIFO redrive-all, Kafka bulk replay): batches of 10, a
+// token-bucket rate, a few batches in flight, an optional filter (category, domain, signature, age)
+// and a checkpoint per message in the store. Item states go claimed → sent → done; a resumed job
+// deletes its `sent` items without sending them again and never re-sends a `claimed` one whose send
+// may have happened, so one job never replays a message twice. On Kafka a replayed message stays in
+// the DLQ (runbook: resolve it after reprocessing), so an accepted copy is `done` at once. A job
+// marked `cancelled` in the store (by `cancel`, from any process) stops after its current batch.
 
+import { DEFAULT_FIELD_MAPPING } from '../../core/analysis/field-mapping.ts';
+import { describeFilter, isFiltered, matchesReplayFilter, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
 import { RedriveError } from '../../errors.ts';
 import type { Job, JobItemStatus, JsonObject } from '../../core/model.ts';
-import type { CheckedOutMessage } from '../../ports/dead-letter-queue.port.ts';
+import type { CheckedOutMessage, DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import type { OutgoingMessage } from '../../ports/replay-target.port.ts';
 import { writeAudit } from './audit-trail.ts';
@@ -21,6 +25,8 @@ export interface RedriveJobParams {
   /** JSON object merged into every body (the runbook's `jq '. + {...}'`); non-JSON bodies then fail and stay. */
   bodyMerge: JsonObject | null;
   concurrency: number;
+  /** Only messages matching it are replayed (the rest stay untouched); null = every message. */
+  filter: ReplayFilter | null;
 }
 
 export interface RedriveJobResult {
@@ -30,6 +36,8 @@ export interface RedriveJobResult {
   failed: { messageKey: string; error: string }[];
   /** Items left `claimed` by an interrupted run: maybe sent, so not sent again; still in the DLQ. */
   uncertain: string[];
+  /** Messages this run looked at and left alone because the filter did not match them. */
+  skipped: number;
   stopped: 'finished' | 'empty' | 'aborted' | 'cancelled';
   elapsedMs: number;
 }
@@ -38,8 +46,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Monotonic ms for the rate limiter (default performance.now). */
   now?: () => number;
-  /** Called after every batch. */
-  onProgress?: (progress: { sent: number; done: number; failed: number }) => void;
+  /**
+   * Called after every batch: done (replayed, and deleted where the DLQ deletes on replay), failed,
+   * and total (the job's count; null when it runs until the DLQ or the filter's matches run out).
+   * `sent` counts copies accepted downstream whose DLQ delete is still pending.
+   */
+  onProgress?: (progress: { done: number; failed: number; total: number | null; sent: number }) => void;
 }
 
 const BATCH = 10;
@@ -51,7 +63,22 @@ const paramsOf = (job: Job): RedriveJobParams => {
     ratePerSecond: typeof p.ratePerSecond === 'number' ? p.ratePerSecond : null,
     bodyMerge: p.bodyMerge && typeof p.bodyMerge === 'object' && !Array.isArray(p.bodyMerge) ? (p.bodyMerge as JsonObject) : null,
     concurrency: typeof p.concurrency === 'number' ? p.concurrency : 4,
+    filter: filterOfJob(p.filter),
   };
+};
+
+/** The filter stored in a job's params (null when it has none). */
+export const filterOfJob = (value: unknown): ReplayFilter | null => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const v = value as Record<string, unknown>;
+  const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+  const filter: ReplayFilter = {
+    category: text(v.category),
+    domain: text(v.domain),
+    signature: text(v.signature),
+    olderThanSeconds: typeof v.olderThanSeconds === 'number' ? v.olderThanSeconds : null,
+  };
+  return isFiltered(filter) ? filter : null;
 };
 
 export const createRedriveJob = async (
@@ -65,6 +92,7 @@ export const createRedriveJob = async (
     ratePerSecond: params.ratePerSecond ?? null,
     bodyMerge: params.bodyMerge ?? null,
     concurrency: params.concurrency ?? 4,
+    filter: isFiltered(params.filter) ? params.filter : null,
   };
   const id = deps.newId?.() ?? crypto.randomUUID();
   const incident = await deps.store.findOpenIncident(backend.name);
@@ -102,6 +130,11 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   const internal = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, internal.signal]) : internal.signal;
   const clockNow = () => deps.clock.now();
+  const mapping = backend.mapping ?? DEFAULT_FIELD_MAPPING;
+  // The filter's age is measured once per run, so a message does not drift in or out mid-run.
+  const filterNow = clockNow();
+  const wanted = (item: CheckedOutMessage): boolean => !params.filter || matchesReplayFilter(item.message, mapping, params.filter, filterNow);
+  const skipped = new Set<string>();
 
   // What earlier runs of this job left behind.
   const known = new Map<string, JobItemStatus>();
@@ -112,7 +145,7 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   const held: CheckedOutMessage[] = [];
   let stopped: RedriveJobResult['stopped'] = 'finished';
   if (job.status === 'cancelled') {
-    return { job, sent: count('sent') + count('done'), done: count('done'), failed, uncertain: [], stopped: 'cancelled', elapsedMs: 0 };
+    return { job, sent: count('sent') + count('done'), done: count('done'), failed, uncertain: [], skipped: 0, stopped: 'cancelled', elapsedMs: 0 };
   }
   // Set by `cancel` through the store; read after every batch, so no batch is left half done.
   const cancel = { requested: false, note: null as string | null };
@@ -124,6 +157,7 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     resumed: known.size > 0,
     count: params.count,
     ratePerSecond: params.ratePerSecond,
+    filter: describeFilter(params.filter),
   });
 
   const setStatus = async (key: string, status: JobItemStatus, error: string | null = null) => {
@@ -146,22 +180,35 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     const stored = await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done, ...run }, updatedAt: clockNow() });
     if (stored.status === 'cancelled' && !cancel.requested) Object.assign(cancel, { requested: true, note: stored.error });
     deps.metrics.jobProgress(job.id, job.kind, p.done, p.total);
-    options.onProgress?.({ sent: count('sent'), done: p.done, failed: p.failed });
+    options.onProgress?.({ done: p.done, failed: p.failed, total: p.total, sent: count('sent') });
   };
 
   const handleBatch = async (batch: CheckedOutMessage[]): Promise<number> => {
     const fresh: CheckedOutMessage[] = [];
     const toRemove: CheckedOutMessage[] = [];
+    let newlySkipped = 0;
     for (const item of batch) {
       const key = item.message.messageKey;
       const status = known.get(key);
       if (status === 'sent') toRemove.push(item);
       else if (status !== undefined || remaining <= 0) held.push(item);
-      else if (await deps.store.claimJobItem(job.id, key, clockNow())) {
+      else if (!wanted(item)) {
+        // Not for this job: left in the DLQ untouched (SQS: made visible again when the run ends).
+        if (!skipped.has(key)) newlySkipped += 1;
+        skipped.add(key);
+        held.push(item);
+      }
+      else {
+        // Reserve before the await: concurrent batches must not claim past the job's count.
         remaining -= 1;
-        known.set(key, 'claimed');
-        fresh.push(item);
-      } else held.push(item);
+        if (await deps.store.claimJobItem(job.id, key, clockNow())) {
+          known.set(key, 'claimed');
+          fresh.push(item);
+        } else {
+          remaining += 1;
+          held.push(item);
+        }
+      }
     }
     const outgoing: OutgoingMessage[] = [];
     const sendable: CheckedOutMessage[] = [];
@@ -200,7 +247,11 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
           destination: target.description,
         });
         if (backend.dlq.replayRemovesMessage) toRemove.push(item);
-        else held.push(item);
+        else {
+          // Kafka: the copy is the whole replay; the message stays in the DLQ until resolved.
+          await setStatus(ok.messageKey, 'done');
+          held.push(item);
+        }
       }
       for (const bad of result.failed) {
         const item = byKey.get(bad.messageKey);
@@ -211,7 +262,7 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     }
     await removeSent(toRemove);
     await progress();
-    return fresh.length + toRemove.length;
+    return fresh.length + toRemove.length + newlySkipped;
   };
 
   const nextBatch = async (): Promise<CheckedOutMessage[]> => {
@@ -219,15 +270,19 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     return scanBatch();
   };
   // Without checkoutNext (Kafka): walk one scan and check out what it yields, 10 keys at a time.
-  let scanIterator: AsyncIterator<{ messageKey: string }> | null = null;
+  let scanIterator: AsyncIterator<DlqMessage> | null = null;
   const scanBatch = async (): Promise<CheckedOutMessage[]> => {
     scanIterator ??= backend.dlq.scan({ timeoutMs: 60_000, signal })[Symbol.asyncIterator]();
     const keys: string[] = [];
     while (keys.length < BATCH) {
       const next = await scanIterator.next();
       if (next.done) break;
-      const status = known.get(next.value.messageKey);
-      if (status === undefined || status === 'sent') keys.push(next.value.messageKey);
+      const message = next.value;
+      const status = known.get(message.messageKey);
+      if (status === 'sent') keys.push(message.messageKey);
+      else if (status !== undefined) continue;
+      else if (params.filter && !matchesReplayFilter(message, mapping, params.filter, filterNow)) skipped.add(message.messageKey);
+      else keys.push(message.messageKey);
     }
     if (keys.length === 0) return [];
     return (await backend.dlq.checkout(keys, { timeoutMs: 10_000 })).found;
@@ -297,8 +352,9 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     done: count('done'),
     failed: failed.length,
     uncertain: uncertain.length,
+    skipped: skipped.size,
     stopped,
   });
   if (crash) throw crash;
-  return { job: finished, sent: count('sent') + count('done'), done: count('done'), failed, uncertain, stopped, elapsedMs: now() - started };
+  return { job: finished, sent: count('sent') + count('done'), done: count('done'), failed, uncertain, skipped: skipped.size, stopped, elapsedMs: now() - started };
 };

@@ -12,12 +12,12 @@ import {
   type SampleRef,
 } from './analysis-report.ts';
 import { buildFindings, DEFAULT_THRESHOLDS, describeRetryCount, judgeSystematic, judgeTimePattern, type JudgementThresholds } from './analysis-findings.ts';
-import { errorSignature, NO_ERROR_TEXT } from './error-signature.ts';
+import { errorSignature, NO_ERROR_TEXT, signatureSource, UNPARSED_SIGNATURE } from './error-signature.ts';
 import { DEFAULT_FIELD_MAPPING, mapDlqMessage, type FieldMapping, type MappedMessage, type MessageEnvelope, type RetryCountSource } from './field-mapping.ts';
 import { matchRunbookPattern, RUNBOOK_PATTERNS, type RunbookPattern, type RunbookPatternId } from './runbook-patterns.ts';
 import { createTopK, type TopK, type TopKEntry } from './top-k.ts';
 
-export const UNPARSED_SIGNATURE = '(unparsed body)';
+export { UNPARSED_SIGNATURE } from './error-signature.ts';
 
 export interface AnalyzerOptions {
   now: Date;
@@ -103,12 +103,9 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
   const signatureCache = new Map<string, string>();
 
   const signatureOf = (mapped: MappedMessage): string => {
-    if (mapped.parsed === 'raw' && mapped.errorText === null) return UNPARSED_SIGNATURE;
-    const type = mapped.errorType;
-    const text = mapped.errorText;
-    if (text === null && type === null) return NO_ERROR_TEXT;
-    // Lambda's KeyError message is just "'city'": keep the type in front so the group makes sense.
-    const full = text === null ? (type as string) : type !== null && !text.includes(type) ? `${type}: ${text}` : text;
+    const source = signatureSource(mapped);
+    if ('marker' in source) return source.marker;
+    const full = source.text;
     if (full.length > SIGNATURE_CACHE_MAX_TEXT) return errorSignature(full);
     let signature = signatureCache.get(full);
     if (signature === undefined) {

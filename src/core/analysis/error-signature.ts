@@ -106,3 +106,28 @@ export const errorSignature = (text: string | null | undefined): string => {
   }
   return current === '' ? NO_ERROR_TEXT : current;
 };
+
+/** The signature of a body that is not JSON and has no mapped error text. */
+export const UNPARSED_SIGNATURE = '(unparsed body)';
+
+/** What a message's signature is made from: a fixed marker, or the text to normalise. */
+export type SignatureSource = { marker: string } | { text: string };
+
+/**
+ * The error text of a mapped message as the analyzer groups it: the error type goes in front when
+ * the text lacks it (Lambda's KeyError message is just "'city'"); markers for raw bodies and for
+ * messages without any error text.
+ */
+export const signatureSource = (mapped: { parsed: 'json' | 'raw'; errorText: string | null; errorType: string | null }): SignatureSource => {
+  if (mapped.parsed === 'raw' && mapped.errorText === null) return { marker: UNPARSED_SIGNATURE };
+  const type = mapped.errorType;
+  const text = mapped.errorText;
+  if (text === null && type === null) return { marker: NO_ERROR_TEXT };
+  return { text: text === null ? (type as string) : type !== null && !text.includes(type) ? `${type}: ${text}` : text };
+};
+
+/** The signature of one mapped message, exactly as `analyze` groups it. */
+export const messageSignature = (mapped: { parsed: 'json' | 'raw'; errorText: string | null; errorType: string | null }): string => {
+  const source = signatureSource(mapped);
+  return 'marker' in source ? source.marker : errorSignature(source.text);
+};

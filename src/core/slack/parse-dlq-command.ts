@@ -1,16 +1,23 @@
 // Parses `/dlq ...` text (Slack) and `redrive dlq ...` arguments (terminal) into one command type.
 // Pure: it decides nothing about permissions or queues, only shape; bad input gets usage help.
 
+import { isFiltered, parseDuration, type ReplayFilter } from '../analysis/replay-filter.ts';
+
 export type DlqCommand =
   | { op: 'help' }
   | { op: 'status'; queue: string | null }
   | { op: 'peek'; queue: string; count: number }
-  | { op: 'view'; queue: string; id: string }
+  /** Buttons only: `modal` renders the whole message for a modal, `edit` the Edit and replay form. */
+  | { op: 'view'; queue: string; id: string; surface?: 'message' | 'modal' | 'edit' }
   | { op: 'analyze'; queue: string }
-  | { op: 'replay'; queue: string; id: string }
+  /** `body`: an edited body (Edit and replay modal), valid JSON, sent instead of the original. */
+  | { op: 'replay'; queue: string; id: string; body?: string | null }
   | { op: 'resolve'; queue: string; id: string; reason: string | null }
   | { op: 'redrive-all'; queue: string; rate: number | null }
-  | { op: 'redrive-batch'; queue: string; count: number; rate: number | null }
+  /** `count` null: every message the filter matches (a filter is then required). */
+  | { op: 'redrive-batch'; queue: string; count: number | null; rate: number | null; filter?: ReplayFilter | null }
+  | { op: 'history'; queue: string; hours: number }
+  | { op: 're-execute'; queue: string; id: string }
   | { op: 'monitor'; queue: string; intervalSeconds: number }
   | { op: 'stop-monitor'; queue: string }
   | { op: 'report'; days: number }
@@ -28,13 +35,16 @@ interface OpSpec {
   summary: string;
   positional: string[];
   optionalPositional?: string;
-  flags: Record<string, 'int' | 'number' | 'text'>;
+  flags: Record<string, 'int' | 'number' | 'text' | 'duration'>;
 }
 
 export const DEFAULT_PEEK_COUNT = 5;
 export const MAX_PEEK_COUNT = 500;
 export const DEFAULT_MONITOR_INTERVAL_SECONDS = 30;
 export const MAX_RATE_PER_SECOND = 500;
+export const DEFAULT_HISTORY_HOURS = 24;
+/** CloudWatch keeps 1-minute data 15 days; stored samples are pruned sooner (poller.retentionHours). */
+export const MAX_HISTORY_HOURS = 15 * 24;
 
 export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   help: { usage: 'help', summary: 'this help', positional: [], flags: {} },
@@ -45,7 +55,14 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   replay: { usage: 'replay <queue> <id>', summary: 'send one message back for processing', positional: ['queue', 'id'], flags: {} },
   resolve: { usage: 'resolve <queue> <id> [--reason "..."]', summary: 'archive and take one message out of the DLQ', positional: ['queue', 'id'], flags: { reason: 'text' } },
   'redrive-all': { usage: 'redrive-all <queue> [--rate R]', summary: 'move every message back to its source (≤ 500/s)', positional: ['queue'], flags: { rate: 'number' } },
-  'redrive-batch': { usage: 'redrive-batch <queue> --count N [--rate R]', summary: 'replay N messages in batches of 10', positional: ['queue'], flags: { count: 'int', rate: 'number' } },
+  'redrive-batch': {
+    usage: 'redrive-batch <queue> --count N [--rate R] [--category C] [--domain host] [--signature text] [--older-than 2h]',
+    summary: 'replay N messages (or every one the filters match) in batches of 10, rate-limited, checkpointed',
+    positional: ['queue'],
+    flags: { count: 'int', rate: 'number', category: 'text', domain: 'text', signature: 'text', 'older-than': 'duration' },
+  },
+  history: { usage: 'history <queue> [--hours N]', summary: 'depth over the last N hours (CloudWatch for SQS, stored samples)', positional: ['queue'], flags: { hours: 'int' } },
+  're-execute': { usage: 're-execute <queue> <id>', summary: 'start the Step Functions workflow again with the message, then delete it (SQS)', positional: ['queue', 'id'], flags: {} },
   monitor: { usage: 'monitor <queue> [--interval S]', summary: 'post the depth to the thread every S seconds', positional: ['queue'], flags: { interval: 'int' } },
   'stop-monitor': { usage: 'stop-monitor <queue>', summary: 'stop monitoring', positional: ['queue'], flags: {} },
   report: { usage: 'report [--days 7]', summary: 'the weekly DLQ report', positional: [], flags: { days: 'int' } },
@@ -93,7 +110,11 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
       if (inline === undefined) i += 1;
       if (value === undefined || value === '') return fail(`Option --${rawName} needs a value.`, word);
       if (kind === 'text') flags[rawName] = value;
-      else {
+      else if (kind === 'duration') {
+        const seconds = parseDuration(value);
+        if (seconds === null) return fail(`--${rawName} must be a duration like 90s, 30m, 2h or 7d, got "${value}".`, word);
+        flags[rawName] = seconds;
+      } else {
         const n = Number(value);
         if (!Number.isFinite(n) || n <= 0 || (kind === 'int' && !Number.isInteger(n))) {
           return fail(`--${rawName} must be a positive ${kind === 'int' ? 'whole number' : 'number'}, got "${value}".`, word);
@@ -134,9 +155,18 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
       return { ok: true, command: { op: 'redrive-all', queue: a, rate } };
     case 'redrive-batch': {
       const count = num('count');
-      if (count === null) return fail('redrive-batch needs --count N.', word);
-      return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate } };
+      const filtered = replayFilterOf(flags);
+      if (!filtered.ok) return fail(filtered.error, word);
+      if (count === null && filtered.filter === null) return fail('redrive-batch needs --count N, or a filter (--category, --domain, --signature, --older-than) to replay every match.', word);
+      return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate, ...(filtered.filter ? { filter: filtered.filter } : {}) } };
     }
+    case 'history': {
+      const hours = num('hours') ?? DEFAULT_HISTORY_HOURS;
+      if (hours > MAX_HISTORY_HOURS) return fail(`--hours is at most ${MAX_HISTORY_HOURS} (15 days).`, word);
+      return { ok: true, command: { op: 'history', queue: a, hours } };
+    }
+    case 're-execute':
+      return { ok: true, command: { op: 're-execute', queue: a, id: b } };
     case 'monitor':
       return { ok: true, command: { op: 'monitor', queue: a, intervalSeconds: num('interval') ?? DEFAULT_MONITOR_INTERVAL_SECONDS } };
     case 'report':
@@ -148,6 +178,23 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
     case 'cancel':
       return { ok: true, command: { op: 'cancel', jobId: a } };
   }
+};
+
+const CATEGORY = /^[a-z][a-z0-9_-]{0,63}$/;
+const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+
+/** The redrive-batch filter flags; null when none was given. */
+const replayFilterOf = (flags: Record<string, string | number>): { ok: true; filter: ReplayFilter | null } | { ok: false; error: string } => {
+  const text = (name: string): string | null => (typeof flags[name] === 'string' ? (flags[name] as string).trim() : null);
+  const category = text('category')?.toLowerCase() ?? null;
+  if (category !== null && !CATEGORY.test(category)) return { ok: false, error: `--category is one word such as permanent or transient, got "${category}".` };
+  const domain = text('domain')?.toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '') ?? null;
+  if (domain !== null && !HOST.test(domain)) return { ok: false, error: `--domain is a host name such as example.com, got "${text('domain')}".` };
+  const signature = text('signature');
+  if (signature !== null && signature.length > 500) return { ok: false, error: '--signature is at most 500 characters.' };
+  const olderThan = typeof flags['older-than'] === 'number' ? (flags['older-than'] as number) : null;
+  const filter: ReplayFilter = { category, domain, signature: signature === '' ? null : signature, olderThanSeconds: olderThan };
+  return { ok: true, filter: isFiltered(filter) ? filter : null };
 };
 
 export const parseDlqText = (text: string): ParseResult => parseDlqArgs(tokenize(text.trim()));

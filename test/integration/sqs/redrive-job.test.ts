@@ -41,6 +41,18 @@ describe.skipIf(!services)('manual redrive jobs on ElasticMQ', () => {
     expect((await auditOf(env)).map((a) => a.action)).toEqual(expect.arrayContaining(['redrive-batch:run', 'redrive-batch:end']));
   });
 
+  it('redrive-batch with a filter replays only the matching messages; the others stay visible in the DLQ', async () => {
+    env = await makeAppEnv({ store: store() });
+    const body = (i: number, category: string) => JSON.stringify({ job_id: `job-${category}-${i}`, error_category: category, errorMessage: 'Task timed out after 30.00 seconds' });
+    await sendMessages(env.client, env.dlq.url, [...Array.from({ length: 8 }, (_, i) => body(i, 'transient')), ...Array.from({ length: 17 }, (_, i) => body(i, 'permanent'))]);
+    const text = renderReplyForTerminal(await env.router.handleArgs(['redrive-batch', env.queue, '--category', 'transient', '--signature', 'timed out'], cli));
+    expect(text).toContain('8 message(s) replayed');
+    expect(text).toMatch(/not matching, left alone\s+17/);
+    expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 17, inFlight: 0 });
+    const copies = await drain(env, env.source.url);
+    expect(copies.map((m) => JSON.parse(m.Body ?? '{}').error_category)).toEqual(Array(8).fill('transient'));
+  });
+
   it('a partly failing batch deletes only the sent messages and reports the others by id', async () => {
     env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, [...bodies(6), 'not json 1', 'not json 2']);

@@ -1,0 +1,168 @@
+// Filtered bulk replay on a real Kafka DLQ (runbook pattern 5: "replay all affected messages" after a
+// fix): `/dlq redrive-batch <queue> --category … --domain … --signature … --older-than …` replays only
+// the matching messages to the replay topic with retry count 0, leaves the DLQ offsets alone, and a
+// job interrupted mid-way and run again never produces a message twice.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KafkaClients } from '../../../src/adapters/outbound/kafka/kafka-client.ts';
+import { createKafkaQueueBackend } from '../../../src/adapters/outbound/kafka/kafka-queue-backend.ts';
+import type { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
+import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
+import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
+import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { createQueueRegistry } from '../../../src/app/queue-registry.ts';
+import { kafkaQueueSchema } from '../../../src/config/config.schema.ts';
+import { systemClock } from '../../../src/ports/clock.port.ts';
+import { noopMetrics } from '../../../src/ports/metrics.port.ts';
+import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
+import { downloadDlqBodyJson, RUNBOOK_EXAMPLES, type RunbookExampleName } from '../../fixtures/download-dlq-body.ts';
+import { connectionSettings, KafkaTestBench, quietLogger, services, tempStore, uniqueName } from './kafka-test-env.ts';
+
+const QUEUE = 'downloads-dlq';
+const HOUR = 3_600_000;
+
+describe.skipIf(!services)('Kafka filtered bulk replay', () => {
+  let bench: KafkaTestBench;
+  let temp: Awaited<ReturnType<typeof tempStore>>;
+  let store: SqliteStore;
+  let clients: KafkaClients;
+  let topic: string;
+  let replayTopic: string;
+  let group: string;
+
+  beforeEach(async () => {
+    bench = await new KafkaTestBench().connect();
+    temp = await tempStore();
+    store = temp.store;
+    topic = await bench.createTopic('bulk-dlq', 2);
+    replayTopic = await bench.createTopic('bulk-pending', 1);
+    group = uniqueName('bulk-group');
+    clients = new KafkaClients(connectionSettings(), quietLogger());
+  });
+  afterEach(async () => {
+    await clients.close();
+    await bench.close();
+    await store.close();
+    temp.remove();
+  });
+
+  const depsFor = () => {
+    const queue = kafkaQueueSchema.parse({ kind: 'kafka', name: QUEUE, topic, consumerGroup: group, replayTopic });
+    const backend = createKafkaQueueBackend(queue, { clients, store, clock: systemClock });
+    return { registry: createQueueRegistry([backend]), store, clock: systemClock, metrics: noopMetrics };
+  };
+
+  /** Produces `count` messages of a runbook example, alternating partitions; returns their trace ids. */
+  const produce = async (name: RunbookExampleName, count: number, options: { ageHours?: number; url?: string } = {}): Promise<string[]> => {
+    const failedAt = new Date(Date.now() - (options.ageHours ?? 3) * HOUR);
+    const ids = Array.from({ length: count }, (_, i) => uniqueName(`evt-${name.toLowerCase()}-${i}`));
+    await bench.produce(
+      topic,
+      ids.map((traceId, i) => ({
+        partition: i % 2,
+        key: traceId,
+        value: downloadDlqBodyJson({ ...RUNBOOK_EXAMPLES[name], ...(options.url ? { url: options.url } : {}), traceId, failedAt }),
+      })),
+    );
+    return ids;
+  };
+
+  /** Every record on the replay topic (exactly: the count comes from the high watermark). */
+  const replayed = async (): Promise<{ traceId: string; retryCount: number }[]> => {
+    const offsets = await bench.admin.fetchTopicOffsets(replayTopic);
+    const total = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    if (total === 0) return [];
+    const records = await bench.readAll(replayTopic, total);
+    return records.map((r) => {
+      const body = JSON.parse(String(r.value)) as { trace_id: string; retry_count: number };
+      return { traceId: body.trace_id, retryCount: body.retry_count };
+    });
+  };
+
+  it('`redrive-batch --category transient --domain timeout.com` replays only those, with retry count 0, and commits nothing', async () => {
+    const timeouts = await produce('timeout', 12);
+    await produce('expiredUrl', 8);
+    await produce('oneLakeAuth', 6);
+    await produce('timeout', 4, { url: 'https://elsewhere.net/slow.pdf' });
+    const router = createDlqCommandRouter(createQueueOperations(depsFor()));
+    const reply = await router.handleArgs(['redrive-batch', QUEUE, '--category', 'transient', '--domain', 'timeout.com', '--rate', '200'], {
+      actor: 'U0ADMIN',
+      channelId: null,
+      transport: 'cli',
+    });
+    const text = renderReplyForTerminal(reply);
+    expect(text).toMatch(/Redrive of downloads-dlq: 12 message\(s\) replayed/);
+    expect(text).toMatch(/filter\s+category=transient domain=timeout\.com/);
+    expect(text).toMatch(/not matching, left alone\s+18/);
+    expect(text).toMatch(/replayed \(kept in the DLQ until resolved\)\s+12/);
+    const copies = await replayed();
+    expect(copies.map((c) => c.traceId).sort()).toEqual([...timeouts].sort());
+    expect(copies.every((c) => c.retryCount === 0)).toBe(true);
+    expect(await bench.committed(group, topic)).toEqual({ 0: '-1', 1: '-1' });
+    const audit = await store.searchAudit({ queue: QUEUE });
+    expect(audit.find((a) => a.action === 'redrive-batch:run')?.details).toMatchObject({ filter: 'category=transient domain=timeout.com' });
+    expect(audit.find((a) => a.action === 'redrive-batch:end')).toMatchObject({ result: 'success', details: { done: 12, skipped: 18 } });
+  });
+
+  it('filters by error signature and age, and --count caps the matches', async () => {
+    const oldAuth = await produce('oneLakeAuth', 5, { ageHours: 5 });
+    await produce('oneLakeAuth', 3, { ageHours: 0.5 });
+    await produce('timeout', 4, { ageHours: 5 });
+    const router = createDlqCommandRouter(createQueueOperations(depsFor()));
+    const context = { actor: 'U0ADMIN', channelId: null, transport: 'cli' as const };
+    const reply = await router.handleText('redrive-batch downloads-dlq --signature "token expired" --older-than 2h --count 4', context);
+    expect(renderReplyForTerminal(reply)).toMatch(/4 message\(s\) replayed/);
+    const copies = await replayed();
+    expect(copies).toHaveLength(4);
+    for (const copy of copies) expect(oldAuth).toContain(copy.traceId);
+    const bad = renderReplyForTerminal(await router.handleText('redrive-batch downloads-dlq --older-than soon', context));
+    expect(bad).toMatch(/--older-than must be a duration like 90s, 30m, 2h or 7d, got "soon"/);
+    const none = renderReplyForTerminal(await router.handleText('redrive-batch downloads-dlq', context));
+    expect(none).toMatch(/needs --count N, or a filter/);
+  });
+
+  it('an interrupted job run again never replays a message twice, not even one cut off mid-send', async () => {
+    const matching = await produce('timeout', 40);
+    await produce('fileType', 10);
+    const deps = depsFor();
+    const filter = { category: 'transient', domain: null, signature: null, olderThanSeconds: null };
+    const job = await createRedriveJob(deps, QUEUE, { actor: 'U0ADMIN', count: null, filter, concurrency: 2, ratePerSecond: 400 });
+    const controller = new AbortController();
+    const progress: { done: number; failed: number; total: number | null }[] = [];
+    const first = await runRedriveJob(deps, job.id, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        progress.push(p);
+        if (p.done >= 10) controller.abort();
+      },
+    });
+    expect(first.stopped).toBe('aborted');
+    expect(first.job.status).toBe('paused');
+    expect(first.done).toBeGreaterThanOrEqual(10);
+    expect(first.done).toBeLessThan(40);
+    expect(progress.at(-1)).toMatchObject({ failed: 0, total: null });
+    // A process killed between claiming a message and sending it: the claim is in the store, the
+    // send may or may not have happened, so the next run must not send it.
+    const afterFirst = await replayed();
+    const sentIds = new Set(afterFirst.map((c) => c.traceId));
+    const cutOff = (await deps.registry.get(QUEUE).dlq.peek({ limit: 60, timeoutMs: 5_000 })).find((m) => {
+      const trace = (JSON.parse(m.body) as { trace_id: string }).trace_id;
+      return matching.includes(trace) && !sentIds.has(trace);
+    });
+    expect(cutOff).toBeDefined();
+    expect(await store.claimJobItem(job.id, cutOff?.messageKey ?? '', new Date())).toBe(true);
+
+    const second = await runRedriveJob(deps, job.id);
+    expect(second.uncertain).toEqual([cutOff?.messageKey]);
+    expect(second.done).toBe(39);
+    const copies = await replayed();
+    expect(copies).toHaveLength(39);
+    expect(new Set(copies.map((c) => c.traceId)).size).toBe(39);
+    for (const copy of copies) expect(matching).toContain(copy.traceId);
+    // A third run finds nothing left to do and sends nothing.
+    const third = await runRedriveJob(deps, job.id);
+    expect(third.done).toBe(39);
+    expect(await replayed()).toHaveLength(39);
+    expect(await bench.committed(group, topic)).toEqual({ 0: '-1', 1: '-1' });
+  });
+});
