@@ -22,6 +22,11 @@ import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
 import { SqliteStore } from './adapters/outbound/sqlite/sqlite-store.ts';
 import { createDlqCommandRouter } from './app/dlq-command-router.ts';
+import { createAccessControl } from './app/access/access-control.ts';
+import { accessRolesFrom } from './app/access/access-roles.ts';
+import { createAuditOperations } from './app/audit/audit-operations.ts';
+import { createSlackUserGroups } from './adapters/outbound/slack-directory/slack-user-groups.ts';
+import type { UserGroups } from './ports/user-groups.port.ts';
 import { createQueueRegistry, type QueueRegistry } from './app/queue-registry.ts';
 import { createQueueOperations } from './app/queue/queue-operations.ts';
 import { createQueueBackends } from './adapters/outbound/queue-backends.ts';
@@ -106,8 +111,16 @@ export const startServer = async (
   const metrics = createPrometheusMetrics();
   const transport = slackTransport(config, secrets);
   const registry = openQueueRegistry(config, secrets, store, clock, logger);
-  const queueDeps = { registry, store, clock, metrics, logger: logger.child({ component: 'queues' }), redactKeys: config.redactKeys };
-  const router = createDlqCommandRouter(createQueueOperations(queueDeps));
+  const queueDeps = { registry, store, clock, metrics, logger: logger.child({ component: 'queues' }), auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
+  // Roles (README "Roles and audit"): checked before every /dlq command, button and modal. User
+  // groups are read through Bolt's client once it exists; until then (and without Slack) they grant nothing.
+  let userGroups: UserGroups | null = null;
+  const access = createAccessControl({
+    roles: accessRolesFrom(config),
+    userGroups: { groupsOf: (user, groups) => userGroups?.groupsOf(user, groups) ?? Promise.resolve([]) },
+    audit: queueDeps,
+  });
+  const router = createDlqCommandRouter({ ...createQueueOperations(queueDeps), ...createAuditOperations(queueDeps) }, { authorize: access.authorize });
   let bolt: BoltApp | null = null;
   if (transport !== 'none') {
     bolt = createBoltApp({
@@ -128,6 +141,7 @@ export const startServer = async (
   // Incidents: alerts and polled depths in, Slack parent message, thread, L3 page and charts out.
   const incidentLogger = logger.child({ component: 'incidents' });
   const chat = bolt ? createSlackChat({ client: bolt.app.client, metrics, logger: incidentLogger }) : null;
+  if (bolt) userGroups = createSlackUserGroups({ client: bolt.app.client, clock, metrics, logger: logger.child({ component: 'roles' }) });
   const incidents = createIncidentService({
     store, clock, timers, metrics, logger: incidentLogger, chat,
     queues: incidentQueues(config.queues, config.slack.defaultAlertChannel ?? null),
@@ -135,7 +149,7 @@ export const startServer = async (
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
     encodeChart: encodePng,
   });
-  if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, logger: logger.child({ component: 'slack' }) });
+  if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, logger: logger.child({ component: 'slack' }) });
   const alertLogger = logger.child({ component: 'alerts' });
   const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, cloudwatch: { alarmLevels: config.alerts.sns.alarmLevels }, onAlert: incidents.onAlert });
   const poller = createDepthPoller({
@@ -214,7 +228,11 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
     const monitorPost = async (_queue: string, view: { status: { queue: string; depth: number; inFlight: number | null; at: Date } }) =>
       io.out(`${view.status.at.toISOString()}  ${view.status.queue}  visible=${view.status.depth}  in-flight=${view.status.inFlight ?? '-'}`);
     try {
-      const router = createDlqCommandRouter(createQueueOperations({ registry, store, clock: systemClock, metrics: noopMetrics, redactKeys: config.redactKeys }, { monitorPost, bodyEdit }));
+      // The terminal is trusted as admin (`cli:<user>` actors pass every role check; see app/access): whoever
+      // runs it holds the config and the credentials already. Its actions are audited like Slack's.
+      const cliDeps = { registry, store, clock: systemClock, metrics: noopMetrics, auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
+      const access = createAccessControl({ roles: accessRolesFrom(config), userGroups: null, audit: cliDeps });
+      const router = createDlqCommandRouter({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit }), ...createAuditOperations(cliDeps) }, { authorize: access.authorize });
       const reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
       io.out(renderReplyForTerminal(reply));
       // `monitor` keeps printing until Ctrl-C.

@@ -3,8 +3,9 @@
 
 import { z } from 'zod';
 
+// Underscores are accepted for test workspaces (U_ALICE); enterprise-grid user ids start with W.
 const slackId = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}[A-Z0-9]{2,}$`), `expected a Slack id starting with ${prefix}`);
+  z.string().regex(new RegExp(`^${prefix}[A-Z0-9_]{2,}$`), `expected a Slack id starting with ${prefix.replace(/[[\]]/g, '').split('').join(' or ')}`);
 const channelId = z.string().regex(/^[CGD][A-Z0-9_]{2,}$/, 'expected a Slack channel id such as C0123ABCD');
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name');
 
@@ -48,7 +49,8 @@ const queueBase = {
   /** Alarm names that belong to this queue besides its own name. */
   alarmNames: z.array(z.string().min(1)).default([]),
   fieldMapping: fieldMappingSchema,
-  roles: z.lazy(() => rolesSchema.partial()).optional(),
+  /** Per-queue roles: each field given replaces the global one for this queue; the others are inherited. */
+  roles: z.lazy(() => queueRolesSchema).optional(),
 };
 
 export const sqsQueueSchema = z
@@ -77,13 +79,30 @@ export const kafkaQueueSchema = z
 
 export const queueSchema = z.discriminatedUnion('kind', [sqsQueueSchema, kafkaQueueSchema]);
 
+const roleName = z.enum(['viewer', 'operator', 'admin']);
+const userIds = z.array(slackId('[UW]'));
+
+/** Roles (SPEC §6, README "Roles and audit"): admin ⊇ operator ⊇ viewer. */
 export const rolesSchema = z
   .object({
-    admins: z.array(slackId('U')).default([]),
-    operators: z.array(slackId('U')).default([]),
-    /** Viewers; `everyone` lets every workspace member view. */
-    viewers: z.union([z.literal('everyone'), z.array(slackId('U'))]).default('everyone'),
-    userGroups: z.record(slackId('S'), z.enum(['viewer', 'operator', 'admin'])).default({}),
+    /** Slack user ids with every permission (redrive-all, redrive-batch, bulk replay, alarms, and all below). */
+    admins: userIds.default([]),
+    /** Slack user ids who may replay, resolve, re-execute, acknowledge, monitor and cancel (and view). */
+    operators: userIds.default([]),
+    /** Viewers (status, peek, view, analyze, report, jobs, audit); `everyone` lets every workspace member view. */
+    viewers: z.union([z.literal('everyone'), userIds]).default('everyone'),
+    /** Slack user group id → the role its members get (read with usergroups.users.list, scope usergroups:read). */
+    userGroups: z.record(slackId('S'), roleName).default({}),
+  })
+  .strict();
+
+/** The same fields without defaults: a field left out inherits the global value. */
+export const queueRolesSchema = z
+  .object({
+    admins: userIds.optional(),
+    operators: userIds.optional(),
+    viewers: z.union([z.literal('everyone'), userIds]).optional(),
+    userGroups: z.record(slackId('S'), roleName).optional(),
   })
   .strict();
 

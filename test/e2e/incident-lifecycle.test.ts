@@ -78,6 +78,8 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
       slack: { apiUrl: slack.url, mode: 'http', l3Channel: 'C_L3', l3UserGroup: 'SONCALL' },
       aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
       alerts: { sns: { topicArns: [TEST_TOPIC_ARN] } },
+      // Alice acknowledges (operator), Bob runs redrive-all (admin); everyone else may only view.
+      roles: { operators: ['U_ALICE'], admins: ['U_BOB'] },
       queues: [{ name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: 'C_ALERTS', escalation: { preset: 'sqs-runbook' } }],
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));

@@ -16,6 +16,7 @@ import { writeAudit, type AuditDeps } from '../queue/audit-trail.ts';
 export interface AccessRequest {
   actor: string;
   action: string;
+  /** Null with an incidentId: the incident's queue is looked up (per-queue roles apply to its buttons). */
   queue: string | null;
   messageId?: string | null;
   jobId?: string | null;
@@ -84,11 +85,12 @@ export const createAccessControl = (deps: AccessControlDeps): AccessControl => {
   const check = async (request: AccessRequest): Promise<AccessCheck> => {
     if (isTrustedActor(request.actor)) return ALLOWED_TRUSTED;
     const groups = deps.userGroups && candidates.length > 0 ? await deps.userGroups.groupsOf(request.actor, candidates) : [];
-    const decision = decide(request.actor, groups, request.action, request.queue, deps.roles);
+    const queue = request.queue ?? (request.incidentId ? ((await deps.audit.store.getIncident(request.incidentId).catch(() => null))?.queue ?? null) : null);
+    const decision = decide(request.actor, groups, request.action, queue, deps.roles);
     if (decision.kind === 'allowed') return { ok: true, role: decision.role, via: decision.via };
     await writeAudit(
       deps.audit,
-      { action: request.action, queue: request.queue, actor: request.actor, messageId: request.messageId ?? null, jobId: request.jobId ?? null, incidentId: request.incidentId ?? null },
+      { action: request.action, queue, actor: request.actor, messageId: request.messageId ?? null, jobId: request.jobId ?? null, incidentId: request.incidentId ?? null },
       'denied',
       decision.reason,
       { needed: decision.needed, role: decision.role },

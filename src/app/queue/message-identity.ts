@@ -34,14 +34,40 @@ export const replayFingerprints = (message: DlqMessage, mapping?: FieldMapping):
   return [`key:${message.messageKey}`, ...(trace ? [`trace:${trace}`] : []), bodyHash(message.body)];
 };
 
-export const indexEntryFor = (message: DlqMessage, at: Date, mapping?: FieldMapping): MessageIndexEntry => ({
-  queue: message.queue,
-  messageKey: message.messageKey,
-  traceId: traceIdOf(message, mapping),
-  partition: message.partition,
-  offset: message.offset,
-  bodyHash: bodyHash(message.body),
-  firstSeenAt: message.enqueuedAt ?? at,
-  lastSeenAt: at,
-  summary: { receiveCount: message.receiveCount, groupId: message.groupId, bytes: Buffer.byteLength(message.body) },
-});
+/** A URL without its query and fragment: presigned signatures and tokens never reach the store. */
+const urlWithoutQuery = (url: string | null): string | null => {
+  if (url === null) return null;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The index entry, with the mapped fields the weekly report counts (error category, retry count,
+ * domain, URL without query) so `/dlq report` never re-reads the queue.
+ */
+export const indexEntryFor = (message: DlqMessage, at: Date, mapping: FieldMapping = DEFAULT_FIELD_MAPPING): MessageIndexEntry => {
+  const mapped = mapDlqMessage(message, mapping);
+  return {
+    queue: message.queue,
+    messageKey: message.messageKey,
+    traceId: mapped.traceId ?? mapped.jobId,
+    partition: message.partition,
+    offset: message.offset,
+    bodyHash: bodyHash(message.body),
+    firstSeenAt: message.enqueuedAt ?? at,
+    lastSeenAt: at,
+    summary: {
+      receiveCount: message.receiveCount,
+      groupId: message.groupId,
+      bytes: Buffer.byteLength(message.body),
+      errorCategory: mapped.errorCategory,
+      retryCount: mapped.retryCount,
+      domain: mapped.domain,
+      url: urlWithoutQuery(mapped.url),
+    },
+  };
+};

@@ -15,6 +15,8 @@ export interface Reply {
   blocks: Block[];
   /** Only the asking person sees it (Slack ephemeral). */
   private: boolean;
+  /** Plain text the terminal prints instead of the blocks (wide tables that read better unwrapped). */
+  terminal?: string;
 }
 
 export const mrkdwn = (text: string): TextObject => ({ type: 'mrkdwn', text });

@@ -31,6 +31,7 @@ const renderBlock = (block: Block): string | null => {
 };
 
 export const renderReplyForTerminal = (reply: Reply): string => {
+  if (reply.terminal !== undefined) return reply.terminal;
   const lines = reply.blocks.map(renderBlock).filter((line): line is string => line !== null && line !== '');
   return lines.length > 0 ? lines.join('\n') : reply.text;
 };

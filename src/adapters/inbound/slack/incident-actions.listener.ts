@@ -4,6 +4,7 @@
 
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
+import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import type { AckResult } from '../../../app/incidents/incident-service.ts';
 import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
 import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
@@ -41,14 +42,21 @@ const failureText = (error: unknown): string =>
 
 export const registerIncidentActions = (
   app: App,
-  deps: { incidents: IncidentAcknowledger; router: DlqCommandRouter; chat: Chat | null; logger: Logger },
+  deps: { incidents: IncidentAcknowledger; router: DlqCommandRouter; chat: Chat | null; logger: Logger; access?: AccessControl },
 ): void => {
   const { incidents, router, chat, logger } = deps;
   app.action<BlockButtonAction>(INCIDENT_ACTIONS.acknowledge, async ({ ack, body, action, respond }) => {
     await ack();
     const user = body.user.id;
     try {
-      const text = explain(await incidents.acknowledge(action.value ?? '', user));
+      // Acknowledging needs the operator role on the incident's queue (the button's value is the incident id).
+      const incidentId = action.value ?? '';
+      const allowed = await checkAccess(deps.access, { actor: user, action: 'acknowledge', queue: null, incidentId });
+      if (!allowed.ok) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: allowed.reply.text, blocks: allowed.reply.blocks });
+        return;
+      }
+      const text = explain(await incidents.acknowledge(incidentId, user));
       if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
     } catch (error) {
       logger.error({ err: error, user, incidentId: action.value }, 'acknowledge failed');

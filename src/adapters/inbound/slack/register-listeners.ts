@@ -3,6 +3,7 @@
 
 import type { App } from '@slack/bolt';
 import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
+import type { AccessControl } from '../../../app/access/access-control.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { registerDlqCommand } from './dlq-command.listener.ts';
@@ -12,10 +13,12 @@ export interface SlackListenerDeps {
   router: DlqCommandRouter;
   incidents: IncidentAcknowledger;
   chat: Chat | null;
+  /** Roles for clicks that do not go through the router (Acknowledge); see app/access `checkAccess`. */
+  access?: AccessControl;
   logger: Logger;
 }
 
 export const registerSlackListeners = (app: App, deps: SlackListenerDeps): void => {
   registerDlqCommand(app, deps.router, deps.logger);
-  registerIncidentActions(app, { incidents: deps.incidents, router: deps.router, chat: deps.chat, logger: deps.logger });
+  registerIncidentActions(app, { incidents: deps.incidents, router: deps.router, chat: deps.chat, logger: deps.logger, ...(deps.access ? { access: deps.access } : {}) });
 };

@@ -1,0 +1,33 @@
+// What `/dlq audit [ref]` searches for: a ref typed by a person turned into store queries. Pure.
+// A ref may be an audit id, a Slack user (`<@U123>`, `<@U123|name>` or `U123`), a terminal actor
+// (`cli:alice`), a configured queue name, or a message id, trace id, job id or incident id.
+
+import type { AuditQuery } from '../model.ts';
+
+/** Records shown without a ref, and at most with one. */
+export const AUDIT_DEFAULT_LIMIT = 20;
+
+export type AuditRefKind = 'latest' | 'audit id' | 'user' | 'queue' | 'id';
+
+export interface AuditSearchPlan {
+  kind: AuditRefKind;
+  /** Run each, merge by record id, newest first, keep AUDIT_DEFAULT_LIMIT. */
+  queries: AuditQuery[];
+}
+
+const MENTION = /^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/;
+const USER_ID = /^[UW][A-Z0-9_]{2,}$/;
+
+export const planAuditSearch = (ref: string | null, queueNames: readonly string[]): AuditSearchPlan => {
+  const limit = AUDIT_DEFAULT_LIMIT;
+  const trimmed = ref?.trim() ?? '';
+  if (trimmed === '') return { kind: 'latest', queries: [{ limit }] };
+  const mention = MENTION.exec(trimmed);
+  if (mention) return { kind: 'user', queries: [{ actor: mention[1] ?? '', limit }] };
+  const numeric = /^#?(\d{1,15})$/.exec(trimmed);
+  // A number is most likely an audit id, but SQS-style or job ids can be numeric too: search both.
+  if (numeric) return { kind: 'audit id', queries: [{ id: Number(numeric[1]), limit: 1 }, { ref: trimmed, limit }] };
+  if (queueNames.includes(trimmed)) return { kind: 'queue', queries: [{ queue: trimmed, limit }] };
+  if (USER_ID.test(trimmed) || trimmed.startsWith('cli:')) return { kind: 'user', queries: [{ actor: trimmed, limit }, { ref: trimmed, limit }] };
+  return { kind: 'id', queries: [{ ref: trimmed, limit }] };
+};
