@@ -9,6 +9,10 @@ import { healthRoutes } from './adapters/inbound/http/health-routes.ts';
 import { createHttpServer } from './adapters/inbound/http/http-server.ts';
 import { createBoltApp, type BoltApp } from './adapters/inbound/slack/bolt-app.ts';
 import { registerSlackListeners } from './adapters/inbound/slack/register-listeners.ts';
+import { CONSOLE_PATH, createLocalConsole, type LocalConsole } from './adapters/inbound/console/local-console.ts';
+import { CONSOLE_USER } from './adapters/inbound/console/console-workspace.ts';
+import { createDemo, DEMO_CHANNELS, DEMO_L3_USER_GROUP, DEMO_POLLER_INTERVAL_SECONDS } from './adapters/outbound/demo/demo-backends.ts';
+import { isLoopbackHost, withConsoleDefaults } from './config/console-defaults.ts';
 import { alertRoutes } from './adapters/inbound/sns/alert-routes.ts';
 import type { CertificateFetcher } from './adapters/inbound/sns/sns-certificate.ts';
 import { encodePng } from './adapters/outbound/chart/png-encoder.ts';
@@ -29,6 +33,9 @@ import { createSlackUserGroups } from './adapters/outbound/slack-directory/slack
 import type { UserGroups } from './ports/user-groups.port.ts';
 import { createQueueRegistry, type QueueRegistry } from './app/queue-registry.ts';
 import { createQueueOperations } from './app/queue/queue-operations.ts';
+import { withSlackSurface } from './app/slack/slack-operations.ts';
+import { createJobFollower, type JobFollower } from './app/slack/job-follower.ts';
+import { readAppHome } from './app/slack/app-home.use-case.ts';
 import { createQueueBackends } from './adapters/outbound/queue-backends.ts';
 import { readFileSync } from 'node:fs';
 import type { Config } from './config/config.schema.ts';
@@ -44,6 +51,7 @@ import {
 } from './config/load-config.ts';
 import { isRedriveError, RedriveError } from './errors.ts';
 import type { Store } from './ports/store.port.ts';
+import type { QueueBackend } from './ports/queue-backend.port.ts';
 import { systemClock, type Clock } from './ports/clock.port.ts';
 import { realTimers, type Timers } from './ports/timers.port.ts';
 import { noopMetrics } from './ports/metrics.port.ts';
@@ -70,9 +78,16 @@ const openStore = async (config: Config, secrets: Secrets, logger: Logger): Prom
 };
 
 /** Every configured queue (SQS and Kafka); closing the registry also closes the Kafka connections. */
-const openQueueRegistry = (config: Config, secrets: Secrets, store: Store, clock: Clock, logger: Logger): QueueRegistry => {
+const openQueueRegistry = (config: Config, secrets: Secrets, store: Store, clock: Clock, logger: Logger, demo: readonly QueueBackend[] = []): QueueRegistry => {
   const built = createQueueBackends(config, secrets, { store, clock, logger: logger.child({ component: 'queues' }) });
-  return createQueueRegistry(built.backends, { onClose: built.close });
+  return createQueueRegistry([...built.backends, ...demo], { onClose: built.close });
+};
+
+/** The channels the console shows from the start: the configured ones, named where the demo names them. */
+const consoleChannels = (config: Config): { id: string; name: string }[] => {
+  const named = new Map<string, string>([[DEMO_CHANNELS.alerts.id, DEMO_CHANNELS.alerts.name], [DEMO_CHANNELS.l3.id, DEMO_CHANNELS.l3.name]]);
+  const ids = [config.slack.defaultAlertChannel, ...config.queues.map((q) => q.alertChannel), config.slack.l3Channel].filter((id): id is string => Boolean(id));
+  return [...new Set(ids)].map((id) => ({ id, name: named.get(id) ?? id.toLowerCase() }));
 };
 
 const loadConfig = (path: string | null): { result: ConfigResult; source: string } => {
@@ -84,8 +99,12 @@ export interface Runtime {
   url: string;
   store: Store;
   bolt: BoltApp | null;
+  /** The local console's page when it runs (no Slack credentials, loopback host). */
+  consoleUrl: string | null;
   incidents: IncidentService;
   poller: DepthPoller;
+  /** Redrive jobs started from Slack, running in the background. */
+  slackJobs: JobFollower;
   stop(): Promise<void>;
 }
 
@@ -96,6 +115,8 @@ export interface ServerOptions {
   timers?: Timers;
   replicaId?: string;
   certificateFetcher?: CertificateFetcher;
+  /** Jobs started from Slack: progress replies at most every progressEveryMs, move tasks read every pollMs. */
+  slackJobs?: { progressEveryMs?: number; pollMs?: number };
 }
 
 /** Builds and starts the server side of Redrive. Exported for end-to-end tests. */
@@ -110,7 +131,17 @@ export const startServer = async (
   const store = await openStore(config, secrets, logger);
   const metrics = createPrometheusMetrics();
   const transport = slackTransport(config, secrets);
-  const registry = openQueueRegistry(config, secrets, store, clock, logger);
+  // Without Slack credentials the local console stands in for Slack (loopback only), with the demo
+  // queues when the config names none; they are never built beside a real queue.
+  const consoleMode = transport === 'none' && isLoopbackHost(config.server.host);
+  const demo = consoleMode && config.queues.length === 0 ? createDemo({ clock, timers }) : null;
+  if (consoleMode) {
+    config = withConsoleDefaults(config, {
+      userId: CONSOLE_USER.id, alertChannel: DEMO_CHANNELS.alerts.id, l3Channel: DEMO_CHANNELS.l3.id, l3UserGroup: DEMO_L3_USER_GROUP.id,
+      demoPollerIntervalSeconds: demo ? DEMO_POLLER_INTERVAL_SECONDS : null,
+    });
+  }
+  const registry = openQueueRegistry(config, secrets, store, clock, logger, demo?.backends ?? []);
   const queueDeps = { registry, store, clock, metrics, logger: logger.child({ component: 'queues' }), auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
   // Roles (README "Roles and audit"): checked before every /dlq command, button and modal. User
   // groups are read through Bolt's client once it exists; until then (and without Slack) they grant nothing.
@@ -120,8 +151,12 @@ export const startServer = async (
     userGroups: { groupsOf: (user, groups) => userGroups?.groupsOf(user, groups) ?? Promise.resolve([]) },
     audit: queueDeps,
   });
-  const router = createDlqCommandRouter({ ...createQueueOperations(queueDeps), ...createAuditOperations(queueDeps) }, { authorize: access.authorize });
+  // Slack answers long jobs at once and reports in a thread; the chat adapter exists once Bolt does.
+  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: logger.child({ component: 'jobs' }), ...(options.slackJobs ?? {}) });
+  const operations = withSlackSurface({ ...createQueueOperations(queueDeps), ...createAuditOperations(queueDeps) }, { queue: queueDeps, jobs: slackJobs });
+  const router = createDlqCommandRouter(operations, { authorize: access.authorize });
   let bolt: BoltApp | null = null;
+  let localConsole: LocalConsole | null = null;
   if (transport !== 'none') {
     bolt = createBoltApp({
       mode: transport,
@@ -133,10 +168,20 @@ export const startServer = async (
       ...(options.slackRetries === undefined ? {} : { retries: options.slackRetries }),
     });
   } else {
-    logger.warn(
-      { component: 'slack', mode: config.slack.mode },
-      `Slack is not configured (set ${config.slack.botTokenEnv} and ${config.slack.mode === 'socket' ? config.slack.appTokenEnv : config.slack.signingSecretEnv}); running without Slack`,
-    );
+    const missing = `set ${config.slack.botTokenEnv} and ${config.slack.mode === 'socket' ? config.slack.appTokenEnv : config.slack.signingSecretEnv}`;
+    if (consoleMode) {
+      localConsole = createLocalConsole({
+        logger,
+        channels: consoleChannels(config),
+        queues: [...config.queues.map((q) => ({ name: q.name, kind: q.kind, demo: false })), ...(demo?.backends ?? []).map((b) => ({ name: b.name, kind: b.kind, demo: true }))],
+        demo: demo?.feed ?? null,
+        slackEnv: { botToken: config.slack.botTokenEnv, signingSecret: config.slack.signingSecretEnv, appToken: config.slack.appTokenEnv },
+      });
+      bolt = localConsole.bolt;
+      logger.warn({ component: 'slack', mode: config.slack.mode, demo: demo !== null }, `Slack is not configured (${missing}); the local console stands in for Slack${demo ? ' with demo queues' : ''}`);
+    } else {
+      logger.warn({ component: 'slack', mode: config.slack.mode }, `Slack is not configured (${missing}); running without Slack (the local console needs a loopback server.host)`);
+    }
   }
   // Incidents: alerts and polled depths in, Slack parent message, thread, L3 page and charts out.
   const incidentLogger = logger.child({ component: 'incidents' });
@@ -144,12 +189,12 @@ export const startServer = async (
   if (bolt) userGroups = createSlackUserGroups({ client: bolt.app.client, clock, metrics, logger: logger.child({ component: 'roles' }) });
   const incidents = createIncidentService({
     store, clock, timers, metrics, logger: incidentLogger, chat,
-    queues: incidentQueues(config.queues, config.slack.defaultAlertChannel ?? null),
+    queues: incidentQueues([...config.queues, ...(demo?.queues ?? [])], config.slack.defaultAlertChannel ?? null),
     l3: { channel: config.slack.l3Channel ?? null, userGroup: config.slack.l3UserGroup ?? null },
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
     encodeChart: encodePng,
   });
-  if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, logger: logger.child({ component: 'slack' }) });
+  if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, logger: logger.child({ component: 'slack' }), readHome: () => readAppHome({ queue: queueDeps, chat }) });
   const alertLogger = logger.child({ component: 'alerts' });
   const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, cloudwatch: { alarmLevels: config.alerts.sns.alarmLevels }, onAlert: incidents.onAlert });
   const poller = createDepthPoller({
@@ -163,6 +208,7 @@ export const startServer = async (
   const http = createHttpServer({
     routes: [
       ...healthRoutes({ store, metrics, slack: transport }),
+      ...(localConsole?.routes ?? []),
       ...alertRoutes({ ingest, config, secrets, logger: alertLogger, metrics, clock, ...(options.certificateFetcher ? { certificateFetcher: options.certificateFetcher } : {}) }),
     ],
     logger: logger.child({ component: 'http' }),
@@ -170,19 +216,26 @@ export const startServer = async (
   });
   const address = await http.listen(config.server.host, config.server.port);
   await bolt?.start();
+  localConsole?.setOrigin(address.url);
+  demo?.feed.start();
   poller.start();
   logger.info({ url: address.url, slack: transport, queues: config.queues.map((q) => q.name) }, 'Redrive is serving');
   return {
     url: address.url,
     store,
     bolt,
+    consoleUrl: localConsole ? `${address.url}${CONSOLE_PATH}` : null,
     incidents,
     poller,
+    slackJobs,
     stop: async () => {
+      demo?.feed.stop();
       await poller.stop();
       // Pending Slack work gets a few seconds; the store keeps the state for the next start.
       await Promise.race([incidents.flush(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       incidents.stop();
+      // A manual job pauses after its batch (resumable); a move task keeps running on the broker.
+      await slackJobs.stop();
       await bolt?.stop();
       await http.close();
       await registry.close();
@@ -245,6 +298,7 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
   }
   const runtime = await startServer(config, secrets, logger);
   io.out(`Redrive is serving on ${runtime.url} (health: ${runtime.url}/healthz)`);
+  if (runtime.consoleUrl) io.out(`Local console (no Slack configured): open ${runtime.consoleUrl}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');

@@ -1,0 +1,327 @@
+// The local console's Slack: a `fetch` for Bolt's WebClient and respond() that answers the Web API
+// methods Redrive calls (chat.*, files upload v2, views.*, usergroups/users/conversations info,
+// auth.test) and response_urls, from the in-memory ConsoleWorkspace. Nothing leaves the process:
+// any URL outside the console's base is refused, so the console never reaches the network.
+// Slack's own shapes and error codes are kept, so code that works here works against Slack.
+
+import type { Json } from './console-workspace.ts';
+import { CONSOLE_BOT, CONSOLE_TEAM, CONSOLE_USER, type ConsoleMessage, type ConsoleWorkspace } from './console-workspace.ts';
+
+/** Base of the console's Web API; `.invalid` never resolves, so a mistake cannot reach a network. */
+export const CONSOLE_API_ORIGIN = 'http://redrive-console.invalid';
+export const CONSOLE_API_URL = `${CONSOLE_API_ORIGIN}/api/`;
+export const CONSOLE_BOT_TOKEN = 'xoxb-redrive-local-console';
+
+const RESPONSE_URL_MAX_USES = 5;
+const RESPONSE_URL_TTL_MS = 30 * 60_000;
+/** Form fields Slack parses as JSON when they arrive as strings. */
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata']);
+
+export interface ConsoleApiLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+  debug(fields: Record<string, unknown>, message: string): void;
+}
+
+interface ResponseUrl {
+  mintedAt: number;
+  uses: number;
+  channel: string | null;
+  messageTs: string | null;
+  threadTs: string | null;
+  user: string;
+}
+
+type Handler = (args: Json) => Json;
+
+const fail = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
+const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const blocksOf = (value: unknown): Json[] | null => (Array.isArray(value) ? (value as Json[]) : null);
+
+const parseFields = (fields: Record<string, unknown>): Json => {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (JSON_FIELDS.has(key) && typeof value === 'string') {
+      try {
+        out[key] = JSON.parse(value);
+      } catch {
+        out[key] = value;
+      }
+    } else out[key] = value;
+  }
+  return out;
+};
+
+const jsonResponse = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+
+export interface ConsoleSlackApi {
+  /** Pass as Bolt's `clientOptions.fetch`: serves the WebClient and respond(). */
+  fetch: (url: string | URL, init?: { method?: string; headers?: Record<string, string>; body?: unknown }) => Promise<Response>;
+  /** A response_url for an interaction (5 uses within 30 minutes, as Slack's). */
+  mintResponseUrl(context: { user: string; channel: string | null; messageTs: string | null; threadTs: string | null }): string;
+  /** A trigger_id for an interaction by `user` (views.open/push need one). */
+  mintTriggerId(user: string): string;
+  /** Every method called so far with its count (for the page's footer and tests). */
+  calls(): Record<string, number>;
+}
+
+export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logger: ConsoleApiLogger; now?: () => number; permalinkBase?: () => string }): ConsoleSlackApi => {
+  const ws = deps.workspace;
+  const now = deps.now ?? Date.now;
+  const responseUrls = new Map<string, ResponseUrl>();
+  const triggers = new Map<string, { user: string; used: boolean }>();
+  const counts: Record<string, number> = {};
+  let sequence = 0;
+
+  const post = (args: Json, user: string, ephemeralFor: string | null): Json => {
+    const channel = ws.resolveChannel(args.channel);
+    if (!channel) return fail('channel_not_found');
+    const text = typeof args.text === 'string' ? args.text : '';
+    const blocks = blocksOf(args.blocks);
+    if (text === '' && !blocks) return fail('no_text');
+    const message: ConsoleMessage = { channel: channel.id, ts: ws.nextTs(), threadTs: str(args.thread_ts), user, text, blocks, files: [], edited: false, ephemeralFor };
+    ws.putMessage(message);
+    return { ok: true, channel: channel.id, ts: message.ts, message: { type: 'message', user, bot_id: CONSOLE_BOT.botId, text, ts: message.ts, ...(blocks ? { blocks } : {}), ...(message.threadTs ? { thread_ts: message.threadTs } : {}) } };
+  };
+
+  const userFromTrigger = (args: Json): string | Json => {
+    const trigger = str(args.trigger_id) ?? str(args.interactivity_pointer);
+    if (!trigger) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
+    const known = triggers.get(trigger);
+    if (!known) return fail('invalid_trigger_id');
+    if (known.used) return fail('exchanged_trigger_id');
+    known.used = true;
+    return known.user;
+  };
+
+  const viewJson = (v: { id: string; type: string; view: Json; hash: string; rootViewId: string; previousViewId: string | null }): Json => ({
+    ...v.view,
+    id: v.id,
+    team_id: CONSOLE_TEAM.id,
+    type: v.type,
+    hash: v.hash,
+    state: { values: {} },
+    root_view_id: v.rootViewId,
+    previous_view_id: v.previousViewId,
+    app_id: CONSOLE_BOT.appId,
+    bot_id: CONSOLE_BOT.botId,
+  });
+
+  const methods: Record<string, Handler> = {
+    'auth.test': () => ({ ok: true, url: `${CONSOLE_API_ORIGIN}/`, team: CONSOLE_TEAM.name, user: 'redrive', team_id: CONSOLE_TEAM.id, user_id: CONSOLE_BOT.userId, bot_id: CONSOLE_BOT.botId, is_enterprise_install: false }),
+    'chat.postMessage': (args) => post(args, CONSOLE_BOT.userId, null),
+    'chat.postEphemeral': (args) => {
+      const user = str(args.user);
+      if (!user) return fail('user_not_in_channel');
+      const result = post(args, CONSOLE_BOT.userId, user);
+      return result.ok ? { ok: true, message_ts: result.ts } : result;
+    },
+    'chat.update': (args) => {
+      const channel = ws.resolveChannel(args.channel);
+      if (!channel) return fail('channel_not_found');
+      const existing = ws.message(channel.id, args.ts);
+      if (!existing) return fail('message_not_found');
+      const updated = ws.putMessage({
+        ...existing,
+        text: typeof args.text === 'string' ? args.text : existing.text,
+        blocks: blocksOf(args.blocks) ?? existing.blocks,
+        edited: true,
+      });
+      return { ok: true, channel: channel.id, ts: updated.ts, text: updated.text };
+    },
+    'chat.delete': (args) => {
+      const channel = ws.resolveChannel(args.channel);
+      if (!channel) return fail('channel_not_found');
+      return ws.deleteMessage(channel.id, String(args.ts ?? '')) ? { ok: true, channel: channel.id, ts: args.ts } : fail('message_not_found');
+    },
+    'chat.getPermalink': (args) => {
+      const channel = ws.resolveChannel(args.channel);
+      if (!channel) return fail('channel_not_found');
+      const message = ws.message(channel.id, args.message_ts);
+      if (!message) return fail('message_not_found');
+      const base = deps.permalinkBase?.() ?? '';
+      const thread = message.threadTs ?? message.ts;
+      return { ok: true, channel: channel.id, permalink: `${base}/console#thread=${channel.id}:${thread}` };
+    },
+    'files.getUploadURLExternal': (args) => {
+      const filename = str(args.filename);
+      if (!filename) return fail('invalid_arguments');
+      const id = ws.nextId('F');
+      ws.addFile({ id, name: filename, title: null, altText: str(args.alt_text), mimetype: filename.endsWith('.png') ? 'image/png' : 'application/octet-stream', size: Number(args.length ?? 0) });
+      return { ok: true, upload_url: `${CONSOLE_API_ORIGIN}/upload/${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (args) => {
+      const files = Array.isArray(args.files) ? (args.files as { id?: string; title?: string }[]) : [];
+      const attached = [];
+      for (const entry of files) {
+        const record = entry.id ? ws.fileRecord(entry.id) : undefined;
+        if (!record || !record.bytes) return fail('file_not_found');
+        attached.push({ ...record.file, title: entry.title ?? record.file.title });
+      }
+      const channel = ws.resolveChannel(args.channel_id);
+      if (channel) {
+        ws.putMessage({ channel: channel.id, ts: ws.nextTs(), threadTs: str(args.thread_ts), user: CONSOLE_BOT.userId, text: typeof args.initial_comment === 'string' ? args.initial_comment : '', blocks: null, files: attached, edited: false, ephemeralFor: null });
+      }
+      return { ok: true, files: attached.map((f) => ({ id: f.id, title: f.title ?? f.name, name: f.name })) };
+    },
+    'views.open': (args) => {
+      const user = userFromTrigger(args);
+      if (typeof user !== 'string') return user;
+      const view = args.view as Json | undefined;
+      if (!view || typeof view !== 'object') return fail('invalid_arguments');
+      return { ok: true, view: viewJson(ws.openModal(user, view, false)) };
+    },
+    'views.push': (args) => {
+      const user = userFromTrigger(args);
+      if (typeof user !== 'string') return user;
+      const view = args.view as Json | undefined;
+      if (!view || typeof view !== 'object') return fail('invalid_arguments');
+      return { ok: true, view: viewJson(ws.openModal(user, view, true)) };
+    },
+    'views.update': (args) => {
+      const existing = ws.view(args.view_id) ?? ws.viewByExternalId(args.external_id);
+      if (!existing) return fail('not_found');
+      if (str(args.hash) && args.hash !== existing.hash) return fail('hash_conflict');
+      const view = args.view as Json | undefined;
+      if (!view || typeof view !== 'object') return fail('invalid_arguments');
+      return { ok: true, view: viewJson(ws.updateView(existing, view)) };
+    },
+    'views.publish': (args) => {
+      const user = str(args.user_id);
+      if (!user) return fail('invalid_arguments');
+      const view = args.view as Json | undefined;
+      if (!view || typeof view !== 'object') return fail('invalid_arguments');
+      return { ok: true, view: viewJson(ws.publishHome(user, view)) };
+    },
+    'usergroups.users.list': () => ({ ok: true, users: [CONSOLE_USER.id] }),
+    'users.info': (args) => {
+      const id = str(args.user) ?? CONSOLE_USER.id;
+      const name = id === CONSOLE_USER.id ? CONSOLE_USER.name : id === CONSOLE_BOT.userId ? CONSOLE_BOT.name : id.toLowerCase();
+      return { ok: true, user: { id, name, real_name: name, is_bot: id === CONSOLE_BOT.userId, profile: { display_name: name, real_name: name } } };
+    },
+    'conversations.info': (args) => {
+      const channel = ws.resolveChannel(args.channel);
+      return channel ? { ok: true, channel: { id: channel.id, name: channel.name, is_channel: !channel.isDm, is_im: channel.isDm, is_member: true } } : fail('channel_not_found');
+    },
+    'conversations.join': (args) => {
+      const channel = ws.resolveChannel(args.channel);
+      return channel ? { ok: true, channel: { id: channel.id, name: channel.name } } : fail('channel_not_found');
+    },
+  };
+
+  const readArgs = async (url: URL, body: unknown): Promise<Json> => {
+    const fields: Record<string, unknown> = Object.fromEntries(url.searchParams);
+    if (typeof body === 'string') {
+      const trimmed = body.trimStart();
+      if (trimmed.startsWith('{')) Object.assign(fields, JSON.parse(body) as Json);
+      else Object.assign(fields, Object.fromEntries(new URLSearchParams(body)));
+    } else if (body instanceof FormData) {
+      for (const [key, value] of body.entries()) fields[key] = typeof value === 'string' ? value : Buffer.from(await value.arrayBuffer());
+    }
+    return parseFields(fields);
+  };
+
+  const bytesOf = async (body: unknown): Promise<Buffer> => {
+    if (body instanceof FormData) {
+      for (const [, value] of body.entries()) if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+      return Buffer.alloc(0);
+    }
+    if (typeof body === 'string') return Buffer.from(body);
+    if (body instanceof Uint8Array) return Buffer.from(body);
+    return Buffer.alloc(0);
+  };
+
+  const respond = (id: string, payload: Json): Response => {
+    const entry = responseUrls.get(id);
+    if (!entry) return jsonResponse(404, fail('invalid_url'));
+    if (now() - entry.mintedAt > RESPONSE_URL_TTL_MS) return jsonResponse(404, fail('expired_url'));
+    if (entry.uses >= RESPONSE_URL_MAX_USES) return jsonResponse(404, fail('used_url'));
+    entry.uses += 1;
+    const original = entry.channel && entry.messageTs ? ws.message(entry.channel, entry.messageTs) : undefined;
+    if (payload.delete_original === true) {
+      if (original) ws.deleteMessage(original.channel, original.ts);
+      return jsonResponse(200, { ok: true });
+    }
+    const text = typeof payload.text === 'string' ? payload.text : '';
+    const blocks = blocksOf(payload.blocks);
+    if (payload.replace_original === true && original) {
+      ws.putMessage({ ...original, text, blocks, edited: true });
+      return jsonResponse(200, { ok: true });
+    }
+    if (!entry.channel) return jsonResponse(200, { ok: true });
+    // Slack's default for a response_url is ephemeral; in_channel posts for everyone.
+    const inChannel = payload.response_type === 'in_channel';
+    ws.putMessage({
+      channel: entry.channel,
+      ts: ws.nextTs(),
+      threadTs: str(payload.thread_ts) ?? entry.threadTs,
+      user: CONSOLE_BOT.userId,
+      text,
+      blocks,
+      files: [],
+      edited: false,
+      ephemeralFor: inChannel ? null : entry.user,
+    });
+    return jsonResponse(200, { ok: true });
+  };
+
+  return {
+    fetch: async (input, init = {}) => {
+      const url = new URL(String(input));
+      if (url.origin !== CONSOLE_API_ORIGIN) {
+        // The console never calls out; a URL from elsewhere is a bug worth a log line, not a request.
+        deps.logger.warn({ url: url.origin }, 'console Slack API: refused a request outside the console');
+        throw new TypeError(`The local console does not reach ${url.origin}`);
+      }
+      const upload = /^\/upload\/([A-Z0-9]+)$/.exec(url.pathname);
+      if (upload?.[1]) {
+        const ok = ws.setFileBytes(upload[1], await bytesOf(init.body));
+        return new Response(ok ? 'OK' : 'Not Found', { status: ok ? 200 : 404 });
+      }
+      const response = /^\/response\/([A-Za-z0-9]+)$/.exec(url.pathname);
+      if (response?.[1]) {
+        let payload: unknown;
+        try {
+          payload = JSON.parse(typeof init.body === 'string' ? init.body : '');
+        } catch {
+          payload = null;
+        }
+        if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return jsonResponse(400, fail('invalid_payload'));
+        return respond(response[1], payload as Json);
+      }
+      const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
+      const method = api?.[1];
+      if (!method) return new Response('Not Found', { status: 404 });
+      counts[method] = (counts[method] ?? 0) + 1;
+      const handler = methods[method];
+      if (!handler) {
+        deps.logger.warn({ method }, 'console Slack API: method not emulated; answered unknown_method');
+        return jsonResponse(200, fail('unknown_method', { req_method: method }));
+      }
+      const bearer = /^Bearer\s+(\S+)$/i.exec(init.headers?.Authorization ?? init.headers?.authorization ?? '')?.[1];
+      let args: Json;
+      try {
+        args = await readArgs(url, init.body);
+      } catch {
+        return jsonResponse(200, fail('invalid_form_data'));
+      }
+      const token = bearer ?? str(args.token);
+      if (token !== CONSOLE_BOT_TOKEN) return jsonResponse(200, fail(token ? 'invalid_auth' : 'not_authed'));
+      deps.logger.debug({ method }, 'console Slack API call');
+      return jsonResponse(200, handler(args));
+    },
+    mintResponseUrl: (context) => {
+      sequence += 1;
+      const id = `R${sequence}${Math.floor(now() % 1e6)}`;
+      responseUrls.set(id, { mintedAt: now(), uses: 0, ...context });
+      return `${CONSOLE_API_ORIGIN}/response/${id}`;
+    },
+    mintTriggerId: (user) => {
+      sequence += 1;
+      const id = `${now()}.${sequence}.console`;
+      triggers.set(id, { user, used: false });
+      return id;
+    },
+    calls: () => ({ ...counts }),
+  };
+};
