@@ -11,6 +11,11 @@ export interface CommandContext {
   actor: string;
   channelId: string | null;
   transport: 'slack' | 'cli';
+  /**
+   * Slack interactions: the message a button was on (its thread, if any). Replay and resolve from a
+   * button run once per message clicked (idempotency key); long jobs post progress in that thread.
+   */
+  origin?: { channel: string; messageTs: string | null; threadTs: string | null };
 }
 
 export type OperationHandler<C extends DlqCommand = DlqCommand> = (command: C, context: CommandContext) => Promise<Reply>;

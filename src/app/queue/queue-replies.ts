@@ -6,6 +6,7 @@
 import { mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
 import { matchRunbookPattern } from '../../core/analysis/runbook-patterns.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
+import { messageButtons } from '../../core/slack/message-buttons.ts';
 import { isSecretKey, redactJson, REDACTED } from '../../core/text/redact.ts';
 import { isRedriveError } from '../../errors.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
@@ -21,10 +22,13 @@ export interface TextOptions {
   redactKeys?: readonly string[];
 }
 
-const MAX_MESSAGE_CARDS = 20;
-/** Characters of body per peek card: the cards share one message's budget. */
-const PEEK_BODY_BUDGET = 7_000;
+/** Cards (body preview + View / Replay / Resolve buttons) in one peek reply; the table lists all. */
+const MAX_MESSAGE_CARDS = 8;
+/** Characters of body per peek card: the cards and their buttons share one message's budget. */
+const PEEK_BODY_BUDGET = 3_200;
 const BODY_PREVIEW_MAX = 600;
+/** Characters of the all-messages table: with many messages it is cut to leave room for the cards. */
+const PEEK_TABLE_MAX = 2_400;
 
 export const renderStatus = (views: StatusView[]): Reply => {
   const table = textTable(
@@ -67,15 +71,19 @@ export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kin
   );
   const cards = messages.slice(0, MAX_MESSAGE_CARDS);
   const preview = Math.min(BODY_PREVIEW_MAX, Math.floor(PEEK_BODY_BUDGET / Math.max(1, cards.length)));
-  const blocks: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys))];
+  const attributeMax = Math.max(120, Math.floor(1_600 / Math.max(1, cards.length)));
+  const blocks: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys, PEEK_TABLE_MAX))];
   for (const [i, m] of cards.entries()) {
     const attrs = attributeLines(m, keys);
     const title = `*${i + 1}. ${safeText(m.messageKey, 300, keys)}*`;
-    const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), 800, keys)}` : '';
+    const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), attributeMax, keys)}` : '';
     blocks.push(section(`${title}${attributes}\n${code(m.body, keys, preview + 6)}`));
+    // The id in the button is the raw message key: buttons carry it back, they never render it.
+    const buttons = messageButtons({ queue, id: m.messageKey }, `peek_msg_${i + 1}`);
+    if (buttons) blocks.push(buttons);
   }
   const footer: Block[] = [];
-  if (messages.length > MAX_MESSAGE_CARDS) footer.push(context(`${messages.length - MAX_MESSAGE_CARDS} more not shown in full.`));
+  if (messages.length > MAX_MESSAGE_CARDS) footer.push(context(`${messages.length - MAX_MESSAGE_CARDS} more not shown in full: \`view ${safeText(queue, 100)} &lt;id&gt;\` opens any of them.`));
   footer.push(
     context(
       kind === 'sqs'
@@ -176,4 +184,58 @@ export const renderAlarms = (queue: string, result: 'created' | 'updated' | 'unc
 export const renderError = (error: unknown): Reply => {
   const text = isRedriveError(error) ? `${error.code}: ${error.userMessage()}` : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
   return reply(text, [section(`:x: ${safeText(text, SECTION_MAX - 10)}`)], { private: true });
+};
+
+/** Modal limits: 100 blocks; the body gets at most this many 3,000-character sections. */
+const MODAL_BODY_SECTIONS = 40;
+const MODAL_CHUNK = 2_900;
+
+/** Splits escaped text into chunks of at most `size`, never inside an `&amp;` entity or a surrogate pair. */
+const chunkEscaped = (text: string, size: number): string[] => {
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > size) {
+    let cut = size;
+    const amp = rest.lastIndexOf('&', cut - 1);
+    if (amp >= 0 && amp > cut - 5 && !/^&(?:amp|lt|gt);/.test(rest.slice(amp, cut))) cut = amp;
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    const newline = rest.lastIndexOf('\n', cut);
+    if (newline > cut - 200 && newline > 0) cut = newline + 1;
+    chunks.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest.length > 0) chunks.push(rest);
+  return chunks;
+};
+
+/**
+ * The full message for a modal (views.open): facts (queue, id, age, receive count, Kafka
+ * partition/offset, mapped fields, attributes), then the pretty body over several sections, cut with
+ * a marker past MODAL_BODY_SECTIONS, then Replay / Edit and replay / Resolve. Same redaction and
+ * escaping as everywhere. Blocks fit a modal (≤ 100), not a message.
+ */
+export const renderMessageModal = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Block[] => {
+  const keys = options.redactKeys ?? [];
+  const summary = renderMessage(message, now, options);
+  // renderMessage: [header, facts, body, ...footer]; keep the facts, render the body in full here.
+  const facts = summary.blocks[1] ?? section('No details.');
+  let pretty = message.body;
+  let note = 'Body is not JSON; shown raw.';
+  try {
+    pretty = JSON.stringify(redactJson(JSON.parse(message.body), keys), null, 2);
+    note = 'Body is JSON.';
+  } catch {
+    // shown raw, redacted as text
+  }
+  const budget = MODAL_BODY_SECTIONS * (MODAL_CHUNK - 6);
+  const body = safeText(pretty.replace(/```/g, '`\u200b`\u200b`'), budget, keys);
+  const chunks = chunkEscaped(body, MODAL_CHUNK - 6);
+  const blocks: Block[] = [header(`Message in ${message.queue}`.slice(0, 150)), facts];
+  for (const chunk of chunks) blocks.push(section('```' + chunk + '```'));
+  const cut = /… \[truncated \d+ chars\]$/.test(body);
+  blocks.push(context(cut ? `${note} Truncated: the body is ${pretty.length.toLocaleString('en-US')} characters, more than a Slack modal shows.` : note));
+  const buttons = messageButtons({ queue: message.queue, id: message.messageKey }, 'modal_msg_actions', ['replay', 'editReplay', 'resolve']);
+  if (buttons) blocks.push(buttons);
+  return blocks;
 };

@@ -1,6 +1,6 @@
 // Bolt listeners for the buttons on incident parent messages. Acknowledge records who acknowledged
-// through the incident service; Peek, Analyze and Redrive all run the same operation as `/dlq` and
-// answer in the incident's thread. Every click is acked at once; nothing here decides anything.
+// through the incident service; Peek and Analyze run the same operation as `/dlq` and answer in the
+// incident's thread (Redrive all opens the bulk replay modal: job-actions.listener.ts). Every click is acked at once; nothing here decides anything.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
@@ -30,11 +30,13 @@ const explain = (result: AckResult): string | null => {
   }
 };
 
-/** The /dlq operation each queue button runs, with the queue name from the button's value. */
+/**
+ * The /dlq operation each queue button runs, with the queue name from the button's value. Redrive
+ * all opens the bulk replay modal instead (job-actions.listener.ts).
+ */
 const QUEUE_BUTTONS = [
   [INCIDENT_ACTIONS.peek, 'peek'],
   [INCIDENT_ACTIONS.analyze, 'analyze'],
-  [INCIDENT_ACTIONS.redriveAll, 'redrive-all'],
 ] as const;
 
 const failureText = (error: unknown): string =>

@@ -8,6 +8,10 @@ import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { registerDlqCommand } from './dlq-command.listener.ts';
 import { registerIncidentActions, type IncidentAcknowledger } from './incident-actions.listener.ts';
+import { registerMessageActions } from './message-actions.listener.ts';
+import { registerJobActions } from './job-actions.listener.ts';
+import { registerAppHome } from './app-home.listener.ts';
+import type { HomeData } from '../../../core/slack/app-home-view.ts';
 
 export interface SlackListenerDeps {
   router: DlqCommandRouter;
@@ -16,9 +20,14 @@ export interface SlackListenerDeps {
   /** Roles for clicks that do not go through the router (Acknowledge); see app/access `checkAccess`. */
   access?: AccessControl;
   logger: Logger;
+  /** App Home contents (queues, levels, incident links, last actions); no App Home without it. */
+  readHome?: () => Promise<HomeData>;
 }
 
 export const registerSlackListeners = (app: App, deps: SlackListenerDeps): void => {
   registerDlqCommand(app, deps.router, deps.logger);
   registerIncidentActions(app, { incidents: deps.incidents, router: deps.router, chat: deps.chat, logger: deps.logger, ...(deps.access ? { access: deps.access } : {}) });
+  registerMessageActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger });
+  registerJobActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger });
+  if (deps.readHome) registerAppHome(app, { readHome: deps.readHome, logger: deps.logger });
 };

@@ -1,0 +1,36 @@
+// App Home: on app_home_opened (and the Refresh button) publish the tab for that user with
+// views.publish. Events are acked by Bolt before the listener runs; reading the queues happens after.
+
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { HomeData } from '../../../core/slack/app-home-view.ts';
+import { renderAppHome } from '../../../core/slack/app-home-view.ts';
+import { JOB_ACTIONS } from '../../../core/slack/interactive-actions.ts';
+import type { View } from '../../../core/slack/modals.ts';
+import type { Logger } from '../../outbound/logging/pino-logger.ts';
+
+export interface AppHomeDeps {
+  readHome: () => Promise<HomeData>;
+  logger: Logger;
+}
+
+interface PublishClient {
+  views: { publish(args: { user_id: string; view: View }): Promise<unknown> };
+}
+
+export const registerAppHome = (app: App, deps: AppHomeDeps): void => {
+  const publish = async (client: unknown, user: string): Promise<void> => {
+    try {
+      await (client as PublishClient).views.publish({ user_id: user, view: renderAppHome(await deps.readHome()) });
+    } catch (error) {
+      deps.logger.error({ err: error, user }, 'App Home publish failed');
+    }
+  };
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    await publish(client, event.user);
+  });
+  app.action<BlockButtonAction>(JOB_ACTIONS.refreshHome, async ({ ack, body, client }) => {
+    await ack();
+    await publish(client, body.user.id);
+  });
+};

@@ -1,0 +1,74 @@
+// Bolt listeners for long jobs: the Redrive all button (incident message) and the Bulk replay button
+// open the bulk replay modal (count, rate, filter); its submission starts redrive-all or
+// redrive-batch through the router (an admin operation: the router's role check applies), which
+// answers at once with the job id and a Cancel button while the job reports in a thread. The Cancel
+// button runs `cancel <job-id>`. Every handler acks first.
+
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
+import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
+import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
+import { bulkReplayModal, decodeMetadata, readBulkSubmission, type StateValues } from '../../../core/slack/modals.ts';
+import type { Chat } from '../../../ports/chat.port.ts';
+import type { Logger } from '../../outbound/logging/pino-logger.ts';
+import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
+import { contextFor } from './message-actions.listener.ts';
+
+export interface JobActionDeps {
+  router: DlqCommandRouter;
+  chat: Chat | null;
+  logger: Logger;
+}
+
+export const registerJobActions = (app: App, deps: JobActionDeps): void => {
+  const { router, chat, logger } = deps;
+
+  for (const actionId of [INCIDENT_ACTIONS.redriveAll, JOB_ACTIONS.bulkReplay]) {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
+      await ack();
+      const queue = action.value ?? '';
+      const origin = clickOrigin(body as never);
+      try {
+        await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin) });
+      } catch (error) {
+        logger.error({ err: error, queue }, 'bulk replay modal failed');
+        await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: failureText(error) }).catch(() => undefined);
+      }
+    });
+  }
+
+  app.view(VIEW_CALLBACKS.bulkReplay, async ({ ack, body, view }) => {
+    const meta = decodeMetadata(view.private_metadata);
+    if (!meta) {
+      await ack();
+      return;
+    }
+    const submission = readBulkSubmission(meta.ref.queue, view.state.values as unknown as StateValues);
+    if (!submission.ok) {
+      await ack({ response_action: 'errors', errors: submission.errors });
+      return;
+    }
+    await ack();
+    const user = body.user.id;
+    const delivery = { chat, logger, user, origin: meta.origin };
+    try {
+      await deliver(delivery, await router.handleCommand(submission.value, contextFor(user, meta.origin)));
+    } catch (error) {
+      logger.error({ err: error, user, queue: meta.ref.queue }, 'bulk replay failed to start');
+      await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
+    }
+  });
+
+  app.action<BlockButtonAction>(JOB_ACTIONS.cancel, async ({ ack, body, action, respond }) => {
+    await ack();
+    const user = body.user.id;
+    const origin = clickOrigin(body as never);
+    const delivery = { chat, logger, user, origin, respond };
+    try {
+      await deliver(delivery, await router.handleCommand({ op: 'cancel', jobId: action.value ?? '' }, contextFor(user, origin)));
+    } catch (error) {
+      logger.error({ err: error, user, jobId: action.value }, 'cancel button failed');
+      await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
+    }
+  });
+};

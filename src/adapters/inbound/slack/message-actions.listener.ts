@@ -1,0 +1,159 @@
+// Bolt listeners for the buttons under a DLQ message (peek results and the message modal) and the
+// modals they open: View (a modal with the whole message), Replay (confirmed in Slack's dialog),
+// Edit and replay (a form; invalid JSON is refused on the field and nothing is sent), Resolve (a form
+// asking for the reason). Every handler acks first; every operation goes through the router, so the
+// role check and the once-per-click rule apply. Nothing here decides anything.
+
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { CommandContext, DlqCommandRouter } from '../../../app/dlq-command-router.ts';
+import { decodeMessageRef, MESSAGE_ACTIONS, VIEW_CALLBACKS, type MessageRef } from '../../../core/slack/interactive-actions.ts';
+import {
+  blocksModal,
+  decodeMetadata,
+  editReplayModal,
+  modal,
+  noticeModal,
+  readEditReplaySubmission,
+  readResolveSubmission,
+  resolveModal,
+  type ModalOrigin,
+  type StateValues,
+  type Submission,
+  type View,
+} from '../../../core/slack/modals.ts';
+import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
+import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
+import { truncate } from '../../../core/text/truncate.ts';
+import type { Chat } from '../../../ports/chat.port.ts';
+import type { Logger } from '../../outbound/logging/pino-logger.ts';
+import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
+
+export interface MessageActionDeps {
+  router: DlqCommandRouter;
+  chat: Chat | null;
+  logger: Logger;
+}
+
+export const contextFor = (user: string, origin: ModalOrigin): CommandContext => ({
+  actor: user,
+  channelId: origin.channel,
+  transport: 'slack',
+  ...(origin.channel ? { origin: { channel: origin.channel, messageTs: origin.messageTs, threadTs: origin.threadTs } } : {}),
+});
+
+const originOf = (context: CommandContext): ModalOrigin => ({
+  channel: context.origin?.channel ?? context.channelId,
+  messageTs: context.origin?.messageTs ?? null,
+  threadTs: context.origin?.threadTs ?? null,
+});
+
+const loading = (ref: MessageRef): View =>
+  noticeModal('DLQ message', `:hourglass_flowing_sand: Reading \`${escapeMrkdwn(truncate(ref.id, 300))}\` from *${escapeMrkdwn(truncate(ref.queue, 200))}*…`);
+
+export const registerMessageActions = (app: App, deps: MessageActionDeps): void => {
+  const { router, chat, logger } = deps;
+
+  /** The click's ref and origin; inside a modal, the origin is the message the modal was opened from. */
+  const clickOf = (body: BlockButtonAction, value: string | undefined) => {
+    const click = clickOrigin(body as never);
+    const fromModal = click.viewId ? decodeMetadata((body as { view?: { private_metadata?: string } }).view?.private_metadata) : null;
+    const origin: ModalOrigin = fromModal ? fromModal.origin : click;
+    return { ref: decodeMessageRef(value), origin, viewId: click.viewId };
+  };
+
+  /** Opens (or, from a modal, pushes) a loading modal at once: a trigger_id lasts 3 seconds. */
+  const openModal = async (client: unknown, triggerId: string, fromModal: boolean, view: View): Promise<string | null> => {
+    const views = (client as ViewsClient).views;
+    const opened = fromModal ? await views.push({ trigger_id: triggerId, view }) : await views.open({ trigger_id: triggerId, view });
+    return opened.view?.id ?? null;
+  };
+  const updateModal = (client: unknown, viewId: string, view: View) => (client as ViewsClient).views.update({ view_id: viewId, view });
+
+  const runIntoModal = (action: string, build: (ref: MessageRef, context: CommandContext, command: DlqCommand) => Promise<View>, command: (ref: MessageRef) => DlqCommand) => {
+    app.action<BlockButtonAction>(action, async ({ ack, body, action: button, client, respond }) => {
+      await ack();
+      const { ref, origin, viewId } = clickOf(body, button.value);
+      if (!ref) return;
+      const user = body.user.id;
+      let modalId: string | null = null;
+      try {
+        modalId = await openModal(client, body.trigger_id, viewId !== null, loading(ref));
+        const view = await build(ref, contextFor(user, origin), command(ref));
+        if (modalId) await updateModal(client, modalId, view);
+      } catch (error) {
+        logger.error({ err: error, user, queue: ref.queue, action }, 'message modal failed');
+        if (modalId) await updateModal(client, modalId, noticeModal('DLQ message', failureText(error))).catch(() => undefined);
+        else await whisper({ chat, logger, user, origin, respond: viewId ? undefined : respond }, { text: failureText(error) }).catch(() => undefined);
+      }
+    });
+  };
+
+  // View: the whole message in a modal.
+  runIntoModal(MESSAGE_ACTIONS.view, async (ref, context, command) => {
+    const reply = await router.handleCommand(command, context);
+    return blocksModal('DLQ message', reply.blocks, ref, originOf(context));
+  }, (ref) => ({ op: 'view', queue: ref.queue, id: ref.id, surface: 'modal' }));
+
+  // Edit and replay: the body in a form (or why it cannot be edited in Slack).
+  runIntoModal(MESSAGE_ACTIONS.editReplay, async (ref, context, command) => {
+    const reply = await router.handleCommand(command, context);
+    return editReplayModal(ref, reply.blocks, originOf(context));
+  }, (ref) => ({ op: 'view', queue: ref.queue, id: ref.id, surface: 'edit' }));
+
+  // Replay: Slack's confirm dialog already asked; the result goes to the thread, or into the modal.
+  app.action<BlockButtonAction>(MESSAGE_ACTIONS.replay, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const { ref, origin, viewId } = clickOf(body, action.value);
+    if (!ref) return;
+    const user = body.user.id;
+    const delivery = { chat, logger, user, origin, respond: viewId ? undefined : respond };
+    try {
+      const reply = await router.handleCommand({ op: 'replay', queue: ref.queue, id: ref.id }, contextFor(user, origin));
+      if (viewId) await updateModal(client, viewId, modal('Replay', reply.blocks.slice(0, 100)));
+      else await deliver(delivery, reply);
+    } catch (error) {
+      logger.error({ err: error, user, queue: ref.queue }, 'replay button failed');
+      await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
+    }
+  });
+
+  // Resolve: a form asking for the reason; the submission resolves.
+  app.action<BlockButtonAction>(MESSAGE_ACTIONS.resolve, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const { ref, origin, viewId } = clickOf(body, action.value);
+    if (!ref) return;
+    try {
+      await openModal(client, body.trigger_id, viewId !== null, resolveModal(ref, origin));
+    } catch (error) {
+      logger.error({ err: error, queue: ref.queue }, 'resolve modal failed');
+      await whisper({ chat, logger, user: body.user.id, origin, respond: viewId ? undefined : respond }, { text: failureText(error) }).catch(() => undefined);
+    }
+  });
+
+  const onSubmit = (callbackId: string, read: (ref: MessageRef, values: StateValues) => Submission<DlqCommand>) => {
+    app.view(callbackId, async ({ ack, body, view }) => {
+      const meta = decodeMetadata(view.private_metadata);
+      if (!meta) {
+        await ack();
+        return;
+      }
+      const submission = read(meta.ref, view.state.values as unknown as StateValues);
+      if (!submission.ok) {
+        // Slack shows each error under its field and keeps the modal open; nothing ran.
+        await ack({ response_action: 'errors', errors: submission.errors });
+        return;
+      }
+      await ack();
+      const user = body.user.id;
+      const delivery = { chat, logger, user, origin: meta.origin };
+      try {
+        await deliver(delivery, await router.handleCommand(submission.value, contextFor(user, meta.origin)));
+      } catch (error) {
+        logger.error({ err: error, user, queue: meta.ref.queue, callbackId }, 'modal submission failed');
+        await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
+      }
+    });
+  };
+  onSubmit(VIEW_CALLBACKS.resolve, readResolveSubmission);
+  onSubmit(VIEW_CALLBACKS.editReplay, readEditReplaySubmission);
+};

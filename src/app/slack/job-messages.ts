@@ -1,0 +1,90 @@
+// Slack messages of a long job started from Slack: "started" (job id, Cancel button), progress lines
+// in the thread, and the result. Pure; queue names and errors pass through reply-format's safeText.
+
+import { context, section, type Block, type Reply } from '../../core/slack/blocks.ts';
+import { JOB_ACTIONS } from '../../core/slack/interactive-actions.ts';
+import type { Job } from '../../core/model.ts';
+import { reply, safeText } from '../queue/reply-format.ts';
+import { renderDone, renderWarning } from '../queue/queue-replies.ts';
+
+export const cancelButton = (jobId: string): Block => ({
+  type: 'actions',
+  block_id: 'job_actions',
+  elements: [
+    {
+      type: 'button',
+      action_id: JOB_ACTIONS.cancel,
+      text: { type: 'plain_text', text: 'Cancel' },
+      style: 'danger',
+      value: jobId.slice(0, 2_000),
+      confirm: {
+        title: { type: 'plain_text', text: 'Cancel this job?' },
+        text: { type: 'mrkdwn', text: 'Messages already replayed stay replayed; the rest stay in the DLQ.' },
+        confirm: { type: 'plain_text', text: 'Cancel job' },
+        deny: { type: 'plain_text', text: 'Keep running' },
+      },
+    },
+  ],
+});
+
+const describe = (job: Job): string => {
+  const count = typeof job.params.count === 'number' ? `${job.params.count} message(s)` : 'every message';
+  const rate = typeof job.params.ratePerSecond === 'number' ? `, at most ${job.params.ratePerSecond}/s` : '';
+  const how = typeof job.params.taskHandle === 'string' ? 'message move task' : 'batches of 10';
+  return `${count}${rate}, ${how}`;
+};
+
+/** The immediate answer: the job runs; progress and the result go to the thread. */
+export const renderJobStarted = (job: Job, where: string): Reply => {
+  const title = `Started ${job.kind} job ${job.id} on ${job.queue}`;
+  return reply(title, [
+    section(`:arrow_forward: Started *${safeText(job.kind, 40)}* job \`${safeText(job.id, 80)}\` on *${safeText(job.queue, 200)}* (${safeText(describe(job), 300)}).`),
+    context(safeText(where, 500)),
+    cancelButton(job.id),
+  ]);
+};
+
+/** Root message of the job's own thread when it has no incident thread to go to. */
+export const renderJobRoot = (job: Job): Reply => {
+  const by = /^[UW][A-Z0-9_]+$/.test(job.createdBy) ? ` by <@${job.createdBy}>` : '';
+  const text = `${job.kind} job ${job.id} on ${job.queue} started`;
+  return reply(text, [section(`:arrow_forward: *${safeText(job.kind, 40)}* job \`${safeText(job.id, 80)}\` on *${safeText(job.queue, 200)}* started${by} (${safeText(describe(job), 300)}). Progress and the result follow in this thread.`), cancelButton(job.id)]);
+};
+
+export const renderJobProgress = (job: Job, progress: { done: number; failed: number; total: number | null }): Reply => {
+  const total = progress.total === null ? '' : ` of ${progress.total}`;
+  const share = progress.total ? ` (${Math.min(100, Math.round((progress.done / progress.total) * 100))}%)` : '';
+  const text = `Job ${job.id} on ${job.queue}: ${progress.done}${total} replayed${share}, ${progress.failed} failed`;
+  return reply(text, [context(`:arrows_counterclockwise: ${safeText(text, 1_000)}`)]);
+};
+
+export interface JobResultFacts {
+  job: Job;
+  done: number;
+  failed: { messageKey: string; error: string }[];
+  uncertain?: number;
+  rate?: string | null;
+}
+
+export const renderJobResult = (facts: JobResultFacts): Reply => {
+  const { job } = facts;
+  const rows: [string, string | number | null][] = [
+    ['job', job.id],
+    ['status', job.status],
+    ['replayed', facts.done],
+    ['failed (still in DLQ)', facts.failed.length],
+    ...(facts.uncertain ? [['interrupted, not resent', facts.uncertain] as [string, number]] : []),
+    ...(facts.rate ? [['rate', facts.rate] as [string, string]] : []),
+  ];
+  const failures = facts.failed.slice(0, 10).map((f) => `${f.messageKey}: ${f.error}`).join('\n');
+  if (job.status === 'cancelled') return renderDone(`Job ${job.id} on ${job.queue} cancelled: ${facts.done} message(s) replayed before it stopped`, rows, failures || undefined);
+  if (job.status === 'succeeded' || job.status === 'paused') return renderDone(`Job ${job.id} on ${job.queue} finished: ${facts.done} message(s) replayed`, rows, failures || undefined);
+  const warning = renderWarning(`Job ${job.id} on ${job.queue}: ${facts.done} replayed, ${facts.failed.length} failed`, `${job.error ?? ''}\n${failures}`);
+  return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
+};
+
+/** The start message once the job ended: same text, no Cancel button. */
+export const renderJobEnded = (job: Job): Reply => {
+  const text = `${job.kind} job ${job.id} on ${job.queue}: ${job.status}`;
+  return reply(text, [section(`:checkered_flag: ${safeText(text, 500)} (${job.progress.done} replayed, ${job.progress.failed} failed). Details in the thread.`)]);
+};

@@ -1,0 +1,150 @@
+// What the interactive Slack surface adds to the /dlq operations, as router handlers wrapped around
+// the queue operations (so the router's authorize hook still runs first):
+// - `view` for a modal renders the whole message (several sections, buttons);
+// - `replay` and `resolve` from a button run once per (operation, queue, message, clicked message):
+//   a Slack retry or a double click gets "already replayed by <@U> at …" and changes nothing;
+// - `redrive-all` and `redrive-batch` from Slack answer at once with the job id and a Cancel button,
+//   and the job runs in the background, reporting in a thread (job-follower.ts).
+// The terminal keeps the plain handlers: it waits for a job to end.
+
+import { section, type Reply } from '../../core/slack/blocks.ts';
+import { editReplayBlocks, INPUT_MAX } from '../../core/slack/modals.ts';
+import { redactSecrets } from '../../core/text/redact.ts';
+import type { DlqCommand } from '../../core/slack/parse-dlq-command.ts';
+import { slackDate } from '../../core/slack/incident-blocks.ts';
+import type { AuditRecord } from '../../core/model.ts';
+import type { ReplayFilter } from '../../core/analysis/replay-filter.ts';
+import type { CommandContext, OperationHandler, OperationHandlers } from '../dlq-command-router.ts';
+import { startMoveTask } from '../queue/move-task.use-case.ts';
+import type { QueueDeps } from '../queue/queue-deps.ts';
+import { renderMessageModal } from '../queue/queue-replies.ts';
+import { viewMessage } from '../queue/read-queue.use-case.ts';
+import { createRedriveJob } from '../queue/redrive-job.ts';
+import { reply, safeText } from '../queue/reply-format.ts';
+import type { JobFollower } from './job-follower.ts';
+import { renderJobStarted } from './job-messages.ts';
+
+export interface SlackOperationsDeps {
+  queue: QueueDeps;
+  jobs: JobFollower | null;
+  /** How long a second click waits for the first one's audit record to name who and when (default 3 s). */
+  duplicateWaitMs?: number;
+}
+
+type Once = 'replay' | 'resolve';
+
+const PAST: Record<Once, string> = { replay: 'replayed', resolve: 'resolved' };
+
+/** One idempotency key per operation, queue, message and the Slack message the button was on. */
+export const interactionKey = (op: Once, queue: string, id: string, origin: NonNullable<CommandContext['origin']>): string | null =>
+  origin.messageTs ? `slack:${op}:${queue}:${id}:${origin.channel}:${origin.messageTs}` : null;
+
+const mention = (actor: string): string => (/^[UW][A-Z0-9_]+$/.test(actor) ? `<@${actor}>` : safeText(actor, 80));
+
+const alreadyDone = (op: Once, id: string, record: AuditRecord | null): Reply => {
+  if (!record) {
+    const text = `This message is already being ${PAST[op]} (a second click or a Slack retry); nothing was done twice.`;
+    return reply(text, [section(`:hourglass: ${safeText(text, 500)}`)], { private: true });
+  }
+  const when = slackDate(record.at);
+  if (record.result === 'failure') {
+    const text = `A ${op} of ${id} by ${record.actor} failed: ${record.error ?? 'unknown error'}. Run /dlq ${op} to try again.`;
+    return reply(text, [section(`:x: A ${op} of \`${safeText(id, 200)}\` by ${mention(record.actor)} at ${when} failed: ${safeText(record.error ?? 'unknown error', 1_000)}. Run \`/dlq ${op}\` to try again.`)], { private: true });
+  }
+  const text = `Already ${PAST[op]} by ${record.actor} at ${record.at.toISOString()}.`;
+  return reply(text, [section(`:information_source: Already ${PAST[op]} by ${mention(record.actor)} at ${when}; nothing was done twice.`)], { private: true });
+};
+
+/**
+ * The Edit and replay form, or why there is none. A body that holds something redaction would hide
+ * is never put in Slack (and replaying the redacted text would corrupt it): edit it in a terminal.
+ */
+const editForm = (queueName: string, id: string, body: string, keys: readonly string[]): Reply => {
+  const ref = { queue: queueName, id };
+  const terminal = `redrive dlq replay ${queueName} ${id} --body-file edited.json`;
+  const refusal = (why: string): Reply => reply(why, [section(`:warning: ${safeText(why, 1_000)}`), section(`In a terminal: \`${safeText(terminal, 1_000)}\``)], { private: true });
+  if (body.length > INPUT_MAX) return refusal(`This body is ${body.length.toLocaleString('en-US')} characters, more than a Slack input holds (${INPUT_MAX.toLocaleString('en-US')}).`);
+  if (redactSecrets(body, { jsonKeys: keys }) !== body) return refusal('This body holds values Redrive never shows in Slack (tokens, passwords, signatures or configured keys).');
+  return { text: safeText(`Edit and replay ${id}`, 500), blocks: editReplayBlocks(ref, body), private: true };
+};
+
+export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperationsDeps): OperationHandlers => {
+  const { queue } = deps;
+  const waitMs = deps.duplicateWaitMs ?? 3_000;
+
+  /** The first click's audit record for this message, once it has one (it may still be running). */
+  const firstRecord = async (op: Once, queueName: string, id: string, since: Date): Promise<AuditRecord | null> => {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const records = await queue.store.searchAudit({ queue: queueName, ref: id, action: op, limit: 5 });
+      const found = records.find((r) => r.at.getTime() >= since.getTime() - 24 * 3_600_000) ?? null;
+      if (found || Date.now() >= deadline) return found;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  const once = <C extends Extract<DlqCommand, { op: Once }>>(op: Once, inner: OperationHandler<C> | undefined): OperationHandler<C> | undefined => {
+    if (!inner) return undefined;
+    return async (command, context) => {
+      const key = context.origin ? interactionKey(op, command.queue, command.id, context.origin) : null;
+      if (key === null) return inner(command, context);
+      const at = queue.clock.now();
+      const first = await queue.store.claimIdempotencyKey(key, at, { actor: context.actor, at: at.toISOString() });
+      if (!first) return alreadyDone(op, command.id, await firstRecord(op, command.queue, command.id, at));
+      return inner(command, context);
+    };
+  };
+
+  const jobs = deps.jobs;
+  const inBackground = (context: CommandContext): boolean => jobs !== null && context.transport === 'slack';
+  const where = (context: CommandContext): string =>
+    context.origin || context.channelId ? 'Progress and the result follow in a thread (the incident\'s, when it has one).' : 'Follow it with /dlq jobs.';
+
+  const startManual = async (queueName: string, count: number | null, rate: number | null, kind: 'redrive-all' | 'redrive-batch', context: CommandContext, filter: ReplayFilter | null = null): Promise<Reply> => {
+    const job = await createRedriveJob(queue, queueName, { count, ratePerSecond: rate, actor: context.actor, kind, filter, concurrency: 4 });
+    jobs?.runManual(job, context);
+    return { ...renderJobStarted(job, where(context)), private: true };
+  };
+
+  const redriveAll = handlers['redrive-all'];
+  const redriveBatch = handlers['redrive-batch'];
+  const view = handlers.view;
+
+  return {
+    ...handlers,
+    ...(view
+      ? {
+          view: async (command, context) => {
+            if (command.surface !== 'modal' && command.surface !== 'edit') return view(command, context);
+            const backend = queue.registry.get(command.queue);
+            const message = await viewMessage(queue, command.queue, command.id, context.actor);
+            if (command.surface === 'edit') return editForm(message.queue, message.messageKey, message.body, queue.redactKeys ?? []);
+            const blocks = renderMessageModal(message, queue.clock.now(), { redactKeys: queue.redactKeys ?? [], ...(backend.mapping ? { mapping: backend.mapping } : {}) });
+            return { text: safeText(`Message ${message.messageKey} in ${message.queue}`, 500), blocks, private: true };
+          },
+        }
+      : {}),
+    ...(handlers.replay ? { replay: once('replay', handlers.replay) } : {}),
+    ...(handlers.resolve ? { resolve: once('resolve', handlers.resolve) } : {}),
+    ...(redriveAll
+      ? {
+          'redrive-all': async (command, context) => {
+            if (!inBackground(context)) return redriveAll(command, context);
+            const backend = queue.registry.get(command.queue);
+            if (backend.moveTasks && !backend.fifo) {
+              const started = await startMoveTask(queue, { queue: command.queue, ratePerSecond: command.rate, actor: context.actor });
+              jobs?.followMoveTask(started.job, context);
+              return { ...renderJobStarted(started.job, where(context)), private: true };
+            }
+            return startManual(command.queue, null, command.rate, 'redrive-all', context);
+          },
+        }
+      : {}),
+    ...(redriveBatch
+      ? {
+          'redrive-batch': async (command, context) =>
+            inBackground(context) ? startManual(command.queue, command.count, command.rate, 'redrive-batch', context, command.filter ?? null) : redriveBatch(command, context),
+        }
+      : {}),
+  };
+};

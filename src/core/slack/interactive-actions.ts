@@ -1,0 +1,68 @@
+// Every action_id and view callback_id Redrive puts on a Slack surface, in one place: the renderers
+// use them, the Bolt listeners register them, and the manifest test collects SLACK_ACTION_IDS. Also
+// the button value codec (queue + message id, ≤ 2,000 characters as Slack allows). Pure.
+
+import { INCIDENT_ACTIONS } from './incident-actions.ts';
+
+/** Buttons under each peeked message and in the message modal. */
+export const MESSAGE_ACTIONS = {
+  view: 'dlq_message_view',
+  replay: 'dlq_message_replay',
+  editReplay: 'dlq_message_edit_replay',
+  resolve: 'dlq_message_resolve',
+} as const;
+
+/** Buttons on job messages and App Home. */
+export const JOB_ACTIONS = {
+  cancel: 'dlq_job_cancel',
+  /** Opens the bulk replay modal (count, rate, filter) for a queue. */
+  bulkReplay: 'dlq_bulk_replay',
+  /** App Home: re-read the queues. */
+  refreshHome: 'dlq_home_refresh',
+} as const;
+
+/** callback_id of each modal whose submission Redrive handles. */
+export const VIEW_CALLBACKS = {
+  message: 'dlq_message_modal',
+  resolve: 'dlq_resolve_modal',
+  editReplay: 'dlq_edit_replay_modal',
+  bulkReplay: 'dlq_bulk_replay_modal',
+} as const;
+
+/** Every action_id Redrive renders (incident buttons included): what the listeners must cover. */
+export const SLACK_ACTION_IDS: readonly string[] = [
+  ...Object.values(INCIDENT_ACTIONS),
+  ...Object.values(MESSAGE_ACTIONS),
+  ...Object.values(JOB_ACTIONS),
+];
+
+export const SLACK_VIEW_CALLBACK_IDS: readonly string[] = Object.values(VIEW_CALLBACKS);
+
+/** Slack: a button value is at most 2,000 characters. */
+export const BUTTON_VALUE_MAX = 2_000;
+
+export interface MessageRef {
+  queue: string;
+  id: string;
+}
+
+/** The value of a message button, or null when queue + id would not fit a button. */
+export const encodeMessageRef = (ref: MessageRef): string | null => {
+  const value = JSON.stringify({ q: ref.queue, id: ref.id });
+  return value.length <= BUTTON_VALUE_MAX ? value : null;
+};
+
+/** Reads a message button value (or modal private_metadata); null when it is not one of ours. */
+export const decodeMessageRef = (value: string | undefined | null): MessageRef | null => {
+  if (!value) return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { q?: unknown }).q === 'string' && typeof (parsed as { id?: unknown }).id === 'string') {
+      const { q, id } = parsed as { q: string; id: string };
+      if (q !== '' && id !== '') return { queue: q, id };
+    }
+  } catch {
+    // not ours
+  }
+  return null;
+};

@@ -1,0 +1,45 @@
+// The buttons under a DLQ message (peek results, the message modal): View, Replay with a confirm
+// dialog, Edit and replay, Resolve (which opens a modal asking for a reason). Pure. The queue and id
+// only travel in button values (never rendered as mrkdwn here), and the confirm text is escaped.
+
+import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
+import { truncate } from '../text/truncate.ts';
+import type { Block } from './blocks.ts';
+import { encodeMessageRef, MESSAGE_ACTIONS, type MessageRef } from './interactive-actions.ts';
+
+type Button = Record<string, unknown>;
+
+// Compact on purpose: peek puts one of these under each message within Slack's ~13 KB message budget.
+const button = (text: string, actionId: string, value: string, extra: Record<string, unknown> = {}): Button => ({
+  type: 'button',
+  action_id: actionId,
+  text: { type: 'plain_text', text },
+  value,
+  ...extra,
+});
+
+/** Replay confirm: destructive for the DLQ (the message leaves it once the destination took it). */
+const replayConfirm = (ref: MessageRef): Record<string, unknown> => ({
+  title: { type: 'plain_text', text: 'Replay this message?' },
+  text: { type: 'mrkdwn', text: truncate(`Sends ${escapeMrkdwn(ref.id)} back for processing and takes it out of the DLQ.`, 300) },
+  confirm: { type: 'plain_text', text: 'Replay' },
+  deny: { type: 'plain_text', text: 'Cancel' },
+});
+
+export type MessageButton = 'view' | 'replay' | 'editReplay' | 'resolve';
+
+/**
+ * An actions block for one message, or null when its queue + id do not fit a button value.
+ * `blockId` must be unique within the message or view.
+ */
+export const messageButtons = (ref: MessageRef, blockId: string, which: readonly MessageButton[] = ['view', 'replay', 'resolve']): Block | null => {
+  const value = encodeMessageRef(ref);
+  if (value === null) return null;
+  const all: Record<MessageButton, Button> = {
+    view: button('View', MESSAGE_ACTIONS.view, value),
+    replay: button('Replay', MESSAGE_ACTIONS.replay, value, { style: 'primary', confirm: replayConfirm(ref) }),
+    editReplay: button('Edit and replay', MESSAGE_ACTIONS.editReplay, value),
+    resolve: button('Resolve', MESSAGE_ACTIONS.resolve, value, { style: 'danger' }),
+  };
+  return { type: 'actions', block_id: blockId.slice(0, 255), elements: which.map((w) => all[w]) };
+};

@@ -1,0 +1,182 @@
+// The interactive Slack surface's pure parts, judged by the Block Kit referee the local Slack API
+// server applies: peek cards with View / Replay / Resolve buttons (500 messages still one valid
+// message), the message modal with a 1 MB body (≤ 100 blocks, ≤ 3,000 a section, cut with a marker),
+// hostile bodies rendered as text, the modals' forms and their submissions, App Home, job messages.
+
+import { describe, expect, it } from 'vitest';
+import { renderMessageModal, renderPeek } from '../../../src/app/queue/queue-replies.ts';
+import { renderJobProgress, renderJobResult, renderJobStarted } from '../../../src/app/slack/job-messages.ts';
+import { renderAppHome } from '../../../src/core/slack/app-home-view.ts';
+import { INCIDENT_ACTIONS } from '../../../src/core/slack/incident-actions.ts';
+import {
+  decodeMessageRef,
+  encodeMessageRef,
+  JOB_ACTIONS,
+  MESSAGE_ACTIONS,
+  SLACK_ACTION_IDS,
+  SLACK_VIEW_CALLBACK_IDS,
+} from '../../../src/core/slack/interactive-actions.ts';
+import {
+  blocksModal,
+  bulkReplayModal,
+  decodeMetadata,
+  editReplayBlocks,
+  editReplayModal,
+  readBulkSubmission,
+  readEditReplaySubmission,
+  readResolveSubmission,
+  resolveModal,
+} from '../../../src/core/slack/modals.ts';
+import type { Job } from '../../../src/core/model.ts';
+import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
+import { checkMessage, checkView } from '../../support/block-kit-validator.ts';
+import { dlqMessage } from '../../fixtures/download-dlq-body.ts';
+
+const NOW = new Date('2026-03-02T12:00:00.000Z');
+const HOSTILE = 'boom <!channel> <!here> <@U123> <https://evil.example|click>';
+const origin = { channel: 'C_ALERTS', messageTs: '1700000000.000100', threadTs: null };
+
+const message = (key: string, body: string): DlqMessage => dlqMessage(body, { queue: 'orders-dlq', messageKey: key, enqueuedAt: new Date(NOW.getTime() - 60_000), receiveCount: 2 });
+
+const strings = (value: unknown): string[] => {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.entries(value).filter(([k]) => k !== 'value' && k !== 'private_metadata').flatMap(([, v]) => strings(v));
+  return [];
+};
+
+type Element = { action_id?: string; value?: string; confirm?: unknown };
+const buttonsOf = (blocks: unknown[]): Element[] =>
+  blocks.flatMap((b) => ((b as { type: string }).type === 'actions' ? ((b as { elements: Element[] }).elements) : []));
+
+describe('action ids and button values', () => {
+  it('lists every action id once, incident buttons included', () => {
+    expect(new Set(SLACK_ACTION_IDS).size).toBe(SLACK_ACTION_IDS.length);
+    for (const id of [...Object.values(INCIDENT_ACTIONS), ...Object.values(MESSAGE_ACTIONS), ...Object.values(JOB_ACTIONS)]) expect(SLACK_ACTION_IDS).toContain(id);
+    expect(new Set(SLACK_VIEW_CALLBACK_IDS).size).toBe(SLACK_VIEW_CALLBACK_IDS.length);
+  });
+
+  it('round-trips queue + message id, and refuses values over 2,000 characters', () => {
+    const value = encodeMessageRef({ queue: 'orders-dlq', id: 'a"b<c>' });
+    expect(decodeMessageRef(value)).toEqual({ queue: 'orders-dlq', id: 'a"b<c>' });
+    expect(encodeMessageRef({ queue: 'q', id: 'x'.repeat(2_000) })).toBeNull();
+    expect(decodeMessageRef('not json')).toBeNull();
+  });
+});
+
+describe('peek with buttons', () => {
+  it('puts View / Replay (confirmed) / Resolve under each shown message and renders hostile text as text', () => {
+    const reply = renderPeek('orders-dlq', [message('m-1', JSON.stringify({ error: HOSTILE })), message('m-2', HOSTILE)], NOW);
+    expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
+    const buttons = buttonsOf(reply.blocks);
+    expect(buttons.map((b) => b.action_id)).toEqual([MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve, MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve]);
+    expect(decodeMessageRef(buttons[3]?.value)).toEqual({ queue: 'orders-dlq', id: 'm-2' });
+    expect(buttons[1]?.confirm).toBeDefined();
+    const all = strings(reply.blocks).join('\n');
+    expect(all).toContain('&lt;!channel&gt;');
+    expect(all).toContain('&lt;https://evil.example|click&gt;');
+    expect(all).not.toMatch(/<!channel>|<!here>|<@U123>|<https:\/\/evil/);
+  });
+
+  it('500 peeked messages with 1 MB bodies still make one valid message, cut with markers', () => {
+    const huge = JSON.stringify({ error: 'x'.repeat(1_000_000) });
+    const messages = Array.from({ length: 500 }, (_, i) => message(`m-${i}`, i < 10 ? huge : `{"n":${i}}`));
+    const reply = renderPeek('orders-dlq', messages, NOW);
+    expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
+    const all = strings(reply.blocks).join('\n');
+    expect(all).toMatch(/truncated \d+ chars/);
+    expect(all).toContain('more not shown in full');
+    expect(buttonsOf(reply.blocks).length).toBeGreaterThan(0);
+  });
+});
+
+describe('message modal', () => {
+  it('shows a 1 MB body over several sections within modal limits, cut with a marker', () => {
+    const body = JSON.stringify({ error: HOSTILE, data: 'y'.repeat(1_000_000) });
+    const blocks = renderMessageModal(message('m-big', body), NOW);
+    const view = blocksModal('DLQ message', blocks, { queue: 'orders-dlq', id: 'm-big' }, origin);
+    expect(checkView(view, 'modal')).toEqual({ ok: true });
+    expect(blocks.length).toBeLessThanOrEqual(100);
+    const all = strings(blocks).join('\n');
+    expect(all).toMatch(/truncated \d+ chars/);
+    expect(all).toContain('Truncated: the body is');
+    expect(all).toContain('&lt;!channel&gt;');
+    expect(all).not.toMatch(/<!channel>|<@U123>/);
+    expect(blocks.filter((b) => b.type === 'section').length).toBeGreaterThan(10);
+    expect(buttonsOf(blocks).map((b) => b.action_id)).toEqual([MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.editReplay, MESSAGE_ACTIONS.resolve]);
+    expect(decodeMetadata(view.private_metadata as string)).toEqual({ ref: { queue: 'orders-dlq', id: 'm-big' }, origin });
+  });
+
+  it('shows a short body whole, with no marker', () => {
+    const blocks = renderMessageModal(message('m-1', JSON.stringify({ orderId: 7 })), NOW);
+    const all = strings(blocks).join('\n');
+    expect(all).toContain('"orderId": 7');
+    expect(all).not.toMatch(/truncated/i);
+  });
+});
+
+describe('forms and submissions', () => {
+  const ref = { queue: 'orders-dlq', id: 'm-1' };
+  const values = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { [k]: { value: v } }]));
+
+  it('resolve needs a reason', () => {
+    expect(checkView(resolveModal(ref, origin), 'modal')).toEqual({ ok: true });
+    expect(readResolveSubmission(ref, values({ reason: '  ' }))).toEqual({ ok: false, errors: { reason: expect.any(String) } });
+    expect(readResolveSubmission(ref, values({ reason: 'expired URL' }))).toEqual({ ok: true, value: { op: 'resolve', queue: 'orders-dlq', id: 'm-1', reason: 'expired URL' } });
+  });
+
+  it('edit and replay refuses invalid JSON on the field and passes valid JSON as the edited body', () => {
+    expect(checkView(editReplayModal(ref, editReplayBlocks(ref, '{"a":1}'), origin), 'modal')).toEqual({ ok: true });
+    const bad = readEditReplaySubmission(ref, values({ body: '{"a":' }));
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? null : bad.errors.body).toMatch(/Not valid JSON/);
+    expect(readEditReplaySubmission(ref, values({ body: '{"a":2}' }))).toEqual({ ok: true, value: { op: 'replay', queue: 'orders-dlq', id: 'm-1', body: '{"a":2}' } });
+  });
+
+  it('bulk replay: empty = redrive-all, a count or a filter = redrive-batch, bad numbers refused per field', () => {
+    expect(checkView(bulkReplayModal('orders-dlq', origin), 'modal')).toEqual({ ok: true });
+    expect(readBulkSubmission('q', values({}))).toEqual({ ok: true, value: { op: 'redrive-all', queue: 'q', rate: null } });
+    expect(readBulkSubmission('q', values({ count: '20', rate: '5' }))).toEqual({ ok: true, value: { op: 'redrive-batch', queue: 'q', count: 20, rate: 5 } });
+    expect(readBulkSubmission('q', values({ category: 'Transient' }))).toEqual({
+      ok: true,
+      value: { op: 'redrive-batch', queue: 'q', count: null, rate: null, filter: { category: 'transient', domain: null, signature: null, olderThanSeconds: null } },
+    });
+    expect(readBulkSubmission('q', values({ count: '-1', rate: '9000' }))).toEqual({ ok: false, errors: { count: expect.any(String), rate: expect.any(String) } });
+  });
+});
+
+describe('App Home and job messages', () => {
+  const job: Job = {
+    id: 'job-1', kind: 'redrive-batch', queue: 'orders-dlq', status: 'running', params: { count: 30, ratePerSecond: 5 }, checkpoint: {},
+    progress: { done: 10, failed: 1, total: 30 }, createdBy: 'U_ALICE', createdAt: NOW, updatedAt: NOW, incidentId: null, error: null,
+  } as Job;
+
+  it('App Home lists queues with depth, level and the incident link, and the last actions, escaped', () => {
+    const view = renderAppHome({
+      at: NOW,
+      queues: [
+        { name: 'orders-dlq', kind: 'sqs', depth: 1234, error: null, level: 'L2', incidentLink: 'https://t.slack.com/archives/C1/p1' },
+        { name: '<!channel>', kind: 'kafka', depth: null, error: 'broker down <@U1>', level: null, incidentLink: null },
+      ],
+      recent: [{ id: 1, at: NOW, action: 'replay', queue: 'orders-dlq', messageId: 'm-1', traceId: null, partition: null, offset: null, actor: 'U_BOB', result: 'success', error: null, incidentId: null, jobId: null, details: {} }],
+    });
+    expect(checkView(view, 'home')).toEqual({ ok: true });
+    const all = strings(view.blocks).join('\n');
+    expect(all).toContain('*1,234* in the DLQ');
+    expect(all).toContain('L2 critical');
+    expect(all).toContain('<https://t.slack.com/archives/C1/p1|open incident>');
+    expect(all).toContain('&lt;!channel&gt;');
+    expect(all).toContain('broker down &lt;@U1&gt;');
+    expect(all).toContain('<@U_BOB> `replay orders-dlq m-1`');
+  });
+
+  it('job messages: started with a Cancel button, progress, result', () => {
+    const started = renderJobStarted(job, 'Progress follows in a thread.');
+    expect(checkMessage({ text: started.text, blocks: started.blocks })).toEqual({ ok: true });
+    expect(buttonsOf(started.blocks)).toEqual([expect.objectContaining({ action_id: JOB_ACTIONS.cancel, value: 'job-1' })]);
+    expect(renderJobProgress(job, { done: 10, failed: 1, total: 30 }).text).toContain('10 of 30 replayed (33%), 1 failed');
+    const result = renderJobResult({ job: { ...job, status: 'cancelled' }, done: 10, failed: [] });
+    expect(checkMessage({ text: result.text, blocks: result.blocks })).toEqual({ ok: true });
+    expect(result.text).toContain('cancelled: 10 message(s) replayed');
+  });
+});
