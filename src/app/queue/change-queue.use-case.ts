@@ -34,8 +34,9 @@ export const validateEditedBody = (body: string): string => {
 const checkoutOne = async (deps: QueueDeps, backend: QueueBackend, id: string): Promise<CheckedOutMessage> => {
   const indexed = await deps.store.findIndexedMessage(backend.name, id);
   let key = indexed?.messageKey ?? id;
-  // A trace id nobody peeked at yet: a DLQ that can look it up (Kafka) finds its key first.
-  if (!indexed && backend.dlq.findByTraceId) key = (await findMessage(deps, backend, id))?.messageKey ?? id;
+  // An id nobody peeked at yet (a trace or job id): find the message's key first (Kafka: trace id
+  // lookup over the topic; SQS: a non-consuming scan).
+  if (!indexed) key = (await findMessage(deps, backend, id))?.messageKey ?? id;
   const result = await backend.dlq.checkout([key], { timeoutMs: 15_000 });
   const held = result.found[0];
   if (!held) throw notFound(backend.name, id);
@@ -118,7 +119,10 @@ export const replayMessage = async (deps: QueueDeps, request: ReplayRequest): Pr
   return audited(deps, action, async (input) => {
     const editedBody = request.editedBody === undefined || request.editedBody === null ? null : validateEditedBody(request.editedBody);
     const target = via === 'reexecute' ? await backend.reexecuteTarget() : await backend.replayTarget();
-    if (!target) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', `${request.queue} has no Step Functions state machine configured (stateMachineArn).`);
+    if (!target) {
+      const why = backend.kind === 'kafka' ? `${request.queue} is a Kafka topic: re-execute is for SQS queues behind Step Functions; use replay.` : `${request.queue} has no Step Functions state machine configured (stateMachineArn in the config).`;
+      throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', why, { context: { queue: request.queue } });
+    }
     const held = await checkoutOne(deps, backend, request.id);
     describeMessage(input, held.message, backend);
     await deps.store.upsertMessageIndex([indexEntryFor(held.message, deps.clock.now(), backend.mapping)]);

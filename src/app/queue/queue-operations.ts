@@ -6,6 +6,8 @@ import { RedriveError } from '../../errors.ts';
 import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from './queue-replies.ts';
 import { renderAnalysis } from './analysis-replies.ts';
 import { renderKafkaList } from './kafka-replies.ts';
+import { renderHistory } from './history-replies.ts';
+import { queueHistory } from './history.use-case.ts';
 import { renderCancel, renderJobs } from './job-replies.ts';
 import { analyzeQueue } from './analyze-queue.use-case.ts';
 import { cancelJob, listJobViews } from './jobs.use-case.ts';
@@ -92,6 +94,15 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       ];
       return renderDone(`Replayed ${outcome.message.messageKey} to ${outcome.destination}`, rows);
     },
+    're-execute': async (command, ctx) => {
+      const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, via: 'reexecute' });
+      return renderDone(`Re-executed ${outcome.message.messageKey} in ${outcome.destination}`, [
+        ['message', outcome.message.messageKey],
+        ['execution', outcome.destinationId],
+        ['removed from DLQ', outcome.removed ? 'yes' : `no${outcome.removeError ? ` (${outcome.removeError})` : ''}`],
+      ], 'Input: the body plus reprocessed: true and original_failure_time. The message was deleted only after StartExecution succeeded.');
+    },
+    history: async (command, ctx) => renderHistory(await queueHistory(deps, { queue: command.queue, hours: command.hours, actor: ctx.actor })),
     resolve: async (command, ctx) => {
       const outcome = await resolveMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, reason: command.reason });
       return renderDone(`Resolved ${outcome.message.messageKey}: archived, ${outcome.removed ? 'deleted from the DLQ' : `not deleted (${outcome.removeError ?? 'unknown'})`}`, [
