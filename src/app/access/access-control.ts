@@ -84,9 +84,12 @@ export const createAccessControl = (deps: AccessControlDeps): AccessControl => {
   const candidates = configuredUserGroups(deps.roles);
   const check = async (request: AccessRequest): Promise<AccessCheck> => {
     if (isTrustedActor(request.actor)) return ALLOWED_TRUSTED;
-    const groups = deps.userGroups && candidates.length > 0 ? await deps.userGroups.groupsOf(request.actor, candidates) : [];
     const queue = request.queue ?? (request.incidentId ? ((await deps.audit.store.getIncident(request.incidentId).catch(() => null))?.queue ?? null) : null);
-    const decision = decide(request.actor, groups, request.action, queue, deps.roles);
+    // User groups are asked for only when the user-id grants do not suffice: most checks cost no Slack call.
+    let decision = decide(request.actor, [], request.action, queue, deps.roles);
+    if (decision.kind === 'denied' && deps.userGroups && candidates.length > 0) {
+      decision = decide(request.actor, await deps.userGroups.groupsOf(request.actor, candidates), request.action, queue, deps.roles);
+    }
     if (decision.kind === 'allowed') return { ok: true, role: decision.role, via: decision.via };
     await writeAudit(
       deps.audit,
