@@ -1,5 +1,6 @@
 // Test projects: unit (pure core, no I/O), integration (real servers on loopback and real SQLite),
-// e2e (the real app over HTTP with signed Slack requests and the local Slack API server).
+// e2e (the real app over HTTP with signed Slack requests and the local Slack API server), browser
+// (the local console in a real browser).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -30,6 +31,16 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          // The local console in Debian's chromium (scripts/install-chromium.sh); no external service.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 90_000,
+          maxWorkers: 1,
         },
       },
     ],

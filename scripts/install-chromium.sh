@@ -19,7 +19,7 @@ started=$(date +%s)
 echo "install-chromium: installing Debian's chromium package (once)" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2 || { echo "install-chromium: apt-get update failed" >&2; exit 1; }
-apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >&2 || { echo "install-chromium: apt-get install chromium failed" >&2; exit 1; }
+apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji >&2 || { echo "install-chromium: apt-get install chromium failed" >&2; exit 1; }
 if [ ! -x "$CHROMIUM" ]; then
   echo "install-chromium: chromium installed but $CHROMIUM is not there" >&2
   exit 1
