@@ -1,0 +1,127 @@
+// The real app on a fresh ElasticMQ source + DLQ pair with the local Slack API server, for the
+// interactive-surface e2e tests: signed clicks, modal submissions and slash commands, and readers for
+// what Slack got back (response_url answers, thread replies, views). Test support only.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { vi } from 'vitest';
+import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
+import { startServer, type Runtime, type ServerOptions } from '../../src/main.ts';
+import { manualTimers } from '../../src/ports/timers.port.ts';
+import { createQueuePair, deleteQueues, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
+import { requireServices } from './services.ts';
+import { sendBlockActions, sendSlashCommand, sendViewSubmission, type SignedSendOptions, type SlackHttpResponse } from './signed-slack.ts';
+import { buildBlockActions, buildView, buildViewSubmission, buttonAction, newSlackTs, type StateValues } from './slack-payloads.ts';
+import { startSlackApiServer, type RecordedCall, type SlackApiServer } from './slack-api-server.ts';
+import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from './slack-workspace.ts';
+
+export const CHANNEL = 'C_ALERTS';
+
+export interface SlackE2e {
+  app: Runtime;
+  slack: SlackApiServer;
+  sqs: ReturnType<typeof testSqsClient>;
+  pair: { source: CreatedQueue; dlq: CreatedQueue };
+  queue: string;
+  /** `/dlq <text>` from `user` in C_ALERTS; resolves with the response_url answer. */
+  dlq(text: string, user?: string): Promise<RecordedCall>;
+  /** A signed click on a button of a message (`messageTs`, optional thread) or of a modal (`view`). */
+  click(input: { actionId: string; value: string; user?: string; messageTs?: string; threadTs?: string; view?: Record<string, unknown>; responseUrl?: string }, options?: SignedSendOptions): Promise<SlackHttpResponse>;
+  /** A signed view_submission of a modal Redrive opened (its callback and metadata) with these values. */
+  submit(view: { callback_id: string; private_metadata: string }, values: StateValues, user?: string): Promise<SlackHttpResponse>;
+  /** Bodies now in the source queue (received and left there: visibility 0). */
+  sourceBodies(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+
+export const startSlackE2e = async (prefix: string, options: { config?: Record<string, unknown>; server?: ServerOptions; queue?: Record<string, unknown> } = {}): Promise<SlackE2e> => {
+  const endpoints = requireServices(services);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
+  const sqs = testSqsClient();
+  const pair = await createQueuePair(sqs, prefix);
+  const queue = pair.dlq.name;
+  const slack = await startSlackApiServer();
+  const dir = mkdtempSync(join(tmpdir(), `redrive-${prefix}-e2e-`));
+  const parsed = parseConfig({
+    server: { host: '127.0.0.1', port: 0 },
+    store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
+    slack: { apiUrl: slack.url, mode: 'http' },
+    aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
+    roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
+    queues: [{ name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' }, ...options.queue }],
+    ...options.config,
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
+  const app = await startServer(parsed.config, secrets, quietLogger(), { slackRetries: 0, timers: manualTimers(), replicaId: prefix, ...options.server });
+  await slack.waitForCalls('auth.test', 1);
+
+  return {
+    app, slack, sqs, pair, queue,
+    dlq: async (text, user = 'U_ALICE') => {
+      const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
+      const before = slack.callsTo('response_url').length;
+      const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: user, channel_id: CHANNEL, response_url: responseUrl });
+      if (sent.status !== 200) throw new Error(`/dlq ${text}: HTTP ${sent.status}`);
+      const calls = await slack.waitForCalls('response_url', before + 1, 20_000);
+      const reply = calls[before];
+      if (!reply) throw new Error('no reply');
+      return reply;
+    },
+    click: (input, sendOptions) =>
+      sendBlockActions(app.url, TEST_SIGNING_SECRET, buildBlockActions({
+        user_id: input.user ?? 'U_ALICE',
+        channel_id: CHANNEL,
+        actions: [buttonAction({ action_id: input.actionId, value: input.value })],
+        ...(input.view ? { view: input.view } : { message: { ts: input.messageTs ?? newSlackTs(), ...(input.threadTs ? { thread_ts: input.threadTs } : {}) } }),
+        ...(input.view ? {} : { response_url: input.responseUrl ?? slack.mintResponseUrl({ channel: CHANNEL, ...(input.messageTs ? { messageTs: input.messageTs } : {}) }) }),
+      }), sendOptions),
+    submit: (view, values, user = 'U_ALICE') =>
+      sendViewSubmission(app.url, TEST_SIGNING_SECRET, buildViewSubmission({ user_id: user, callback_id: view.callback_id, private_metadata: view.private_metadata, values })),
+    sourceBodies: async () => {
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.source.url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
+      return (received.Messages ?? []).map((m) => m.Body ?? '');
+    },
+    close: async () => {
+      await app.stop();
+      await slack.close();
+      await deleteQueues(sqs, pair.source.url, pair.dlq.url);
+      sqs.destroy();
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** The view a views.open / views.push / views.update / views.publish call sent. */
+export const viewOf = (call: RecordedCall | undefined): Record<string, unknown> => (call?.args.view ?? {}) as Record<string, unknown>;
+
+/** A modal as Slack would send it back in a click from inside it. */
+export const openedView = (call: RecordedCall | undefined): Record<string, unknown> => {
+  const view = viewOf(call);
+  const id = ((call?.response as { view?: { id?: string } } | undefined)?.view?.id) ?? 'V_UNKNOWN';
+  return buildView({ id, callback_id: String(view.callback_id ?? ''), private_metadata: String(view.private_metadata ?? ''), blocks: (view.blocks as unknown[]) ?? [] });
+};
+
+/** Every string Slack would render in a call's text, blocks or view (button values left out). */
+export const shown = (call: RecordedCall | undefined): string => {
+  const walk = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    if (Array.isArray(value)) return value.flatMap(walk);
+    if (value && typeof value === 'object') return Object.entries(value).filter(([k]) => k !== 'value' && k !== 'private_metadata').flatMap(([, v]) => walk(v));
+    return [];
+  };
+  return walk([call?.args.text, call?.args.blocks, call?.args.view]).join('\n');
+};
+
+/** The buttons in blocks (or a view's blocks): action id and value. */
+export const buttonsIn = (call: RecordedCall | undefined): { action_id: string; value: string; confirm?: unknown }[] => {
+  const blocks = ((call?.args.blocks ?? (call?.args.view as { blocks?: unknown[] } | undefined)?.blocks) ?? []) as { type: string; elements?: { action_id: string; value: string; confirm?: unknown }[] }[];
+  return blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+};
