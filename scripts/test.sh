@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: type check, unit, integration (real Kafka, ElasticMQ, moto, PostgreSQL on loopback,
-# started by scripts/services.sh through the vitest global setup) and end-to-end.
+# started by scripts/services.sh through the vitest global setup), end-to-end and the local console in a
+# browser (Debian's chromium, installed by scripts/install-chromium.sh).
 # Installs what it needs on a fresh machine: Node 24 (.tools/), npm dependencies, the services.
 # Extra arguments go to vitest (e.g. --project unit).
 set -euo pipefail
@@ -12,6 +13,19 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 started=$(date +%s)
+# The browser test drives Debian's chromium: install it when the run includes that project. In CI a
+# missing browser fails the run (the test itself refuses to skip); elsewhere it is a loud skip.
+case " $* " in
+  *" --project "*) wants_browser=false; case " $* " in *" --project browser "*|*" --project=browser "*) wants_browser=true ;; esac ;;
+  *) wants_browser=true ;;
+esac
+if [ "$wants_browser" = true ] && ! scripts/install-chromium.sh; then
+  if [ "${CI:-}" = true ]; then
+    echo "test: chromium could not be installed; the browser test will fail (CI)" >&2
+  else
+    echo "test: *** chromium is missing: the browser test will be SKIPPED (run scripts/install-chromium.sh as root) ***" >&2
+  fi
+fi
 echo "test: type check"
 npx tsc -p tsconfig.json --noEmit
 mkdir -p test-results
