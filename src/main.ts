@@ -29,6 +29,7 @@ import { createDlqCommandRouter } from './app/dlq-command-router.ts';
 import { createAccessControl } from './app/access/access-control.ts';
 import { accessRolesFrom } from './app/access/access-roles.ts';
 import { createAuditOperations } from './app/audit/audit-operations.ts';
+import { withFailureAudit } from './app/audit/failure-audit.ts';
 import { createSlackUserGroups } from './adapters/outbound/slack-directory/slack-user-groups.ts';
 import type { UserGroups } from './ports/user-groups.port.ts';
 import { createQueueRegistry, type QueueRegistry } from './app/queue-registry.ts';
@@ -154,7 +155,7 @@ export const startServer = async (
   // Slack answers long jobs at once and reports in a thread; the chat adapter exists once Bolt does.
   const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: logger.child({ component: 'jobs' }), ...(options.slackJobs ?? {}) });
   const operations = withSlackSurface({ ...createQueueOperations(queueDeps), ...createAuditOperations(queueDeps) }, { queue: queueDeps, jobs: slackJobs });
-  const router = createDlqCommandRouter(operations, { authorize: access.authorize });
+  const router = createDlqCommandRouter(withFailureAudit(operations, queueDeps), { authorize: access.authorize });
   let bolt: BoltApp | null = null;
   let localConsole: LocalConsole | null = null;
   if (transport !== 'none') {
@@ -285,7 +286,7 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
       // runs it holds the config and the credentials already. Its actions are audited like Slack's.
       const cliDeps = { registry, store, clock: systemClock, metrics: noopMetrics, auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
       const access = createAccessControl({ roles: accessRolesFrom(config), userGroups: null, audit: cliDeps });
-      const router = createDlqCommandRouter({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit }), ...createAuditOperations(cliDeps) }, { authorize: access.authorize });
+      const router = createDlqCommandRouter(withFailureAudit({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit }), ...createAuditOperations(cliDeps) }, cliDeps), { authorize: access.authorize });
       const reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
       io.out(renderReplyForTerminal(reply));
       // `monitor` keeps printing until Ctrl-C.

@@ -196,7 +196,15 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     expect(JSON.stringify(byId)).toContain(`#${denial?.id}`);
   });
 
-  it('/dlq report: the numbers match what happened (2 in, 1 permanent, 1 transient, 1 replayed, 1 resolved, one L1 incident, 3 denials)', async () => {
+  it('a failure before the use case starts (an unknown queue) is audited too', async () => {
+    const reply = await dlq('U_CAROL', 'peek no-such-queue');
+    expect(reply.args.response_type).toBe('ephemeral');
+    const [row] = await app.store.searchAudit({ queue: 'no-such-queue' });
+    expect(row).toMatchObject({ action: 'peek', actor: 'U_CAROL', result: 'failure' });
+    expect(row?.error).toContain('QUEUE_UNKNOWN');
+  });
+
+  it('/dlq report: the numbers match what happened (2 in, 1 permanent, 1 transient, 1 replayed, 1 resolved, one L1 incident, 1 failure, 3 denials)', async () => {
     clock.advance(30_000);
     await app.poller.pollOnce(); // the DLQ is empty now: the latest sample says 0
     const reply = await dlq('U_CAROL', 'report --days 7');
@@ -207,7 +215,7 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     expect(shown).toContain('Error distribution: 1 permanent, 1 transient (1 with retries exhausted), 0 unknown');
     expect(shown).toContain('Actions taken: 1 replayed, 1 resolved');
     expect(shown).toContain('Incidents: 1 L1, 0 L2, 0 L3 (by peak level), 1 still open');
-    expect(shown).toMatch(/Audit: \d+ actions, 0 failed, 3 denied/);
+    expect(shown).toMatch(/Audit: \d+ actions, 1 failed, 3 denied/);
     expect(shown).toContain('files.example.com');
     expect(shown).toContain('https://files.example.com/claims/a.pdf');
     expect(shown).not.toContain('X-Amz-Signature');

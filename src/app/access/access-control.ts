@@ -60,7 +60,7 @@ export const renderDenied = (decision: Extract<AccessDecision, { kind: 'denied' 
 };
 
 /** The queue a command acts on, and the ids its audit record carries. */
-const targetOf = (command: DlqCommand): { queue: string | null; messageId: string | null; jobId: string | null } => {
+export const targetOf = (command: DlqCommand): { queue: string | null; messageId: string | null; jobId: string | null } => {
   switch (command.op) {
     case 'view':
     case 'replay':
