@@ -1,0 +1,121 @@
+// Long jobs started from Slack on the real app against a real SQS DLQ on ElasticMQ: the command (or
+// the bulk replay modal) answers at once with the job id and a Cancel button, the job runs in the
+// background and posts progress and its result in a thread, Cancel stops a running job after its
+// batch, and a message move task (redrive-all) is followed through ListMessageMoveTasks to its end.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
+import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
+import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
+import { waitFor } from '../support/services.ts';
+import { newSlackTs, plainTextValue, stateValues } from '../support/slack-payloads.ts';
+import { buttonsIn, CHANNEL, shown, startSlackE2e, viewOf, type SlackE2e } from '../support/slack-e2e-app.ts';
+import type { RecordedCall } from '../support/slack-api-server.ts';
+
+const bodies = (n: number, from = 0) => Array.from({ length: n }, (_, i) => JSON.stringify({ orderId: from + i, error: 'Lambda timeout after 30000 ms' }));
+const okCall = (call: RecordedCall | undefined) => (call?.response as { ok?: boolean } | undefined)?.ok === true;
+
+describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on ElasticMQ)', () => {
+  let e: SlackE2e;
+  const dlqDepth = async () => {
+    const d = await queueDepth(e.sqs, e.pair.dlq.url);
+    return d.visible + d.inFlight;
+  };
+  const rootOf = (jobId: string) => e.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId));
+  const thread = (ts: string) => e.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === ts);
+
+  beforeAll(async () => {
+    e = await startSlackE2e('jobs', { server: { slackJobs: { progressEveryMs: 0, pollMs: 200 } } });
+  });
+  afterAll(async () => {
+    await e?.close();
+  });
+
+  it('redrive-batch answers at once with the job id and Cancel; Cancel stops the running job; the thread gets progress and the result', async () => {
+    await sendMessages(e.sqs, e.pair.dlq.url, bodies(100));
+    const reply = await e.dlq(`redrive-batch ${e.queue} --count 100 --rate 20`, 'U_BOB');
+    expect(reply.status).toBe(200);
+    expect(reply.args.response_type).toBe('ephemeral');
+    const cancel = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel);
+    const jobId = cancel?.value ?? '';
+    expect(jobId).not.toBe('');
+    expect(shown(reply)).toContain(`Started *redrive-batch* job \`${jobId}\``);
+    // The job's own thread: a root message in the channel with the Cancel button.
+    const root = await waitFor(() => rootOf(jobId), { timeoutMs: 10_000, description: 'job root message' });
+    expect(okCall(root)).toBe(true);
+    expect(root.args.channel).toBe(CHANNEL);
+    const rootTs = (root.response as { ts: string }).ts;
+    expect(buttonsIn(root).map((b) => b.action_id)).toEqual([JOB_ACTIONS.cancel]);
+    await waitFor(() => thread(rootTs).some((c) => shown(c).includes('replayed')), { timeoutMs: 15_000, description: 'a progress reply' });
+    expect((await e.app.store.getJob(jobId))?.status).toBe('running');
+
+    const clicked = await e.click({ actionId: JOB_ACTIONS.cancel, value: jobId, messageTs: rootTs, user: 'U_BOB' });
+    expect(clicked.status).toBe(200);
+    await waitFor(() => thread(rootTs).some((c) => shown(c).includes(`Cancel requested for redrive-batch job ${jobId}`)), { timeoutMs: 10_000, description: 'cancel answer in the thread' });
+    await e.app.slackJobs.idle();
+    const job = await e.app.store.getJob(jobId);
+    expect(job?.status).toBe('cancelled');
+    const result = thread(rootTs).find((c) => shown(c).includes(`Job ${jobId} on ${e.queue} cancelled`));
+    expect(okCall(result)).toBe(true);
+    // It stops after the batches in flight (four at a time), long before all 100.
+    expect(job?.progress.done).toBeLessThan(100);
+    expect(await dlqDepth()).toBe(100 - (job?.progress.done ?? 0));
+    // The start message no longer offers Cancel.
+    const edit = e.slack.callsTo('chat.update').find((c) => c.args.ts === rootTs);
+    expect(okCall(edit)).toBe(true);
+    expect(buttonsIn(edit)).toEqual([]);
+    const audit = await e.app.store.searchAudit({ ref: jobId, action: 'cancel', limit: 5 });
+    expect(audit[0]).toMatchObject({ actor: 'U_BOB', result: 'success' });
+  });
+
+  it('redrive-all follows the message move task to its end and posts the result', async () => {
+    const reply = await e.dlq(`redrive-all ${e.queue}`, 'U_ALICE');
+    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    expect(jobId).not.toBe('');
+    expect(shown(reply)).toContain('message move task');
+    const root = await waitFor(() => rootOf(jobId), { timeoutMs: 10_000, description: 'job root message' });
+    const rootTs = (root.response as { ts: string }).ts;
+    await waitFor(() => e.app.slackJobs.idle().then(() => true), { timeoutMs: 60_000, description: 'move task followed to its end' });
+    const result = await waitFor(() => thread(rootTs).find((c) => shown(c).includes(`Job ${jobId} on ${e.queue} finished`)), { timeoutMs: 60_000, description: 'result' });
+    expect(okCall(result)).toBe(true);
+    expect((await e.app.store.getJob(jobId))?.status).toBe('succeeded');
+    expect(await dlqDepth()).toBe(0);
+  });
+
+  it('the Redrive all button opens the bulk replay modal; bad numbers are refused on the field; a count starts a batch job that answers in the clicked thread', async () => {
+    await sendMessages(e.sqs, e.pair.dlq.url, bodies(6, 100));
+    const parentTs = newSlackTs();
+    const opens = e.slack.callsTo('views.open').length;
+    await e.click({ actionId: INCIDENT_ACTIONS.redriveAll, value: e.queue, messageTs: parentTs });
+    const [open] = (await e.slack.waitForCalls('views.open', opens + 1, 10_000)).slice(opens);
+    expect(okCall(open)).toBe(true);
+    const view = viewOf(open) as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe(VIEW_CALLBACKS.bulkReplay);
+    expect(shown(open)).toContain('How many messages');
+    const refused = await e.submit(view, stateValues(['count', 'count', plainTextValue('lots')], ['rate', 'rate', plainTextValue('9000')]));
+    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { count: expect.any(String), rate: expect.any(String) } });
+    expect(await e.app.store.listJobs({ queue: e.queue, limit: 10 })).toHaveLength(2);
+
+    const ephemerals = e.slack.callsTo('chat.postEphemeral').length;
+    const accepted = await e.submit(view, stateValues(['count', 'count', plainTextValue('6')], ['rate', 'rate', plainTextValue('')]));
+    expect(accepted.status).toBe(200);
+    const [started] = (await e.slack.waitForCalls('chat.postEphemeral', ephemerals + 1, 10_000)).slice(ephemerals);
+    expect(okCall(started)).toBe(true);
+    expect(started?.args).toMatchObject({ channel: CHANNEL, user: 'U_ALICE' });
+    const jobId = buttonsIn(started).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    expect(jobId).not.toBe('');
+    await e.app.slackJobs.idle();
+    const replies = thread(parentTs);
+    expect(replies.some((c) => shown(c).includes(`job \`${jobId}\``))).toBe(true);
+    expect(replies.some((c) => shown(c).includes(`Job ${jobId} on ${e.queue} finished: 6 message(s) replayed`))).toBe(true);
+    expect(await dlqDepth()).toBe(0);
+  });
+
+  it('a viewer who is not an admin is refused before anything starts', async () => {
+    await sendMessages(e.sqs, e.pair.dlq.url, bodies(2, 200));
+    const jobs = (await e.app.store.listJobs({ queue: e.queue, limit: 20 })).length;
+    const reply = await e.dlq(`redrive-batch ${e.queue} --count 2`, 'U_CAROL');
+    expect(reply.args.response_type).toBe('ephemeral');
+    expect(buttonsIn(reply)).toEqual([]);
+    expect(await e.app.store.listJobs({ queue: e.queue, limit: 20 })).toHaveLength(jobs);
+  });
+});
