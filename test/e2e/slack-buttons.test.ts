@@ -4,6 +4,7 @@
 // A hostile body renders as text everywhere; a double click and a Slack retry replay once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
+import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
 import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
 import { buildBlockActions, buttonAction, newSlackTs, plainTextValue, stateValues } from '../support/slack-payloads.ts';
@@ -189,6 +190,19 @@ describe.skipIf(!services)('message buttons and modals end to end (SQS DLQ on El
     await waitFor(async () => (await e.sourceBodies()).includes(edited), { timeoutMs: 15_000, description: 'edited body in the source queue' });
     const audit = (await e.app.store.searchAudit({ queue: e.queue, ref: id, action: 'replay', limit: 5 }))[0];
     expect(audit).toMatchObject({ result: 'success', actor: 'U_ALICE', details: expect.objectContaining({ edited: true }) });
+  });
+
+  it('in a thread (the incident Peek button) the hostile body is text too, with the same buttons', async () => {
+    const parentTs = newSlackTs();
+    const posts = e.slack.callsTo('chat.postMessage').length;
+    await e.click({ actionId: INCIDENT_ACTIONS.peek, value: e.queue, messageTs: parentTs });
+    const [reply] = (await e.slack.waitForCalls('chat.postMessage', posts + 1, 15_000)).slice(posts);
+    expect(reply?.args).toMatchObject({ channel: CHANNEL, thread_ts: parentTs });
+    expect((reply?.response as { ok: boolean }).ok).toBe(true);
+    const text = shown(reply);
+    expect(text).toContain('&lt;!channel&gt; &lt;!here&gt; &lt;@U123&gt; &lt;https://evil.example|click&gt;');
+    expect(text).not.toMatch(/<!channel>|<!here>|<@U123>|<https:\/\/evil/);
+    expect(buttonsIn(reply).map((b) => b.action_id)).toContain(MESSAGE_ACTIONS.view);
   });
 
   it('a failure comes back only to the clicker', async () => {
