@@ -61,11 +61,11 @@ export const renderAuditSearch = (result: AuditSearchResult): Reply => {
     const text = result.ref === null ? 'The audit log is empty.' : `No audit records for ${result.ref}.`;
     return { ...reply(text, [header('Audit log'), section(safeText(text, 500))], { private: true }), terminal: text };
   }
-  const blocks: Block[] = [header(title.slice(0, 150)), context(`Showing ${scope(result)}, newest first.`), ...result.records.map((r) => section(describe(r)))];
+  const blocks: Block[] = [header('Audit log'), context(`Showing ${scope(result)}, newest first.`), ...result.records.map((r) => section(describe(r)))];
   return {
     ...reply(`${title} — ${result.records.length} record(s)`, blocks, {
       private: true,
-      footer: [context('Search with `/dlq audit <audit id | message id | trace id | job id | incident id | queue | @user>`.')],
+      footer: [context('Search with `/dlq audit &lt;audit id | message id | trace id | job id | incident id | queue | @user&gt;`.')],
     }),
     terminal: `${title} — ${result.records.length} record(s), newest first\n${auditTable(result.records)}`,
   };
