@@ -25,7 +25,7 @@ export class ConsoleReceiver implements Receiver {
   readonly #logger: ConsoleReceiverLogger;
   readonly #ackTimeoutMs: number;
 
-  constructor(logger: ConsoleReceiverLogger, ackTimeoutMs = ACK_TIMEOUT_MS) {
+  constructor(logger: ConsoleReceiverLogger, ackTimeoutMs: number = ACK_TIMEOUT_MS) {
     this.#logger = logger;
     this.#ackTimeoutMs = ackTimeoutMs;
   }
@@ -51,8 +51,8 @@ export class ConsoleReceiver implements Receiver {
         resolve(result);
       };
       const timer = setTimeout(() => {
-        this.#logger.warn({ type: body.type ?? body.command }, 'console: no listener acknowledged within 3 s (Slack would show an error)');
-        settle({ acked: false, response: null, error: 'No listener acknowledged within 3 seconds.' });
+        this.#logger.warn({ type: body.type ?? body.command }, 'console: no listener acknowledged in time (Slack would show an error)');
+        settle({ acked: false, response: null, error: 'No listener acknowledged in time (Slack allows 3 seconds).' });
       }, this.#ackTimeoutMs);
       app
         .processEvent({

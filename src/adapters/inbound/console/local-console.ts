@@ -37,6 +37,8 @@ export interface LocalConsoleOptions {
   demo: ConsoleDemoControl | null;
   /** Environment variable names that connect Slack instead (shown at the top of the page). */
   slackEnv: { botToken: string; signingSecret: string; appToken: string };
+  /** How long a listener has to ack (Slack's 3 s); tests shorten it. */
+  ackTimeoutMs?: number;
 }
 
 export interface LocalConsole {
@@ -55,7 +57,7 @@ export const createLocalConsole = (options: LocalConsoleOptions): LocalConsole =
   const workspace = new ConsoleWorkspace();
   let origin = '';
   const api = createConsoleSlackApi({ workspace, logger, permalinkBase: () => origin });
-  const receiver = new ConsoleReceiver(logger);
+  const receiver = new ConsoleReceiver(logger, options.ackTimeoutMs);
   const app = new App({
     token: CONSOLE_BOT_TOKEN,
     receiver,
