@@ -55,6 +55,11 @@ export interface RunOptions {
 }
 
 const BATCH = 10;
+/**
+ * A job ends with its count, the end of the DLQ, cancel or abort, never with a read deadline: a
+ * rate-limited job reads for as long as it replays (at 10/s, 10,000 matches take 17 minutes).
+ */
+const JOB_SCAN_TIMEOUT_MS = 7 * 24 * 3_600_000;
 
 const paramsOf = (job: Job): RedriveJobParams => {
   const p = job.params;
@@ -269,23 +274,25 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     if (backend.dlq.checkoutNext) return backend.dlq.checkoutNext(BATCH, { timeoutMs: 5_000 });
     return scanBatch();
   };
-  // Without checkoutNext (Kafka): walk one scan and check out what it yields, 10 keys at a time.
+  // Without checkoutNext (Kafka): walk one scan and check out what it yields, 10 at a time. A DLQ
+  // that keeps replayed messages (Kafka) has nothing to hold: the scanned message is the checkout.
   let scanIterator: AsyncIterator<DlqMessage> | null = null;
   const scanBatch = async (): Promise<CheckedOutMessage[]> => {
-    scanIterator ??= backend.dlq.scan({ timeoutMs: 60_000, signal })[Symbol.asyncIterator]();
-    const keys: string[] = [];
-    while (keys.length < BATCH) {
+    scanIterator ??= backend.dlq.scan({ timeoutMs: JOB_SCAN_TIMEOUT_MS, signal })[Symbol.asyncIterator]();
+    const picked: DlqMessage[] = [];
+    while (picked.length < BATCH) {
       const next = await scanIterator.next();
       if (next.done) break;
       const message = next.value;
       const status = known.get(message.messageKey);
-      if (status === 'sent') keys.push(message.messageKey);
+      if (status === 'sent') picked.push(message);
       else if (status !== undefined) continue;
       else if (params.filter && !matchesReplayFilter(message, mapping, params.filter, filterNow)) skipped.add(message.messageKey);
-      else keys.push(message.messageKey);
+      else picked.push(message);
     }
-    if (keys.length === 0) return [];
-    return (await backend.dlq.checkout(keys, { timeoutMs: 10_000 })).found;
+    if (picked.length === 0) return [];
+    if (!backend.dlq.replayRemovesMessage) return picked.map((message) => ({ message, handle: null }));
+    return (await backend.dlq.checkout(picked.map((m) => m.messageKey), { timeoutMs: 10_000 })).found;
   };
 
   // A previous run may have sent items it could not delete: delete them first, without sending again.
