@@ -84,7 +84,7 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
-    startApp = () => startServer(parsed.config, secrets, quietLogger(), { slackRetries: 0, clock, timers, certificateFetcher: servingCertificate(certificate.certificatePem), replicaId: 'e2e' });
+    startApp = () => startServer(parsed.config, secrets, quietLogger(), { slackRetries: 0, clock, timers, certificateFetcher: servingCertificate(certificate.certificatePem), replicaId: 'e2e', slackJobs: { pollMs: 100 } });
     app = await startApp();
     await app.poller.pollOnce();
     // Bolt checks its token once at start (auth.test), whenever it gets to it.
@@ -268,10 +268,16 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
       const depth = await queueDepth(sqs, pair.dlq.url);
       return depth.visible === 0 && depth.inFlight === 0;
     }, { timeoutMs: 30_000, description: 'the DLQ drained by the move task' });
+    // Started from Slack, the job answered at once and reports in the incident thread until the task ends.
+    await app.slackJobs.idle();
+    const jobReplies = threadReplies(slack.calls).map(text);
+    expect(jobReplies[0]).toContain('*redrive-all* job');
+    expect(jobReplies.at(-1)).toMatch(/Job \S+ on \S+ finished: 250 message\(s\) replayed/);
+    slack.clear();
     clock.advance(MINUTE);
     await alarm('OK');
     const afterAlert = await settle();
-    expect(methods(afterAlert)).toEqual(['chat.postMessage', 'chat.update', 'response_url']);
+    expect(methods(afterAlert)).toEqual(['chat.postMessage', 'chat.update']);
     expect(text(threadReplies(afterAlert)[0])).toContain('OK / resolved');
 
     slack.clear();
