@@ -25,7 +25,7 @@ export interface AccessRoles {
 
 /**
  * The role each action needs. Action names are the /dlq subcommands and the audit actions of the
- * buttons and modals (`acknowledge`, `reexecute`, `bulk-replay`, `edit-replay`). An action missing
+ * buttons and modals (`acknowledge`, `reexecute`, `bulk-replay`; an edited replay is a `replay`). An action missing
  * here needs admin: a new button is closed until someone decides who may press it.
  */
 export const ACTION_ROLES: Readonly<Record<string, Role>> = {
@@ -49,7 +49,6 @@ export const ACTION_ROLES: Readonly<Record<string, Role>> = {
   'redrive-all': 'admin',
   'redrive-batch': 'admin',
   'bulk-replay': 'admin',
-  'edit-replay': 'admin',
   alarms: 'admin',
 };
 
