@@ -1,15 +1,20 @@
 // Renders a Kafka DLQ peek as the runbook's `dlq.cli list` table (Partition, Offset, Trace ID, Retry
 // Count, Error Category, URL), with the fields read through the queue's field mapping. Pure.
-// Security: queue text reaches a block only through reply-format's `cell`/`code` (redacted, escaped).
+// The first messages get View / Replay / Resolve buttons (message-buttons.ts).
+// Security: queue text reaches a block only through reply-format's `cell`/`code`/`safeText` (redacted, escaped).
 
 import { DEFAULT_FIELD_MAPPING, mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
-import { context, header, section, type Reply } from '../../core/slack/blocks.ts';
+import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
+import { messageButtons } from '../../core/slack/message-buttons.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { cell, code, reply, safeText, textTable } from './reply-format.ts';
 
 /** The runbook truncates URLs in the list; the full one is in `view`. */
 const URL_WIDTH = 60;
 const TRACE_WIDTH = 40;
+
+/** Messages of a Kafka peek that get their own View / Replay / Resolve buttons. */
+const KAFKA_BUTTON_CARDS = 8;
 
 export const renderKafkaList = (
   queue: string,
@@ -31,7 +36,14 @@ export const renderKafkaList = (
   });
   const table = textTable(['Partition', 'Offset', 'Trace ID', 'Retry Count', 'Error Category', 'URL'], rows);
   const title = `DLQ Messages in ${queue} (${messages.length} shown)`;
-  return reply(title, [header(title.slice(0, 150)), section(code(table, keys))], {
+  // View / Replay / Resolve under the first few, like the SQS peek (one message's size budget).
+  const cards: Block[] = messages.slice(0, KAFKA_BUTTON_CARDS).flatMap((m) => {
+    const mapped = mapDlqMessage(m, mapping);
+    const line = `*${m.partition ?? '-'}:${m.offset ?? '-'}* ${safeText(mapped.traceId ?? '', 120, keys)} ${safeText(mapped.errorCategory ?? '', 40, keys)}`.trim();
+    const buttons = messageButtons({ queue, id: m.messageKey }, `kafka_msg_${m.partition ?? 'x'}_${m.offset ?? 'x'}`);
+    return buttons ? [section(line), buttons] : [];
+  });
+  return reply(title, [header(title.slice(0, 150)), section(code(table, keys, 2_400)), ...cards], {
     keys,
     footer: [
       context(

@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { renderMessageModal, renderPeek } from '../../../src/app/queue/queue-replies.ts';
+import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
 import { renderJobProgress, renderJobResult, renderJobStarted } from '../../../src/app/slack/job-messages.ts';
 import { renderAppHome } from '../../../src/core/slack/app-home-view.ts';
 import { INCIDENT_ACTIONS } from '../../../src/core/slack/incident-actions.ts';
@@ -87,6 +88,22 @@ describe('peek with buttons', () => {
     expect(all).toMatch(/truncated \d+ chars/);
     expect(all).toContain('more not shown in full');
     expect(buttonsOf(reply.blocks).length).toBeGreaterThan(0);
+  });
+});
+
+describe('Kafka peek with buttons', () => {
+  it('the runbook list keeps its table and adds View / Replay / Resolve under the first messages', () => {
+    const messages = Array.from({ length: 12 }, (_, i) => ({
+      ...message(`0:${i}`, JSON.stringify({ trace_id: `evt-${i}`, error: HOSTILE, error_category: 'transient', retry_count: 4 })),
+      partition: 0,
+      offset: String(i),
+    }));
+    const reply = renderKafkaList('xact.downloads.dlq', messages);
+    expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
+    const views = buttonsOf(reply.blocks).filter((b) => b.action_id === MESSAGE_ACTIONS.view);
+    expect(views).toHaveLength(8);
+    expect(decodeMessageRef(views[2]?.value)).toEqual({ queue: 'xact.downloads.dlq', id: '0:2' });
+    expect(strings(reply.blocks).join('\n')).not.toMatch(/<!channel>|<@U123>/);
   });
 });
 
