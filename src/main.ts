@@ -38,7 +38,9 @@ import { withSlackSurface } from './app/slack/slack-operations.ts';
 import { createJobFollower, type JobFollower } from './app/slack/job-follower.ts';
 import { readAppHome } from './app/slack/app-home.use-case.ts';
 import { createQueueBackends } from './adapters/outbound/queue-backends.ts';
+import { parseDlqArgs } from './core/slack/parse-dlq-command.ts';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Config } from './config/config.schema.ts';
 import {
   formatProblems,
@@ -177,6 +179,8 @@ export const startServer = async (
         queues: [...config.queues.map((q) => ({ name: q.name, kind: q.kind, demo: false })), ...(demo?.backends ?? []).map((b) => ({ name: b.name, kind: b.kind, demo: true }))],
         demo: demo?.feed ?? null,
         slackEnv: { botToken: config.slack.botTokenEnv, signingSecret: config.slack.signingSecretEnv, appToken: config.slack.appTokenEnv },
+        // The console's conversation lives beside the SQLite file, so a restart carries on in the same threads.
+        persistPath: config.store.kind === 'sqlite' ? join(dirname(config.store.path), 'console-workspace.json') : null,
       });
       bolt = localConsole.bolt;
       logger.warn({ component: 'slack', mode: config.slack.mode, demo: demo !== null }, `Slack is not configured (${missing}); the local console stands in for Slack${demo ? ' with demo queues' : ''}`);
@@ -189,7 +193,7 @@ export const startServer = async (
   const chat = bolt ? createSlackChat({ client: bolt.app.client, metrics, logger: incidentLogger }) : null;
   if (bolt) userGroups = createSlackUserGroups({ client: bolt.app.client, clock, metrics, logger: logger.child({ component: 'roles' }) });
   const incidents = createIncidentService({
-    store, clock, timers, metrics, logger: incidentLogger, chat,
+    store, clock, timers, metrics, logger: incidentLogger, auditLogger: queueDeps.auditLogger, chat,
     queues: incidentQueues([...config.queues, ...(demo?.queues ?? [])], config.slack.defaultAlertChannel ?? null),
     l3: { channel: config.slack.l3Channel ?? null, userGroup: config.slack.l3UserGroup ?? null },
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
@@ -277,6 +281,12 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
     const args = [...request.args];
     const at = args.indexOf('--body-file');
     const bodyEdit = at >= 0 ? readFileSync(args.splice(at, 2)[1] ?? '', 'utf8') : null;
+    // Bad input: the usage line on stderr and exit 2, like any command-line tool (nothing is opened).
+    const parsed = parseDlqArgs(args);
+    if (!parsed.ok) {
+      io.err(`redrive dlq: ${parsed.error}\n${parsed.usage.replace('Usage: /dlq', 'Usage: redrive dlq')}`);
+      return 2;
+    }
     const store = await openStore(config, secrets, logger);
     const registry = openQueueRegistry(config, secrets, store, systemClock, logger);
     const monitorPost = async (_queue: string, view: { status: { queue: string; depth: number; inFlight: number | null; at: Date } }) =>

@@ -134,6 +134,25 @@ describe.skipIf(!services)('Kafka DLQ from the terminal and from Slack', () => {
     expect(status.stdout).toMatch(/downloads-dlq\s+kafka\s+2\s/);
   });
 
+  it('redrive-batch with a filter replays only the matching unresolved messages; history shows the stored depths', async () => {
+    const batch = await run('redrive-batch', QUEUE, '--category', 'transient', '--rate', '50');
+    expect(batch.stderr).not.toMatch(/redrive: /);
+    expect(batch.code).toBe(0);
+    expect(batch.stdout).toMatch(/Redrive of downloads-dlq: 1 message\(s\) replayed/);
+    expect(batch.stdout).toMatch(/filter\s+category=transient/);
+    expect(batch.stdout).toMatch(/not matching, left alone\s+1/);
+    const copies = await bench.readAll(replayTopic, 2);
+    expect(copies.map((c) => String(c.key))).toEqual([trace('timeout'), trace('timeout')]);
+    const usage = await run('redrive-batch', QUEUE);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/redrive dlq: redrive-batch needs --count N, or a filter[\s\S]*Usage: redrive dlq redrive-batch <queue> --count N/);
+    const history = await run('history', QUEUE, '--hours', '1');
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/Depth history of downloads-dlq: last 1 h/);
+    expect(history.stdout).toMatch(/Stored samples: \S+ {2}min 2, max 2, latest 2 at .* \(1 points\)/);
+    expect(history.stdout).toContain('Kafka queues: stored samples (DLQ lag minus resolved) only.');
+  });
+
   describe('through Slack', () => {
     let slack: SlackApiServer;
     let app: Runtime;
