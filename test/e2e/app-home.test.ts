@@ -1,7 +1,7 @@
 // App Home on the real app against a real SQS DLQ on ElasticMQ: app_home_opened (a signed Events API
 // request) publishes the tab for that user with every configured queue's depth and level, a permalink
 // to the open incident, and the last actions from the audit log; it is read again on every open and on
-// the Refresh button.
+// the Refresh button. Without the viewer role the tab says so and shows no queue.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_ACTIONS, MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
@@ -25,7 +25,8 @@ describe.skipIf(!services)('App Home end to end (SQS DLQ on ElasticMQ)', () => {
   };
 
   beforeAll(async () => {
-    e = await startSlackE2e('home');
+    e = await startSlackE2e('home', { config: { roles: { admins: ['U_ALICE', 'U_BOB'], viewers: ['U_CAROL'] } } });
+    e.slack.addUser('U_DAVE', { name: 'dave' });
     await sendMessages(e.sqs, e.pair.dlq.url, Array.from({ length: 60 }, (_, i) => JSON.stringify({ orderId: i, error: 'Lambda timeout' })));
     await e.app.poller.pollOnce();
     await e.app.incidents.flush();
@@ -57,6 +58,14 @@ describe.skipIf(!services)('App Home end to end (SQS DLQ on ElasticMQ)', () => {
     expect(text).toContain('*59* in the DLQ');
     expect(text).toContain(`<@U_BOB> \`replay ${e.queue} ${id}\``);
     expect(text).not.toContain('`peek');
+  });
+
+  it('someone without the viewer role gets a tab that says so, and no queue', async () => {
+    const call = await openHome('U_DAVE');
+    expect((call.response as { ok: boolean }).ok).toBe(true);
+    const text = shown(call);
+    expect(text).not.toContain(e.queue);
+    expect(text.toLowerCase()).toContain('viewer');
   });
 
   it('the Refresh button publishes the tab again for the clicker', async () => {

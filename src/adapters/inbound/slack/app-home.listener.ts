@@ -1,5 +1,6 @@
 // App Home: on app_home_opened (and the Refresh button) publish the tab for that user with
 // views.publish. Events are acked by Bolt before the listener runs; reading the queues happens after.
+// The tab shows what `status` shows, so it needs the role `status` needs; a denial says so instead.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { HomeData } from '../../../core/slack/app-home-view.ts';
@@ -7,10 +8,12 @@ import { renderAppHome } from '../../../core/slack/app-home-view.ts';
 import { JOB_ACTIONS } from '../../../core/slack/interactive-actions.ts';
 import type { View } from '../../../core/slack/modals.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
+import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 
 export interface AppHomeDeps {
   readHome: () => Promise<HomeData>;
   logger: Logger;
+  access?: AccessControl | undefined;
 }
 
 interface PublishClient {
@@ -20,7 +23,9 @@ interface PublishClient {
 export const registerAppHome = (app: App, deps: AppHomeDeps): void => {
   const publish = async (client: unknown, user: string): Promise<void> => {
     try {
-      await (client as PublishClient).views.publish({ user_id: user, view: renderAppHome(await deps.readHome()) });
+      const allowed = await checkAccess(deps.access, { actor: user, action: 'status', queue: null });
+      const view: View = allowed.ok ? renderAppHome(await deps.readHome()) : { type: 'home', blocks: allowed.reply.blocks.slice(0, 100) };
+      await (client as PublishClient).views.publish({ user_id: user, view });
     } catch (error) {
       deps.logger.error({ err: error, user }, 'App Home publish failed');
     }

@@ -29,5 +29,5 @@ export const registerSlackListeners = (app: App, deps: SlackListenerDeps): void 
   registerIncidentActions(app, { incidents: deps.incidents, router: deps.router, chat: deps.chat, logger: deps.logger, ...(deps.access ? { access: deps.access } : {}) });
   registerMessageActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger });
   registerJobActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger });
-  if (deps.readHome) registerAppHome(app, { readHome: deps.readHome, logger: deps.logger });
+  if (deps.readHome) registerAppHome(app, { readHome: deps.readHome, logger: deps.logger, access: deps.access });
 };
