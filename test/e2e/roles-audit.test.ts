@@ -173,6 +173,7 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     expect((await app.store.getIncident(incident?.id ?? ''))?.acknowledgedBy).toBeNull();
     await click('U_ALICE');
     await waitFor(async () => ((await app.store.getIncident(incident?.id ?? ''))?.acknowledgedBy === 'U_ALICE' ? true : null));
+    expect(logLines.find((l) => l.component === 'audit' && l.action === 'acknowledge' && l.result === 'success')).toMatchObject({ actor: 'U_ALICE', incidentId: incident?.id, queue });
   });
 
   it('/dlq audit <message id> shows the replay and the denial before it, newest first', async () => {

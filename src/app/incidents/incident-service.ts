@@ -3,6 +3,8 @@
 // Slack through IncidentSlack. State lives in the store, so a restarted process carries on in the
 // same thread at the same level. Slack work runs after the state is committed, off the caller's path.
 
+import { writeAudit } from '../queue/audit-trail.ts';
+import type { ActionLogger } from '../queue/queue-deps.ts';
 import { randomUUID } from 'node:crypto';
 import { decideLevel } from '../../core/escalation/decide-level.ts';
 import { displayGrowthPerMinute } from '../../core/escalation/growth.ts';
@@ -53,6 +55,8 @@ export interface IncidentServiceDeps extends Omit<IncidentSlackDeps, 'queueOf' |
   /** Counts replays and resolutions since a time for the resolution summary (default: the store's records). */
   activitySince?: (queue: string, since: Date) => Promise<{ replayed: number; resolved: number }>;
   newId?: () => string;
+  /** Where audit records' log lines go (the `component: audit` logger); else the incident logger. */
+  auditLogger?: ActionLogger;
 }
 
 export type AckResult =
@@ -251,12 +255,13 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
         });
         if (!done) return outcome;
         await event(done.incident, 'acknowledged', { user });
-        await store.appendAudit({
-          at: now, action: 'acknowledge', queue: incident.queue, messageId: null, traceId: null, partition: null, offset: null,
-          actor: user, result: 'success', error: null, incidentId, details: { level: done.incident.level },
-        });
-        metrics.actionCompleted('acknowledge', 'success');
-        logger.info({ audit: true, action: 'acknowledge', incidentId, queue: incident.queue, actor: user }, 'audit: acknowledge success');
+        await writeAudit(
+          { store, clock, metrics, logger, ...(deps.auditLogger ? { auditLogger: deps.auditLogger } : {}) },
+          { action: 'acknowledge', queue: incident.queue, actor: user, incidentId },
+          'success',
+          null,
+          { level: done.incident.level },
+        );
         effects.enqueue(incident.queue, async () => {
           await slack.reply(incidentId, renderAckReply(user));
           editor.request(incidentId);

@@ -4,6 +4,7 @@
 
 import { isRedriveError } from '../../errors.ts';
 import type { AuditRecordInput, JsonObject } from '../../core/model.ts';
+import type { Metrics } from '../../ports/metrics.port.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
 export interface ActionInput {
@@ -21,7 +22,7 @@ export interface ActionInput {
 }
 
 /** What writing an audit record needs: the queue use cases' deps satisfy it. */
-export type AuditDeps = Pick<QueueDeps, 'store' | 'clock' | 'metrics' | 'logger' | 'auditLogger'>;
+export type AuditDeps = Pick<QueueDeps, 'store' | 'clock' | 'logger' | 'auditLogger'> & { metrics: Pick<Metrics, 'actionCompleted'> };
 
 const errorText = (error: unknown): string =>
   isRedriveError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
