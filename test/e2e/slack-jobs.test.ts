@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
 import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
-import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
+import { queueDepth, sendMessages, services, sqsEndpoint } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
 import { newSlackTs, plainTextValue, stateValues } from '../support/slack-payloads.ts';
 import { buttonsIn, CHANNEL, shown, startSlackE2e, viewOf, type SlackE2e } from '../support/slack-e2e-app.ts';
@@ -117,5 +117,36 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     expect(reply.args.response_type).toBe('ephemeral');
     expect(buttonsIn(reply)).toEqual([]);
     expect(await e.app.store.listJobs({ queue: e.queue, limit: 20 })).toHaveLength(jobs);
+  });
+});
+
+describe.skipIf(!services)('a job from Slack whose messages cannot be delivered (SQS DLQ on ElasticMQ)', () => {
+  let e: SlackE2e;
+  beforeAll(async () => {
+    // The replay target does not exist: every send is refused, every message stays in the DLQ.
+    const endpoint = `${sqsEndpoint().endpoint.replace(/\/$/, '')}/000000000000/redrive-missing-target`;
+    e = await startSlackE2e('jobfail', { server: { slackJobs: { progressEveryMs: 0 } }, queue: { replayTarget: { kind: 'sqs', queueUrl: endpoint } } });
+  });
+  afterAll(async () => {
+    await e?.close();
+  });
+
+  it('ends failed: the result goes to the thread and the starter alone gets the error', async () => {
+    await sendMessages(e.sqs, e.pair.dlq.url, bodies(3));
+    const reply = await e.dlq(`redrive-batch ${e.queue} --count 3`, 'U_BOB');
+    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    expect(jobId).not.toBe('');
+    await e.app.slackJobs.idle();
+    expect((await e.app.store.getJob(jobId))?.status).toBe('failed');
+    const root = e.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId));
+    const rootTs = (root?.response as { ts: string }).ts;
+    const result = e.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === rootTs && shown(c).includes('3 failed'));
+    expect(okCall(result)).toBe(true);
+    const whisper = e.slack.callsTo('chat.postEphemeral').find((c) => shown(c).includes(jobId));
+    expect(okCall(whisper)).toBe(true);
+    expect(whisper?.args).toMatchObject({ channel: CHANNEL, user: 'U_BOB', thread_ts: rootTs });
+    expect(shown(whisper)).toContain(':x:');
+    const d = await queueDepth(e.sqs, e.pair.dlq.url);
+    expect(d.visible + d.inFlight).toBe(3);
   });
 });

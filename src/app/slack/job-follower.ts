@@ -131,6 +131,10 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       const rate = result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null;
       const rendered = renderJobResult({ job: result.job, done: result.done, failed: result.failed, uncertain: result.uncertain.length, rate });
       await finish(thread, result.job, { text: rendered.text, blocks: rendered.blocks });
+      if (result.job.status === 'failed') {
+        const first = result.failed[0];
+        await tellStarter(context, thread, `:x: Job ${job.id} on ${job.queue}: ${result.done} replayed, ${result.failed.length} failed${first ? ` (${first.error})` : ''}; the failed ones stay in the DLQ.`);
+      }
       logger.info({ jobId: job.id, queue: job.queue, status: result.job.status, done: result.done }, 'job from Slack ended');
     } catch (error) {
       await chain;
