@@ -1,7 +1,7 @@
 // Roles, audit and the weekly report on the real app: a real SQS DLQ on ElasticMQ, signed Slack
 // requests, and the local Slack API server answering usergroups.users.list (S_ONCALL = Alice, Bob).
 // Carol is only a viewer; the on-call group are operators; the terminal is trusted.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -20,6 +20,7 @@ import { buildBlockActions, buttonAction } from '../support/slack-payloads.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 import { requireServices, waitFor } from '../support/services.ts';
+import { runRedrive } from '../support/run-redrive.ts';
 
 describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on ElasticMQ)', () => {
   const clock = fixedClock(new Date());
@@ -30,6 +31,7 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
   let pair: { source: CreatedQueue; dlq: CreatedQueue };
   let dir: string;
   let queue: string;
+  let rawConfig: Record<string, unknown> = {};
   let expiredId = '';
   let timeoutId = '';
   const expiredTrace = `evt-expired-${Date.now()}`;
@@ -56,14 +58,15 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     queue = pair.dlq.name;
     slack = await startSlackApiServer();
     dir = mkdtempSync(join(tmpdir(), 'redrive-roles-e2e-'));
-    const parsed = parseConfig({
+    rawConfig = {
       server: { host: '127.0.0.1', port: 0 },
       store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
       slack: { apiUrl: slack.url, mode: 'http' },
       aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
       roles: { admins: ['U_ADMIN'], viewers: 'everyone', userGroups: { S_ONCALL: 'operator' } },
       queues: [{ name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: 'C_ALERTS', escalation: { preset: 'sqs-runbook', l1Depth: 1 } }],
-    });
+    };
+    const parsed = parseConfig(rawConfig);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const logger = createRootLogger({
       level: 'info',
@@ -195,6 +198,21 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     const byId = (await dlq('U_CAROL', `audit ${denial?.id}`)).args.blocks as { type: string; text?: { text: string } }[];
     expect(byId.filter((b) => b.type === 'section')).toHaveLength(1);
     expect(JSON.stringify(byId)).toContain(`#${denial?.id}`);
+  });
+
+  it('`redrive dlq audit <message id>` in a terminal prints the same records as a table (the terminal is trusted)', async () => {
+    const file = join(dir, 'redrive.yml');
+    writeFileSync(file, JSON.stringify({ ...rawConfig, slack: { mode: 'http' } }));
+    const result = await runRedrive(['dlq', 'audit', expiredId, '--config', file], { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // Log lines (JSON, pino) share stdout with the table; the audit search logs its own record too.
+    const lines = result.stdout.trim().split('\n').filter((line) => !line.startsWith('{'));
+    expect(result.stdout).toMatch(/"component":"audit".*"action":"audit"/);
+    const head = lines.findIndex((line) => /^ID\s+TIME\s+ACTION\s+RESULT\s+USER/.test(line));
+    expect(lines[head - 1]).toBe(`Audit log: ${expiredId} — 2 record(s), newest first`);
+    expect(lines.slice(head + 2).map((line) => line.split(/\s{2,}/).slice(2, 5))).toEqual([['replay', 'success', 'U_ALICE'], ['replay', 'denied', 'U_CAROL']]);
+    expect((await app.store.searchAudit({ action: 'audit' })).filter((r) => r.actor.startsWith('cli:'))).toEqual([expect.objectContaining({ result: 'success', details: { ref: expiredId, found: 2 } })]);
   });
 
   it('a failure before the use case starts (an unknown queue) is audited too', async () => {
