@@ -88,7 +88,7 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
     const modal = page.getByRole('dialog');
     await modal.waitFor();
     await expect.poll(() => modal.textContent(), { timeout: 10_000 }).toMatch(/trace id/);
-    expect(await modal.textContent()).toMatch(/job-demo-\d{4}/);
+    expect(await modal.textContent()).toMatch(/job-demo-[a-z0-9]+-\d{4}/);
     await page.locator('#modal-close').click();
     await modal.waitFor({ state: 'hidden' });
 
@@ -98,7 +98,7 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
     await confirm.waitFor();
     expect(await confirm.textContent()).toContain('Replay this message?');
     await page.locator('#confirm-ok').click();
-    await page.locator('.message', { hasText: /Replayed demo-\d+/ }).first().waitFor();
+    await page.locator('.message', { hasText: /Replayed demo-[a-z0-9]+-\d+/ }).first().waitFor();
 
     // Resolve with a reason, in a modal.
     await peek.getByRole('button', { name: 'Resolve', exact: true }).nth(2).click();
@@ -106,7 +106,7 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
     await modal.locator('textarea').fill('presigned URL expired; the customer re-uploaded the file');
     await page.locator('#modal-submit').click();
     await modal.waitFor({ state: 'hidden' });
-    await page.locator('.message', { hasText: /Resolved demo-\d+/ }).first().waitFor();
+    await page.locator('.message', { hasText: /Resolved demo-[a-z0-9]+-\d+/ }).first().waitFor();
 
     // The thread holds the opening, the peek and (in the thread or to the clicker) the results.
     const threadText = (await thread().textContent()) ?? '';

@@ -68,6 +68,17 @@ export interface WorkspaceSnapshot {
 
 const MAX_MESSAGES_PER_CHANNEL = 2_000;
 
+/** What survives a restart: the conversation (channels, messages, files, App Homes), not open modals. */
+export interface PersistedWorkspace {
+  version: 1;
+  channels: ConsoleChannel[];
+  messages: ConsoleMessage[];
+  files: { file: ConsoleFile; base64: string | null }[];
+  homes: ConsoleView[];
+  ids: number;
+  lastTs: number;
+}
+
 export class ConsoleWorkspace {
   readonly #channels = new Map<string, ConsoleChannel>();
   /** `${channel}/${ts}` → message, insertion order = time order. */
@@ -220,6 +231,32 @@ export class ConsoleWorkspace {
     this.#homes.set(user, id);
     this.#emit({ type: 'home', view: record });
     return record;
+  }
+
+  /** The conversation as data, for a file that outlives the process (Slack keeps its history too). */
+  toPersisted(): PersistedWorkspace {
+    return {
+      version: 1,
+      channels: [...this.#channels.values()],
+      messages: [...this.#messages.values()],
+      files: [...this.#files.values()].map(({ file, bytes }) => ({ file, base64: bytes ? bytes.toString('base64') : null })),
+      homes: [...this.#homes.values()].map((id) => this.#views.get(id)).filter((v): v is ConsoleView => v !== undefined),
+      ids: this.#ids,
+      lastTs: this.#lastTs,
+    };
+  }
+
+  /** Loads a persisted conversation into this (empty) workspace; no events are emitted. */
+  restore(data: PersistedWorkspace): void {
+    for (const channel of data.channels) this.#channels.set(channel.id, channel);
+    for (const message of data.messages) this.#messages.set(`${message.channel}/${message.ts}`, message);
+    for (const { file, base64 } of data.files) this.#files.set(file.id, { file, bytes: base64 === null ? null : Buffer.from(base64, 'base64') });
+    for (const home of data.homes) {
+      this.#views.set(home.id, home);
+      this.#homes.set(home.user, home.id);
+    }
+    this.#ids = Math.max(this.#ids, data.ids);
+    this.#lastTs = Math.max(this.#lastTs, data.lastTs);
   }
 
   snapshot(user: string): WorkspaceSnapshot {

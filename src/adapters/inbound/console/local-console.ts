@@ -10,6 +10,7 @@ import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import type { Route } from '../http/route.ts';
 import { consoleRoutes } from './console-routes.ts';
 import { appHomeOpenedPayload, blockActionsPayload, slashCommandPayload, viewClosedPayload, viewSubmissionPayload, type ConsoleAction } from './console-payloads.ts';
+import { persistWorkspace } from './console-persistence.ts';
 import { ConsoleReceiver, type DispatchResult } from './console-receiver.ts';
 import { CONSOLE_API_URL, CONSOLE_BOT_TOKEN, createConsoleSlackApi } from './console-slack-api.ts';
 import { CONSOLE_USER, ConsoleWorkspace, type Json } from './console-workspace.ts';
@@ -39,6 +40,8 @@ export interface LocalConsoleOptions {
   slackEnv: { botToken: string; signingSecret: string; appToken: string };
   /** How long a listener has to ack (Slack's 3 s); tests shorten it. */
   ackTimeoutMs?: number;
+  /** A JSON file that keeps the conversation across restarts (beside the SQLite store); null keeps it in memory. */
+  persistPath?: string | null;
 }
 
 export interface LocalConsole {
@@ -64,6 +67,7 @@ export const createLocalConsole = (options: LocalConsoleOptions): LocalConsole =
     logger: boltLogger(logger.child({ component: 'bolt' })),
     clientOptions: { slackApiUrl: CONSOLE_API_URL, fetch: api.fetch as never, retryConfig: { retries: 0 } },
   });
+  const persistence = options.persistPath ? persistWorkspace(workspace, options.persistPath, logger) : null;
   for (const channel of options.channels) workspace.addChannel(channel.id, channel.name);
   const actor = { id: CONSOLE_USER.id, name: CONSOLE_USER.name };
   const dm = workspace.resolveChannel(CONSOLE_USER.id)!;
@@ -159,7 +163,15 @@ export const createLocalConsole = (options: LocalConsoleOptions): LocalConsole =
   });
 
   return {
-    bolt: { app, http: null, start: async () => {}, stop: async () => {} },
+    bolt: {
+      app,
+      http: null,
+      start: async () => {},
+      stop: async () => {
+        persistence?.flush();
+        persistence?.stop();
+      },
+    },
     routes,
     workspace,
     setOrigin: (value) => {

@@ -87,15 +87,17 @@ const backendOf = (dlq: DemoDeadLetterQueue, target: DemoReplayTarget): QueueBac
 export const createDemo = (deps: { clock: Clock; timers: Timers; seed?: number }): Demo => {
   const { clock, timers } = deps;
   const random = seededRandom(deps.seed ?? 20_241_227);
-  const sqs = new DemoDeadLetterQueue({ name: DEMO_SQS_QUEUE, kind: 'sqs', clock });
-  const kafka = new DemoDeadLetterQueue({ name: DEMO_KAFKA_QUEUE, kind: 'kafka', clock, partitions: 3 });
+  const now = clock.now().getTime();
+  // Each start gets its own ids (a restart keeps the store, which remembers resolved and replayed ones).
+  const run = Math.floor(now / 1000).toString(36);
+  const sqs = new DemoDeadLetterQueue({ name: DEMO_SQS_QUEUE, kind: 'sqs', clock, run: { idPrefix: `demo-${run}`, firstOffset: 0 } });
+  const kafka = new DemoDeadLetterQueue({ name: DEMO_KAFKA_QUEUE, kind: 'kafka', clock, partitions: 3, run: { idPrefix: 'demo', firstOffset: Math.floor(now / 100) } });
   let n = 0;
   const addTo = (dlq: DemoDeadLetterQueue, at: Date): void => {
     n += 1;
-    const failure = demoFailure(pickPattern(random), n, at, dlq.kind === 'kafka' ? 'evt-demo' : 'job-demo');
+    const failure = demoFailure(pickPattern(random), n, at, dlq.kind === 'kafka' ? `evt-demo-${run}` : `job-demo-${run}`);
     dlq.add(failure.body, { key: failure.traceId, at });
   };
-  const now = clock.now().getTime();
   // Seeds: above L1 from the first poll, spread over the last 20 minutes.
   for (let i = 0; i < 14; i += 1) addTo(sqs, new Date(now - (20 - i) * 60_000));
   for (let i = 0; i < 18; i += 1) addTo(kafka, new Date(now - (20 - i) * 60_000));

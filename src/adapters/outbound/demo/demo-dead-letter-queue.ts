@@ -34,6 +34,11 @@ export interface DemoDeadLetterQueueOptions {
   partitions?: number;
   /** SQS flavour: how long a checked-out message stays hidden. Default 30 s. */
   visibilitySeconds?: number;
+  /**
+   * Ids unique to this run (SQS message id prefix, Kafka first offset), so a restarted demo never
+   * reuses an id the store already knows (resolutions, replay fingerprints), as a real DLQ never does.
+   */
+  run?: { idPrefix: string; firstOffset: number };
 }
 
 export class DemoDeadLetterQueue implements DeadLetterQueue {
@@ -46,6 +51,8 @@ export class DemoDeadLetterQueue implements DeadLetterQueue {
   /** Insertion order = enqueue order; SQS deletes remove entries, Kafka keeps them. */
   readonly #records = new Map<string, DemoRecord>();
   readonly #nextOffset: number[];
+  readonly #firstOffset: number;
+  readonly #idPrefix: string;
   #sequence = 0;
   #handles = 0;
 
@@ -56,7 +63,9 @@ export class DemoDeadLetterQueue implements DeadLetterQueue {
     this.#clock = options.clock;
     this.#partitions = Math.max(1, options.partitions ?? 3);
     this.#visibilityMs = (options.visibilitySeconds ?? 30) * 1000;
-    this.#nextOffset = Array.from({ length: this.#partitions }, () => 0);
+    this.#firstOffset = options.run?.firstOffset ?? 0;
+    this.#idPrefix = options.run?.idPrefix ?? 'demo';
+    this.#nextOffset = Array.from({ length: this.#partitions }, () => this.#firstOffset);
   }
 
   /** Adds one message as the failing pipeline would; returns it as the port delivers it. */
@@ -83,7 +92,7 @@ export class DemoDeadLetterQueue implements DeadLetterQueue {
         deduplicationId: null,
       };
     } else {
-      const id = `demo-${String(this.#sequence).padStart(6, '0')}-${((this.#sequence * 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
+      const id = `${this.#idPrefix}-${String(this.#sequence).padStart(6, '0')}-${((this.#sequence * 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
       message = {
         queue: this.name,
         messageKey: id,

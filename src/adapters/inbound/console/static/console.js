@@ -143,7 +143,8 @@ const renderChannel = () => {
   $('channel-title').textContent = channel ? `${channel.isDm ? '' : '#'}${channel.name}` : '';
   keepBottom(list, () => {
     list.replaceChildren();
-    const top = channelMessages(state.view.id).filter((m) => !m.threadTs || m.threadTs === m.ts);
+    // Replies whose parent is gone (an older conversation) are shown in the channel, never hidden.
+    const top = channelMessages(state.view.id).filter((m) => !m.threadTs || m.threadTs === m.ts || !state.messages.has(`${m.channel}/${m.threadTs}`));
     if (top.length === 0) list.innerHTML = '<p class="empty">No messages yet. Demo incidents appear here within a few seconds of start.</p>';
     for (const message of top) list.appendChild(renderMessage(message, { inThread: false }));
   });
