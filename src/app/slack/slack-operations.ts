@@ -33,6 +33,10 @@ export interface SlackOperationsDeps {
 
 type Once = 'replay' | 'resolve';
 
+/** Idempotency keys older than this are pruned (at most once an hour, on a click). */
+const KEY_TTL_MS = 7 * 24 * 3_600_000;
+const PRUNE_EVERY_MS = 3_600_000;
+
 const PAST: Record<Once, string> = { replay: 'replayed', resolve: 'resolved' };
 
 /** One idempotency key per operation, queue, message and the Slack message the button was on. */
@@ -83,6 +87,14 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
     }
   };
 
+  // Slack retries within minutes and a clicked message lives on; a week of keys covers both.
+  let lastPrune = Number.NEGATIVE_INFINITY;
+  const pruneKeys = async (now: Date): Promise<void> => {
+    if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now.getTime();
+    await queue.store.pruneIdempotencyKeys(new Date(now.getTime() - KEY_TTL_MS)).catch(() => undefined);
+  };
+
   const once = <C extends Extract<DlqCommand, { op: Once }>>(op: Once, inner: OperationHandler<C> | undefined): OperationHandler<C> | undefined => {
     if (!inner) return undefined;
     return async (command, context) => {
@@ -90,6 +102,7 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
       if (key === null) return inner(command, context);
       const at = queue.clock.now();
       const first = await queue.store.claimIdempotencyKey(key, at, { actor: context.actor, at: at.toISOString() });
+      await pruneKeys(at);
       if (!first) return alreadyDone(op, command.id, await firstRecord(op, command.queue, command.id, at));
       return inner(command, context);
     };
