@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   DLQ_BODY_INVALID: { retriable: false, hint: 'The edited body is not valid JSON; nothing was sent.' },
   DLQ_OPERATION_UNSUPPORTED: { retriable: false, hint: 'This operation does not apply to this kind of queue.' },
   JOB_NOT_FOUND: { retriable: false, hint: 'No job with that id; `redrive dlq jobs` lists them.' },
+  JOB_NOT_RESUMABLE: { retriable: false, hint: 'Only a paused, failed or interrupted manual redrive job can be resumed; start a new one.' },
   INGEST_SIGNATURE_INVALID: { retriable: false, hint: 'The request signature did not verify.' },
   INGEST_PAYLOAD_INVALID: { retriable: false, hint: 'The payload does not have the expected shape.' },
   INGEST_UNAUTHORIZED: { retriable: false, hint: 'Missing or wrong credentials.' },

@@ -13,7 +13,7 @@ import { analyzeQueue } from './analyze-queue.use-case.ts';
 import { cancelJob, listJobViews } from './jobs.use-case.ts';
 import { peekMessages, queueStatus, viewMessage, type StatusView } from './read-queue.use-case.ts';
 import { replayMessage, resolveMessage } from './change-queue.use-case.ts';
-import { createRedriveJob, filterOfJob, runRedriveJob, type RedriveJobResult } from './redrive-job.ts';
+import { createRedriveJob, filterOfJob, resumeRedriveJob, runRedriveJob, type RedriveJobResult } from './redrive-job.ts';
 import { startMoveTask } from './move-task.use-case.ts';
 import { createMonitors, type MonitorPost, type Monitors } from './monitor.use-case.ts';
 import { audited } from './audit-trail.ts';
@@ -131,6 +131,10 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       return stopped ? renderDone(`Stopped monitoring ${command.queue}`, []) : renderWarning(`${command.queue} was not being monitored`, 'Nothing to stop.');
     },
     jobs: async (command, ctx) => renderJobs(command.queue, await listJobViews(deps, { queue: command.queue, actor: ctx.actor }), deps.clock.now()),
+    resume: async (command, ctx) => {
+      const result = await resumeRedriveJob(deps, { queue: command.queue, jobId: command.jobId, actor: ctx.actor });
+      return jobReply(command.queue, result, deps.registry.get(command.queue).kind);
+    },
     cancel: async (command, ctx) => renderCancel(await cancelJob(deps, { jobId: command.jobId, actor: ctx.actor })),
     alarms: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);

@@ -365,3 +365,29 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   if (crash) throw crash;
   return { job: finished, sent: count('sent') + count('done'), done: count('done'), failed, uncertain, skipped: skipped.size, stopped, elapsedMs: now() - started };
 };
+
+/**
+ * Runs a manual job again from its checkpoint (after an abort, a crash or a restart): items already
+ * done are skipped, `sent` ones are deleted without sending, `claimed` ones are never re-sent. A job
+ * that is still `running` may be a process that died; even if it is alive, per-item claims keep two
+ * runs from sending the same message. Succeeded and cancelled jobs, and move tasks, are refused.
+ */
+export const resumeRedriveJob = async (deps: QueueDeps, request: { queue: string; jobId: string; actor: string }, options: RunOptions = {}): Promise<RedriveJobResult> => {
+  const backend = deps.registry.get(request.queue);
+  const job = await deps.store.getJob(request.jobId);
+  if (!job || job.queue !== backend.name) throw new RedriveError('JOB_NOT_FOUND', `No job ${request.jobId} on ${backend.name}.`, { context: { jobId: request.jobId } });
+  const refuse = (why: string) => new RedriveError('JOB_NOT_RESUMABLE', `Job ${job.id} ${why}.`, { context: { jobId: job.id, queue: job.queue } });
+  const audit = { action: `${job.kind}:resume`, queue: job.queue, actor: request.actor, jobId: job.id };
+  const check = (): void => {
+    if (job.params.manual !== true) throw refuse('is a message move task (redrive-all); SQS runs it, there is nothing to resume');
+    if (job.status === 'succeeded' || job.status === 'cancelled') throw refuse(`is ${job.status}`);
+  };
+  try {
+    check();
+  } catch (error) {
+    await writeAudit(deps, audit, 'failure', error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+  await writeAudit(deps, audit, 'success', null, { previousStatus: job.status });
+  return runRedriveJob(deps, job.id, options);
+};

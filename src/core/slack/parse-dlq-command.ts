@@ -24,7 +24,9 @@ export type DlqCommand =
   | { op: 'alarms'; queue: string }
   | { op: 'audit'; ref: string | null }
   | { op: 'jobs'; queue: string | null }
-  | { op: 'cancel'; jobId: string };
+  | { op: 'cancel'; jobId: string }
+  /** The queue is named so per-queue roles apply; it must be the job's. */
+  | { op: 'resume'; queue: string; jobId: string };
 
 export type DlqOp = DlqCommand['op'];
 
@@ -70,6 +72,7 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   audit: { usage: 'audit [id]', summary: 'search the audit log (message id, trace id, incident or job)', positional: [], optionalPositional: 'id', flags: {} },
   jobs: { usage: 'jobs [queue]', summary: 'running and recent redrive jobs: done/failed/total and rate', positional: [], optionalPositional: 'queue', flags: {} },
   cancel: { usage: 'cancel <job-id>', summary: 'stop a redrive job or message move task', positional: ['job-id'], flags: {} },
+  resume: { usage: 'resume <queue> <job-id>', summary: 'continue a paused or interrupted redrive job from its checkpoint', positional: ['queue', 'job-id'], flags: {} },
 };
 
 export const usageText = (prefix = '/dlq'): string =>
@@ -177,6 +180,8 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
       return { ok: true, command: { op: 'jobs', queue: positional[0] ?? null } };
     case 'cancel':
       return { ok: true, command: { op: 'cancel', jobId: a } };
+    case 'resume':
+      return { ok: true, command: { op: 'resume', queue: a, jobId: b } };
   }
 };
 

@@ -152,9 +152,15 @@ describe.skipIf(!services)('Kafka filtered bulk replay', () => {
     expect(cutOff).toBeDefined();
     expect(await store.claimJobItem(job.id, cutOff?.messageKey ?? '', new Date())).toBe(true);
 
-    const second = await runRedriveJob(deps, job.id);
-    expect(second.uncertain).toEqual([cutOff?.messageKey]);
-    expect(second.done).toBe(39);
+    // After a restart, someone resumes the job by id from Slack or the terminal.
+    const router = createDlqCommandRouter(createQueueOperations(deps));
+    const context = { actor: 'U0ADMIN', channelId: null, transport: 'cli' as const };
+    const resumed = renderReplyForTerminal(await router.handleArgs(['resume', QUEUE, job.id], context));
+    expect(resumed).toMatch(/replayed \(kept in the DLQ until resolved\)\s+39/);
+    expect(resumed).toMatch(/interrupted, not resent\s+1/);
+    const second = await store.getJob(job.id);
+    expect(second?.status).toBe('failed');
+    expect(second?.error).toMatch(/1 message\(s\) were interrupted mid-send and were not sent again/);
     const copies = await replayed();
     expect(copies).toHaveLength(39);
     expect(new Set(copies.map((c) => c.traceId)).size).toBe(39);
@@ -163,6 +169,12 @@ describe.skipIf(!services)('Kafka filtered bulk replay', () => {
     const third = await runRedriveJob(deps, job.id);
     expect(third.done).toBe(39);
     expect(await replayed()).toHaveLength(39);
+    await expect(router.handleArgs(['resume', QUEUE, 'no-such-job'], context)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+    const done = await createRedriveJob(deps, QUEUE, { actor: 'U0ADMIN', count: 1 });
+    await runRedriveJob(deps, done.id);
+    await expect(router.handleArgs(['resume', QUEUE, done.id], context)).rejects.toMatchObject({ code: 'JOB_NOT_RESUMABLE', message: `Job ${done.id} is succeeded.` });
+    const audit = await store.searchAudit({ queue: QUEUE, limit: 100 });
+    expect(audit.filter((a) => a.action === 'redrive-batch:resume').map((a) => a.result).sort()).toEqual(['failure', 'success']);
     expect(await bench.committed(group, topic)).toEqual({ 0: '-1', 1: '-1' });
   });
 });

@@ -51,7 +51,7 @@ describe('parseDuration', () => {
   it.each(['', 'soon', '-2h', '0', '2w', 'h'])('rejects %j', (text) => expect(parseDuration(text)).toBeNull());
 });
 
-describe('redrive-batch, history and re-execute parsing', () => {
+describe('redrive-batch, history, re-execute and resume parsing', () => {
   it('takes filters with or without --count', () => {
     expect(parseDlqText('redrive-batch q --category Transient --domain https://Timeout.com/x --older-than 2h --rate 50')).toEqual({
       ok: true,
@@ -70,6 +70,7 @@ describe('redrive-batch, history and re-execute parsing', () => {
     ['history q --hours 0', /--hours must be a positive whole number/],
     ['history q --hours 1000', /--hours is at most 360/],
     ['re-execute q', /Missing <id>/],
+    ['resume job-1', /Missing <job-id>/],
   ])('%s → usage error', (text, error) => {
     const parsed = parseDlqText(text);
     expect(parsed.ok).toBe(false);
@@ -82,5 +83,6 @@ describe('redrive-batch, history and re-execute parsing', () => {
   it('history defaults to 24 hours; re-execute takes a queue and an id', () => {
     expect(parseDlqText('history q')).toEqual({ ok: true, command: { op: 'history', queue: 'q', hours: 24 } });
     expect(parseDlqText('re-execute q job-1')).toEqual({ ok: true, command: { op: 're-execute', queue: 'q', id: 'job-1' } });
+    expect(parseDlqText('resume q 5f0c')).toEqual({ ok: true, command: { op: 'resume', queue: 'q', jobId: '5f0c' } });
   });
 });

@@ -66,7 +66,7 @@ describe('parseDlqText', () => {
     expect(Object.keys(DLQ_OPS).sort()).toEqual(
       [
         'alarms', 'analyze', 'audit', 'cancel', 'help', 'history', 'jobs', 'monitor', 'peek', 're-execute', 'redrive-all', 'redrive-batch', 'replay',
-        'report', 'resolve', 'status', 'stop-monitor', 'view',
+        'report', 'resolve', 'resume', 'status', 'stop-monitor', 'view',
       ].sort(),
     );
   });
