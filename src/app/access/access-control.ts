@@ -59,26 +59,17 @@ export const renderDenied = (decision: Extract<AccessDecision, { kind: 'denied' 
   };
 };
 
-/** The queue a command acts on, and the ids its audit record carries. */
-export const targetOf = (command: DlqCommand): { queue: string | null; messageId: string | null; jobId: string | null } => {
-  switch (command.op) {
-    case 'view':
-    case 'replay':
-    case 'resolve':
-      return { queue: command.queue, messageId: command.id, jobId: null };
-    case 'cancel':
-      return { queue: null, messageId: null, jobId: command.jobId };
-    case 'status':
-    case 'jobs':
-      return { queue: command.queue, messageId: null, jobId: null };
-    case 'audit':
-    case 'report':
-    case 'help':
-      return { queue: null, messageId: null, jobId: null };
-    default:
-      return { queue: command.queue, messageId: null, jobId: null };
-  }
+const field = (command: DlqCommand, key: string): string | null => {
+  const value = (command as unknown as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : null;
 };
+
+/** The queue a command acts on, and the ids its audit record carries (`id` is always a message id). */
+export const targetOf = (command: DlqCommand): { queue: string | null; messageId: string | null; jobId: string | null } => ({
+  queue: field(command, 'queue'),
+  messageId: field(command, 'id'),
+  jobId: field(command, 'jobId'),
+});
 
 export const createAccessControl = (deps: AccessControlDeps): AccessControl => {
   const candidates = configuredUserGroups(deps.roles);
