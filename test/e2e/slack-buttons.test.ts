@@ -214,5 +214,11 @@ describe.skipIf(!services)('message buttons and modals end to end (SQS DLQ on El
     expect(answer.args.response_type).toBe('ephemeral');
     expect(shown(answer)).toContain(':x:');
     expect(e.slack.callsTo('chat.postMessage')).toHaveLength(posts);
+    // A failed attempt does not hold the button: the next click tries again.
+    const again = e.slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs });
+    await e.click({ actionId: MESSAGE_ACTIONS.replay, value: gone, messageTs: peekTs, responseUrl: again });
+    const second = await waitFor(() => e.slack.callsTo('response_url').find((c) => c.url === again), { timeoutMs: 20_000, description: 'second attempt answered' });
+    expect(shown(second)).not.toContain('Already');
+    expect((await e.app.store.searchAudit({ queue: e.queue, ref: 'no-such-message', action: 'replay', limit: 5 })).filter((r) => r.result === 'failure')).toHaveLength(2);
   });
 });

@@ -52,8 +52,8 @@ const alreadyDone = (op: Once, id: string, record: AuditRecord | null): Reply =>
   }
   const when = slackDate(record.at);
   if (record.result === 'failure') {
-    const text = `A ${op} of ${id} by ${record.actor} failed: ${record.error ?? 'unknown error'}. Run /dlq ${op} to try again.`;
-    return reply(text, [section(`:x: A ${op} of \`${safeText(id, 200)}\` by ${mention(record.actor)} at ${when} failed: ${safeText(record.error ?? 'unknown error', 1_000)}. Run \`/dlq ${op}\` to try again.`)], { private: true });
+    const text = `A ${op} of ${id} by ${record.actor} failed: ${record.error ?? 'unknown error'}. Click again to retry.`;
+    return reply(text, [section(`:x: A ${op} of \`${safeText(id, 200)}\` by ${mention(record.actor)} at ${when} failed: ${safeText(record.error ?? 'unknown error', 1_000)}. Click again to retry.`)], { private: true });
   }
   const text = `Already ${PAST[op]} by ${record.actor} at ${record.at.toISOString()}.`;
   return reply(text, [section(`:information_source: Already ${PAST[op]} by ${mention(record.actor)} at ${when}; nothing was done twice.`)], { private: true });
@@ -76,13 +76,17 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
   const { queue } = deps;
   const waitMs = deps.duplicateWaitMs ?? 3_000;
 
-  /** The first click's audit record for this message, once it has one (it may still be running). */
-  const firstRecord = async (op: Once, queueName: string, id: string, since: Date): Promise<AuditRecord | null> => {
+  /** This operation's finished attempts on the message, newest first (denials are not attempts). */
+  const attempts = async (op: Once, queueName: string, id: string): Promise<AuditRecord[]> =>
+    (await queue.store.searchAudit({ queue: queueName, ref: id, action: op, limit: 50 })).filter((r) => r.result !== 'denied');
+
+  /** The record of the click that holds the key: newer than `seenId` once it ends (it may still run). */
+  const holderRecord = async (op: Once, queueName: string, id: string, seenId: number, fallback: AuditRecord | null): Promise<AuditRecord | null> => {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const records = await queue.store.searchAudit({ queue: queueName, ref: id, action: op, limit: 5 });
-      const found = records.find((r) => r.at.getTime() >= since.getTime() - 24 * 3_600_000) ?? null;
-      if (found || Date.now() >= deadline) return found;
+      const newer = (await attempts(op, queueName, id)).find((r) => r.id > seenId);
+      if (newer) return newer;
+      if (Date.now() >= deadline) return fallback?.result === 'success' ? fallback : null;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
@@ -98,12 +102,19 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
   const once = <C extends Extract<DlqCommand, { op: Once }>>(op: Once, inner: OperationHandler<C> | undefined): OperationHandler<C> | undefined => {
     if (!inner) return undefined;
     return async (command, context) => {
-      const key = context.origin ? interactionKey(op, command.queue, command.id, context.origin) : null;
-      if (key === null) return inner(command, context);
+      const base = context.origin ? interactionKey(op, command.queue, command.id, context.origin) : null;
+      if (base === null) return inner(command, context);
+      // One key per failed attempt so far: a click after a failure may try again, while a double
+      // click or a Slack retry during (or after) a successful attempt finds the key taken.
+      const history = await attempts(op, command.queue, command.id);
+      const failures = history.filter((r) => r.result === 'failure').length;
       const at = queue.clock.now();
-      const first = await queue.store.claimIdempotencyKey(key, at, { actor: context.actor, at: at.toISOString() });
+      const first = await queue.store.claimIdempotencyKey(`${base}#${failures}`, at, { actor: context.actor, at: at.toISOString() });
       await pruneKeys(at);
-      if (!first) return alreadyDone(op, command.id, await firstRecord(op, command.queue, command.id, at));
+      if (!first) {
+        const latest = history[0] ?? null;
+        return alreadyDone(op, command.id, latest?.result === 'success' ? latest : await holderRecord(op, command.queue, command.id, latest?.id ?? 0, latest));
+      }
       return inner(command, context);
     };
   };
