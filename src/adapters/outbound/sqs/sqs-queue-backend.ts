@@ -5,7 +5,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Config, QueueConfig, SqsQueueConfig } from '../../../config/config.schema.ts';
-import { resolveFieldMapping } from '../../../core/analysis/field-mapping.ts';
+import { mapDlqMessage, resolveFieldMapping } from '../../../core/analysis/field-mapping.ts';
 import { createCloudWatchClient } from '../cloudwatch/cloudwatch-client.ts';
 import { createSfnClient } from '../stepfunctions/sfn-replay-target.ts';
 import { createSqsClient } from './sqs-client.ts';
@@ -44,6 +44,7 @@ const memo = <T>(make: () => Promise<T>): (() => Promise<T>) => {
 
 export const createSqsQueueBackend = (queue: SqsQueueConfig, clients: SqsBackendClients): QueueBackend => {
   const fifo = queue.fifo ?? queue.queueUrl.endsWith('.fifo');
+  const { mapping } = resolveFieldMapping(queue.fieldMapping);
   const tasks = new SqsMessageMoveTasks(clients.sqs);
   const alarms = clients.cloudwatch
     ? new CloudWatchQueueAlarms({ client: clients.cloudwatch, sqsQueueName: queueNameOf(queue.queueUrl), alarmTopicArn: clients.alarmTopicArn })
@@ -58,7 +59,7 @@ export const createSqsQueueBackend = (queue: SqsQueueConfig, clients: SqsBackend
   });
   const sfnTarget = (arn: string): ReplayTarget => {
     if (!clients.sfn) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', 'Step Functions is not configured.');
-    return new SfnReplayTarget({ client: clients.sfn, stateMachineArn: arn, clock: clients.clock });
+    return new SfnReplayTarget({ client: clients.sfn, stateMachineArn: arn, clock: clients.clock, failureTimeOf: (message) => mapDlqMessage(message, mapping).failedAt });
   };
   const sourceUrl = memo(async (): Promise<string> => {
     if (queue.sourceQueueUrl) return queue.sourceQueueUrl;
@@ -108,7 +109,7 @@ export const createSqsQueueBackend = (queue: SqsQueueConfig, clients: SqsBackend
     kind: 'sqs',
     fifo,
     dlq,
-    mapping: resolveFieldMapping(queue.fieldMapping).mapping,
+    mapping,
     replayTarget,
     reexecuteTarget: async () => (stateMachine ? sfnTarget(stateMachine) : null),
     moveTasks,

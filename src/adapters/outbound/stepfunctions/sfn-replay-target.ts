@@ -11,6 +11,11 @@ export interface SfnReplayTargetOptions {
   client: SFNClient;
   stateMachineArn: string;
   clock: Clock;
+  /**
+   * When the message failed: the queue's field mapping reads it from the body (`failed_at`...), else
+   * the time it entered the DLQ. Without it, the DLQ entry time; without that, now.
+   */
+  failureTimeOf?: (message: OutgoingMessage['source']) => Date | null;
 }
 
 const MAX_NAME = 80;
@@ -55,11 +60,13 @@ export class SfnReplayTarget implements ReplayTarget {
   readonly #client: SFNClient;
   readonly #arn: string;
   readonly #clock: Clock;
+  readonly #failureTimeOf: (message: OutgoingMessage['source']) => Date | null;
 
   constructor(options: SfnReplayTargetOptions) {
     this.#client = options.client;
     this.#arn = options.stateMachineArn;
     this.#clock = options.clock;
+    this.#failureTimeOf = options.failureTimeOf ?? ((message) => message.enqueuedAt);
     this.description = `sfn:${options.stateMachineArn.split(':').pop() ?? options.stateMachineArn}`;
   }
 
@@ -70,7 +77,7 @@ export class SfnReplayTarget implements ReplayTarget {
       const name = executionName(jobIdFor(message), Math.floor(now.getTime() / 1000));
       try {
         const response = await this.#client.send(
-          new StartExecutionCommand({ stateMachineArn: this.#arn, name, input: executionInput(message.body, message.source.enqueuedAt ?? now) }),
+          new StartExecutionCommand({ stateMachineArn: this.#arn, name, input: executionInput(message.body, this.#failureTimeOf(message.source) ?? now) }),
         );
         result.accepted.push({ messageKey: message.source.messageKey, destinationId: response.executionArn ?? name });
       } catch (error) {
