@@ -51,7 +51,7 @@ export const renderReport = (report: DlqReport): Reply => {
   if (t.topDomains.length > 0) blocks.push(section(code(rankedTable('TOP FAILING DOMAINS', t.topDomains))));
   if (t.topUrls.length > 0) blocks.push(section(code(rankedTable('TOP FAILING URLS (NO QUERY)', t.topUrls))));
   const notes = [
-    '`IN (EST.)`: the sum of depth rises between stored depth samples (a lower bound: a replay in the same interval hides arrivals), or, when larger, the messages Redrive saw (peek, view, replay) that entered the DLQ in the window, marked (index).',
+    '`IN (EST.)`: between stored depth samples, each rise plus what Redrive replayed or resolved out of the DLQ in that interval (a lower bound: other consumers and move tasks hide arrivals), or, when larger, the messages Redrive saw (peek, view, replay) that entered the DLQ in the window, marked (index).',
     'Error distribution, domains and URLs: the messages in the message index (those Redrive has read), by error category, else retry count (0 = permanent).',
   ];
   return reply(`DLQ report, last ${report.days} days: ${t.arrivals} in, ${t.replayed} replayed, ${t.resolved} resolved`, blocks, {

@@ -82,10 +82,26 @@ const rank = (values: Iterable<string | null>, top = TOP): Ranked[] => {
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const count = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
-/** Sum of the rises between consecutive samples: a lower bound (removals in the same interval hide arrivals). */
-export const arrivalsFromSamples = (samples: readonly DepthSample[]): number => {
+/**
+ * Messages that entered the DLQ between consecutive samples: each interval's rise plus what Redrive
+ * itself took out in it (`removedAt`: resolutions, and SQS replays, which delete), never negative.
+ * Still a lower bound: consumers other than Redrive and message move tasks also hide arrivals.
+ */
+export const arrivalsFromSamples = (samples: readonly DepthSample[], removedAt: readonly Date[] = []): number => {
+  const removals = removedAt.map((d) => d.getTime()).sort((a, b) => a - b);
   let total = 0;
-  for (let i = 1; i < samples.length; i += 1) total += Math.max(0, (samples[i]?.depth ?? 0) - (samples[i - 1]?.depth ?? 0));
+  let next = 0;
+  for (let i = 1; i < samples.length; i += 1) {
+    const from = samples[i - 1]?.at.getTime() ?? 0;
+    const to = samples[i]?.at.getTime() ?? 0;
+    while (next < removals.length && (removals[next] ?? 0) <= from) next += 1;
+    let removed = 0;
+    while (next < removals.length && (removals[next] ?? 0) <= to) {
+      removed += 1;
+      next += 1;
+    }
+    total += Math.max(0, (samples[i]?.depth ?? 0) - (samples[i - 1]?.depth ?? 0) + removed);
+  }
   return total;
 };
 
@@ -101,7 +117,9 @@ export const classifyError = (summary: Record<string, unknown>): 'permanent' | '
 const LEVELS = ['L1', 'L2', 'L3'] as const;
 
 const queueReport = (input: QueueReportInput): QueueReport => {
-  const fromSamples = arrivalsFromSamples(input.samples);
+  // SQS replays delete the message from the DLQ; Kafka replays leave it there until it is resolved.
+  const removedAt = [...input.resolutions.map((r) => r.resolvedAt), ...(input.kind === 'sqs' ? input.replays.map((r) => r.replayedAt) : [])];
+  const fromSamples = arrivalsFromSamples(input.samples, removedAt);
   const fromIndex = input.indexed.length;
   const source: ArrivalSource = fromSamples === 0 && fromIndex === 0 ? (input.samples.length > 1 ? 'depth samples' : 'none') : fromIndex > fromSamples ? 'message index' : 'depth samples';
   const last = input.samples.at(-1) ?? null;

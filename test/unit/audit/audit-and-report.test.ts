@@ -138,6 +138,14 @@ describe('weekly report', () => {
     expect(arrivalsFromSamples([sample(0, 7)])).toBe(0);
   });
 
+  it('arrivals: what Redrive took out between two samples is added back to that interval only', () => {
+    const samples = [sample(0, 10), sample(10, 8), sample(20, 8)];
+    // 5 removed in the first interval while the depth fell by 2: 3 arrived. 1 in the second: 1 arrived.
+    expect(arrivalsFromSamples(samples, [at(1), at(2), at(3), at(4), at(10), at(15)])).toBe(4);
+    // Removals before the first or after the last sample change nothing.
+    expect(arrivalsFromSamples(samples, [at(-5), at(25)])).toBe(0);
+  });
+
   it('permanent vs transient: by error category, else by retry count (0 permanent, 4 exhausted)', () => {
     expect(classifyError({ errorCategory: 'PERMANENT' })).toBe('permanent');
     expect(classifyError({ errorCategory: 'transient', retryCount: 4 })).toBe('exhausted');
