@@ -149,4 +149,25 @@ describe.skipIf(!services)('a job from Slack whose messages cannot be delivered 
     const d = await queueDepth(e.sqs, e.pair.dlq.url);
     expect(d.visible + d.inFlight).toBe(3);
   });
+
+  it('resume of the failed job answers at once with the job id and Cancel, and reports in a thread again', async () => {
+    const [job] = await e.app.store.listJobs({ queue: e.queue, limit: 1 });
+    expect(job?.status).toBe('failed');
+    const posts = e.slack.callsTo('chat.postMessage').length;
+    const reply = await e.dlq(`resume ${e.queue} ${job?.id}`, 'U_BOB');
+    expect(reply.args.response_type).toBe('ephemeral');
+    expect(shown(reply)).toContain(`Resumed *redrive-batch* job \`${job?.id}\``);
+    expect(buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value).toBe(job?.id);
+    await e.app.slackJobs.idle();
+    const later = e.slack.callsTo('chat.postMessage').slice(posts);
+    expect(later.some((c) => shown(c).includes(`Job ${job?.id} on ${e.queue}`))).toBe(true);
+    expect((await e.app.store.searchAudit({ ref: job?.id ?? '', action: 'redrive-batch:resume', limit: 1 }))[0]).toMatchObject({ actor: 'U_BOB', result: 'success' });
+  });
+
+  it('resume of a job that cannot be resumed is refused in the answer, nothing runs', async () => {
+    const reply = await e.dlq(`resume ${e.queue} no-such-job`, 'U_BOB');
+    expect(reply.args.response_type).toBe('ephemeral');
+    expect(shown(reply)).toContain('No job no-such-job');
+    expect(buttonsIn(reply)).toEqual([]);
+  });
 });

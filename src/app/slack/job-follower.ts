@@ -9,7 +9,7 @@ import type { Chat, ChatMessage } from '../../ports/chat.port.ts';
 import type { CommandContext } from '../dlq-command-router.ts';
 import { refreshMoveTask } from '../queue/move-task.use-case.ts';
 import { realSleep, type QueueDeps, type Sleep } from '../queue/queue-deps.ts';
-import { runRedriveJob } from '../queue/redrive-job.ts';
+import { runRedriveJob, type RedriveJobResult, type RunOptions } from '../queue/redrive-job.ts';
 import { safeText } from '../queue/reply-format.ts';
 import { renderJobEnded, renderJobProgress, renderJobResult, renderJobRoot } from './job-messages.ts';
 
@@ -32,8 +32,11 @@ export interface JobFollowerDeps {
 }
 
 export interface JobFollower {
-  /** Runs a manual redrive job (created, not yet run) in the background. */
-  runManual(job: Job, context: CommandContext): void;
+  /**
+   * Runs a manual redrive job in the background: a new one (created, not yet run) by default, or
+   * through `start` (e.g. resumeRedriveJob for a paused one), which gets the abort signal and progress.
+   */
+  runManual(job: Job, context: CommandContext, start?: StartRun): void;
   /** Follows a started message move task until it ends. */
   followMoveTask(job: Job, context: CommandContext): void;
   /** Resolves once every job this follower runs has ended (tests, shutdown). */
@@ -41,6 +44,8 @@ export interface JobFollower {
   /** Aborts running jobs (a manual job pauses after its batch and can be resumed) and waits for them. */
   stop(): Promise<void>;
 }
+
+export type StartRun = (options: RunOptions) => Promise<RedriveJobResult>;
 
 interface Thread {
   channel: string;
@@ -113,7 +118,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     }
   };
 
-  const runManual = async (job: Job, context: CommandContext): Promise<void> => {
+  const runManual = async (job: Job, context: CommandContext, start: StartRun): Promise<void> => {
     const thread = await openThread(job, context).catch(() => null);
     let lastPost = Number.NEGATIVE_INFINITY;
     let chain = Promise.resolve();
@@ -126,7 +131,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       chain = chain.then(() => post(thread, { text: progress.text, blocks: progress.blocks })).catch(() => undefined);
     };
     try {
-      const result = await runRedriveJob(deps.queue, job.id, { signal: controller.signal, onProgress });
+      const result = await start({ signal: controller.signal, onProgress });
       await chain;
       const rate = result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null;
       const rendered = renderJobResult({ job: result.job, done: result.done, failed: result.failed, uncertain: result.uncertain.length, rate });
@@ -179,7 +184,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   };
 
   return {
-    runManual: (job, context) => track(runManual(job, context)),
+    runManual: (job, context, start) => track(runManual(job, context, start ?? ((options) => runRedriveJob(deps.queue, job.id, options)))),
     followMoveTask: (job, context) => track(followMoveTask(job, context)),
     idle: async () => {
       while (running.size > 0) await Promise.all([...running]);

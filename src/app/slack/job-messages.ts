@@ -35,10 +35,10 @@ const describe = (job: Job): string => {
 };
 
 /** The immediate answer: the job runs; progress and the result go to the thread. */
-export const renderJobStarted = (job: Job, where: string): Reply => {
-  const title = `Started ${job.kind} job ${job.id} on ${job.queue}`;
+export const renderJobStarted = (job: Job, where: string, verb: 'Started' | 'Resumed' = 'Started'): Reply => {
+  const title = `${verb} ${job.kind} job ${job.id} on ${job.queue}`;
   return reply(title, [
-    section(`:arrow_forward: Started *${safeText(job.kind, 40)}* job \`${safeText(job.id, 80)}\` on *${safeText(job.queue, 200)}* (${safeText(describe(job), 300)}).`),
+    section(`:arrow_forward: ${verb} *${safeText(job.kind, 40)}* job \`${safeText(job.id, 80)}\` on *${safeText(job.queue, 200)}* (${safeText(describe(job), 300)}).`),
     context(safeText(where, 500)),
     cancelButton(job.id),
   ]);

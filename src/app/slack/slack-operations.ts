@@ -3,7 +3,7 @@
 // - `view` for a modal renders the whole message (several sections, buttons);
 // - `replay` and `resolve` from a button run once per (operation, queue, message, clicked message):
 //   a Slack retry or a double click gets "already replayed by <@U> at …" and changes nothing;
-// - `redrive-all` and `redrive-batch` from Slack answer at once with the job id and a Cancel button,
+// - `redrive-all`, `redrive-batch` and `resume` from Slack answer at once with the job id and a Cancel button,
 //   and the job runs in the background, reporting in a thread (job-follower.ts).
 // The terminal keeps the plain handlers: it waits for a job to end.
 
@@ -19,7 +19,7 @@ import { startMoveTask } from '../queue/move-task.use-case.ts';
 import type { QueueDeps } from '../queue/queue-deps.ts';
 import { renderMessageModal } from '../queue/queue-replies.ts';
 import { viewMessage } from '../queue/read-queue.use-case.ts';
-import { createRedriveJob } from '../queue/redrive-job.ts';
+import { createRedriveJob, resumeRedriveJob } from '../queue/redrive-job.ts';
 import { reply, safeText } from '../queue/reply-format.ts';
 import type { JobFollower } from './job-follower.ts';
 import { renderJobStarted } from './job-messages.ts';
@@ -130,6 +130,7 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
     return { ...renderJobStarted(job, where(context)), private: true };
   };
 
+  const resume = handlers.resume;
   const redriveAll = handlers['redrive-all'];
   const redriveBatch = handlers['redrive-batch'];
   const view = handlers.view;
@@ -161,6 +162,19 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
               return { ...renderJobStarted(started.job, where(context)), private: true };
             }
             return startManual(command.queue, null, command.rate, 'redrive-all', context);
+          },
+        }
+      : {}),
+    ...(resume
+      ? {
+          resume: async (command, context) => {
+            if (!inBackground(context)) return resume(command, context);
+            const job = await queue.store.getJob(command.jobId);
+            const resumable = job !== null && job.params.manual === true && job.status !== 'succeeded' && job.status !== 'cancelled' && job.queue === queue.registry.get(command.queue).name;
+            // Anything the use case would refuse, it refuses (and audits) now, in the answer.
+            if (!resumable) return resume(command, context);
+            jobs?.runManual(job, context, (options) => resumeRedriveJob(queue, { queue: command.queue, jobId: job.id, actor: context.actor }, options));
+            return { ...renderJobStarted(job, where(context), 'Resumed'), private: true };
           },
         }
       : {}),
