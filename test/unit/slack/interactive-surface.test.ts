@@ -29,6 +29,7 @@ import {
   resolveModal,
 } from '../../../src/core/slack/modals.ts';
 import type { Job } from '../../../src/core/model.ts';
+import { DEFAULT_FIELD_MAPPING } from '../../../src/core/analysis/field-mapping.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 import { checkMessage, checkView } from '../../support/block-kit-validator.ts';
 import { dlqMessage } from '../../fixtures/download-dlq-body.ts';
@@ -122,6 +123,16 @@ describe('message modal', () => {
     expect(blocks.filter((b) => b.type === 'section').length).toBeGreaterThan(10);
     expect(buttonsOf(blocks).map((b) => b.action_id)).toEqual([MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.editReplay, MESSAGE_ACTIONS.resolve]);
     expect(decodeMetadata(view.private_metadata as string)).toEqual({ ref: { queue: 'orders-dlq', id: 'm-big' }, origin });
+  });
+
+  it('a Kafka message shows its partition/offset and the mapped runbook fields', () => {
+    const kafka = { ...message('0:7', JSON.stringify({ trace_id: 'evt-77', error_category: 'permanent', final_error: 'HTTP 404: Not Found', url: 'https://files.example.com/a.pdf' })), partition: 0, offset: '7' };
+    const blocks = renderMessageModal(kafka, NOW, { mapping: DEFAULT_FIELD_MAPPING });
+    const all = strings(blocks).join('\n');
+    expect(all).toMatch(/partition\/offset\s+0\/7/);
+    expect(all).toMatch(/trace id\s+evt-77/);
+    expect(all).toMatch(/error category\s+permanent/);
+    expect(checkView(blocksModal('DLQ message', blocks, { queue: 'orders-dlq', id: '0:7' }, origin), 'modal')).toEqual({ ok: true });
   });
 
   it('shows a short body whole, with no marker', () => {
