@@ -221,4 +221,21 @@ describe.skipIf(!services)('message buttons and modals end to end (SQS DLQ on El
     expect(shown(second)).not.toContain('Already');
     expect((await e.app.store.searchAudit({ queue: e.queue, ref: 'no-such-message', action: 'replay', limit: 5 })).filter((r) => r.result === 'failure')).toHaveLength(2);
   });
+
+  it('Replay inside the View modal answers in the modal and in the thread of the message it came from', async () => {
+    const id = idsByBody.get('0') ?? '';
+    const opens = e.slack.callsTo('views.open').length;
+    const updates = e.slack.callsTo('views.update').length;
+    await e.click({ actionId: MESSAGE_ACTIONS.view, value: refs.get(id) ?? '', messageTs: peekTs });
+    const [open] = (await e.slack.waitForCalls('views.open', opens + 1, 10_000)).slice(opens);
+    const [filled] = (await e.slack.waitForCalls('views.update', updates + 1, 15_000)).slice(updates);
+    const modal = openedView({ ...filled, response: open?.response } as RecordedCall);
+    await e.click({ actionId: MESSAGE_ACTIONS.replay, value: refs.get(id) ?? '', view: modal });
+    const [result] = (await e.slack.waitForCalls('views.update', updates + 2, 15_000)).slice(updates + 1);
+    expect((result?.response as { ok: boolean }).ok).toBe(true);
+    expect(result?.args.view_id).toBe(modal.id);
+    expect(shown(result)).toContain(`Replayed ${id}`);
+    await waitFor(() => threadReplies().some((c) => shown(c).includes(`Replayed ${id}`)), { timeoutMs: 10_000, description: 'thread reply' });
+    expect(await replayedIds()).toContain(id);
+  });
 });

@@ -109,8 +109,11 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
     const delivery = { chat, logger, user, origin, respond: viewId ? undefined : respond };
     try {
       const reply = await router.handleCommand({ op: 'replay', queue: ref.queue, id: ref.id }, contextFor(user, origin));
-      if (viewId) await updateModal(client, viewId, modal('Replay', reply.blocks.slice(0, 100)));
-      else await deliver(delivery, reply);
+      if (viewId) {
+        // In the modal for the clicker, and (when public) in the thread for everyone else.
+        await updateModal(client, viewId, modal('Replay', reply.blocks.slice(0, 100)));
+        if (!reply.private && origin.channel) await deliver(delivery, reply);
+      } else await deliver(delivery, reply);
     } catch (error) {
       logger.error({ err: error, user, queue: ref.queue }, 'replay button failed');
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
