@@ -164,6 +164,18 @@ describe.skipIf(!services)('message buttons and modals end to end (SQS DLQ on El
     ok(reply);
   });
 
+  it('someone who may not resolve gets no form, only an explanation', async () => {
+    const id = idsByBody.get('0') ?? '';
+    const opens = e.slack.callsTo('views.open').length;
+    const responseUrl = e.slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs });
+    await e.click({ actionId: MESSAGE_ACTIONS.resolve, value: refs.get(id) ?? '', messageTs: peekTs, user: 'U_CAROL', responseUrl });
+    const answer = await waitFor(() => e.slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: 'denial' });
+    expect(answer.args.response_type).toBe('ephemeral');
+    expect(shown(answer).toLowerCase()).toContain('operator');
+    expect(e.slack.callsTo('views.open')).toHaveLength(opens);
+    expect(await e.app.store.getResolution(e.queue, id)).toBeNull();
+  });
+
   it('Edit and replay (from the View modal): invalid JSON is refused on the field and nothing is sent; valid JSON is replayed edited', async () => {
     const id = idsByBody.get('5') ?? '';
     const opens = e.slack.callsTo('views.open').length;

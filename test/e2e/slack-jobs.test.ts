@@ -110,6 +110,16 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     expect(await dlqDepth()).toBe(0);
   });
 
+  it('someone who is not an admin gets no bulk replay form, only an explanation', async () => {
+    const opens = e.slack.callsTo('views.open').length;
+    const responseUrl = e.slack.mintResponseUrl({ channel: CHANNEL });
+    await e.click({ actionId: INCIDENT_ACTIONS.redriveAll, value: e.queue, user: 'U_CAROL', responseUrl });
+    const answer = await waitFor(() => e.slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: 'denial' });
+    expect(answer.args.response_type).toBe('ephemeral');
+    expect(shown(answer).toLowerCase()).toContain('admin');
+    expect(e.slack.callsTo('views.open')).toHaveLength(opens);
+  });
+
   it('a viewer who is not an admin is refused before anything starts', async () => {
     await sendMessages(e.sqs, e.pair.dlq.url, bodies(2, 200));
     const jobs = (await e.app.store.listJobs({ queue: e.queue, limit: 20 })).length;

@@ -11,6 +11,7 @@ import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-act
 import { bulkReplayModal, decodeMetadata, readBulkSubmission, type StateValues } from '../../../core/slack/modals.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
+import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
 import { contextFor } from './message-actions.listener.ts';
 
@@ -18,6 +19,8 @@ export interface JobActionDeps {
   router: DlqCommandRouter;
   chat: Chat | null;
   logger: Logger;
+  /** Checks the admin role before the bulk form opens (the submission is checked again by the router). */
+  access?: AccessControl | undefined;
 }
 
 export const registerJobActions = (app: App, deps: JobActionDeps): void => {
@@ -29,6 +32,11 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
       const queue = action.value ?? '';
       const origin = clickOrigin(body as never);
       try {
+        const allowed = await checkAccess(deps.access, { actor: body.user.id, action: 'redrive-all', queue });
+        if (!allowed.ok) {
+          await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: allowed.reply.text, blocks: allowed.reply.blocks });
+          return;
+        }
         await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin) });
       } catch (error) {
         logger.error({ err: error, queue }, 'bulk replay modal failed');

@@ -26,12 +26,15 @@ import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
 import { truncate } from '../../../core/text/truncate.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
+import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
 
 export interface MessageActionDeps {
   router: DlqCommandRouter;
   chat: Chat | null;
   logger: Logger;
+  /** Checks the role before a form opens (the submission goes through the router and is checked again). */
+  access?: AccessControl | undefined;
 }
 
 export const contextFor = (user: string, origin: ModalOrigin): CommandContext => ({
@@ -125,11 +128,18 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
     await ack();
     const { ref, origin, viewId } = clickOf(body, action.value);
     if (!ref) return;
+    const delivery = { chat, logger, user: body.user.id, origin, respond: viewId ? undefined : respond };
     try {
+      // No form for someone who may not resolve: say so now rather than after they typed a reason.
+      const allowed = await checkAccess(deps.access, { actor: body.user.id, action: 'resolve', queue: ref.queue, messageId: ref.id });
+      if (!allowed.ok) {
+        await whisper(delivery, { text: allowed.reply.text, blocks: allowed.reply.blocks });
+        return;
+      }
       await openModal(client, body.trigger_id, viewId !== null, resolveModal(ref, origin));
     } catch (error) {
       logger.error({ err: error, queue: ref.queue }, 'resolve modal failed');
-      await whisper({ chat, logger, user: body.user.id, origin, respond: viewId ? undefined : respond }, { text: failureText(error) }).catch(() => undefined);
+      await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
     }
   });
 

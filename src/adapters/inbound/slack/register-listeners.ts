@@ -27,7 +27,7 @@ export interface SlackListenerDeps {
 export const registerSlackListeners = (app: App, deps: SlackListenerDeps): void => {
   registerDlqCommand(app, deps.router, deps.logger);
   registerIncidentActions(app, { incidents: deps.incidents, router: deps.router, chat: deps.chat, logger: deps.logger, ...(deps.access ? { access: deps.access } : {}) });
-  registerMessageActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger });
-  registerJobActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger });
+  registerMessageActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access });
+  registerJobActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access });
   if (deps.readHome) registerAppHome(app, { readHome: deps.readHome, logger: deps.logger, access: deps.access });
 };
