@@ -132,6 +132,9 @@ describe.skipIf(!services)('Kafka DLQ from the terminal and from Slack', () => {
     const status = await run('status', QUEUE);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/downloads-dlq\s+kafka\s+2\s/);
+    // Per partition: high watermark 4, committed 1, lag 3, of which 1 resolved (offset 3), 2 waiting.
+    expect(status.stdout).toMatch(/QUEUE\s+PARTITION\s+HIGH WATERMARK\s+COMMITTED\s+LAG\s+RESOLVED\s+WAITING/);
+    expect(status.stdout).toMatch(/downloads-dlq\s+0\s+4\s+1\s+3\s+1\s+2/);
   });
 
   it('redrive-batch with a filter replays only the matching unresolved messages; history shows the stored depths', async () => {

@@ -7,6 +7,7 @@ import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, r
 import { renderAnalysis } from './analysis-replies.ts';
 import { renderKafkaList } from './kafka-replies.ts';
 import { renderHistory } from './history-replies.ts';
+import { withPartitionLag } from './partition-lag-replies.ts';
 import { queueHistory } from './history.use-case.ts';
 import { renderCancel, renderJobs } from './job-replies.ts';
 import { analyzeQueue } from './analyze-queue.use-case.ts';
@@ -72,7 +73,10 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     return jobReply(queue, await runRedriveJob(deps, job.id), backend.kind);
   };
   return {
-    status: async (command, ctx) => renderStatus(await queueStatus(deps, command.queue, ctx.actor)),
+    status: async (command, ctx) => {
+      const views = await queueStatus(deps, command.queue, ctx.actor);
+      return withPartitionLag(renderStatus(views), views);
+    },
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const messages = await peekMessages(deps, command.queue, command.count, ctx.actor);

@@ -1,11 +1,14 @@
 // The Kafka list and the depth history replies with hostile and awkward input: presigned URL
 // signatures redacted, Slack control syntax in trace ids escaped, raw bodies named not dropped, 500
-// rows still one valid Slack message; history with one source, both, or no data at all.
+// rows still one valid Slack message; history with one source, both, or no data at all; Kafka
+// partition lag under the status table.
 
 import { describe, expect, it } from 'vitest';
 import { renderHistory } from '../../../src/app/queue/history-replies.ts';
 import type { HistoryView } from '../../../src/app/queue/history.use-case.ts';
 import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
+import { withPartitionLag } from '../../../src/app/queue/partition-lag-replies.ts';
+import { renderStatus } from '../../../src/app/queue/queue-replies.ts';
 import { checkMessage } from '../../support/block-kit-validator.ts';
 import { dlqMessage, runbookExampleMessage, syntheticDownloadMessages } from '../../fixtures/download-dlq-body.ts';
 
@@ -70,5 +73,27 @@ describe('renderHistory', () => {
     expect(empty).toContain('Kafka queues: stored samples (DLQ lag minus resolved) only.');
     const failed = text(renderHistory(view({ cloudwatchError: 'DLQ_ACCESS_DENIED: <@U123> denied' })).blocks);
     expect(failed).toContain('CloudWatch could not be read (DLQ_ACCESS_DENIED: &lt;@U123&gt; denied); stored samples only.');
+  });
+});
+
+describe('withPartitionLag', () => {
+  const status = (queue: string, partitions: { partition: number; highWatermark: string; committed: string; lag: number; resolved: number }[] | null) => ({
+    status: { queue, kind: (partitions ? 'kafka' : 'sqs') as 'kafka' | 'sqs', depth: 1, inFlight: null, delayed: null, oldestAgeSeconds: null, partitions, at: NOW },
+    growthPerMinute: null,
+    level: null,
+    incidentId: null,
+  });
+
+  it('adds one row per Kafka partition under the status table and keeps the footer last', () => {
+    const views = [status('frontier-dlq', null), status('downloads-dlq', [{ partition: 0, highWatermark: '10', committed: '4', lag: 6, resolved: 2 }, { partition: 1, highWatermark: '3', committed: '-1', lag: 3, resolved: 0 }])];
+    const reply = withPartitionLag(renderStatus(views), views);
+    const body = text(reply.blocks);
+    expect(body).toMatch(/downloads-dlq +0 +10 +4 +6 +2 +4/);
+    expect(body).toMatch(/downloads-dlq +1 +3 +-1 +3 +0 +3/);
+    expect(body).not.toMatch(/frontier-dlq +\d+ +\d+ +\d+ +\d+/);
+    expect(reply.blocks.at(-1)?.type).toBe('context');
+    expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
+    const sqsOnly = renderStatus([views[0]!]);
+    expect(withPartitionLag(sqsOnly, [views[0]!])).toBe(sqsOnly);
   });
 });
