@@ -176,6 +176,7 @@ export const startServer = async (
       localConsole = createLocalConsole({
         logger,
         channels: consoleChannels(config),
+        userGroups: config.slack.l3UserGroup ? [{ id: config.slack.l3UserGroup, handle: config.slack.l3UserGroup === DEMO_L3_USER_GROUP.id ? DEMO_L3_USER_GROUP.handle : config.slack.l3UserGroup }] : [],
         queues: [...config.queues.map((q) => ({ name: q.name, kind: q.kind, demo: false })), ...(demo?.backends ?? []).map((b) => ({ name: b.name, kind: b.kind, demo: true }))],
         demo: demo?.feed ?? null,
         slackEnv: { botToken: config.slack.botTokenEnv, signingSecret: config.slack.signingSecretEnv, appToken: config.slack.appTokenEnv },

@@ -34,6 +34,8 @@ export interface LocalConsoleOptions {
   logger: Logger;
   /** Channels to show from the start (alert channels, L3 channel). */
   channels: { id: string; name: string }[];
+  /** User groups the bot mentions (the L3 group), so `<!subteam^ID>` reads as its handle. */
+  userGroups?: { id: string; handle: string }[];
   queues: ConsoleQueueInfo[];
   demo: ConsoleDemoControl | null;
   /** Environment variable names that connect Slack instead (shown at the top of the page). */
@@ -81,6 +83,7 @@ export const createLocalConsole = (options: LocalConsoleOptions): LocalConsole =
       demo: options.demo ? { running: options.demo.running } : null,
       slackEnv: options.slackEnv,
       dmChannel: dm.id,
+      userGroups: options.userGroups ?? [],
     },
   });
 

@@ -20,7 +20,7 @@ const keyOf = (m) => `${m.channel}/${m.ts}`;
 const names = {
   user: (id) => (id === state.me?.id ? state.me.name : id === state.bot?.userId ? 'Redrive' : null),
   channel: (id) => state.channels.get(id)?.name ?? null,
-  group: () => null,
+  group: (id) => state.info?.userGroups?.find((g) => g.id === id)?.handle ?? null,
 };
 const fileUrl = (id) => `/console/files?id=${encodeURIComponent(id)}`;
 
@@ -330,7 +330,11 @@ const followHash = () => {
   render();
 };
 
+let firstSnapshot = true;
 const applySnapshot = (snapshot) => {
+  // A modal belongs to the page that opened it (Slack drops it on reload): close leftovers once.
+  if (firstSnapshot) for (const modal of snapshot.modals) api('/console/view-closed', { viewId: modal.id });
+  firstSnapshot = false;
   state.me = snapshot.user;
   state.bot = snapshot.bot;
   state.info = snapshot.console;
