@@ -270,7 +270,8 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
     return 0;
   }
   if (secretProblems.length > 0) throw new RedriveError('CONFIG_SECRET_MISSING', formatProblems(source, secretProblems));
-  const logger = createRootLogger({ level: env.LOG_LEVEL ?? config.logLevel });
+  // Terminal commands print their results on stdout; their log lines go to stderr.
+  const logger = createRootLogger({ level: env.LOG_LEVEL ?? config.logLevel, stream: request.command === 'serve' ? 'stdout' : 'stderr' });
   if (request.command === 'migrate') {
     const store = await openStore(config, secrets, logger);
     await store.close();

@@ -204,11 +204,11 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     const file = join(dir, 'redrive.yml');
     writeFileSync(file, JSON.stringify({ ...rawConfig, slack: { mode: 'http' } }));
     const result = await runRedrive(['dlq', 'audit', expiredId, '--config', file], { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
-    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    // Log lines (JSON, pino) share stdout with the table; the audit search logs its own record too.
-    const lines = result.stdout.trim().split('\n').filter((line) => !line.startsWith('{'));
-    expect(result.stdout).toMatch(/"component":"audit".*"action":"audit"/);
+    // Log lines (JSON, pino) go to stderr, the table alone to stdout; the audit search logs its own record too.
+    expect(result.stderr).toMatch(/"component":"audit".*"action":"audit"/);
+    expect(result.stdout).not.toMatch(/^\{/m);
+    const lines = result.stdout.trim().split('\n');
     const head = lines.findIndex((line) => /^ID\s+TIME\s+ACTION\s+RESULT\s+USER/.test(line));
     expect(lines[head - 1]).toBe(`Audit log: ${expiredId} — 2 record(s), newest first`);
     expect(lines.slice(head + 2).map((line) => line.split(/\s{2,}/).slice(2, 5))).toEqual([['replay', 'success', 'U_ALICE'], ['replay', 'denied', 'U_CAROL']]);

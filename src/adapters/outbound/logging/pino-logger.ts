@@ -30,7 +30,8 @@ export const REDACTED_PATHS = [
   '*.secrets',
 ];
 
-export const createRootLogger = (options: { level: string; destination?: DestinationStream; name?: string }): Logger =>
+/** `stream: 'stderr'` keeps log lines out of a terminal command's output (`redrive dlq ... > file`). */
+export const createRootLogger = (options: { level: string; destination?: DestinationStream; name?: string; stream?: 'stdout' | 'stderr' }): Logger =>
   pino(
     {
       name: options.name ?? 'redrive',
@@ -39,5 +40,5 @@ export const createRootLogger = (options: { level: string; destination?: Destina
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? pino.destination({ dest: options.stream === 'stderr' ? 2 : 1, sync: false }),
   );
