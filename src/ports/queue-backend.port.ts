@@ -59,6 +59,8 @@ export interface QueueBackend {
   /** SQS FIFO: replays keep the group and need a deduplication id; move tasks do not apply. */
   readonly fifo: boolean;
   readonly dlq: DeadLetterQueue;
+  /** Where the DLQ lives, for replies: the SQS queue URL or the Kafka topic. */
+  readonly location?: string;
   /** How the queue's bodies map to the runbook's fields (the config's `fieldMapping` over the defaults). */
   readonly mapping?: FieldMapping;
   /** Where replay and redrive-batch send copies (resolved on first use, e.g. the DLQ's source queue). */

@@ -8,6 +8,7 @@ import { renderAnalysis } from './analysis-replies.ts';
 import { renderKafkaList } from './kafka-replies.ts';
 import { renderHistory } from './history-replies.ts';
 import { withPartitionLag } from './partition-lag-replies.ts';
+import { withMessageLocation } from './message-location-replies.ts';
 import { queueHistory } from './history.use-case.ts';
 import { renderCancel, renderJobs } from './job-replies.ts';
 import { analyzeQueue } from './analyze-queue.use-case.ts';
@@ -85,7 +86,8 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     },
     view: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
-      return renderMessage(await viewMessage(deps, command.queue, command.id, ctx.actor), deps.clock.now(), { ...text, ...(backend.mapping ? { mapping: backend.mapping } : {}) });
+      const message = await viewMessage(deps, command.queue, command.id, ctx.actor);
+      return withMessageLocation(renderMessage(message, deps.clock.now(), { ...text, ...(backend.mapping ? { mapping: backend.mapping } : {}) }), message, backend);
     },
     analyze: async (command, ctx) => renderAnalysis(await analyzeQueue(deps, { queue: command.queue, actor: ctx.actor }), text),
     replay: async (command, ctx) => {

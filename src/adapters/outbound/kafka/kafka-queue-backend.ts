@@ -44,6 +44,7 @@ export const createKafkaQueueBackend = (queue: KafkaQueueConfig, deps: KafkaBack
     kind: 'kafka',
     fifo: false,
     dlq,
+    location: queue.topic,
     mapping,
     replayTarget: async () => target,
     reexecuteTarget: async () => null,

@@ -109,6 +109,7 @@ export const createSqsQueueBackend = (queue: SqsQueueConfig, clients: SqsBackend
     kind: 'sqs',
     fifo,
     dlq,
+    location: queue.queueUrl,
     mapping,
     replayTarget,
     reexecuteTarget: async () => (stateMachine ? sfnTarget(stateMachine) : null),
