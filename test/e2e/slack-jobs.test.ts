@@ -59,6 +59,11 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     // It stops after the batches in flight (four at a time), long before all 100.
     expect(job?.progress.done).toBeLessThan(100);
     expect(await dlqDepth()).toBe(100 - (job?.progress.done ?? 0));
+    // Progress is one reply edited in place, not a reply per batch.
+    const progress = thread(rootTs).filter((c) => shown(c).includes(':arrows_counterclockwise:'));
+    expect(progress).toHaveLength(1);
+    const progressTs = (progress[0]?.response as { ts: string }).ts;
+    expect(e.slack.callsTo('chat.update').filter((c) => c.args.ts === progressTs).every(okCall)).toBe(true);
     // The start message no longer offers Cancel.
     const edit = e.slack.callsTo('chat.update').find((c) => c.args.ts === rootTs);
     expect(okCall(edit)).toBe(true);

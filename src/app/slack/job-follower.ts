@@ -1,6 +1,6 @@
 // Runs a redrive job started from Slack in the background and reports on it: a start message with a
 // Cancel button in the incident's thread (else the thread of the message clicked, else a new message
-// in the channel), progress replies at most every `progressEveryMs`, the result at the end, and the
+// in the channel), one progress reply edited at most every `progressEveryMs`, the result at the end, and the
 // start message edited to drop its Cancel button. A crash also goes to the starter as an ephemeral
 // message. It decides nothing about the job itself: runRedriveJob and the move-task use case do.
 
@@ -69,6 +69,25 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     running.add(done);
   };
 
+  /**
+   * One progress message per job, edited in place after the first (a long job must not flood the
+   * thread); if the edit fails, a new reply carries on.
+   */
+  const progressPoster = (thread: Thread | null) => {
+    let ts: string | null = null;
+    return async (message: ChatMessage): Promise<void> => {
+      const chat = deps.chat();
+      if (!chat || !thread) return;
+      if (ts !== null) {
+        const edited = await chat.update(thread.channel, ts, message);
+        if (edited.ok) return;
+      }
+      const posted = await chat.reply(thread.channel, thread.threadTs, message);
+      if (posted.ok) ts = posted.value.ts;
+      else logger.warn({ code: posted.failure.code, channel: thread.channel }, 'job progress reply failed');
+    };
+  };
+
   const post = async (thread: Thread | null, message: ChatMessage): Promise<void> => {
     const chat = deps.chat();
     if (!chat || !thread) return;
@@ -120,6 +139,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
 
   const runManual = async (job: Job, context: CommandContext, start: StartRun): Promise<void> => {
     const thread = await openThread(job, context).catch(() => null);
+    const postProgress = progressPoster(thread);
     let lastPost = Number.NEGATIVE_INFINITY;
     let chain = Promise.resolve();
     const total = typeof job.params.count === 'number' ? job.params.count : null;
@@ -128,7 +148,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       if (now - lastPost < progressEveryMs) return;
       lastPost = now;
       const progress = renderJobProgress(job, { done: p.done, failed: p.failed, total: p.total ?? total });
-      chain = chain.then(() => post(thread, { text: progress.text, blocks: progress.blocks })).catch(() => undefined);
+      chain = chain.then(() => postProgress({ text: progress.text, blocks: progress.blocks })).catch(() => undefined);
     };
     try {
       const result = await start({ signal: controller.signal, onProgress });
@@ -154,6 +174,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
 
   const followMoveTask = async (job: Job, context: CommandContext): Promise<void> => {
     const thread = await openThread(job, context).catch(() => null);
+    const postProgress = progressPoster(thread);
     let lastDone = -1;
     let failures = 0;
     let current = job;
@@ -175,7 +196,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       if (current.progress.done !== lastDone) {
         lastDone = current.progress.done;
         const progress = renderJobProgress(current, current.progress);
-        await post(thread, { text: progress.text, blocks: progress.blocks });
+        await postProgress({ text: progress.text, blocks: progress.blocks });
       }
     }
     const rendered = renderJobResult({ job: current, done: current.progress.done, failed: [] });
