@@ -6,6 +6,8 @@ import { JOB_ACTIONS } from '../../core/slack/interactive-actions.ts';
 import type { Job } from '../../core/model.ts';
 import { reply, safeText } from '../queue/reply-format.ts';
 import { renderDone, renderWarning } from '../queue/queue-replies.ts';
+import { filterOfJob } from '../queue/redrive-job.ts';
+import { describeFilter } from '../../core/analysis/replay-filter.ts';
 
 export const cancelButton = (jobId: string): Block => ({
   type: 'actions',
@@ -31,7 +33,8 @@ const describe = (job: Job): string => {
   const count = typeof job.params.count === 'number' ? `${job.params.count} message(s)` : 'every message';
   const rate = typeof job.params.ratePerSecond === 'number' ? `, at most ${job.params.ratePerSecond}/s` : '';
   const how = typeof job.params.taskHandle === 'string' ? 'message move task' : 'batches of 10';
-  return `${count}${rate}, ${how}`;
+  const filter = describeFilter(filterOfJob(job.params.filter));
+  return `${count}${filter ? ` matching ${filter}` : ''}${rate}, ${how}`;
 };
 
 /** The immediate answer: the job runs; progress and the result go to the thread. */

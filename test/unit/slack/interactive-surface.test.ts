@@ -206,5 +206,7 @@ describe('App Home and job messages', () => {
     const result = renderJobResult({ job: { ...job, status: 'cancelled' }, done: 10, failed: [] });
     expect(checkMessage({ text: result.text, blocks: result.blocks })).toEqual({ ok: true });
     expect(result.text).toContain('cancelled: 10 message(s) replayed');
+    const filtered = renderJobStarted({ ...job, params: { count: null, filter: { category: 'transient', domain: null, signature: null, olderThanSeconds: null } } }, '');
+    expect(strings(filtered.blocks).join('\n')).toContain('every message matching category=transient, batches of 10');
   });
 });
