@@ -45,7 +45,8 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
     context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // Headless, no sandbox (root in CI), nothing that reaches a network; /dev/shm off (64 MB in containers).
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
       viewport: { width: 1440, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());
