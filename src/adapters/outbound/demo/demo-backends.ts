@@ -75,6 +75,8 @@ const backendOf = (dlq: DemoDeadLetterQueue, target: DemoReplayTarget): QueueBac
   kind: dlq.kind,
   fifo: false,
   dlq,
+  // Every view of a demo message says where it sits: in memory, not on a broker.
+  location: `${dlq.name} (demo, in memory)`,
   mapping: resolveFieldMapping(undefined).mapping,
   replayTarget: async () => target,
   reexecuteTarget: async () => null,
