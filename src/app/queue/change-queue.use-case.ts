@@ -34,9 +34,9 @@ export const validateEditedBody = (body: string): string => {
 const checkoutOne = async (deps: QueueDeps, backend: QueueBackend, id: string): Promise<CheckedOutMessage> => {
   const indexed = await deps.store.findIndexedMessage(backend.name, id);
   let key = indexed?.messageKey ?? id;
-  // An id nobody peeked at yet (a trace or job id): find the message's key first (Kafka: trace id
-  // lookup over the topic; SQS: a non-consuming scan).
-  if (!indexed) key = (await findMessage(deps, backend, id))?.messageKey ?? id;
+  // Kafka reads are cheap and a trace id may have come back since it was indexed: always resolve it
+  // (newest unresolved copy). SQS: only an id nobody peeked at yet, through a non-consuming scan.
+  if (backend.dlq.findByTraceId || !indexed) key = (await findMessage(deps, backend, id))?.messageKey ?? id;
   const result = await backend.dlq.checkout([key], { timeoutMs: 15_000 });
   const held = result.found[0];
   if (!held) throw notFound(backend.name, id);

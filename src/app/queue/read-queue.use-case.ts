@@ -64,19 +64,24 @@ export const peekMessages = async (deps: QueueDeps, queue: string, count: number
  * Finds one message by message key or trace id: the index first; then, where the DLQ can look a
  * trace id up itself (Kafka: the whole retained topic), the key and that lookup; else a scan. Trace
  * ids are read through the queue's field mapping. When a trace id is in the topic more than once
- * (a replayed message that came back), the newest copy is the one returned.
+ * (a replayed message that came back), the newest unresolved copy is the one returned, else the newest.
  */
 export const findMessage = async (deps: QueueDeps, backend: QueueBackend, id: string): Promise<DlqMessage | null> => {
   const indexed = await deps.store.findIndexedMessage(backend.name, id);
   if (indexed) {
     const direct = await backend.dlq.get(indexed.messageKey, { timeoutMs: 10_000 });
-    if (direct) return direct;
+    // A trace id indexed to a copy since resolved may have come back: ask the DLQ again (Kafka).
+    const stale = direct !== null && backend.dlq.findByTraceId !== undefined && indexed.traceId === id && (await deps.store.getResolution(backend.name, direct.messageKey)) !== null;
+    if (direct && !stale) return direct;
   }
   const traceOf = (message: DlqMessage) => traceIdOf(message, backend.mapping);
   if (backend.dlq.findByTraceId) {
     const byKey = await backend.dlq.get(id, { timeoutMs: 10_000 });
     if (byKey) return byKey;
     const matches = await backend.dlq.findByTraceId(id, { traceIdOf: traceOf, timeoutMs: 30_000, limit: 100 });
+    for (const message of [...matches].reverse()) {
+      if (!(await deps.store.getResolution(backend.name, message.messageKey))) return message;
+    }
     return matches[matches.length - 1] ?? null;
   }
   for await (const message of backend.dlq.scan({ timeoutMs: 30_000 })) {

@@ -81,4 +81,25 @@ describe.skipIf(!services)('Kafka view by trace id', () => {
     expect(resolved.removed).toBe(true);
     expect(await bench.committed(group, topic)).toEqual({ 0: '1', 1: '-1' });
   });
+
+  it('a trace id whose newest copy is resolved means the newest copy still waiting', async () => {
+    await bench.produce(topic, [1, 2, 3].map((n) => ({ partition: 0, value: JSON.stringify({ trace_id: 'evt-back', attempt: n }) })));
+    const deps = depsFor();
+    const resolution = (offset: number) => ({
+      queue: 'orders-dlq', messageKey: `0:${offset}`, traceId: 'evt-back', partition: 0, offset: String(offset),
+      body: null, attributes: {}, resolvedBy: 'U0OPERATOR', reason: 'processed', resolvedAt: new Date(),
+    });
+    await store.recordResolution(resolution(2));
+    expect((await viewMessage(depsFor(), 'orders-dlq', 'evt-back', 'U0VIEWER')).messageKey).toBe('0:1');
+    await store.recordResolution(resolution(1));
+    await store.recordResolution(resolution(0));
+    // Every copy resolved: the newest; the index's entry (0:1, resolved since) does not hide it.
+    expect((await viewMessage(deps, 'orders-dlq', 'evt-back', 'U0VIEWER')).messageKey).toBe('0:2');
+    // It comes back once more: the new copy is the one meant.
+    await bench.produce(topic, [{ partition: 0, value: JSON.stringify({ trace_id: 'evt-back', attempt: 4 }) }]);
+    expect((await viewMessage(deps, 'orders-dlq', 'evt-back', 'U0VIEWER')).messageKey).toBe('0:3');
+    const resolved = await resolveMessage(deps, { queue: 'orders-dlq', id: 'evt-back', actor: 'U0OPERATOR', reason: 'reprocessed' });
+    expect(resolved).toMatchObject({ message: { messageKey: '0:3' }, alreadyResolved: false, removed: true });
+    expect(await bench.committed(group, topic)).toEqual({ 0: '4', 1: '-1' });
+  });
 });
