@@ -125,6 +125,21 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     expect(e.slack.callsTo('views.open')).toHaveLength(opens);
   });
 
+  it('a peek ends with a Bulk replay button that opens the same modal for its queue', async () => {
+    await sendMessages(e.sqs, e.pair.dlq.url, bodies(1, 300));
+    const peek = await e.dlq(`peek ${e.queue} --count 5`);
+    const bulk = buttonsIn(peek).find((b) => b.action_id === JOB_ACTIONS.bulkReplay);
+    expect(bulk?.value).toBe(e.queue);
+    const opens = e.slack.callsTo('views.open').length;
+    const peekTs = e.slack.messagesIn(CHANNEL).at(-1)?.ts ?? newSlackTs();
+    await e.click({ actionId: JOB_ACTIONS.bulkReplay, value: bulk?.value ?? '', messageTs: peekTs });
+    const [open] = (await e.slack.waitForCalls('views.open', opens + 1, 10_000)).slice(opens);
+    expect(okCall(open)).toBe(true);
+    const view = viewOf(open) as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe(VIEW_CALLBACKS.bulkReplay);
+    expect(JSON.parse(view.private_metadata)).toMatchObject({ q: e.queue, c: CHANNEL, m: peekTs });
+  });
+
   it('a viewer who is not an admin is refused before anything starts', async () => {
     await sendMessages(e.sqs, e.pair.dlq.url, bodies(2, 200));
     const jobs = (await e.app.store.listJobs({ queue: e.queue, limit: 20 })).length;

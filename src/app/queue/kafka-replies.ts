@@ -5,7 +5,7 @@
 
 import { DEFAULT_FIELD_MAPPING, mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
-import { messageButtons } from '../../core/slack/message-buttons.ts';
+import { bulkReplayButton, messageButtons } from '../../core/slack/message-buttons.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { cell, code, reply, safeText, textTable } from './reply-format.ts';
 
@@ -43,6 +43,8 @@ export const renderKafkaList = (
     const buttons = messageButtons({ queue, id: m.messageKey }, `kafka_msg_${m.partition ?? 'x'}_${m.offset ?? 'x'}`);
     return buttons ? [section(line), buttons] : [];
   });
+  const bulk = messages.length > 0 ? bulkReplayButton(queue) : null;
+  if (bulk) cards.push(bulk);
   return reply(title, [header(title.slice(0, 150)), section(code(table, keys, 2_400)), ...cards], {
     keys,
     footer: [

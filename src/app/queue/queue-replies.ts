@@ -6,7 +6,7 @@
 import { mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
 import { matchRunbookPattern } from '../../core/analysis/runbook-patterns.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
-import { messageButtons } from '../../core/slack/message-buttons.ts';
+import { bulkReplayButton, messageButtons } from '../../core/slack/message-buttons.ts';
 import { isSecretKey, redactJson, REDACTED } from '../../core/text/redact.ts';
 import { isRedriveError } from '../../errors.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
@@ -82,7 +82,8 @@ export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kin
     const buttons = messageButtons({ queue, id: m.messageKey }, `peek_msg_${i + 1}`);
     if (buttons) blocks.push(buttons);
   }
-  const footer: Block[] = [];
+  const bulk = messages.length > 0 ? bulkReplayButton(queue) : null;
+  const footer: Block[] = bulk ? [bulk] : [];
   if (messages.length > MAX_MESSAGE_CARDS) footer.push(context(`${messages.length - MAX_MESSAGE_CARDS} more not shown in full: \`view ${safeText(queue, 100)} &lt;id&gt;\` opens any of them.`));
   footer.push(
     context(

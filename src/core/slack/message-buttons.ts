@@ -5,7 +5,7 @@
 import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
 import { truncate } from '../text/truncate.ts';
 import type { Block } from './blocks.ts';
-import { encodeMessageRef, MESSAGE_ACTIONS, type MessageRef } from './interactive-actions.ts';
+import { encodeMessageRef, JOB_ACTIONS, MESSAGE_ACTIONS, type MessageRef } from './interactive-actions.ts';
 
 type Button = Record<string, unknown>;
 
@@ -43,3 +43,9 @@ export const messageButtons = (ref: MessageRef, blockId: string, which: readonly
   };
   return { type: 'actions', block_id: blockId.slice(0, 255), elements: which.map((w) => all[w]) };
 };
+
+/** "Bulk replay…" under a peek: opens the bulk replay modal (count, rate, filters) for the queue. */
+export const bulkReplayButton = (queue: string): Block | null =>
+  queue.length > 2_000
+    ? null
+    : { type: 'actions', block_id: 'peek_bulk', elements: [button('Bulk replay…', JOB_ACTIONS.bulkReplay, queue)] };

@@ -71,7 +71,8 @@ describe('peek with buttons', () => {
     const reply = renderPeek('orders-dlq', [message('m-1', JSON.stringify({ error: HOSTILE })), message('m-2', HOSTILE)], NOW);
     expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
     const buttons = buttonsOf(reply.blocks);
-    expect(buttons.map((b) => b.action_id)).toEqual([MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve, MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve]);
+    expect(buttons.map((b) => b.action_id)).toEqual([MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve, MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve, JOB_ACTIONS.bulkReplay]);
+    expect(buttons.at(-1)?.value).toBe('orders-dlq');
     expect(decodeMessageRef(buttons[3]?.value)).toEqual({ queue: 'orders-dlq', id: 'm-2' });
     expect(buttons[1]?.confirm).toBeDefined();
     const all = strings(reply.blocks).join('\n');
