@@ -72,7 +72,8 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
   };
   const updateModal = (client: unknown, viewId: string, view: View) => (client as ViewsClient).views.update({ view_id: viewId, view });
 
-  const runIntoModal = (action: string, build: (ref: MessageRef, context: CommandContext, command: DlqCommand) => Promise<View>, command: (ref: MessageRef) => DlqCommand) => {
+  /** `requires`: the action whose role the form is for, checked before it opens (e.g. `replay`). */
+  const runIntoModal = (action: string, build: (ref: MessageRef, context: CommandContext, command: DlqCommand) => Promise<View>, command: (ref: MessageRef) => DlqCommand, requires?: string) => {
     app.action<BlockButtonAction>(action, async ({ ack, body, action: button, client, respond }) => {
       await ack();
       const { ref, origin, viewId } = clickOf(body, button.value);
@@ -80,6 +81,13 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
       const user = body.user.id;
       let modalId: string | null = null;
       try {
+        if (requires) {
+          const allowed = await checkAccess(deps.access, { actor: user, action: requires, queue: ref.queue, messageId: ref.id });
+          if (!allowed.ok) {
+            await whisper({ chat, logger, user, origin, respond: viewId ? undefined : respond }, { text: allowed.reply.text, blocks: allowed.reply.blocks });
+            return;
+          }
+        }
         modalId = await openModal(client, body.trigger_id, viewId !== null, loading(ref));
         const view = await build(ref, contextFor(user, origin), command(ref));
         if (modalId) await updateModal(client, modalId, view);
@@ -101,7 +109,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
   runIntoModal(MESSAGE_ACTIONS.editReplay, async (ref, context, command) => {
     const reply = await router.handleCommand(command, context);
     return editReplayModal(ref, reply.blocks, originOf(context));
-  }, (ref) => ({ op: 'view', queue: ref.queue, id: ref.id, surface: 'edit' }));
+  }, (ref) => ({ op: 'view', queue: ref.queue, id: ref.id, surface: 'edit' }), 'replay');
 
   // Replay: Slack's confirm dialog already asked; the result goes to the thread, or into the modal.
   app.action<BlockButtonAction>(MESSAGE_ACTIONS.replay, async ({ ack, body, action, client, respond }) => {
