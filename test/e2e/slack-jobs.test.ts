@@ -201,3 +201,31 @@ describe.skipIf(!services)('a job from Slack whose messages cannot be delivered 
     expect(buttonsIn(reply)).toEqual([]);
   });
 });
+
+describe.skipIf(!services)('a job from Slack when Redrive stops (SQS DLQ on ElasticMQ)', () => {
+  let e: SlackE2e;
+  beforeAll(async () => {
+    e = await startSlackE2e('jobstop', { server: { slackJobs: { progressEveryMs: 0 } } });
+  });
+  afterAll(async () => {
+    await e?.close();
+  });
+
+  it('pauses after its batch and says in the thread how to resume it', async () => {
+    await sendMessages(e.sqs, e.pair.dlq.url, bodies(60));
+    const reply = await e.dlq(`redrive-batch ${e.queue} --count 60 --rate 10`, 'U_BOB');
+    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const root = await waitFor(() => rootOf(jobId), { timeoutMs: 10_000, description: 'job root message' });
+    const rootTs = (root.response as { ts: string }).ts;
+    await waitFor(() => thread(rootTs).some((c) => shown(c).includes('replayed')), { timeoutMs: 15_000, description: 'a progress reply' });
+    await e.app.slackJobs.stop();
+    const job = await e.app.store.getJob(jobId);
+    expect(job?.status).toBe('paused');
+    const paused = thread(rootTs).find((c) => shown(c).includes(`Job ${jobId} on ${e.queue} paused`));
+    expect(okCall(paused)).toBe(true);
+    expect(shown(paused)).toContain(`resume ${e.queue} ${jobId}`);
+  });
+
+  const rootOf = (jobId: string) => e.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId));
+  const thread = (ts: string) => e.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === ts);
+});

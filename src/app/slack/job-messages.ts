@@ -81,7 +81,10 @@ export const renderJobResult = (facts: JobResultFacts): Reply => {
   ];
   const failures = facts.failed.slice(0, 10).map((f) => `${f.messageKey}: ${f.error}`).join('\n');
   if (job.status === 'cancelled') return renderDone(`Job ${job.id} on ${job.queue} cancelled: ${facts.done} message(s) replayed before it stopped`, rows, failures || undefined);
-  if (job.status === 'succeeded' || job.status === 'paused') return renderDone(`Job ${job.id} on ${job.queue} finished: ${facts.done} message(s) replayed`, rows, failures || undefined);
+  if (job.status === 'paused') {
+    return renderDone(`Job ${job.id} on ${job.queue} paused: ${facts.done} message(s) replayed so far`, rows, `Redrive stopped before the job ended; \`resume ${job.queue} ${job.id}\` continues it from its checkpoint.${failures ? `\n${failures}` : ''}`);
+  }
+  if (job.status === 'succeeded') return renderDone(`Job ${job.id} on ${job.queue} finished: ${facts.done} message(s) replayed`, rows, failures || undefined);
   const warning = renderWarning(`Job ${job.id} on ${job.queue}: ${facts.done} replayed, ${facts.failed.length} failed`, `${job.error ?? ''}\n${failures}`);
   return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
 };

@@ -207,6 +207,9 @@ describe('App Home and job messages', () => {
     const result = renderJobResult({ job: { ...job, status: 'cancelled' }, done: 10, failed: [] });
     expect(checkMessage({ text: result.text, blocks: result.blocks })).toEqual({ ok: true });
     expect(result.text).toContain('cancelled: 10 message(s) replayed');
+    const paused = renderJobResult({ job: { ...job, status: 'paused' }, done: 10, failed: [] });
+    expect(paused.text).toContain('paused: 10 message(s) replayed so far');
+    expect(strings(paused.blocks).join('\n')).toContain('resume orders-dlq job-1');
     const filtered = renderJobStarted({ ...job, params: { count: null, filter: { category: 'transient', domain: null, signature: null, olderThanSeconds: null } } }, '');
     expect(strings(filtered.blocks).join('\n')).toContain('every message matching category=transient, batches of 10');
   });
