@@ -29,6 +29,7 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
   let startedAt: number;
   let consoleUrl: string;
   const timings: Record<string, number> = {};
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'redrive-console-'));
@@ -50,6 +51,11 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
       viewport: { width: 1440, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());
+    // Script errors and refused resources (CSP) would break the page silently: collect them.
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
   });
 
   afterAll(async () => {
@@ -131,5 +137,6 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
     await parent().locator('.bk-header', { hasText: /L2 critical/ }).waitFor({ timeout: 90_000 });
     timings.escalatedToL2Ms = Date.now() - startedAt;
     await page.screenshot({ path: join(ARTIFACTS, 'console-incident-l2.png') });
+    expect(pageErrors).toEqual([]);
   });
 });

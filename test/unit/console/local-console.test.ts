@@ -73,6 +73,8 @@ describe('local console over HTTP', () => {
     const page = await fetch(`${url}/console`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('Connect a real Slack workspace');
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
+    expect((await fetch(`${url}/console/`, { redirect: 'manual' })).headers.get('location')).toBe('/console');
     for (const asset of ['console.js', 'block-kit.js', 'console.css']) expect((await fetch(`${url}/console/${asset}`)).status).toBe(200);
     expect((await fetch(url, { redirect: 'manual' })).headers.get('location')).toBe('/console');
     const state = (await (await fetch(`${url}/console/state`)).json()) as { console: Record<string, unknown>; channels: unknown[] };

@@ -12,6 +12,8 @@ import type { Json, WorkspaceEvent } from './console-workspace.ts';
 const STATIC_DIR = new URL('./static/', import.meta.url);
 const MAX_BODY = 256 * 1024;
 const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
+/** Defence in depth for queue text on the page: only the console's own scripts, styles, images and API. */
+const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export interface ConsoleRouteHandlers {
   snapshot(): Json;
@@ -74,13 +76,21 @@ export const consoleRoutes = (handlers: ConsoleRouteHandlers): Route[] => {
     path,
     handler: (req, res) => {
       if (!allowed(req, res)) return;
-      res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, {
+        'content-type': asset.type,
+        'content-length': asset.body.length,
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'referrer-policy': 'no-referrer',
+      });
       res.end(asset.body);
     },
   }));
   return [
     ...staticRoutes,
     { method: 'GET', path: '/', handler: (_req, res) => void res.writeHead(302, { location: '/console' }).end() },
+    { method: 'GET', path: '/console/', handler: (_req, res) => void res.writeHead(302, { location: '/console' }).end() },
     {
       method: 'GET',
       path: '/console/state',
