@@ -13,24 +13,26 @@ const RECENT = 10;
 
 export const readAppHome = async (deps: { queue: QueueDeps; chat: Chat | null }): Promise<HomeData> => {
   const { queue, chat } = deps;
-  const queues: HomeQueue[] = [];
-  for (const backend of queue.registry.list()) {
-    const row: HomeQueue = { name: backend.name, kind: backend.kind, depth: null, error: null, level: null, incidentLink: null };
-    try {
-      const view = await readStatus(queue, backend);
-      row.depth = view.status.depth;
-      row.level = view.level;
-    } catch (error) {
-      row.error = error instanceof Error ? error.message : String(error);
-      row.level = (await queue.store.findOpenIncident(backend.name))?.level ?? null;
-    }
-    const incident = await queue.store.findOpenIncident(backend.name);
-    if (incident?.slackChannel && incident.slackTs && chat) {
-      const link = await chat.permalink(incident.slackChannel, incident.slackTs);
-      if (link.ok) row.incidentLink = link.value;
-    }
-    queues.push(row);
-  }
+  // Queues are read side by side: one slow broker must not hold up the whole tab for long.
+  const queues = await Promise.all(
+    queue.registry.list().map(async (backend): Promise<HomeQueue> => {
+      const row: HomeQueue = { name: backend.name, kind: backend.kind, depth: null, error: null, level: null, incidentLink: null };
+      try {
+        const view = await readStatus(queue, backend);
+        row.depth = view.status.depth;
+        row.level = view.level;
+      } catch (error) {
+        row.error = error instanceof Error ? error.message : String(error);
+      }
+      const incident = await queue.store.findOpenIncident(backend.name);
+      if (row.level === null) row.level = incident?.level ?? null;
+      if (incident?.slackChannel && incident.slackTs && chat) {
+        const link = await chat.permalink(incident.slackChannel, incident.slackTs);
+        if (link.ok) row.incidentLink = link.value;
+      }
+      return row;
+    }),
+  );
   const recent = (await queue.store.searchAudit({ limit: 60 })).filter((r) => !READS.has(r.action)).slice(0, RECENT);
   return { queues, recent, at: queue.clock.now() };
 };
