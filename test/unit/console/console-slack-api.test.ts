@@ -100,3 +100,26 @@ describe('console Slack Web API', () => {
     expect(api.calls()['auth.test']).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('console Slack Web API: Block Kit limits', () => {
+  const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+
+  it('refuses what Slack refuses, with its error codes and [ERROR] lines, and shows nothing', async () => {
+    const { workspace, client, chat, api } = setup();
+    const tooMany = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    await expect(client.chat.postMessage({ channel: 'C0ALERTS', text: 'x', blocks: tooMany as never })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] must provide no more than 50 items [json-pointer:/blocks]'] } },
+    });
+    const longSection = await chat.post('C0ALERTS', { text: 'x', blocks: [section('a'.repeat(3_001))] });
+    expect(longSection).toMatchObject({ ok: false, failure: { code: 'invalid_blocks', retriable: false } });
+    const longButton = [{ type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'x' }, value: 'v'.repeat(2_001) }] }];
+    expect(await chat.post('C0ALERTS', { text: 'x', blocks: longButton })).toMatchObject({ ok: false, failure: { code: 'invalid_blocks' } });
+    const heavy = Array.from({ length: 10 }, () => section('b'.repeat(2_000)));
+    expect(await chat.post('C0ALERTS', { text: 'x', blocks: heavy })).toMatchObject({ ok: false, failure: { code: 'msg_blocks_too_long' } });
+    const modal = { type: 'modal', title: { type: 'plain_text', text: 'A title longer than 24 characters' }, blocks: [] };
+    await expect(client.views.open({ trigger_id: api.mintTriggerId(CONSOLE_USER.id), view: modal as never })).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
+    expect(workspace.snapshot(CONSOLE_USER.id).messages).toEqual([]);
+    expect(workspace.modalStack(CONSOLE_USER.id)).toEqual([]);
+    expect((await chat.post('C0ALERTS', { text: 'x', blocks: Array.from({ length: 50 }, () => ({ type: 'divider' })) })).ok).toBe(true);
+  });
+});

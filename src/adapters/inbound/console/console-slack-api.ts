@@ -4,6 +4,7 @@
 // any URL outside the console's base is refused, so the console never reaches the network.
 // Slack's own shapes and error codes are kept, so code that works here works against Slack.
 
+import { checkMessageBlocks, checkView, formatIssue, type BlockKitIssue } from './console-block-kit-limits.ts';
 import type { Json } from './console-workspace.ts';
 import { CONSOLE_BOT, CONSOLE_TEAM, CONSOLE_USER, type ConsoleMessage, type ConsoleWorkspace } from './console-workspace.ts';
 
@@ -51,6 +52,13 @@ const parseFields = (fields: Record<string, unknown>): Json => {
   return out;
 };
 
+/** A refusal the way Slack words it: chat.* add an `errors` list, every method `[ERROR]` lines. */
+const refuse = (verdict: { error: string; issues: BlockKitIssue[] }, withErrors: boolean): Json =>
+  fail(verdict.error, {
+    ...(withErrors ? { errors: verdict.issues.map((i) => `${i.message} [json-pointer:${i.pointer}]`) } : {}),
+    response_metadata: { messages: verdict.issues.map(formatIssue) },
+  });
+
 const jsonResponse = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 
@@ -79,6 +87,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     const text = typeof args.text === 'string' ? args.text : '';
     const blocks = blocksOf(args.blocks);
     if (text === '' && !blocks) return fail('no_text');
+    const verdict = checkMessageBlocks(args.blocks);
+    if (verdict) return refuse(verdict, true);
     const message: ConsoleMessage = { channel: channel.id, ts: ws.nextTs(), threadTs: str(args.thread_ts), user, text, blocks, files: [], edited: false, ephemeralFor };
     ws.putMessage(message);
     return { ok: true, channel: channel.id, ts: message.ts, message: { type: 'message', user, bot_id: CONSOLE_BOT.botId, text, ts: message.ts, ...(blocks ? { blocks } : {}), ...(message.threadTs ? { thread_ts: message.threadTs } : {}) } };
@@ -121,6 +131,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       if (!channel) return fail('channel_not_found');
       const existing = ws.message(channel.id, args.ts);
       if (!existing) return fail('message_not_found');
+      const verdict = checkMessageBlocks(args.blocks);
+      if (verdict) return refuse(verdict, true);
       const updated = ws.putMessage({
         ...existing,
         text: typeof args.text === 'string' ? args.text : existing.text,
@@ -169,6 +181,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       if (typeof user !== 'string') return user;
       const view = args.view as Json | undefined;
       if (!view || typeof view !== 'object') return fail('invalid_arguments');
+      const verdict = checkView(view);
+      if (verdict) return refuse(verdict, false);
       return { ok: true, view: viewJson(ws.openModal(user, view, false)) };
     },
     'views.push': (args) => {
@@ -176,6 +190,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       if (typeof user !== 'string') return user;
       const view = args.view as Json | undefined;
       if (!view || typeof view !== 'object') return fail('invalid_arguments');
+      const verdict = checkView(view);
+      if (verdict) return refuse(verdict, false);
       return { ok: true, view: viewJson(ws.openModal(user, view, true)) };
     },
     'views.update': (args) => {
@@ -184,6 +200,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       if (str(args.hash) && args.hash !== existing.hash) return fail('hash_conflict');
       const view = args.view as Json | undefined;
       if (!view || typeof view !== 'object') return fail('invalid_arguments');
+      const verdict = checkView(view);
+      if (verdict) return refuse(verdict, false);
       return { ok: true, view: viewJson(ws.updateView(existing, view)) };
     },
     'views.publish': (args) => {
@@ -191,6 +209,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       if (!user) return fail('invalid_arguments');
       const view = args.view as Json | undefined;
       if (!view || typeof view !== 'object') return fail('invalid_arguments');
+      const verdict = checkView(view);
+      if (verdict) return refuse(verdict, false);
       return { ok: true, view: viewJson(ws.publishHome(user, view)) };
     },
     'usergroups.users.list': () => ({ ok: true, users: [CONSOLE_USER.id] }),
@@ -244,6 +264,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     }
     const text = typeof payload.text === 'string' ? payload.text : '';
     const blocks = blocksOf(payload.blocks);
+    const verdict = checkMessageBlocks(payload.blocks);
+    if (verdict) return jsonResponse(400, refuse(verdict, false));
     if (payload.replace_original === true && original) {
       ws.putMessage({ ...original, text, blocks, edited: true });
       return jsonResponse(200, { ok: true });
@@ -308,7 +330,12 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       const token = bearer ?? str(args.token);
       if (token !== CONSOLE_BOT_TOKEN) return jsonResponse(200, fail(token ? 'invalid_auth' : 'not_authed'));
       deps.logger.debug({ method }, 'console Slack API call');
-      return jsonResponse(200, handler(args));
+      const result = handler(args);
+      if (result.ok === false && (result.response_metadata as { messages?: string[] } | undefined)?.messages) {
+        // Slack would refuse this too: say why in the log, where a developer looks first.
+        deps.logger.warn({ method, error: result.error, messages: (result.response_metadata as { messages: string[] }).messages.slice(0, 10) }, 'console Slack API: refused, as Slack would');
+      }
+      return jsonResponse(200, result);
     },
     mintResponseUrl: (context) => {
       sequence += 1;
