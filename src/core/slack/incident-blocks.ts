@@ -91,15 +91,8 @@ export const renderParent = (view: ParentView): RenderedMessage => {
     const elements = [
       button('Peek', INCIDENT_ACTIONS.peek, view.queue),
       button('Analyze', INCIDENT_ACTIONS.analyze, view.queue),
-      button('Redrive all', INCIDENT_ACTIONS.redriveAll, view.queue, {
-        style: 'danger',
-        confirm: {
-          title: plain('Redrive all messages?'),
-          text: mrkdwn(`Every message in ${escapeMrkdwn(view.queue)} goes back to its source queue.`),
-          confirm: plain('Redrive all'),
-          deny: plain('Cancel'),
-        },
-      }),
+      // Opens the bulk replay modal (count, rate, filters), which is its own confirmation.
+      button('Redrive all…', INCIDENT_ACTIONS.redriveAll, view.queue, { style: 'danger' }),
     ];
     if (!view.acknowledgedBy) elements.push(button('Acknowledge', INCIDENT_ACTIONS.acknowledge, view.incidentId, { style: 'primary' }));
     blocks.push({ type: 'actions', block_id: 'incident_actions', elements });

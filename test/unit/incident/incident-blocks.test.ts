@@ -55,7 +55,8 @@ describe('incident parent message', () => {
     for (const part of ['*Depth*\\n250', '+12.5/min', '1 h 5 min', '▁▃▅█', 'Source alarm', 'not yet']) expect(json).toContain(part);
     const actions = message.blocks.find((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string; confirm?: unknown }[] };
     expect(actions.elements.map((e) => e.action_id)).toEqual([INCIDENT_ACTIONS.peek, INCIDENT_ACTIONS.analyze, INCIDENT_ACTIONS.redriveAll, INCIDENT_ACTIONS.acknowledge]);
-    expect(actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.redriveAll)?.confirm).toBeDefined();
+    // Redrive all opens the bulk replay modal: the modal is the confirmation, no dialog before it.
+    expect(actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.redriveAll)?.confirm).toBeUndefined();
     expect(actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.acknowledge)?.value).toBe('inc-1');
     expect(message.text).toBe('L2 critical: orders-dlq has 250 message(s) in its DLQ');
   });
