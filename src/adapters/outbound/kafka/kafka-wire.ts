@@ -151,6 +151,7 @@ export type FetchedPartition =
 
 export class KafkaWire {
   readonly #cluster: InternalCluster;
+  #connecting: Promise<void> | null = null;
 
   constructor(settings: WireSettings) {
     this.#cluster = new Cluster({
@@ -173,8 +174,17 @@ export class KafkaWire {
     });
   }
 
+  /**
+   * Connects once however many callers ask at the same time (the depth poller and a /dlq command on a
+   * fresh process): two concurrent kafkajs connects each make a seed broker, and requests on the one
+   * replaced fail with "Broker not connected".
+   */
   async connect(): Promise<void> {
-    if (!this.#cluster.isConnected()) await this.#guard(() => this.#cluster.connect());
+    if (this.#cluster.isConnected()) return;
+    this.#connecting ??= this.#guard(() => this.#cluster.connect()).finally(() => {
+      this.#connecting = null;
+    });
+    await this.#connecting;
   }
 
   /**
