@@ -134,6 +134,33 @@ const keepBottom = (container, fill) => {
   container.scrollTop = atBottom ? container.scrollHeight : top;
 };
 
+// Message nodes are kept while their message is unchanged, so an edit elsewhere does not redraw
+// (and take away) the button or select a person is about to use.
+const nodeCache = { channel: new Map(), thread: new Map() };
+const messageNodes = (cache, messages, inThread) => {
+  const seen = new Set();
+  const nodes = messages.map((m) => {
+    const replies = inThread ? [] : repliesOf(m.channel, m.ts);
+    const signature = JSON.stringify([m.text, m.blocks, m.files, m.edited, m.ephemeralFor, replies.length, replies[replies.length - 1]?.ts]);
+    const key = keyOf(m);
+    seen.add(key);
+    const cached = cache.get(key);
+    if (cached && cached.signature === signature) return cached.node;
+    const node = renderMessage(m, { inThread });
+    cache.set(key, { signature, node });
+    return node;
+  });
+  for (const key of cache.keys()) if (!seen.has(key)) cache.delete(key);
+  return nodes;
+};
+const setChildren = (container, nodes) => {
+  const same = nodes.length === container.children.length && nodes.every((node, i) => container.children[i] === node);
+  if (!same) container.replaceChildren(...nodes);
+};
+
+const emptyChannel = Object.assign(document.createElement('p'), { className: 'empty', textContent: 'No messages yet. Demo incidents appear here within a few seconds of start.' });
+const replyCount = Object.assign(document.createElement('div'), { className: 'reply-count' });
+
 const renderChannel = () => {
   const list = $('messages');
   if (state.view.kind === 'home') return renderHome();
@@ -142,11 +169,9 @@ const renderChannel = () => {
   const channel = state.channels.get(state.view.id);
   $('channel-title').textContent = channel ? `${channel.isDm ? '' : '#'}${channel.name}` : '';
   keepBottom(list, () => {
-    list.replaceChildren();
     // Replies whose parent is gone (an older conversation) are shown in the channel, never hidden.
     const top = channelMessages(state.view.id).filter((m) => !m.threadTs || m.threadTs === m.ts || !state.messages.has(`${m.channel}/${m.threadTs}`));
-    if (top.length === 0) list.innerHTML = '<p class="empty">No messages yet. Demo incidents appear here within a few seconds of start.</p>';
-    for (const message of top) list.appendChild(renderMessage(message, { inThread: false }));
+    setChildren(list, top.length === 0 ? [emptyChannel] : messageNodes(nodeCache.channel, top, false));
   });
 };
 
@@ -162,14 +187,10 @@ const renderThread = () => {
   $('thread-title').textContent = `Thread in #${state.channels.get(channel)?.name ?? channel}`;
   const list = $('thread-messages');
   keepBottom(list, () => {
-    list.replaceChildren();
-    if (parent) list.appendChild(renderMessage(parent, { inThread: true }));
     const replies = repliesOf(channel, ts);
-    const divider = document.createElement('div');
-    divider.className = 'reply-count';
-    divider.textContent = `${replies.length} repl${replies.length === 1 ? 'y' : 'ies'}`;
-    list.appendChild(divider);
-    for (const reply of replies) list.appendChild(renderMessage(reply, { inThread: true }));
+    replyCount.textContent = `${replies.length} repl${replies.length === 1 ? 'y' : 'ies'}`;
+    const [parentNode, ...replyNodes] = messageNodes(nodeCache.thread, parent ? [parent, ...replies] : replies, true);
+    setChildren(list, parent ? [parentNode, replyCount, ...replyNodes] : [replyCount, ...(parentNode ? [parentNode] : []), ...replyNodes]);
   });
 };
 
