@@ -339,12 +339,16 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     },
     mintResponseUrl: (context) => {
       sequence += 1;
+      // Expired ones can never answer again: forget them so a long session stays small.
+      for (const [id, entry] of responseUrls) if (now() - entry.mintedAt > RESPONSE_URL_TTL_MS) responseUrls.delete(id);
       const id = `R${sequence}${Math.floor(now() % 1e6)}`;
       responseUrls.set(id, { mintedAt: now(), uses: 0, ...context });
       return `${CONSOLE_API_ORIGIN}/response/${id}`;
     },
     mintTriggerId: (user) => {
       sequence += 1;
+      // Slack's trigger_ids expire after 3 s; keep the last few hundred, the newest are the ones in use.
+      if (triggers.size > 500) for (const id of [...triggers.keys()].slice(0, triggers.size - 500)) triggers.delete(id);
       const id = `${now()}.${sequence}.console`;
       triggers.set(id, { user, used: false });
       return id;
