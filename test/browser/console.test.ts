@@ -130,6 +130,10 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
     expect(auditText).toMatch(/success · replay by @you/);
     expect(auditText).toContain('presigned URL expired; the customer re-uploaded the file');
 
+    // Acknowledge: the parent message is edited in place to name who did.
+    await parent().getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await parent().getByText(/@you/).first().waitFor();
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'console-incident-thread.png') });
 
@@ -137,6 +141,11 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
     await parent().locator('.bk-header', { hasText: /L2 critical/ }).waitFor({ timeout: 90_000 });
     timings.escalatedToL2Ms = Date.now() - startedAt;
     await page.screenshot({ path: join(ARTIFACTS, 'console-incident-l2.png') });
+
+    // The demo feed can be paused from the page (to drain the queue and watch the incident resolve).
+    await page.locator('#demo-toggle').click();
+    await page.locator('#demo-toggle', { hasText: 'Resume demo feed' }).waitFor();
+    expect(await (await fetch(`${consoleUrl}/state`)).json()).toMatchObject({ console: { demo: { running: false } } });
     expect(pageErrors).toEqual([]);
   });
 });
