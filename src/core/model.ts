@@ -150,6 +150,16 @@ export interface Job {
   updatedAt: Date;
   incidentId: string | null;
   error: string | null;
+  /** The Slack thread a job started from Slack reports in, so whichever replica runs it posts there. */
+  thread: JobThread | null;
+}
+
+/** Where a job reports in Slack: the thread, its start message (with Cancel) and its progress reply. */
+export interface JobThread {
+  channel: string;
+  threadTs: string;
+  startTs: string | null;
+  progressTs: string | null;
 }
 
 export type NewJob = Pick<Job, 'id' | 'kind' | 'queue' | 'params' | 'createdBy' | 'createdAt'> & {
@@ -157,7 +167,7 @@ export type NewJob = Pick<Job, 'id' | 'kind' | 'queue' | 'params' | 'createdBy' 
   total?: number | null;
 };
 
-export type JobPatch = Partial<Pick<Job, 'status' | 'progress' | 'checkpoint' | 'error' | 'updatedAt'>>;
+export type JobPatch = Partial<Pick<Job, 'status' | 'progress' | 'checkpoint' | 'error' | 'updatedAt' | 'thread'>>;
 
 /** Per-message state inside one job, so a resumed job never replays a message twice. */
 export type JobItemStatus = 'claimed' | 'sent' | 'done' | 'failed';

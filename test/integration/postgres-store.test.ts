@@ -78,7 +78,7 @@ describe.skipIf(!services)('PostgresStore', () => {
       expect([...applied[0], ...applied[1]].sort((x, y) => x - y)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
       expect(await a.migrate()).toEqual([]);
       const { rows } = await admin.query(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
-      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+      expect(rows.map((r) => r.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
     });
 
     it('refuses UPDATE, DELETE and TRUNCATE on the audit log, even through raw SQL', async () => {

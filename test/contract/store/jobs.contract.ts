@@ -23,6 +23,7 @@ export const describeJobContract = (store: StoreRef): void => {
         updatedAt: T0,
         incidentId: input.incidentId,
         error: null,
+        thread: null,
       });
       expect(await store().getJob(input.id)).toEqual(job);
       expect(await store().getJob(unique('missing'))).toBeNull();
@@ -44,6 +45,20 @@ export const describeJobContract = (store: StoreRef): void => {
       expect(await store().getJob(job.id)).toEqual(updated);
       const failed = await store().updateJob(job.id, { status: 'failed', error: 'downstream refused', updatedAt: at(40_000) });
       expect(failed).toEqual({ ...updated, status: 'failed', error: 'downstream refused', updatedAt: at(40_000) });
+    });
+
+    it('keeps the Slack thread a job reports in, changes it by a patch and leaves it out of other patches', async () => {
+      const job = await store().createJob(newJob(unique('q')));
+      const thread = { channel: 'C_ALERTS', threadTs: '1700000000.000100', startTs: '1700000000.000200', progressTs: null };
+      const started = await store().updateJob(job.id, { status: 'running', thread, updatedAt: at(1_000) });
+      expect(started.thread).toEqual(thread);
+      const progressed = await store().updateJob(job.id, { progress: { total: 10, done: 3, failed: 0 }, checkpoint: { done: 3 }, updatedAt: at(2_000) });
+      expect(progressed.thread).toEqual(thread);
+      const edited = await store().updateJob(job.id, { thread: { ...thread, progressTs: '1700000000.000300' } });
+      expect((await store().getJob(job.id))?.thread).toEqual({ ...thread, progressTs: '1700000000.000300' });
+      expect(edited.thread?.progressTs).toBe('1700000000.000300');
+      expect((await store().updateJob(job.id, { thread: null })).thread).toBeNull();
+      expect((await store().listJobs({ queue: job.queue }))[0]?.thread).toBeNull();
     });
 
     it('refuses to update an unknown job with JOB_NOT_FOUND', async () => {

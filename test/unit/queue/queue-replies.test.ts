@@ -178,6 +178,7 @@ describe('jobs reply', () => {
     updatedAt: NOW,
     incidentId: null,
     error: null,
+    thread: null,
     ...over,
   });
 

@@ -177,7 +177,7 @@ describe('forms and submissions', () => {
 describe('App Home and job messages', () => {
   const job: Job = {
     id: 'job-1', kind: 'redrive-batch', queue: 'orders-dlq', status: 'running', params: { count: 30, ratePerSecond: 5 }, checkpoint: {},
-    progress: { done: 10, failed: 1, total: 30 }, createdBy: 'U_ALICE', createdAt: NOW, updatedAt: NOW, incidentId: null, error: null,
+    progress: { done: 10, failed: 1, total: 30 }, createdBy: 'U_ALICE', createdAt: NOW, updatedAt: NOW, incidentId: null, error: null, thread: null,
   } as Job;
 
   it('App Home lists queues with depth, level and the incident link, and the last actions, escaped', () => {

@@ -224,4 +224,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = checkMigrationList([
   { version: 2, name: 'message index, resolutions, replays', sql: messages },
   { version: 3, name: 'jobs and job items', sql: jobs },
   { version: 4, name: 'append-only audit log, idempotency keys, leases', sql: auditAndCoordination },
+  { version: 5, name: 'the Slack thread a job reports in', sql: 'ALTER TABLE jobs ADD COLUMN slack_thread JSONB;' },
 ]);

@@ -22,7 +22,7 @@ const orJobNotFound = async <T>(jobId: string, work: () => Promise<T>): Promise<
 
 export const createJob = async (db: SqlDriver, job: NewJob): Promise<Job> => {
   const [row] = await db.all(
-    `INSERT INTO jobs (${JOB_COLUMNS}) VALUES (?, ?, ?, 'pending', ?, ?, 0, 0, '{}', ?, ?, ?, ?, NULL) RETURNING ${JOB_COLUMNS}`,
+    `INSERT INTO jobs (${JOB_COLUMNS}) VALUES (?, ?, ?, 'pending', ?, ?, 0, 0, '{}', ?, ?, ?, ?, NULL, NULL) RETURNING ${JOB_COLUMNS}`,
     [job.id, job.kind, job.queue, jsonParam(job.params), job.total ?? null, job.createdBy, job.createdAt, job.createdAt, job.incidentId ?? null],
   );
   return toJob(row!);
@@ -77,6 +77,10 @@ export const updateJob = async (db: SqlDriver, id: string, patch: JobPatch, now:
   if (patch.error !== undefined) {
     sets.push('error = ?');
     params.push(patch.error);
+  }
+  if (patch.thread !== undefined) {
+    sets.push('slack_thread = ?');
+    params.push(patch.thread === null ? null : jsonParam(patch.thread));
   }
   const [row] = await db.all(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ? RETURNING ${JOB_COLUMNS}`, [...params, id]);
   if (!row) throw jobNotFound(id);

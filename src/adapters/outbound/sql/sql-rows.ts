@@ -143,7 +143,7 @@ export const toReplay = (row: SqlRow): ReplayRecord => ({
 });
 
 export const JOB_COLUMNS =
-  'id, kind, queue, status, params, progress_total, progress_done, progress_failed, checkpoint, created_by, created_at, updated_at, incident_id, error';
+  'id, kind, queue, status, params, progress_total, progress_done, progress_failed, checkpoint, created_by, created_at, updated_at, incident_id, error, slack_thread';
 
 export const toJob = (row: SqlRow): Job => ({
   id: str(row.id),
@@ -158,6 +158,7 @@ export const toJob = (row: SqlRow): Job => ({
   updatedAt: date(row.updated_at),
   incidentId: strOrNull(row.incident_id),
   error: strOrNull(row.error),
+  thread: row.slack_thread === null || row.slack_thread === undefined ? null : json<Job['thread']>(row.slack_thread),
 });
 
 export const JOB_ITEM_COLUMNS = 'job_id, item_key, status, error, updated_at';
