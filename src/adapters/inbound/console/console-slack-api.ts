@@ -6,7 +6,7 @@
 
 import { checkMessageBlocks, checkView, formatIssue, type BlockKitIssue } from './console-block-kit-limits.ts';
 import type { Json } from './console-workspace.ts';
-import { CONSOLE_BOT, CONSOLE_TEAM, CONSOLE_USER, type ConsoleMessage, type ConsoleWorkspace } from './console-workspace.ts';
+import { CONSOLE_BOT, CONSOLE_TEAM, CONSOLE_USER, type ConsoleMessage, type ConsoleView, type ConsoleWorkspace } from './console-workspace.ts';
 
 /** Base of the console's Web API; `.invalid` never resolves, so a mistake cannot reach a network. */
 export const CONSOLE_API_ORIGIN = 'http://redrive-console.invalid';
@@ -117,6 +117,22 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     bot_id: CONSOLE_BOT.botId,
   });
 
+  /** The last steps every views.* method shares: `args.view` present and within Block Kit's limits, then shown. */
+  const showView = (args: Json, show: (view: Json) => ConsoleView): Json => {
+    const view = args.view as Json | undefined;
+    if (!view || typeof view !== 'object') return fail('invalid_arguments');
+    const verdict = checkView(view);
+    if (verdict) return refuse(verdict, false);
+    return { ok: true, view: viewJson(show(view)) };
+  };
+
+  /** views.open and views.push: a fresh trigger_id, then a modal on top (`pushed`) or a new stack. */
+  const openView = (args: Json, pushed: boolean): Json => {
+    const user = userFromTrigger(args);
+    if (typeof user !== 'string') return user;
+    return showView(args, (view) => ws.openModal(user, view, pushed));
+  };
+
   const methods: Record<string, Handler> = {
     'auth.test': () => ({ ok: true, url: `${CONSOLE_API_ORIGIN}/`, team: CONSOLE_TEAM.name, user: 'redrive', team_id: CONSOLE_TEAM.id, user_id: CONSOLE_BOT.userId, bot_id: CONSOLE_BOT.botId, is_enterprise_install: false }),
     'chat.postMessage': (args) => post(args, CONSOLE_BOT.userId, null),
@@ -176,42 +192,18 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       }
       return { ok: true, files: attached.map((f) => ({ id: f.id, title: f.title ?? f.name, name: f.name })) };
     },
-    'views.open': (args) => {
-      const user = userFromTrigger(args);
-      if (typeof user !== 'string') return user;
-      const view = args.view as Json | undefined;
-      if (!view || typeof view !== 'object') return fail('invalid_arguments');
-      const verdict = checkView(view);
-      if (verdict) return refuse(verdict, false);
-      return { ok: true, view: viewJson(ws.openModal(user, view, false)) };
-    },
-    'views.push': (args) => {
-      const user = userFromTrigger(args);
-      if (typeof user !== 'string') return user;
-      const view = args.view as Json | undefined;
-      if (!view || typeof view !== 'object') return fail('invalid_arguments');
-      const verdict = checkView(view);
-      if (verdict) return refuse(verdict, false);
-      return { ok: true, view: viewJson(ws.openModal(user, view, true)) };
-    },
+    'views.open': (args) => openView(args, false),
+    'views.push': (args) => openView(args, true),
     'views.update': (args) => {
       const existing = ws.view(args.view_id) ?? ws.viewByExternalId(args.external_id);
       if (!existing) return fail('not_found');
       if (str(args.hash) && args.hash !== existing.hash) return fail('hash_conflict');
-      const view = args.view as Json | undefined;
-      if (!view || typeof view !== 'object') return fail('invalid_arguments');
-      const verdict = checkView(view);
-      if (verdict) return refuse(verdict, false);
-      return { ok: true, view: viewJson(ws.updateView(existing, view)) };
+      return showView(args, (view) => ws.updateView(existing, view));
     },
     'views.publish': (args) => {
       const user = str(args.user_id);
       if (!user) return fail('invalid_arguments');
-      const view = args.view as Json | undefined;
-      if (!view || typeof view !== 'object') return fail('invalid_arguments');
-      const verdict = checkView(view);
-      if (verdict) return refuse(verdict, false);
-      return { ok: true, view: viewJson(ws.publishHome(user, view)) };
+      return showView(args, (view) => ws.publishHome(user, view));
     },
     'usergroups.users.list': () => ({ ok: true, users: [CONSOLE_USER.id] }),
     'users.info': (args) => {
