@@ -118,17 +118,19 @@ const mappedRows = (message: DlqMessage, mapping: FieldMapping | undefined): [st
   return present;
 };
 
-export const renderMessage = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Reply => {
-  const keys = options.redactKeys ?? [];
-  let pretty = message.body;
-  let note = 'Body is not JSON; shown raw.';
+/** A JSON body indented, redacted by key; any other body raw (the caller still redacts it as text). */
+const prettyBody = (body: string, keys: readonly string[]): { pretty: string; note: string } => {
   try {
     // Key-based redaction on the parsed value hides secrets at any depth, numbers included.
-    pretty = JSON.stringify(redactJson(JSON.parse(message.body), keys), null, 2);
-    note = 'Body is JSON.';
+    return { pretty: JSON.stringify(redactJson(JSON.parse(body), keys), null, 2), note: 'Body is JSON.' };
   } catch {
-    // shown raw (still redacted as text below)
+    return { pretty: body, note: 'Body is not JSON; shown raw.' };
   }
+};
+
+export const renderMessage = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Reply => {
+  const keys = options.redactKeys ?? [];
+  const { pretty, note } = prettyBody(message.body, keys);
   const facts = textTable(
     ['FIELD', 'VALUE'],
     [
@@ -221,14 +223,7 @@ export const renderMessageModal = (message: DlqMessage, now: Date, options: Text
   const summary = renderMessage(message, now, options);
   // renderMessage: [header, facts, body, ...footer]; keep the facts, render the body in full here.
   const facts = summary.blocks[1] ?? section('No details.');
-  let pretty = message.body;
-  let note = 'Body is not JSON; shown raw.';
-  try {
-    pretty = JSON.stringify(redactJson(JSON.parse(message.body), keys), null, 2);
-    note = 'Body is JSON.';
-  } catch {
-    // shown raw, redacted as text
-  }
+  const { pretty, note } = prettyBody(message.body, keys);
   const budget = MODAL_BODY_SECTIONS * (MODAL_CHUNK - 6);
   const body = safeText(pretty.replace(/```/g, '`\u200b`\u200b`'), budget, keys);
   const chunks = chunkEscaped(body, MODAL_CHUNK - 6);
