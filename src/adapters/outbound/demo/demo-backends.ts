@@ -6,12 +6,13 @@
 
 import { resolveFieldMapping } from '../../../core/analysis/field-mapping.ts';
 import type { EscalationOverrides } from '../../../core/escalation/presets.ts';
+import { seededRandom } from '../../../core/random/seeded-random.ts';
 import type { Clock } from '../../../ports/clock.port.ts';
 import type { QueueBackend } from '../../../ports/queue-backend.port.ts';
 import type { OutgoingMessage, ReplayTarget, SendResult } from '../../../ports/replay-target.port.ts';
 import type { Timers } from '../../../ports/timers.port.ts';
 import { DemoDeadLetterQueue } from './demo-dead-letter-queue.ts';
-import { demoFailure, pickPattern, seededRandom } from './demo-messages.ts';
+import { demoFailure, pickPattern } from './demo-messages.ts';
 
 export const DEMO_SQS_QUEUE = 'demo-downloads-dlq';
 export const DEMO_KAFKA_QUEUE = 'demo.downloads.dlq';

@@ -58,18 +58,6 @@ const WEIGHTS: [DemoPattern, number][] = [
   ['fileType', 0.12],
 ];
 
-/** mulberry32: a small seeded PRNG so the demo looks the same on every start. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
-
 export const pickPattern = (random: () => number): DemoPattern => {
   let r = random();
   for (const [pattern, weight] of WEIGHTS) {

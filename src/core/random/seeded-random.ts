@@ -1,0 +1,14 @@
+// A small seeded PRNG (mulberry32): the same seed gives the same sequence on every run, so the demo
+// feed and synthetic test streams are reproducible. Not for anything that must be unpredictable.
+
+/** mulberry32: numbers in [0, 1), the same sequence for the same seed. */
+export const seededRandom = (seed: number): (() => number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
