@@ -1,7 +1,8 @@
 // jobs and cancel. `jobs` lists running and recent redrive jobs with done/failed/total and their rate
 // (message move tasks are read again from ListMessageMoveTasks first). `cancel` stops one: a move
 // task through CancelMessageMoveTask; a manual redrive job by marking it cancelled in the store,
-// which its runner, in this process or another, reads after every batch (so no batch is cut in half).
+// which its runner, in this process or another, reads at its next heartbeat (about a second) and after
+// every batch: batches waiting for the rate are not sent, the one already sending finishes.
 
 import { RedriveError } from '../../errors.ts';
 import type { Job, JobStatus } from '../../core/model.ts';

@@ -4,7 +4,10 @@
 // deletes its `sent` items without sending them again and never re-sends a `claimed` one whose send
 // may have happened, so one job never replays a message twice. On Kafka a replayed message stays in
 // the DLQ (runbook: resolve it after reprocessing), so an accepted copy is `done` at once. A job
-// marked `cancelled` in the store (by `cancel`, from any process) stops after its current batch.
+// marked `cancelled` in the store (by `cancel`, from any process) is seen within a heartbeat: no
+// batch is sent after it (a batch waiting for the rate gives up its turn; one already sending
+// finishes and is deleted). A run holds the job's lease (job-lease.ts) and renews it as heartbeat,
+// so two runs of one job never go on at once, and a run whose runner died is taken over.
 
 import { DEFAULT_FIELD_MAPPING } from '../../core/analysis/field-mapping.ts';
 import { describeFilter, isFiltered, matchesReplayFilter, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
@@ -16,6 +19,7 @@ import type { OutgoingMessage } from '../../ports/replay-target.port.ts';
 import { writeAudit } from './audit-trail.ts';
 import { parseJsonObject, replayFingerprints } from './message-identity.ts';
 import { createRateLimiter, unlimited, type RateLimiter } from './rate-limiter.ts';
+import { JOB_HEARTBEAT_MS, jobLeaseName, jobLeaseTtlMs, lastHeartbeat, liveJobLease, newRunHolder } from './job-lease.ts';
 import { realSleep, type QueueDeps } from './queue-deps.ts';
 
 export interface RedriveJobParams {
@@ -38,7 +42,11 @@ export interface RedriveJobResult {
   uncertain: string[];
   /** Messages this run looked at and left alone because the filter did not match them. */
   skipped: number;
-  stopped: 'finished' | 'empty' | 'aborted' | 'cancelled';
+  /**
+   * `handed-over`: another replica took the job over (this run's heartbeat had lapsed), so this run
+   * stopped and left the job's status to it. `halted`: the process is dying (`halt`), nothing written.
+   */
+  stopped: 'finished' | 'empty' | 'aborted' | 'cancelled' | 'handed-over' | 'halted';
   elapsedMs: number;
 }
 
@@ -52,6 +60,15 @@ export interface RunOptions {
    * `sent` counts copies accepted downstream whose DLQ delete is still pending.
    */
   onProgress?: (progress: { done: number; failed: number; total: number | null; sent: number }) => void;
+  /** This run's lease holder (default a fresh id); job recovery passes the holder that took the lease. */
+  holder?: string;
+  /**
+   * A crash, as tests simulate it: the run stops at its next wait or between batches and writes
+   * nothing more (no status, no release of what it checked out, no lease release), as a killed process.
+   */
+  halt?: AbortSignal;
+  /** How often the lease is renewed and a cancel looked for while the run waits (default JOB_HEARTBEAT_MS). */
+  heartbeatMs?: number;
 }
 
 const BATCH = 10;
@@ -122,6 +139,32 @@ const bodyFor = (held: CheckedOutMessage, merge: JsonObject | null): string => {
 
 /** Runs (or resumes) a manual redrive job to its end, abort, or an empty DLQ. */
 export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: RunOptions = {}): Promise<RedriveJobResult> => {
+  const stored = await deps.store.getJob(jobId);
+  if (!stored) throw new RedriveError('JOB_NOT_FOUND', `No job ${jobId}.`, { context: { jobId } });
+  if (stored.status === 'cancelled') {
+    const items = await deps.store.listJobItems(stored.id);
+    const done = items.filter((i) => i.status === 'done').length;
+    return { job: stored, sent: done + items.filter((i) => i.status === 'sent').length, done, failed: [], uncertain: [], skipped: 0, stopped: 'cancelled', elapsedMs: 0 };
+  }
+  // One run at a time: the job's lease, taken before anything is read or written, renewed as heartbeat.
+  const holder = options.holder ?? newRunHolder();
+  const lease = { name: jobLeaseName(stored.id), ttlMs: jobLeaseTtlMs(stored) };
+  if (!(await deps.store.acquireLease(lease.name, holder, deps.clock.now(), lease.ttlMs))) {
+    const other = await deps.store.getLease(lease.name);
+    const since = other ? ` (last heartbeat ${lastHeartbeat(other, stored).toISOString()})` : '';
+    throw new RedriveError('JOB_NOT_RESUMABLE', `Job ${stored.id} is running in another process${since}; cancel it, or wait for it to end.`, { context: { jobId: stored.id, queue: stored.queue } });
+  }
+  try {
+    return await runHoldingLease(deps, stored.id, holder, lease, options);
+  } finally {
+    // Released after the final status is written, so recovery never mistakes an ended run for a dead one.
+    // A crashed (halted) run keeps it until it expires, as a killed process would.
+    if (!options.halt?.aborted) await deps.store.releaseLease(lease.name, holder).catch(() => undefined);
+  }
+};
+
+const runHoldingLease = async (deps: QueueDeps, jobId: string, holder: string, lease: { name: string; ttlMs: number }, options: RunOptions): Promise<RedriveJobResult> => {
+  // Read again under the lease: the status and items are now this run's alone.
   const job = await deps.store.getJob(jobId);
   if (!job) throw new RedriveError('JOB_NOT_FOUND', `No job ${jobId}.`, { context: { jobId } });
   const backend = deps.registry.get(job.queue);
@@ -133,7 +176,10 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   const started = now();
   // One worker failing stops the others before anything is released.
   const internal = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, internal.signal]) : internal.signal;
+  // A cancel seen in the store, or the lease lost to another replica: stop sending at once.
+  const stopping = new AbortController();
+  const signal = AbortSignal.any([internal.signal, stopping.signal, ...(options.signal ? [options.signal] : []), ...(options.halt ? [options.halt] : [])]);
+  const halted = (): boolean => options.halt?.aborted === true;
   const clockNow = () => deps.clock.now();
   const mapping = backend.mapping ?? DEFAULT_FIELD_MAPPING;
   // The filter's age is measured once per run, so a message does not drift in or out mid-run.
@@ -152,8 +198,22 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   if (job.status === 'cancelled') {
     return { job, sent: count('sent') + count('done'), done: count('done'), failed, uncertain: [], skipped: 0, stopped: 'cancelled', elapsedMs: 0 };
   }
-  // Set by `cancel` through the store; read after every batch, so no batch is left half done.
+  // Set by `cancel` through the store; read at every heartbeat and after every batch.
   const cancel = { requested: false, note: null as string | null };
+  // Set when another replica holds the lease: this run's heartbeat lapsed and the job was taken over.
+  let lost = false;
+  const noteCancel = (status: Job['status'], note: string | null): void => {
+    if (status !== 'cancelled' || cancel.requested) return;
+    Object.assign(cancel, { requested: true, note });
+    stopping.abort();
+  };
+  const heartbeat = async (): Promise<void> => {
+    if (lost || halted()) return;
+    if (!(await deps.store.acquireLease(lease.name, holder, clockNow(), lease.ttlMs))) {
+      lost = true;
+      stopping.abort();
+    }
+  };
   // The current run's start, so `jobs` shows this run's rate even for a resumed job.
   const run = { runStartedAt: clockNow().toISOString(), doneBeforeRun: count('done') };
 
@@ -181,15 +241,18 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   };
 
   const progress = async () => {
+    if (halted() || lost) return;
+    await heartbeat();
+    if (lost) return;
     const p = { total: params.count, done: count('done'), failed: failed.length };
     const stored = await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done, ...run }, updatedAt: clockNow() });
-    if (stored.status === 'cancelled' && !cancel.requested) Object.assign(cancel, { requested: true, note: stored.error });
+    noteCancel(stored.status, stored.error);
     deps.metrics.jobProgress(job.id, job.kind, p.done, p.total);
     options.onProgress?.({ done: p.done, failed: p.failed, total: p.total, sent: count('sent') });
   };
 
   const handleBatch = async (batch: CheckedOutMessage[]): Promise<number> => {
-    const fresh: CheckedOutMessage[] = [];
+    const candidates: CheckedOutMessage[] = [];
     const toRemove: CheckedOutMessage[] = [];
     let newlySkipped = 0;
     for (const item of batch) {
@@ -202,34 +265,57 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
         if (!skipped.has(key)) newlySkipped += 1;
         skipped.add(key);
         held.push(item);
-      }
-      else {
-        // Reserve before the await: concurrent batches must not claim past the job's count.
+      } else {
+        // Reserve before any await: concurrent batches must not claim past the job's count.
         remaining -= 1;
-        if (await deps.store.claimJobItem(job.id, key, clockNow())) {
-          known.set(key, 'claimed');
-          fresh.push(item);
-        } else {
-          remaining += 1;
-          held.push(item);
-        }
+        candidates.push(item);
       }
+    }
+    const bodies = new Map<string, { body: string } | { error: string }>();
+    for (const item of candidates) {
+      try {
+        bodies.set(item.message.messageKey, { body: bodyFor(item, params.bodyMerge) });
+      } catch (error) {
+        bodies.set(item.message.messageKey, { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    // Wait for the rate before claiming: a cancel, a stop or a crash during the wait leaves nothing
+    // claimed (a claimed message is never sent again), and nothing is sent after it.
+    const toSend = [...bodies.values()].filter((b) => 'body' in b).length;
+    // The lease is renewed right before claiming: a run taken over while it waited claims nothing more.
+    let mayGo = toSend === 0 || (await limiter.acquire(toSend, signal));
+    if (mayGo && toSend > 0) {
+      await heartbeat();
+      mayGo = !lost;
+    }
+    if (!mayGo) {
+      remaining += candidates.length;
+      held.push(...candidates);
+      if (!halted()) await removeSent(toRemove);
+      return toRemove.length;
     }
     const outgoing: OutgoingMessage[] = [];
     const sendable: CheckedOutMessage[] = [];
-    for (const item of fresh) {
-      try {
-        outgoing.push({ source: item.message, body: bodyFor(item, params.bodyMerge), actor: job.createdBy, jobId: job.id });
+    for (const item of candidates) {
+      const key = item.message.messageKey;
+      if (!(await deps.store.claimJobItem(job.id, key, clockNow()))) {
+        remaining += 1;
+        held.push(item);
+        continue;
+      }
+      known.set(key, 'claimed');
+      const prepared = bodies.get(key);
+      if (prepared && 'body' in prepared) {
+        outgoing.push({ source: item.message, body: prepared.body, actor: job.createdBy, jobId: job.id });
         sendable.push(item);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        failed.push({ messageKey: item.message.messageKey, error: message });
-        await setStatus(item.message.messageKey, 'failed', message);
+      } else {
+        const message = prepared && 'error' in prepared ? prepared.error : 'no body';
+        failed.push({ messageKey: key, error: message });
+        await setStatus(key, 'failed', message);
         held.push(item);
       }
     }
     if (outgoing.length > 0) {
-      await limiter.acquire(outgoing.length, signal);
       let result;
       try {
         result = await target.send(outgoing);
@@ -267,7 +353,7 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     }
     await removeSent(toRemove);
     await progress();
-    return fresh.length + toRemove.length + newlySkipped;
+    return candidates.length + toRemove.length + newlySkipped;
   };
 
   const nextBatch = async (): Promise<CheckedOutMessage[]> => {
@@ -316,6 +402,23 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
       idle = progressed === 0 ? idle + 1 : 0;
     }
   };
+  // The heartbeat between batches: renews the lease and reads a cancel while workers wait (for the
+  // rate, a long poll, a slow target), so a cancel is seen within heartbeatMs, not after the batches in flight.
+  const heartbeatMs = options.heartbeatMs ?? JOB_HEARTBEAT_MS;
+  const watching = new AbortController();
+  const watch = (async () => {
+    while (!watching.signal.aborted) {
+      await sleep(heartbeatMs, watching.signal);
+      if (watching.signal.aborted || halted()) return;
+      try {
+        await heartbeat();
+        const current = await deps.store.getJob(job.id);
+        if (current) noteCancel(current.status, current.error);
+      } catch (error) {
+        deps.logger?.warn({ jobId: job.id, err: error }, 'job heartbeat failed; retrying');
+      }
+    }
+  })();
   let crash: unknown = null;
   try {
     if (pendingSent.length > 0) {
@@ -334,7 +437,22 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   } catch (error) {
     crash = error;
   } finally {
-    await backend.dlq.release(held).catch(() => undefined);
+    watching.abort();
+    await watch;
+    // A killed process releases nothing: what it checked out reappears when its visibility ends.
+    if (!halted()) await backend.dlq.release(held).catch(() => undefined);
+  }
+  // Another run may have ended items this one never saw (a run it took over, finishing its last batch).
+  if (!halted()) {
+    for (const item of await deps.store.listJobItems(job.id).catch(() => [])) if (!known.has(item.itemKey) || item.status === 'done') known.set(item.itemKey, item.status);
+  }
+  const summary = () => ({ sent: count('sent') + count('done'), done: count('done'), failed, uncertain: [...known].filter(([, s]) => s === 'claimed').map(([key]) => key), skipped: skipped.size, elapsedMs: now() - started });
+  if (halted()) return { job, ...summary(), stopped: 'halted' };
+  if (lost) {
+    // Another replica runs the job now; its status, result and messages are its own.
+    deps.logger?.warn({ jobId: job.id, queue: job.queue }, 'job taken over by another replica (this run missed its heartbeats); stopped here');
+    await writeAudit(deps, { action: `${job.kind}:handed-over`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, { done: count('done') });
+    return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'handed-over' };
   }
   if (options.signal?.aborted) stopped = 'aborted';
   // A cancel that lands after the last batch changes nothing: the job did finish.
@@ -369,8 +487,8 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
 /**
  * Runs a manual job again from its checkpoint (after an abort, a crash or a restart): items already
  * done are skipped, `sent` ones are deleted without sending, `claimed` ones are never re-sent. A job
- * that is still `running` may be a process that died; even if it is alive, per-item claims keep two
- * runs from sending the same message. Succeeded and cancelled jobs, and move tasks, are refused.
+ * still `running` is resumed only when its runner is gone (its lease expired, job-lease.ts); one whose
+ * runner still heartbeats is refused. Succeeded and cancelled jobs, and move tasks, are refused.
  */
 export const resumeRedriveJob = async (deps: QueueDeps, request: { queue: string; jobId: string; actor: string }, options: RunOptions = {}): Promise<RedriveJobResult> => {
   const backend = deps.registry.get(request.queue);
@@ -384,6 +502,8 @@ export const resumeRedriveJob = async (deps: QueueDeps, request: { queue: string
   };
   try {
     check();
+    const live = await liveJobLease(deps.store, job.id, deps.clock.now());
+    if (live) throw refuse(`is running in another process (last heartbeat ${lastHeartbeat(live, job).toISOString()}); cancel it, or wait for it to end`);
   } catch (error) {
     await writeAudit(deps, audit, 'failure', error instanceof Error ? error.message : String(error));
     throw error;

@@ -1,0 +1,47 @@
+// The per-job lease: whoever runs a job (a manual redrive run, or the follower of a message move
+// task) holds `job:<id>` in the store and renews it as its heartbeat. A job left `running` whose
+// lease expired belongs to a process that is gone, and the replica running the poller takes it over
+// (app/slack/job-recovery.ts). A live runner that finds its lease taken stops at once. It decides
+// nothing about a job's messages: per-item claims keep those from being sent twice in any case.
+
+import type { Job, Lease } from '../../core/model.ts';
+import type { Store } from '../../ports/store.port.ts';
+
+export const jobLeaseName = (jobId: string): string => `job:${jobId}`;
+
+/**
+ * The least time without a heartbeat before a runner counts as gone. Longer than the 60 s an SQS
+ * checkout hides a message (sqs-dead-letter-queue.ts), so what a dead runner had checked out is
+ * visible again when another replica takes the job over, and far longer than the heartbeat period.
+ */
+export const JOB_LEASE_MIN_MS = 90_000;
+/** A runner is gone after this many batch intervals without a heartbeat (when that is longer). */
+export const JOB_HEARTBEAT_MISSES = 4;
+/** A running job renews its lease (and reads a cancel) at least this often, besides after each batch. */
+export const JOB_HEARTBEAT_MS = 1_000;
+
+const BATCH = 10;
+
+/**
+ * How long a job's lease lasts without a heartbeat: N batch intervals of its rate (a rate-limited
+ * worker waits up to one interval for its turn), never under JOB_LEASE_MIN_MS. A slow but alive
+ * runner heartbeats every JOB_HEARTBEAT_MS and after every batch, so it is never taken for gone.
+ */
+export const jobLeaseTtlMs = (job: Pick<Job, 'params'>): number => {
+  const rate = typeof job.params.ratePerSecond === 'number' && job.params.ratePerSecond > 0 ? job.params.ratePerSecond : null;
+  const workers = typeof job.params.concurrency === 'number' && job.params.concurrency > 0 ? job.params.concurrency : 1;
+  const batchIntervalMs = rate === null ? 0 : ((BATCH * workers) / rate) * 1000;
+  return Math.max(JOB_LEASE_MIN_MS, JOB_HEARTBEAT_MISSES * batchIntervalMs);
+};
+
+/** A holder id for one run of one job: two runs never share one, even in the same process. */
+export const newRunHolder = (replica: string | null = null): string => `${replica ?? 'run'}:${crypto.randomUUID()}`;
+
+/** When the lease's holder last renewed it (its expiry minus the job's ttl). */
+export const lastHeartbeat = (lease: Lease, job: Pick<Job, 'params'>): Date => new Date(lease.expiresAt.getTime() - jobLeaseTtlMs(job));
+
+/** The lease of a job whose runner is alive (renewed within its ttl); null when free or expired. */
+export const liveJobLease = async (store: Pick<Store, 'getLease'>, jobId: string, now: Date): Promise<Lease | null> => {
+  const lease = await store.getLease(jobLeaseName(jobId));
+  return lease && lease.expiresAt.getTime() > now.getTime() ? lease : null;
+};

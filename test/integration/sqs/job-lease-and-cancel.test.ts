@@ -1,0 +1,112 @@
+// A manual redrive job's lease and its cancel, on ElasticMQ with the real SqliteStore: a cancel from
+// another store connection (another process) stops a rate-limited job within one batch, even with
+// four workers waiting for the rate; one job never runs twice at once (a second run and `resume`
+// are refused while the first heartbeats); and a run whose heartbeat lapsed is taken over by another
+// replica, stops at its next heartbeat, and not one message is replayed twice.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
+import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
+import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
+import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
+import { jobLeaseName, jobLeaseTtlMs } from '../../../src/app/queue/job-lease.ts';
+import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { fixedClock } from '../../../src/ports/clock.port.ts';
+import { waitFor } from '../../support/services.ts';
+import { cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
+import { queueDepth, sendMessages, services } from './sqs-test-env.ts';
+
+const bodies = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `m-${i}` }));
+
+const drainBodies = async (env: AppEnv, url: string): Promise<string[]> => {
+  const out: string[] = [];
+  for (;;) {
+    const r = await env.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const batch = r.Messages ?? [];
+    if (batch.length === 0) return out;
+    out.push(...batch.map((m) => m.Body ?? ''));
+    await env.client.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: batch.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle ?? '' })) }));
+  }
+};
+
+describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner at a time (ElasticMQ, SQLite)', () => {
+  const store = useSqliteStore();
+  let env: AppEnv;
+  afterEach(async () => env?.cleanup());
+
+  it('a cancel from another process stops a rate-limited job within one batch, and the result says how many it replayed', async () => {
+    env = await makeAppEnv({ store: store() });
+    await sendMessages(env.client, env.dlq.url, bodies(120));
+    // Four workers at 4 messages a second: each batch of 10 waits its turn for up to 10 s.
+    const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:runner', count: null, ratePerSecond: 4, concurrency: 4 });
+    const running = runRedriveJob(env.deps, job.id, { heartbeatMs: 100 });
+    const other = SqliteStore.open(store().path);
+    let doneAtCancel = 0;
+    try {
+      await waitFor(async () => ((await other.getJob(job.id))?.progress.done ?? 0) >= 10, { timeoutMs: 20_000, description: 'a first batch done' });
+      const otherRouter = createDlqCommandRouter(createQueueOperations({ ...env.deps, store: other }));
+      doneAtCancel = (await other.getJob(job.id))?.progress.done ?? 0;
+      const answer = renderReplyForTerminal(await otherRouter.handleArgs(['cancel', job.id], { ...cli, actor: 'cli:watcher' }));
+      expect(answer).toContain(`Cancel requested for redrive-batch job ${job.id}`);
+    } finally {
+      await other.close();
+    }
+    const result = await running;
+    expect(result.stopped).toBe('cancelled');
+    expect(result.job.status).toBe('cancelled');
+    // At most the batch already sending when the cancel landed; the three batches waiting for the
+    // rate give up their turn (before, each of them still went out: up to 40 more).
+    expect(result.done - doneAtCancel).toBeLessThanOrEqual(10);
+    expect(result.uncertain).toEqual([]);
+    // Nothing twice, nothing deleted that was not sent, nothing claimed and left hanging.
+    expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 120 - result.done, inFlight: 0 });
+    const copies = await drainBodies(env, env.source.url);
+    expect(copies).toHaveLength(result.done);
+    expect(new Set(copies).size).toBe(result.done);
+    expect(await env.store.listJobItems(job.id, 'claimed')).toEqual([]);
+    const jobs = renderReplyForTerminal(await env.router.handleArgs(['jobs', env.queue], cli));
+    expect(jobs).toMatch(new RegExp(`${job.id}\\s+redrive-batch\\s+${env.queue}\\s+cancelled\\s+${result.done}\\s+0`));
+    // The lease is free again: the job is over.
+    expect(await env.store.getLease(jobLeaseName(job.id))).toBeNull();
+  });
+
+  it('one job never runs twice at once: a second run and resume are refused while the first heartbeats', async () => {
+    env = await makeAppEnv({ store: store() });
+    await sendMessages(env.client, env.dlq.url, bodies(40));
+    const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:runner', count: 40, ratePerSecond: 20, concurrency: 2 });
+    const first = runRedriveJob(env.deps, job.id, { holder: 'replica-a:run-1' });
+    await waitFor(async () => (await env.store.getJob(job.id))?.status === 'running', { timeoutMs: 10_000, description: 'running' });
+    await expect(runRedriveJob(env.deps, job.id, { holder: 'replica-b:run-1' })).rejects.toMatchObject({ code: 'JOB_NOT_RESUMABLE', message: expect.stringContaining('is running in another process (last heartbeat') });
+    await expect(env.router.handleArgs(['resume', env.queue, job.id], cli)).rejects.toMatchObject({ code: 'JOB_NOT_RESUMABLE' });
+    const result = await first;
+    expect(result.job.status).toBe('succeeded');
+    const copies = await drainBodies(env, env.source.url);
+    expect(copies).toHaveLength(40);
+    expect(new Set(copies).size).toBe(40);
+  });
+
+  it('a run whose heartbeat lapsed is taken over by another replica; it stops at its next heartbeat and nothing is replayed twice', async () => {
+    env = await makeAppEnv({ store: store() });
+    await sendMessages(env.client, env.dlq.url, bodies(60));
+    const clock = fixedClock(new Date());
+    const deps = { ...env.deps, clock };
+    const job = await createRedriveJob(deps, env.queue, { actor: 'cli:runner', count: 60, ratePerSecond: 10, concurrency: 2 });
+    const slow = runRedriveJob(deps, job.id, { holder: 'replica-a:run-1' });
+    await waitFor(async () => ((await env.store.getJob(job.id))?.progress.done ?? 0) >= 10, { timeoutMs: 20_000, description: 'a first batch done' });
+    // Replica A's heartbeats stop counting (its clock seen from the store jumps past the lease).
+    clock.advance(jobLeaseTtlMs(job) + 1);
+    const taker = runRedriveJob(deps, job.id, { holder: 'replica-b:run-1' });
+    const handedOver = await slow;
+    expect(handedOver.stopped).toBe('handed-over');
+    const finished = await taker;
+    expect(finished.job.status).toBe('succeeded');
+    expect(finished.done).toBe(60);
+    const copies = await drainBodies(env, env.source.url);
+    expect(copies).toHaveLength(60);
+    expect(new Set(copies).size).toBe(60);
+    expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
+    const audit = await env.store.searchAudit({ ref: job.id, limit: 50 });
+    expect(audit.map((a) => a.action)).toContain('redrive-batch:handed-over');
+  });
+});
