@@ -34,6 +34,8 @@ import { createSlackUserGroups } from './adapters/outbound/slack-directory/slack
 import type { UserGroups } from './ports/user-groups.port.ts';
 import { createQueueRegistry, type QueueRegistry } from './app/queue-registry.ts';
 import { createQueueOperations } from './app/queue/queue-operations.ts';
+import { createMonitors } from './app/queue/monitor.use-case.ts';
+import { monitorThreadPoster, timersSleep } from './app/queue/monitor-thread.ts';
 import { withSlackSurface } from './app/slack/slack-operations.ts';
 import { createJobFollower, type JobFollower } from './app/slack/job-follower.ts';
 import { readAppHome } from './app/slack/app-home.use-case.ts';
@@ -156,7 +158,10 @@ export const startServer = async (
   });
   // Slack answers long jobs at once and reports in a thread; the chat adapter exists once Bolt does.
   const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: logger.child({ component: 'jobs' }), ...(options.slackJobs ?? {}) });
-  const operations = withSlackSurface({ ...createQueueOperations(queueDeps), ...createAuditOperations(queueDeps) }, { queue: queueDeps, jobs: slackJobs });
+  // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port.
+  const monitors = createMonitors({ ...queueDeps, sleep: timersSleep(timers) });
+  const monitorPosterFor = monitorThreadPoster({ store, chat: () => chat, logger: logger.child({ component: 'monitor' }) });
+  const operations = withSlackSurface({ ...createQueueOperations(queueDeps, { monitors, monitorPosterFor }), ...createAuditOperations(queueDeps) }, { queue: queueDeps, jobs: slackJobs });
   const router = createDlqCommandRouter(withFailureAudit(operations, queueDeps), { authorize: access.authorize });
   let bolt: BoltApp | null = null;
   let localConsole: LocalConsole | null = null;
@@ -236,6 +241,7 @@ export const startServer = async (
     slackJobs,
     stop: async () => {
       demo?.feed.stop();
+      monitors.stopAll();
       await poller.stop();
       // Pending Slack work gets a few seconds; the store keeps the state for the next start.
       await Promise.race([incidents.flush(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);

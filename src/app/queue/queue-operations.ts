@@ -1,7 +1,7 @@
 // The /dlq operations for every configured queue, as router handlers: each calls one use case and
 // renders its result. Slack, the terminal and tests share these, so an operation behaves the same everywhere.
 
-import type { OperationHandlers } from '../dlq-command-router.ts';
+import type { CommandContext, OperationHandlers } from '../dlq-command-router.ts';
 import { RedriveError } from '../../errors.ts';
 import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from './queue-replies.ts';
 import { renderAnalysis } from './analysis-replies.ts';
@@ -26,6 +26,8 @@ import { describeFilter, type ReplayFilter } from '../../core/analysis/replay-fi
 export interface QueueOperationsOptions {
   /** Where monitor readings go (a Slack thread poster, the terminal). */
   monitorPost?: MonitorPost;
+  /** A poster per monitor started, knowing who asked where (Slack: the incident's or the command's thread); wins over monitorPost. */
+  monitorPosterFor?: (queue: string, context: CommandContext) => MonitorPost;
   monitors?: Monitors;
   /** A replacement body for `replay`, or a JSON object merged into every body for `redrive-batch` (terminal --body-file). */
   bodyEdit?: string | null;
@@ -127,7 +129,7 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     },
     'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch', command.filter ?? null),
     monitor: async (command, ctx) => {
-      const post = options.monitorPost;
+      const post = options.monitorPosterFor?.(command.queue, ctx) ?? options.monitorPost;
       if (!post) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', 'Monitoring needs a place to post readings (a Slack thread or a terminal).');
       const first: StatusView = await monitors.start({ queue: command.queue, intervalSeconds: command.intervalSeconds, actor: ctx.actor, post });
       return renderDone(`Monitoring ${command.queue} every ${command.intervalSeconds}s`, [['visible now', first.status.depth]], `Stop with stop-monitor ${command.queue}.`);
