@@ -395,6 +395,35 @@ describe.skipIf(!services)('every /dlq subcommand end to end (SQS DLQs on Elasti
     expect(await depthOf(b.dlq)).toEqual({ visible: 40 - moved, inFlight: 0 });
   });
 
+  it('cancel stops a running message move task (redrive-all): CancelMessageMoveTask, the unmoved messages stay in the DLQ', async () => {
+    const inDlq = (await depthOf(b.dlq)).visible;
+    const inSource = (await depthOf(b.source)).visible;
+    expect(inDlq).toBeGreaterThan(10);
+    const started = await dlq(`redrive-all ${queueB} --rate 2`);
+    expect(shown(started)).toContain('message move task');
+    const jobId = buttonsIn(started).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    expect(jobId).not.toBe('');
+    await waitFor(async () => (await depthOf(b.source)).visible > inSource, { timeoutMs: 20_000, description: 'the first moved message' });
+
+    const listed = await dlq(`jobs ${queueB}`, 'U_CAROL');
+    expect(rowOf(listed, jobId)?.slice(0, 4)).toEqual([jobId, 'redrive-all', queueB, 'running (RUNNING)']);
+    expect(rowOf(listed, jobId)?.[6]).toBe(String(inDlq));
+    expect(rowOf(listed, jobId)?.[8]).toMatch(/\(cap 2\)$/);
+
+    const cancel = await dlq(`cancel ${jobId}`);
+    expect(shown(cancel)).toMatch(new RegExp(`Cancelled redrive-all job ${jobId} on ${queueB}: \\d+ message\\(s\\) had moved`));
+    expect(shown(cancel)).toContain('CancelMessageMoveTask sent');
+    await app.slackJobs.idle();
+    expect((await app.store.getJob(jobId))?.status).toBe('cancelled');
+    const moved = (await depthOf(b.source)).visible - inSource;
+    // Nothing more moves: a pause longer than the task's interval (2/s), as there is no event to wait for.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await depthOf(b.source)).visible - inSource).toBe(moved);
+    expect(moved).toBeLessThan(inDlq);
+    expect(await depthOf(b.dlq)).toEqual({ visible: inDlq - moved, inFlight: 0 });
+    expect((await app.store.searchAudit({ ref: jobId, action: 'cancel', limit: 5 }))[0]).toMatchObject({ actor: 'U_ALICE', result: 'success' });
+  });
+
   it('every reply and thread message passed the Block Kit checks, and no queue text pinged anyone', () => {
     const replies = slack.calls.filter((c) => c.method === 'response_url' || c.method.startsWith('chat.'));
     expect(replies.length).toBeGreaterThan(20);
