@@ -424,6 +424,23 @@ describe.skipIf(!services)('every /dlq subcommand end to end (SQS DLQs on Elasti
     expect((await app.store.searchAudit({ ref: jobId, action: 'cancel', limit: 5 }))[0]).toMatchObject({ actor: 'U_ALICE', result: 'success' });
   });
 
+  it('monitor on a queue with an open incident posts its readings in the incident\'s thread', async () => {
+    const inDlq = (await depthOf(b.dlq)).visible;
+    await sendMessages(sqs, b.dlq.url, Array.from({ length: 60 - inDlq }, (_, i) => JSON.stringify({ orderId: 100 + i, error: 'Lambda timeout after 30000 ms' })));
+    await app.poller.pollOnce();
+    await app.incidents.flush();
+    const [incident] = await app.store.listIncidents({ queue: queueB, limit: 1 });
+    expect(incident).toMatchObject({ status: 'open', level: 'L1', slackChannel: CHANNEL });
+    const before = slack.callsTo('chat.postMessage').length;
+    const reply = await dlq(`monitor ${queueB} --interval 30`);
+    expect(rowOf(reply, 'visible now')).toEqual(['visible now', '60']);
+    const reading = await waitFor(() => slack.callsTo('chat.postMessage').slice(before).find((c) => shown(c).includes(`:bar_chart: *${queueB}*`)), { description: 'a reading in the incident thread' });
+    expect(reading.args).toMatchObject({ channel: CHANNEL, thread_ts: incident?.slackTs });
+    expect(shown(reading)).toContain(`*${queueB}*: 60 visible, 0 in flight`);
+    expect(shown(reading)).toContain('level L1');
+    expect(shown(await dlq(`stop-monitor ${queueB}`))).toContain(`Stopped monitoring ${queueB}`);
+  });
+
   it('every reply and thread message passed the Block Kit checks, and no queue text pinged anyone', () => {
     const replies = slack.calls.filter((c) => c.method === 'response_url' || c.method.startsWith('chat.'));
     expect(replies.length).toBeGreaterThan(20);
