@@ -2,6 +2,7 @@
 // Secrets never live in the file: the file names environment variables, main.ts reads them.
 
 import { z } from 'zod';
+import { FIELD_NAMES } from '../core/analysis/field-mapping.ts';
 
 // Underscores are accepted for test workspaces (U_ALICE); enterprise-grid user ids start with W.
 const slackId = (prefix: string) =>
@@ -226,6 +227,11 @@ export const configSchema = z
           path: ['queues', index, 'cluster'],
           message: `unknown Kafka cluster "${queue.cluster}" (define it under kafka.${queue.cluster})`,
         });
+      }
+      for (const field of Object.keys(queue.fieldMapping ?? {})) {
+        if (!(FIELD_NAMES as string[]).includes(field)) {
+          ctx.addIssue({ code: 'custom', path: ['queues', index, 'fieldMapping', field], message: `unknown field "${field}" (known: ${FIELD_NAMES.join(', ')})` });
+        }
       }
       if (queue.kind === 'sqs' && queue.replayTarget.kind === 'kafka') {
         ctx.addIssue({ code: 'custom', path: ['queues', index, 'replayTarget', 'kind'], message: 'an SQS queue cannot replay to Kafka' });

@@ -142,6 +142,9 @@ export const missingSecrets = (config: Config, secrets: Secrets): ConfigProblem[
     problems.push({ path: 'alerts.alertmanager.bearerTokenEnv', message: `environment variable ${am.bearerTokenEnv} is not set`, line: null });
   }
   for (const [cluster, settings] of Object.entries(config.kafka)) {
+    if (settings.sasl && !secrets.kafkaSasl[cluster]?.username) {
+      problems.push({ path: `kafka.${cluster}.sasl.usernameEnv`, message: `environment variable ${settings.sasl.usernameEnv} is not set`, line: null });
+    }
     if (settings.sasl && !secrets.kafkaSasl[cluster]?.password) {
       problems.push({ path: `kafka.${cluster}.sasl.passwordEnv`, message: `environment variable ${settings.sasl.passwordEnv} is not set`, line: null });
     }

@@ -50,6 +50,16 @@ describe('parseConfigText', () => {
     if (!result.ok) expect(result.problems).toEqual([{ path: 'queues[0].cluster', line: 2, message: 'unknown Kafka cluster "main" (define it under kafka.main)' }]);
   });
 
+  it('names a misspelt fieldMapping field with its line instead of ignoring it', () => {
+    const result = parseConfigText('queues:\n  - name: q\n    kind: sqs\n    queueUrl: http://127.0.0.1:9324/000000000000/q\n    fieldMapping:\n      traceID: job_id\n');
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]).toMatchObject({ path: 'queues[0].fieldMapping.traceID', line: 6 });
+      expect(result.problems[0]?.message).toMatch(/^unknown field "traceID" \(known: .*traceId/);
+    }
+  });
+
   it('requires the fields of the chosen kind only', () => {
     const result = parseConfigText('queues:\n  - name: k\n    kind: kafka\n');
     expect(result.ok).toBe(false);
