@@ -17,8 +17,6 @@ import {
   readResolveSubmission,
   resolveModal,
   type ModalOrigin,
-  type StateValues,
-  type Submission,
   type View,
 } from '../../../core/slack/modals.ts';
 import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
@@ -27,6 +25,7 @@ import { truncate } from '../../../core/text/truncate.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
+import { contextFor, onCommandSubmission } from './command-submission.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
 
 export interface MessageActionDeps {
@@ -37,12 +36,8 @@ export interface MessageActionDeps {
   access?: AccessControl | undefined;
 }
 
-export const contextFor = (user: string, origin: ModalOrigin): CommandContext => ({
-  actor: user,
-  channelId: origin.channel,
-  transport: 'slack',
-  ...(origin.channel ? { origin: { channel: origin.channel, messageTs: origin.messageTs, threadTs: origin.threadTs } } : {}),
-});
+// Where job-actions.listener.ts still imports it from; it lives with the shared submission handler.
+export { contextFor };
 
 const originOf = (context: CommandContext): ModalOrigin => ({
   channel: context.origin?.channel ?? context.channelId,
@@ -151,30 +146,6 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
     }
   });
 
-  const onSubmit = (callbackId: string, read: (ref: MessageRef, values: StateValues) => Submission<DlqCommand>) => {
-    app.view(callbackId, async ({ ack, body, view }) => {
-      const meta = decodeMetadata(view.private_metadata);
-      if (!meta) {
-        await ack();
-        return;
-      }
-      const submission = read(meta.ref, view.state.values as unknown as StateValues);
-      if (!submission.ok) {
-        // Slack shows each error under its field and keeps the modal open; nothing ran.
-        await ack({ response_action: 'errors', errors: submission.errors });
-        return;
-      }
-      await ack();
-      const user = body.user.id;
-      const delivery = { chat, logger, user, origin: meta.origin };
-      try {
-        await deliver(delivery, await router.handleCommand(submission.value, contextFor(user, meta.origin)));
-      } catch (error) {
-        logger.error({ err: error, user, queue: meta.ref.queue, callbackId }, 'modal submission failed');
-        await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
-      }
-    });
-  };
-  onSubmit(VIEW_CALLBACKS.resolve, readResolveSubmission);
-  onSubmit(VIEW_CALLBACKS.editReplay, readEditReplaySubmission);
+  onCommandSubmission(app, deps, VIEW_CALLBACKS.resolve, readResolveSubmission);
+  onCommandSubmission(app, deps, VIEW_CALLBACKS.editReplay, readEditReplaySubmission);
 };
