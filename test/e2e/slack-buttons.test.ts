@@ -25,6 +25,15 @@ describe.skipIf(!services)('message buttons and modals end to end (SQS DLQ on El
   const ok = (call: RecordedCall | undefined) => expect((call?.response as { ok?: boolean } | undefined)?.ok ?? call?.status === 200).toBe(true);
   const callsSince = (method: string, n: number) => e.slack.callsTo(method).slice(n);
   const threadReplies = () => e.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === peekTs);
+  /** Clicks View under message `id` in the peek reply; the filled modal, and the views.update count before the click. */
+  const viewModal = async (id: string) => {
+    const opens = e.slack.callsTo('views.open').length;
+    const updates = e.slack.callsTo('views.update').length;
+    await e.click({ actionId: MESSAGE_ACTIONS.view, value: refs.get(id) ?? '', messageTs: peekTs });
+    const [open] = (await e.slack.waitForCalls('views.open', opens + 1, 10_000)).slice(opens);
+    const [filled] = (await e.slack.waitForCalls('views.update', updates + 1, 15_000)).slice(updates);
+    return { modal: openedView({ ...filled, response: open?.response } as RecordedCall), updates };
+  };
   const replayedIds = async () => (await e.app.store.searchAudit({ queue: e.queue, action: 'replay', limit: 50 })).filter((r) => r.result === 'success').map((r) => r.messageId);
 
   beforeAll(async () => {
@@ -178,12 +187,7 @@ describe.skipIf(!services)('message buttons and modals end to end (SQS DLQ on El
 
   it('Edit and replay (from the View modal): invalid JSON is refused on the field and nothing is sent; valid JSON is replayed edited', async () => {
     const id = idsByBody.get('5') ?? '';
-    const opens = e.slack.callsTo('views.open').length;
-    const updates = e.slack.callsTo('views.update').length;
-    await e.click({ actionId: MESSAGE_ACTIONS.view, value: refs.get(id) ?? '', messageTs: peekTs });
-    const [open] = (await e.slack.waitForCalls('views.open', opens + 1, 10_000)).slice(opens);
-    const [filled] = (await e.slack.waitForCalls('views.update', updates + 1, 15_000)).slice(updates);
-    const modal = openedView({ ...filled, response: open?.response } as RecordedCall);
+    const { modal, updates } = await viewModal(id);
     const pushes = e.slack.callsTo('views.push').length;
     await e.click({ actionId: MESSAGE_ACTIONS.editReplay, value: refs.get(id) ?? '', view: modal });
     const [pushed] = (await e.slack.waitForCalls('views.push', pushes + 1, 10_000)).slice(pushes);
@@ -236,12 +240,7 @@ describe.skipIf(!services)('message buttons and modals end to end (SQS DLQ on El
 
   it('Replay inside the View modal answers in the modal and in the thread of the message it came from', async () => {
     const id = idsByBody.get('0') ?? '';
-    const opens = e.slack.callsTo('views.open').length;
-    const updates = e.slack.callsTo('views.update').length;
-    await e.click({ actionId: MESSAGE_ACTIONS.view, value: refs.get(id) ?? '', messageTs: peekTs });
-    const [open] = (await e.slack.waitForCalls('views.open', opens + 1, 10_000)).slice(opens);
-    const [filled] = (await e.slack.waitForCalls('views.update', updates + 1, 15_000)).slice(updates);
-    const modal = openedView({ ...filled, response: open?.response } as RecordedCall);
+    const { modal, updates } = await viewModal(id);
     await e.click({ actionId: MESSAGE_ACTIONS.replay, value: refs.get(id) ?? '', view: modal });
     const [result] = (await e.slack.waitForCalls('views.update', updates + 2, 15_000)).slice(updates + 1);
     expect((result?.response as { ok: boolean }).ok).toBe(true);
