@@ -197,19 +197,11 @@ const renderElement = (element, blockId, ctx, className = '') => {
     return img;
   }
   if (element.type === 'static_select' || element.type === 'overflow') {
-    const select = el('select', `bk-select ${className}`);
+    const placeholder = element.type === 'overflow' ? '⋯' : textToHtml(element.placeholder ?? { type: 'plain_text', text: 'Select…' }, ctx.names);
+    const select = selectOf(element, `bk-select ${className}`, placeholder, ctx.names);
     select.dataset.actionId = element.action_id ?? '';
-    const placeholder = el('option', '', element.type === 'overflow' ? '⋯' : textToHtml(element.placeholder ?? { type: 'plain_text', text: 'Select…' }, ctx.names));
-    placeholder.value = '';
-    select.appendChild(placeholder);
-    for (const option of flatOptions(element)) {
-      const node = el('option', '', optionText(option, ctx.names));
-      node.value = option.value;
-      if (element.initial_option?.value === option.value) node.selected = true;
-      select.appendChild(node);
-    }
     select.addEventListener('change', () => {
-      const option = flatOptions(element).find((o) => o.value === select.value);
+      const option = chosenOption(element, select);
       if (!option) return;
       ctx.onAction(element, blockId, { type: element.type, selected_option: option }, select);
       if (element.type === 'overflow') select.value = '';
@@ -227,6 +219,24 @@ const renderElement = (element, blockId, ctx, className = '') => {
 };
 
 const flatOptions = (element) => [...(element.options ?? []), ...(element.option_groups ?? []).flatMap((g) => g.options ?? [])];
+
+/** A <select>: an empty first option labelled `placeholderHtml`, then the element's options, its initial_option selected. */
+const selectOf = (element, className, placeholderHtml, names) => {
+  const select = el('select', className);
+  const placeholder = el('option', '', placeholderHtml);
+  placeholder.value = '';
+  select.appendChild(placeholder);
+  for (const option of flatOptions(element)) {
+    const node = el('option', '', optionText(option, names));
+    node.value = option.value;
+    if (element.initial_option?.value === option.value) node.selected = true;
+    select.appendChild(node);
+  }
+  return select;
+};
+
+/** The element's option that `select` shows now (none for the placeholder). */
+const chosenOption = (element, select) => flatOptions(element).find((o) => o.value === select.value);
 
 /** An input block in a modal: its state lives in ctx.inputs, keyed by block and action id. */
 const renderInput = (block, blockId, ctx) => {
@@ -253,20 +263,8 @@ const renderInput = (block, blockId, ctx) => {
       break;
     }
     case 'static_select': {
-      control = el('select', 'bk-select');
-      const empty = el('option', '', escapeHtml(element.placeholder?.text ?? 'Select…'));
-      empty.value = '';
-      control.appendChild(empty);
-      for (const option of flatOptions(element)) {
-        const item = el('option', '', optionText(option, ctx.names));
-        item.value = option.value;
-        if (element.initial_option?.value === option.value) item.selected = true;
-        control.appendChild(item);
-      }
-      const update = () => {
-        const option = flatOptions(element).find((o) => o.value === control.value);
-        set({ type: 'static_select', selected_option: option ?? null });
-      };
+      control = selectOf(element, 'bk-select', escapeHtml(element.placeholder?.text ?? 'Select…'), ctx.names);
+      const update = () => set({ type: 'static_select', selected_option: chosenOption(element, control) ?? null });
       control.addEventListener('change', update);
       update();
       break;
