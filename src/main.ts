@@ -38,6 +38,7 @@ import { createMonitors } from './app/queue/monitor.use-case.ts';
 import { monitorThreadPoster, timersSleep } from './app/queue/monitor-thread.ts';
 import { withSlackSurface } from './app/slack/slack-operations.ts';
 import { createJobFollower, type JobFollower } from './app/slack/job-follower.ts';
+import { createJobRecovery, type JobRecovery } from './app/slack/job-recovery.ts';
 import { readAppHome } from './app/slack/app-home.use-case.ts';
 import { createQueueBackends } from './adapters/outbound/queue-backends.ts';
 import { parseDlqArgs } from './core/slack/parse-dlq-command.ts';
@@ -83,8 +84,8 @@ const openStore = async (config: Config, secrets: Secrets, logger: Logger): Prom
 };
 
 /** Every configured queue (SQS and Kafka); closing the registry also closes the Kafka connections. */
-const openQueueRegistry = (config: Config, secrets: Secrets, store: Store, clock: Clock, logger: Logger, demo: readonly QueueBackend[] = []): QueueRegistry => {
-  const built = createQueueBackends(config, secrets, { store, clock, logger: logger.child({ component: 'queues' }) });
+const openQueueRegistry = (config: Config, secrets: Secrets, store: Store, clock: Clock, logger: Logger, demo: readonly QueueBackend[] = [], sqsCheckoutVisibilitySeconds?: number): QueueRegistry => {
+  const built = createQueueBackends(config, secrets, { store, clock, logger: logger.child({ component: 'queues' }), sqsCheckoutVisibilitySeconds });
   return createQueueRegistry([...built.backends, ...demo], { onClose: built.close });
 };
 
@@ -110,7 +111,14 @@ export interface Runtime {
   poller: DepthPoller;
   /** Redrive jobs started from Slack, running in the background. */
   slackJobs: JobFollower;
+  /** Takes over jobs whose replica stopped heartbeating (run on every poll of the poller's replica). */
+  jobRecovery: JobRecovery;
   stop(): Promise<void>;
+  /**
+   * Stops as a killed process would (tests): nothing is flushed, jobs are not marked paused, leases
+   * (poller, jobs) are kept until they expire, and checked-out messages stay hidden until their timeout.
+   */
+  crash(): Promise<void>;
 }
 
 /** Test hooks for startServer: a hand-moved clock and timers, a trusted SNS certificate source. */
@@ -122,6 +130,8 @@ export interface ServerOptions {
   certificateFetcher?: CertificateFetcher;
   /** Jobs started from Slack: progress replies at most every progressEveryMs, move tasks read every pollMs. */
   slackJobs?: { progressEveryMs?: number; pollMs?: number };
+  /** How long an SQS job checkout hides a message (default 60 s): crash tests wait for it to end. */
+  sqsCheckoutVisibilitySeconds?: number;
 }
 
 /** Builds and starts the server side of Redrive. Exported for end-to-end tests. */
@@ -146,7 +156,7 @@ export const startServer = async (
       demoPollerIntervalSeconds: demo ? DEMO_POLLER_INTERVAL_SECONDS : null,
     });
   }
-  const registry = openQueueRegistry(config, secrets, store, clock, logger, demo?.backends ?? []);
+  const registry = openQueueRegistry(config, secrets, store, clock, logger, demo?.backends ?? [], options.sqsCheckoutVisibilitySeconds);
   const queueDeps = { registry, store, clock, metrics, logger: logger.child({ component: 'queues' }), auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
   // Roles (README "Roles and audit"): checked before every /dlq command, button and modal. User
   // groups are read through Bolt's client once it exists; until then (and without Slack) they grant nothing.
@@ -157,7 +167,10 @@ export const startServer = async (
     audit: queueDeps,
   });
   // Slack answers long jobs at once and reports in a thread; the chat adapter exists once Bolt does.
-  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: logger.child({ component: 'jobs' }), ...(options.slackJobs ?? {}) });
+  const replicaId = options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const jobsLogger = logger.child({ component: 'jobs' });
+  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: jobsLogger, replicaId, ...(options.slackJobs ?? {}) });
+  const jobRecovery = createJobRecovery({ queue: queueDeps, follower: slackJobs, logger: jobsLogger, replicaId });
   // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port.
   const monitors = createMonitors({ ...queueDeps, sleep: timersSleep(timers) });
   const monitorPosterFor = monitorThreadPoster({ store, chat: () => chat, logger: logger.child({ component: 'monitor' }) });
@@ -210,11 +223,14 @@ export const startServer = async (
   const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, cloudwatch: { alarmLevels: config.alerts.sns.alarmLevels }, onAlert: incidents.onAlert });
   const poller = createDepthPoller({
     registry, store, clock, timers, metrics, logger: incidentLogger,
-    replicaId: options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    replicaId,
     intervalMs: config.poller.intervalSeconds * 1000,
     retentionMs: config.poller.retentionHours * 3_600_000,
     onSample: incidents.onSample,
-    onTick: incidents.tick,
+    onTick: async () => {
+      await incidents.tick();
+      await jobRecovery.sweep();
+    },
   });
   const http = createHttpServer({
     routes: [
@@ -239,6 +255,18 @@ export const startServer = async (
     incidents,
     poller,
     slackJobs,
+    jobRecovery,
+    crash: async () => {
+      demo?.feed.stop();
+      monitors.stopAll();
+      await poller.stop({ keepLease: true });
+      incidents.stop();
+      await slackJobs.crash();
+      await bolt?.stop();
+      await http.close();
+      await registry.close();
+      await store.close();
+    },
     stop: async () => {
       demo?.feed.stop();
       monitors.stopAll();

@@ -22,9 +22,9 @@ export interface QueueBackends {
 export const createQueueBackends = (
   config: Pick<Config, 'aws' | 'kafka' | 'queues'>,
   secrets: Pick<Secrets, 'kafkaSasl'>,
-  deps: { store: ResolutionStore; clock: Clock; logger: Logger },
+  deps: { store: ResolutionStore; clock: Clock; logger: Logger; sqsCheckoutVisibilitySeconds?: number | undefined },
 ): QueueBackends => {
-  const sqs = new Map(createSqsBackends(config.aws, config.queues, deps.clock).map((b) => [b.name, b]));
+  const sqs = new Map(createSqsBackends(config.aws, config.queues, deps.clock, undefined, deps.sqsCheckoutVisibilitySeconds).map((b) => [b.name, b]));
   const kafkaQueues = config.queues.filter((q) => q.kind === 'kafka');
   const pool =
     kafkaQueues.length === 0

@@ -33,7 +33,8 @@ export interface DepthPoller {
   start(): void;
   /** One poll now; false when another replica holds the lease. */
   pollOnce(): Promise<boolean>;
-  stop(): Promise<void>;
+  /** Stops polling and frees the lease; `keepLease` leaves it to expire, as a killed process does (tests). */
+  stop(options?: { keepLease?: boolean }): Promise<void>;
 }
 
 export const createDepthPoller = (deps: DepthPollerDeps): DepthPoller => {
@@ -94,11 +95,11 @@ export const createDepthPoller = (deps: DepthPollerDeps): DepthPoller => {
         .finally(loop);
     },
     pollOnce,
-    stop: async () => {
+    stop: async (options = {}) => {
       stopped = true;
       if (timer !== null) deps.timers.clearTimeout(timer);
       await running?.catch(() => undefined);
-      if (holding) await store.releaseLease(POLLER_LEASE, deps.replicaId).catch(() => undefined);
+      if (holding && !options.keepLease) await store.releaseLease(POLLER_LEASE, deps.replicaId).catch(() => undefined);
       holding = false;
     },
   };

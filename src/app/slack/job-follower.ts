@@ -2,16 +2,19 @@
 // Cancel button in the incident's thread (else the thread of the message clicked, else a new message
 // in the channel), one progress reply edited at most every `progressEveryMs`, the result at the end, and the
 // start message edited to drop its Cancel button. A crash also goes to the starter as an ephemeral
-// message. It decides nothing about the job itself: runRedriveJob and the move-task use case do.
+// message. The thread (and the progress reply) is stored on the job, so when the replica running it
+// dies, the one that takes it over (`recover`, called by job-recovery.ts) reports in the same thread.
+// It decides nothing about the job itself: runRedriveJob and the move-task use case do.
 
-import type { Job } from '../../core/model.ts';
+import type { Job, JobThread } from '../../core/model.ts';
 import type { Chat, ChatMessage } from '../../ports/chat.port.ts';
 import type { CommandContext } from '../dlq-command-router.ts';
+import { JOB_LEASE_MIN_MS, jobLeaseName, newRunHolder } from '../queue/job-lease.ts';
 import { refreshMoveTask } from '../queue/move-task.use-case.ts';
 import { realSleep, type QueueDeps, type Sleep } from '../queue/queue-deps.ts';
 import { runRedriveJob, type RedriveJobResult, type RunOptions } from '../queue/redrive-job.ts';
 import { safeText } from '../queue/reply-format.ts';
-import { renderJobEnded, renderJobProgress, renderJobResult, renderJobRoot } from './job-messages.ts';
+import { renderJobEnded, renderJobProgress, renderJobResult, renderJobRoot, renderJobTakenOver } from './job-messages.ts';
 
 export interface JobLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -29,6 +32,8 @@ export interface JobFollowerDeps {
   /** How often a message move task's progress is read from ListMessageMoveTasks (default 5 s). */
   pollMs?: number;
   sleep?: Sleep;
+  /** Names this replica in job lease holders and takeover notes. */
+  replicaId?: string;
 }
 
 export interface JobFollower {
@@ -39,19 +44,31 @@ export interface JobFollower {
   runManual(job: Job, context: CommandContext, start?: StartRun): void;
   /** Follows a started message move task until it ends. */
   followMoveTask(job: Job, context: CommandContext): void;
+  /**
+   * Continues a job whose replica is gone, in the job's stored thread: a manual job from its
+   * checkpoint, a move task followed to its end. `holder` already holds the job's lease.
+   */
+  recover(job: Job, holder: string): void;
   /** Resolves once every job this follower runs has ended (tests, shutdown). */
   idle(): Promise<void>;
   /** Aborts running jobs (a manual job pauses after its batch and can be resumed) and waits for them. */
   stop(): Promise<void>;
+  /**
+   * Stops as a killed process would (tests): jobs stop at their next wait and write nothing more
+   * (no paused status, no thread reply, leases kept until they expire), so another replica takes over.
+   */
+  crash(): Promise<void>;
 }
 
 export type StartRun = (options: RunOptions) => Promise<RedriveJobResult>;
 
-interface Thread {
-  channel: string;
-  threadTs: string;
-  /** The start message with the Cancel button, edited when the job ends. */
-  startTs: string | null;
+/** The job's thread; `startTs` is the start message with the Cancel button, edited when the job ends. */
+type Thread = JobThread;
+
+/** Who to tell when a job fails: the starter, or the job's creator when another replica took it over. */
+interface Starter {
+  actor: string;
+  channelId: string | null;
 }
 
 const MAX_REFRESH_FAILURES = 3;
@@ -62,7 +79,13 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   const pollMs = deps.pollMs ?? 5_000;
   const sleep = deps.sleep ?? realSleep;
   const controller = new AbortController();
+  const halt = new AbortController();
   const running = new Set<Promise<void>>();
+  const replicaId = deps.replicaId ?? null;
+  const store = deps.queue.store;
+  const saveThread = async (job: Job, thread: Thread | null): Promise<void> => {
+    if (thread && !halt.signal.aborted) await store.updateJob(job.id, { thread }).catch((error: unknown) => logger.warn({ err: error, jobId: job.id }, 'job thread not stored'));
+  };
 
   const track = (work: Promise<void>): void => {
     const done = work.catch((error: unknown) => logger.error({ err: error }, 'job follower failed')).finally(() => running.delete(done));
@@ -73,18 +96,20 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
    * One progress message per job, edited in place after the first (a long job must not flood the
    * thread); if the edit fails, a new reply carries on.
    */
-  const progressPoster = (thread: Thread | null) => {
-    let ts: string | null = null;
+  const progressPoster = (job: Job, thread: Thread | null) => {
     return async (message: ChatMessage): Promise<void> => {
       const chat = deps.chat();
-      if (!chat || !thread) return;
-      if (ts !== null) {
-        const edited = await chat.update(thread.channel, ts, message);
+      if (!chat || !thread || halt.signal.aborted) return;
+      if (thread.progressTs !== null) {
+        const edited = await chat.update(thread.channel, thread.progressTs, message);
         if (edited.ok) return;
       }
       const posted = await chat.reply(thread.channel, thread.threadTs, message);
-      if (posted.ok) ts = posted.value.ts;
-      else logger.warn({ code: posted.failure.code, channel: thread.channel }, 'job progress reply failed');
+      if (posted.ok) {
+        // Stored, so a replica taking the job over edits the same reply.
+        thread.progressTs = posted.value.ts;
+        await saveThread(job, thread);
+      } else logger.warn({ code: posted.failure.code, channel: thread.channel }, 'job progress reply failed');
     };
   };
 
@@ -111,21 +136,21 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     if (!target && origin && originTs) target = { channel: origin.channel, threadTs: originTs };
     if (target) {
       const posted = await chat.reply(target.channel, target.threadTs, message);
-      return { ...target, startTs: posted.ok ? posted.value.ts : null };
+      return { ...target, startTs: posted.ok ? posted.value.ts : null, progressTs: null };
     }
     if (context.channelId) {
       const posted = await chat.post(context.channelId, message);
-      if (posted.ok) return { channel: posted.value.channel, threadTs: posted.value.ts, startTs: posted.value.ts };
+      if (posted.ok) return { channel: posted.value.channel, threadTs: posted.value.ts, startTs: posted.value.ts, progressTs: null };
       logger.warn({ code: posted.failure.code, channel: context.channelId }, 'job start message failed; the job runs without a thread');
     }
     return null;
   };
 
-  const tellStarter = async (context: CommandContext, thread: Thread | null, text: string): Promise<void> => {
-    const channel = thread?.channel ?? context.channelId;
+  const tellStarter = async (starter: Starter, thread: Thread | null, text: string): Promise<void> => {
+    const channel = thread?.channel ?? starter.channelId;
     const chat = deps.chat();
-    if (!chat || !channel) return;
-    await chat.ephemeral(channel, context.actor, { text: safeText(text, 2_000) }, thread?.threadTs);
+    if (!chat || !channel || !/^[UW][A-Z0-9_]+$/.test(starter.actor)) return;
+    await chat.ephemeral(channel, starter.actor, { text: safeText(text, 2_000) }, thread?.threadTs);
   };
 
   const finish = async (thread: Thread | null, job: Job, result: ChatMessage): Promise<void> => {
@@ -137,9 +162,9 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     }
   };
 
-  const runManual = async (job: Job, context: CommandContext, start: StartRun): Promise<void> => {
-    const thread = await openThread(job, context).catch(() => null);
-    const postProgress = progressPoster(thread);
+  /** Runs a manual job through `start` and reports in `thread`: progress, the result, failures to the starter. */
+  const reportManual = async (job: Job, thread: Thread | null, starter: Starter, start: StartRun): Promise<void> => {
+    const postProgress = progressPoster(job, thread);
     let lastPost = Number.NEGATIVE_INFINITY;
     let chain = Promise.resolve();
     const total = typeof job.params.count === 'number' ? job.params.count : null;
@@ -151,68 +176,118 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       chain = chain.then(() => postProgress({ text: progress.text, blocks: progress.blocks })).catch(() => undefined);
     };
     try {
-      const result = await start({ signal: controller.signal, onProgress });
+      const result = await start({ signal: controller.signal, halt: halt.signal, onProgress });
       await chain;
+      // Killed (a test's crash): nothing more is said. Taken over: the other replica reports from now on.
+      if (result.stopped === 'halted' || result.stopped === 'handed-over') {
+        logger.warn({ jobId: job.id, queue: job.queue, stopped: result.stopped }, 'job left to another replica');
+        return;
+      }
       const rate = result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null;
       const rendered = renderJobResult({ job: result.job, done: result.done, failed: result.failed, uncertain: result.uncertain.length, rate });
       await finish(thread, result.job, { text: rendered.text, blocks: rendered.blocks });
       if (result.job.status === 'failed') {
         const first = result.failed[0];
-        await tellStarter(context, thread, `:x: Job ${job.id} on ${job.queue}: ${result.done} replayed, ${result.failed.length} failed${first ? ` (${first.error})` : ''}; the failed ones stay in the DLQ.`);
+        await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue}: ${result.done} replayed, ${result.failed.length} failed${first ? ` (${first.error})` : ''}; the failed ones stay in the DLQ.`);
       }
       logger.info({ jobId: job.id, queue: job.queue, status: result.job.status, done: result.done }, 'job from Slack ended');
     } catch (error) {
       await chain;
+      if (halt.signal.aborted) return;
       const reason = error instanceof Error ? error.message : String(error);
       logger.error({ err: error, jobId: job.id, queue: job.queue }, 'job from Slack failed');
-      const failed = (await deps.queue.store.getJob(job.id)) ?? job;
+      const failed = (await store.getJob(job.id)) ?? job;
       const rendered = renderJobResult({ job: { ...failed, status: 'failed', error: reason }, done: failed.progress.done, failed: [] });
       await finish(thread, failed, { text: rendered.text, blocks: rendered.blocks });
-      await tellStarter(context, thread, `:x: Job ${job.id} on ${job.queue} failed: ${reason}`);
+      await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue} failed: ${reason}`);
+    }
+  };
+
+  const runManual = async (job: Job, context: CommandContext, start: StartRun): Promise<void> => {
+    const thread = await openThread(job, context).catch(() => null);
+    await saveThread(job, thread);
+    await reportManual(job, thread, { actor: context.actor, channelId: context.channelId }, start);
+  };
+
+  /**
+   * Follows a move task to its end under the job's lease, renewed at every read: the task runs on
+   * the broker, so following it is the only work, and another replica takes it over if this one dies.
+   */
+  const watchMoveTask = async (job: Job, thread: Thread | null, starter: Starter, holder: string): Promise<void> => {
+    const postProgress = progressPoster(job, thread);
+    const lease = jobLeaseName(job.id);
+    const stopping = AbortSignal.any([controller.signal, halt.signal]);
+    let lastDone = -1;
+    let failures = 0;
+    let current = job;
+    try {
+      while (!stopping.aborted) {
+        await sleep(pollMs, stopping);
+        if (stopping.aborted) return;
+        if (!(await store.acquireLease(lease, holder, deps.queue.clock.now(), JOB_LEASE_MIN_MS))) {
+          logger.warn({ jobId: job.id, queue: job.queue }, 'another replica follows this move task now');
+          return;
+        }
+        try {
+          current = (await refreshMoveTask(deps.queue, job.id)).job;
+          failures = 0;
+        } catch (error) {
+          failures += 1;
+          if (failures < MAX_REFRESH_FAILURES) continue;
+          const reason = error instanceof Error ? error.message : String(error);
+          await post(thread, { text: safeText(`Job ${job.id}: progress could not be read (${reason}); follow it with /dlq jobs.`, 1_000) });
+          await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue}: progress could not be read (${reason}).`);
+          return;
+        }
+        if (current.status !== 'running') break;
+        if (current.progress.done !== lastDone) {
+          lastDone = current.progress.done;
+          const progress = renderJobProgress(current, current.progress);
+          await postProgress({ text: progress.text, blocks: progress.blocks });
+        }
+      }
+      const rendered = renderJobResult({ job: current, done: current.progress.done, failed: [] });
+      await finish(thread, current, { text: rendered.text, blocks: rendered.blocks });
+      if (current.status === 'failed') await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue} failed: ${current.error ?? 'the move task failed'}`);
+    } finally {
+      // Stopping (not dying) frees the task at once for the replica that carries on; a killed one's lease expires.
+      if (!halt.signal.aborted) await store.releaseLease(lease, holder).catch(() => undefined);
     }
   };
 
   const followMoveTask = async (job: Job, context: CommandContext): Promise<void> => {
+    const holder = newRunHolder(replicaId);
+    await store.acquireLease(jobLeaseName(job.id), holder, deps.queue.clock.now(), JOB_LEASE_MIN_MS);
     const thread = await openThread(job, context).catch(() => null);
-    const postProgress = progressPoster(thread);
-    let lastDone = -1;
-    let failures = 0;
-    let current = job;
-    while (!controller.signal.aborted) {
-      await sleep(pollMs, controller.signal);
-      if (controller.signal.aborted) return;
-      try {
-        current = (await refreshMoveTask(deps.queue, job.id)).job;
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        if (failures < MAX_REFRESH_FAILURES) continue;
-        const reason = error instanceof Error ? error.message : String(error);
-        await post(thread, { text: safeText(`Job ${job.id}: progress could not be read (${reason}); follow it with /dlq jobs.`, 1_000) });
-        await tellStarter(context, thread, `:x: Job ${job.id} on ${job.queue}: progress could not be read (${reason}).`);
-        return;
-      }
-      if (current.status !== 'running') break;
-      if (current.progress.done !== lastDone) {
-        lastDone = current.progress.done;
-        const progress = renderJobProgress(current, current.progress);
-        await postProgress({ text: progress.text, blocks: progress.blocks });
-      }
-    }
-    const rendered = renderJobResult({ job: current, done: current.progress.done, failed: [] });
-    await finish(thread, current, { text: rendered.text, blocks: rendered.blocks });
-    if (current.status === 'failed') await tellStarter(context, thread, `:x: Job ${job.id} on ${job.queue} failed: ${current.error ?? 'the move task failed'}`);
+    await saveThread(job, thread);
+    await watchMoveTask(job, thread, { actor: context.actor, channelId: context.channelId }, holder);
+  };
+
+  const recover = async (job: Job, holder: string): Promise<void> => {
+    const thread = job.thread ? { ...job.thread } : null;
+    const note = renderJobTakenOver(job, replicaId);
+    await post(thread, { text: note.text, blocks: note.blocks });
+    const starter = { actor: job.createdBy, channelId: null };
+    if (job.params.manual === true) await reportManual(job, thread, starter, (options) => runRedriveJob(deps.queue, job.id, { ...options, holder }));
+    else await watchMoveTask(job, thread, starter, holder);
+  };
+
+  const settle = async (): Promise<void> => {
+    while (running.size > 0) await Promise.all([...running]);
   };
 
   return {
     runManual: (job, context, start) => track(runManual(job, context, start ?? ((options) => runRedriveJob(deps.queue, job.id, options)))),
     followMoveTask: (job, context) => track(followMoveTask(job, context)),
-    idle: async () => {
-      while (running.size > 0) await Promise.all([...running]);
-    },
+    recover: (job, holder) => track(recover(job, holder)),
+    idle: settle,
     stop: async () => {
       controller.abort();
-      while (running.size > 0) await Promise.all([...running]);
+      await settle();
+    },
+    crash: async () => {
+      halt.abort();
+      await settle();
     },
   };
 };

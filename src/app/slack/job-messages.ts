@@ -89,6 +89,14 @@ export const renderJobResult = (facts: JobResultFacts): Reply => {
   return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
 };
 
+/** Said in the job's thread when a replica takes over a job whose runner stopped heartbeating. */
+export const renderJobTakenOver = (job: Job, replica: string | null): Reply => {
+  const who = replica ? `Redrive replica ${replica}` : 'Another Redrive replica';
+  const what = typeof job.params.taskHandle === 'string' ? 'follows the message move task to its end' : `continues it from its checkpoint (${job.progress.done} replayed so far; none is sent twice)`;
+  const text = `The Redrive process running job ${job.id} on ${job.queue} stopped answering; ${who} ${what}.`;
+  return reply(text, [context(`:recycle: ${safeText(text, 1_000)}`)]);
+};
+
 /** The start message once the job ended: same text, no Cancel button. */
 export const renderJobEnded = (job: Job): Reply => {
   const text = `${job.kind} job ${job.id} on ${job.queue}: ${job.status}`;

@@ -128,6 +128,8 @@ export const createSqsBackends = (
   queues: readonly QueueConfig[],
   clock: Clock,
   credentials?: { accessKeyId: string; secretAccessKey: string },
+  /** How long a job's checkout hides a message (default 60 s); tests shorten it. */
+  checkoutVisibilitySeconds?: number,
 ): QueueBackend[] => {
   const sqsQueues = queues.filter((q): q is SqsQueueConfig => q.kind === 'sqs');
   if (sqsQueues.length === 0) return [];
@@ -136,5 +138,5 @@ export const createSqsBackends = (
   const sfn = needsSfn ? createSfnClient({ region: aws.region, endpoint: aws.stepFunctionsEndpoint, credentials }) : null;
   const useCloudWatch = Boolean(aws.cloudwatchEndpoint) || !aws.sqsEndpoint;
   const cloudwatch = useCloudWatch ? createCloudWatchClient({ region: aws.region, endpoint: aws.cloudwatchEndpoint, protocol: aws.cloudwatchProtocol, credentials }) : null;
-  return sqsQueues.map((queue) => createSqsQueueBackend(queue, { sqs, sfn, cloudwatch, clock, alarmTopicArn: aws.alarmTopicArn ?? null }));
+  return sqsQueues.map((queue) => createSqsQueueBackend(queue, { sqs, sfn, cloudwatch, clock, alarmTopicArn: aws.alarmTopicArn ?? null, ...(checkoutVisibilitySeconds ? { checkoutVisibilitySeconds } : {}) }));
 };

@@ -1,0 +1,163 @@
+// A job started from Slack survives the crash of the replica running it, end to end: two real apps
+// (startServer) share one SQLite file, a real ElasticMQ DLQ and the local Slack API server, on one
+// hand-moved clock. App A holds the poller lease and starts a rate-limited redrive-batch from
+// /dlq; it is killed mid-job (Runtime.crash: nothing flushed, the job not marked paused, leases left
+// to expire). While A's job heartbeats, B never takes it. Once A's leases expire, B's poll takes the
+// poller lease, takes the job over from its checkpoint, and reports in the same thread (the same
+// progress reply, edited); every message arrives in the target queue exactly once, by body.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs } from '../../src/app/queue/job-lease.ts';
+import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
+import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
+import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { startServer, type Runtime } from '../../src/main.ts';
+import { fixedClock } from '../../src/ports/clock.port.ts';
+import { manualTimers } from '../../src/ports/timers.port.ts';
+import { createQueuePair, deleteQueues, queueDepth, sendMessages, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
+import { requireServices, waitFor } from '../support/services.ts';
+import { sendSlashCommand } from '../support/signed-slack.ts';
+import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
+import { buttonsIn, shown } from '../support/slack-e2e-app.ts';
+import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
+
+const CHANNEL = 'C_ALERTS';
+const COUNT = 60;
+const bodies = Array.from({ length: COUNT }, (_, i) => JSON.stringify({ orderId: i, error: 'Lambda timeout after 30000 ms' }));
+const okCall = (call: RecordedCall | undefined) => (call?.response as { ok?: boolean } | undefined)?.ok === true;
+const quietLogger = () => createRootLogger({ level: 'error', destination: new Writable({ write: (_c, _e, done) => done() }) });
+
+describe.skipIf(!services)('a Slack job when the replica running it crashes (two apps, one SQLite file, ElasticMQ)', () => {
+  const clock = fixedClock(new Date());
+  let sqs: ReturnType<typeof testSqsClient>;
+  let pair: { source: CreatedQueue; dlq: CreatedQueue };
+  let slack: SlackApiServer;
+  let dir: string;
+  let a: Runtime;
+  let b: Runtime;
+  let crashed = false;
+
+  const start = async (replicaId: string): Promise<Runtime> => {
+    const endpoints = requireServices(services);
+    const parsed = parseConfig({
+      server: { host: '127.0.0.1', port: 0 },
+      store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
+      slack: { apiUrl: slack.url, mode: 'http' },
+      aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
+      roles: { admins: ['U_BOB'], viewers: 'everyone' },
+      queues: [{ name: pair.dlq.name, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
+    // What A had checked out reappears 3 s after the crash (60 s in production, under the 90 s a job's lease lasts).
+    return startServer(parsed.config, secrets, quietLogger(), {
+      slackRetries: 0, clock, timers: manualTimers(), replicaId, sqsCheckoutVisibilitySeconds: 3, slackJobs: { progressEveryMs: 0 },
+    });
+  };
+
+  /** Every message in the target queue, received and deleted: its bodies. */
+  const drainTarget = async (): Promise<string[]> => {
+    const out: string[] = [];
+    for (;;) {
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.source.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const batch = r.Messages ?? [];
+      if (batch.length === 0) return out;
+      out.push(...batch.map((m) => m.Body ?? ''));
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: pair.source.url, Entries: batch.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle ?? '' })) }));
+    }
+  };
+
+  beforeAll(async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
+    sqs = testSqsClient();
+    pair = await createQueuePair(sqs, 'recover');
+    slack = await startSlackApiServer();
+    dir = mkdtempSync(join(tmpdir(), 'redrive-recover-e2e-'));
+    a = await start('replica-a');
+    await waitFor(async () => (await a.store.getLease(POLLER_LEASE))?.holder === 'replica-a', { timeoutMs: 10_000, description: 'A holds the poller lease' });
+    b = await start('replica-b');
+  });
+  afterAll(async () => {
+    if (!crashed) await a?.crash();
+    await b?.stop();
+    await slack?.close();
+    if (pair) await deleteQueues(sqs, pair.source.url, pair.dlq.url);
+    sqs?.destroy();
+    vi.unstubAllEnvs();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('B takes the job over after A\'s heartbeat expires, finishes it without replaying a message twice, and reports in the same thread', async () => {
+    await sendMessages(sqs, pair.dlq.url, bodies);
+    const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
+    const sent = await sendSlashCommand(a.url, TEST_SIGNING_SECRET, { text: `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`, user_id: 'U_BOB', channel_id: CHANNEL, response_url: responseUrl });
+    expect(sent.status).toBe(200);
+    const answer = await waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: 'the job answer' });
+    const jobId = buttonsIn(answer).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    expect(jobId).not.toBe('');
+    const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
+    const rootTs = (root.response as { ts: string }).ts;
+    const inThread = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === rootTs);
+    await waitFor(async () => ((await b.store.getJob(jobId))?.progress.done ?? 0) >= 20, { timeoutMs: 20_000, description: '20 replayed by A' });
+    const progressReply = inThread().find((c) => shown(c).includes(':arrows_counterclockwise:'));
+    const progressTs = (progressReply?.response as { ts: string } | undefined)?.ts;
+    expect(progressTs).toBeDefined();
+    expect((await b.store.getJob(jobId))?.thread).toEqual({ channel: CHANNEL, threadTs: rootTs, startTs: rootTs, progressTs });
+
+    // While A heartbeats, B never runs the job, even when it holds the poller lease and sweeps.
+    expect(await b.poller.pollOnce()).toBe(false);
+    expect(await b.jobRecovery.sweep()).toEqual([]);
+    expect((await b.store.getLease(jobLeaseName(jobId)))?.holder).toMatch(/^run:/);
+
+    // A is killed mid-job: nothing flushed, the job still `running`, nothing said in the thread.
+    const postsBeforeCrash = slack.callsTo('chat.postMessage').length;
+    await a.crash();
+    crashed = true;
+    const left = await b.store.getJob(jobId);
+    expect(left?.status).toBe('running');
+    const doneByA = left?.progress.done ?? 0;
+    expect(doneByA).toBeGreaterThanOrEqual(20);
+    expect(doneByA).toBeLessThan(COUNT);
+    expect(slack.callsTo('chat.postMessage').slice(postsBeforeCrash).filter((c) => shown(c).includes('paused'))).toEqual([]);
+
+    // Not yet gone: the job's lease and the poller's still run (a slow job is not a dead one).
+    expect(await b.jobRecovery.sweep()).toEqual([]);
+    // What A had checked out becomes visible again, then A's leases expire on the shared clock.
+    await waitFor(async () => (await queueDepth(sqs, pair.dlq.url)).inFlight === 0, { timeoutMs: 15_000, description: 'A\'s checkouts visible again' });
+    const job = (await b.store.getJob(jobId))!;
+    clock.advance(Math.max(jobLeaseTtlMs(job), JOB_LEASE_MIN_MS, 90_000) + 1_000);
+    expect(await b.poller.pollOnce()).toBe(true);
+    await waitFor(async () => (await b.store.getJob(jobId))?.status !== 'running', { timeoutMs: 30_000, description: 'B finishes the job' });
+    await b.slackJobs.idle();
+
+    const finished = await b.store.getJob(jobId);
+    expect(finished).toMatchObject({ status: 'succeeded', progress: { done: COUNT, failed: 0 } });
+    const copies = await drainTarget();
+    const arrivals = new Map<string, number>();
+    for (const body of copies) arrivals.set(body, (arrivals.get(body) ?? 0) + 1);
+    expect([...arrivals.values()].filter((n) => n > 1)).toEqual([]);
+    expect([...arrivals.keys()].sort()).toEqual([...bodies].sort());
+    expect(await queueDepth(sqs, pair.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
+
+    // The same thread: a takeover note, the same progress reply edited, the result, Cancel gone.
+    const after = inThread().filter((c) => slack.callsTo('chat.postMessage').indexOf(c) >= postsBeforeCrash);
+    const note = after.find((c) => shown(c).includes('stopped answering'));
+    expect(okCall(note)).toBe(true);
+    expect(shown(note)).toContain('replica-b continues it from its checkpoint');
+    expect(after.filter((c) => shown(c).includes(':arrows_counterclockwise:'))).toEqual([]);
+    expect(slack.callsTo('chat.update').filter((c) => c.args.ts === progressTs && shown(c).includes(`${COUNT} of ${COUNT} replayed`)).some(okCall)).toBe(true);
+    const result = after.find((c) => shown(c).includes(`Job ${jobId} on ${pair.dlq.name} finished: ${COUNT} message(s) replayed`));
+    expect(okCall(result)).toBe(true);
+    const rootEdit = slack.callsTo('chat.update').filter((c) => c.args.ts === rootTs).at(-1);
+    expect(okCall(rootEdit)).toBe(true);
+    expect(buttonsIn(rootEdit)).toEqual([]);
+    const audit = await b.store.searchAudit({ ref: jobId, action: 'redrive-batch:takeover', limit: 5 });
+    expect(audit[0]).toMatchObject({ actor: 'system', result: 'success', details: { replica: 'replica-b' } });
+  });
+});
