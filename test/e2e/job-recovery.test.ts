@@ -60,6 +60,14 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     });
   };
 
+  /** `/dlq <text>` from an admin to one app; resolves with its response_url answer. */
+  const dlq = async (app: Runtime, text: string): Promise<RecordedCall> => {
+    const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
+    const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: 'U_BOB', channel_id: CHANNEL, response_url: responseUrl });
+    expect(sent.status).toBe(200);
+    return waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: `the answer to ${text}` });
+  };
+
   /** Every message in the target queue, received and deleted: its bodies. */
   const drainTarget = async (): Promise<string[]> => {
     const out: string[] = [];
@@ -95,10 +103,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
 
   it('B takes the job over after A\'s heartbeat expires, finishes it without replaying a message twice, and reports in the same thread', async () => {
     await sendMessages(sqs, pair.dlq.url, bodies);
-    const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
-    const sent = await sendSlashCommand(a.url, TEST_SIGNING_SECRET, { text: `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`, user_id: 'U_BOB', channel_id: CHANNEL, response_url: responseUrl });
-    expect(sent.status).toBe(200);
-    const answer = await waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: 'the job answer' });
+    const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
     const jobId = buttonsIn(answer).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
     expect(jobId).not.toBe('');
     const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
@@ -110,10 +115,14 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     expect(progressTs).toBeDefined();
     expect((await b.store.getJob(jobId))?.thread).toEqual({ channel: CHANNEL, threadTs: rootTs, startTs: rootTs, progressTs });
 
-    // While A heartbeats, B never runs the job, even when it holds the poller lease and sweeps.
+    // While A heartbeats, B never runs the job, even when it holds the poller lease and sweeps,
+    // and `resume` through B is refused in its answer (nothing starts).
     expect(await b.poller.pollOnce()).toBe(false);
     expect(await b.jobRecovery.sweep()).toEqual([]);
     expect((await b.store.getLease(jobLeaseName(jobId)))?.holder).toMatch(/^run:/);
+    const refused = await dlq(b, `resume ${pair.dlq.name} ${jobId}`);
+    expect(shown(refused)).toContain('is running in another process');
+    expect(buttonsIn(refused)).toEqual([]);
 
     // A is killed mid-job: nothing flushed, the job still `running`, nothing said in the thread.
     const postsBeforeCrash = slack.callsTo('chat.postMessage').length;

@@ -15,6 +15,7 @@ import { slackDate } from '../../core/slack/incident-blocks.ts';
 import type { AuditRecord } from '../../core/model.ts';
 import type { ReplayFilter } from '../../core/analysis/replay-filter.ts';
 import type { CommandContext, OperationHandler, OperationHandlers } from '../dlq-command-router.ts';
+import { liveJobLease } from '../queue/job-lease.ts';
 import { startMoveTask } from '../queue/move-task.use-case.ts';
 import type { QueueDeps } from '../queue/queue-deps.ts';
 import { renderMessageModal } from '../queue/queue-replies.ts';
@@ -171,8 +172,9 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
             if (!inBackground(context)) return resume(command, context);
             const job = await queue.store.getJob(command.jobId);
             const resumable = job !== null && job.params.manual === true && job.status !== 'succeeded' && job.status !== 'cancelled' && job.queue === queue.registry.get(command.queue).name;
-            // Anything the use case would refuse, it refuses (and audits) now, in the answer.
-            if (!resumable) return resume(command, context);
+            // Anything the use case would refuse, it refuses (and audits) now, in the answer: also a
+            // job whose runner still heartbeats (running here or in another replica).
+            if (!resumable || (await liveJobLease(queue.store, job.id, queue.clock.now()))) return resume(command, context);
             jobs?.runManual(job, context, (options) => resumeRedriveJob(queue, { queue: command.queue, jobId: job.id, actor: context.actor }, options));
             return { ...renderJobStarted(job, where(context), 'Resumed'), private: true };
           },
