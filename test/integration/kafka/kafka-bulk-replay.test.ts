@@ -3,60 +3,37 @@
 // the matching messages to the replay topic with retry count 0, leaves the DLQ offsets alone, and a
 // job interrupted mid-way and run again never produces a message twice.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KafkaClients } from '../../../src/adapters/outbound/kafka/kafka-client.ts';
-import { createKafkaQueueBackend } from '../../../src/adapters/outbound/kafka/kafka-queue-backend.ts';
-import type { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
 import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
 import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
-import { createQueueRegistry } from '../../../src/app/queue-registry.ts';
-import { kafkaQueueSchema } from '../../../src/config/config.schema.ts';
-import { systemClock } from '../../../src/ports/clock.port.ts';
-import { noopMetrics } from '../../../src/ports/metrics.port.ts';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES, type RunbookExampleName } from '../../fixtures/download-dlq-body.ts';
-import { connectionSettings, KafkaTestBench, quietLogger, services, tempStore, uniqueName } from './kafka-test-env.ts';
+import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv } from './kafka-test-env.ts';
 
 const QUEUE = 'downloads-dlq';
 const HOUR = 3_600_000;
 
 describe.skipIf(!services)('Kafka filtered bulk replay', () => {
-  let bench: KafkaTestBench;
-  let temp: Awaited<ReturnType<typeof tempStore>>;
-  let store: SqliteStore;
-  let clients: KafkaClients;
+  const env = useKafkaTestEnv();
   let topic: string;
   let replayTopic: string;
   let group: string;
 
   beforeEach(async () => {
-    bench = await new KafkaTestBench().connect();
-    temp = await tempStore();
-    store = temp.store;
-    topic = await bench.createTopic('bulk-dlq', 2);
-    replayTopic = await bench.createTopic('bulk-pending', 1);
+    topic = await env.bench.createTopic('bulk-dlq', 2);
+    replayTopic = await env.bench.createTopic('bulk-pending', 1);
     group = uniqueName('bulk-group');
-    clients = new KafkaClients(connectionSettings(), quietLogger());
-  });
-  afterEach(async () => {
-    await clients.close();
-    await bench.close();
-    await store.close();
-    temp.remove();
+    env.clients = kafkaClients();
   });
 
-  const depsFor = () => {
-    const queue = kafkaQueueSchema.parse({ kind: 'kafka', name: QUEUE, topic, consumerGroup: group, replayTopic });
-    const backend = createKafkaQueueBackend(queue, { clients, store, clock: systemClock });
-    return { registry: createQueueRegistry([backend]), store, clock: systemClock, metrics: noopMetrics };
-  };
+  const depsFor = () => kafkaQueueDeps({ name: QUEUE, topic, group, replayTopic, clients: env.clients!, store: env.store });
 
   /** Produces `count` messages of a runbook example, alternating partitions; returns their trace ids. */
   const produce = async (name: RunbookExampleName, count: number, options: { ageHours?: number; url?: string } = {}): Promise<string[]> => {
     const failedAt = new Date(Date.now() - (options.ageHours ?? 3) * HOUR);
     const ids = Array.from({ length: count }, (_, i) => uniqueName(`evt-${name.toLowerCase()}-${i}`));
-    await bench.produce(
+    await env.bench.produce(
       topic,
       ids.map((traceId, i) => ({
         partition: i % 2,
@@ -69,10 +46,10 @@ describe.skipIf(!services)('Kafka filtered bulk replay', () => {
 
   /** Every record on the replay topic (exactly: the count comes from the high watermark). */
   const replayed = async (): Promise<{ traceId: string; retryCount: number }[]> => {
-    const offsets = await bench.admin.fetchTopicOffsets(replayTopic);
+    const offsets = await env.bench.admin.fetchTopicOffsets(replayTopic);
     const total = offsets.reduce((sum, p) => sum + Number(p.high), 0);
     if (total === 0) return [];
-    const records = await bench.readAll(replayTopic, total);
+    const records = await env.bench.readAll(replayTopic, total);
     return records.map((r) => {
       const body = JSON.parse(String(r.value)) as { trace_id: string; retry_count: number };
       return { traceId: body.trace_id, retryCount: body.retry_count };
@@ -98,8 +75,8 @@ describe.skipIf(!services)('Kafka filtered bulk replay', () => {
     const copies = await replayed();
     expect(copies.map((c) => c.traceId).sort()).toEqual([...timeouts].sort());
     expect(copies.every((c) => c.retryCount === 0)).toBe(true);
-    expect(await bench.committed(group, topic)).toEqual({ 0: '-1', 1: '-1' });
-    const audit = await store.searchAudit({ queue: QUEUE });
+    expect(await env.bench.committed(group, topic)).toEqual({ 0: '-1', 1: '-1' });
+    const audit = await env.store.searchAudit({ queue: QUEUE });
     expect(audit.find((a) => a.action === 'redrive-batch:run')?.details).toMatchObject({ filter: 'category=transient domain=timeout.com' });
     expect(audit.find((a) => a.action === 'redrive-batch:end')).toMatchObject({ result: 'success', details: { done: 12, skipped: 18 } });
   });
@@ -150,7 +127,7 @@ describe.skipIf(!services)('Kafka filtered bulk replay', () => {
       return matching.includes(trace) && !sentIds.has(trace);
     });
     expect(cutOff).toBeDefined();
-    expect(await store.claimJobItem(job.id, cutOff?.messageKey ?? '', new Date())).toBe(true);
+    expect(await env.store.claimJobItem(job.id, cutOff?.messageKey ?? '', new Date())).toBe(true);
 
     // After a restart, someone resumes the job by id from Slack or the terminal.
     const router = createDlqCommandRouter(createQueueOperations(deps));
@@ -158,7 +135,7 @@ describe.skipIf(!services)('Kafka filtered bulk replay', () => {
     const resumed = renderReplyForTerminal(await router.handleArgs(['resume', QUEUE, job.id], context));
     expect(resumed).toMatch(/replayed \(kept in the DLQ until resolved\)\s+39/);
     expect(resumed).toMatch(/interrupted, not resent\s+1/);
-    const second = await store.getJob(job.id);
+    const second = await env.store.getJob(job.id);
     expect(second?.status).toBe('failed');
     expect(second?.error).toMatch(/1 message\(s\) were interrupted mid-send and were not sent again/);
     const copies = await replayed();
@@ -173,8 +150,8 @@ describe.skipIf(!services)('Kafka filtered bulk replay', () => {
     const done = await createRedriveJob(deps, QUEUE, { actor: 'U0ADMIN', count: 1 });
     await runRedriveJob(deps, done.id);
     await expect(router.handleArgs(['resume', QUEUE, done.id], context)).rejects.toMatchObject({ code: 'JOB_NOT_RESUMABLE', message: `Job ${done.id} is succeeded.` });
-    const audit = await store.searchAudit({ queue: QUEUE, limit: 100 });
+    const audit = await env.store.searchAudit({ queue: QUEUE, limit: 100 });
     expect(audit.filter((a) => a.action === 'redrive-batch:resume').map((a) => a.result).sort()).toEqual(['failure', 'success']);
-    expect(await bench.committed(group, topic)).toEqual({ 0: '-1', 1: '-1' });
+    expect(await env.bench.committed(group, topic)).toEqual({ 0: '-1', 1: '-1' });
   });
 });

@@ -2,15 +2,13 @@
 // or joins a group, skips resolved messages, honours limit and timeout; get by partition/offset;
 // status depth is lag minus resolved per partition, with the oldest unresolved message's age.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KafkaClients } from '../../../src/adapters/outbound/kafka/kafka-client.ts';
+import { describe, expect, it } from 'vitest';
 import type { KafkaDeadLetterQueue } from '../../../src/adapters/outbound/kafka/kafka-dead-letter-queue.ts';
-import type { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { fixedClock } from '../../../src/ports/clock.port.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 import { DEFAULT_FIELD_MAPPING, mapMessage } from '../../../src/core/analysis/field-mapping.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES } from '../../fixtures/download-dlq-body.ts';
-import { KafkaTestBench, kafkaDlq, resolveAt, services, tempStore, uniqueName } from './kafka-test-env.ts';
+import { kafkaDlq, resolveAt, services, uniqueName, useKafkaTestEnv } from './kafka-test-env.ts';
 
 const T0 = Date.parse('2026-01-05T10:00:00.000Z');
 
@@ -20,39 +18,24 @@ const runbookBody = (i: number): string =>
 const offsetsOf = (messages: DlqMessage[]): string[] => messages.map((m) => m.messageKey);
 
 describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
-  let bench: KafkaTestBench;
-  let temp: Awaited<ReturnType<typeof tempStore>>;
-  let store: SqliteStore;
-  let clients: KafkaClients;
+  const env = useKafkaTestEnv();
   let dlq: KafkaDeadLetterQueue;
   let topic: string;
   let group: string;
 
   const open = (partitions: number, clock = fixedClock(new Date(T0 + 60_000))) =>
-    bench.createTopic('read-dlq', partitions).then((name) => {
+    env.bench.createTopic('read-dlq', partitions).then((name) => {
       topic = name;
       group = uniqueName('read-group');
-      ({ dlq, clients } = kafkaDlq({ topic, group, store, clock }));
+      ({ dlq, clients: env.clients } = kafkaDlq({ topic, group, store: env.store, clock }));
     });
-
-  beforeEach(async () => {
-    bench = await new KafkaTestBench().connect();
-    temp = await tempStore();
-    store = temp.store;
-  });
-  afterEach(async () => {
-    await clients?.close();
-    await bench.close();
-    await store.close();
-    temp.remove();
-  });
 
   it('peek starts at the committed offset, skips resolved messages and commits nothing', async () => {
     await open(1);
-    await bench.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: runbookBody(i), key: `evt-read-${i}` })));
-    await bench.setCommitted(group, topic, { 0: 4 });
-    await resolveAt(store, topic, 0, 6);
-    await resolveAt(store, topic, 0, 2); // before the committed offset: already out of the way
+    await env.bench.produce(topic, Array.from({ length: 10 }, (_, i) => ({ value: runbookBody(i), key: `evt-read-${i}` })));
+    await env.bench.setCommitted(group, topic, { 0: 4 });
+    await resolveAt(env.store, topic, 0, 6);
+    await resolveAt(env.store, topic, 0, 2); // before the committed offset: already out of the way
 
     const peeked = await dlq.peek({ limit: 100, timeoutMs: 5_000 });
     expect(offsetsOf(peeked)).toEqual(['0:4', '0:5', '0:7', '0:8', '0:9']);
@@ -63,20 +46,20 @@ describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
     await dlq.scan({ timeoutMs: 5_000 })[Symbol.asyncIterator]().next();
     await dlq.get('0:5');
     await dlq.status();
-    expect(await bench.committed(group, topic)).toEqual({ 0: '4' });
+    expect(await env.bench.committed(group, topic)).toEqual({ 0: '4' });
   });
 
   it('reading joins no consumer group and leaves a group without offsets without offsets', async () => {
     await open(2);
-    await bench.produce(topic, [{ value: 'a', partition: 0 }, { value: 'b', partition: 1 }]);
-    const groupsBefore = new Set((await bench.admin.listGroups()).groups.map((g) => g.groupId));
+    await env.bench.produce(topic, [{ value: 'a', partition: 0 }, { value: 'b', partition: 1 }]);
+    const groupsBefore = new Set((await env.bench.admin.listGroups()).groups.map((g) => g.groupId));
 
     expect(offsetsOf(await dlq.peek({ limit: 10, timeoutMs: 5_000 }))).toEqual(['0:0', '1:0']);
     for await (const _ of dlq.scan({ timeoutMs: 5_000 })) void _;
     await dlq.status();
 
-    expect(await bench.committed(group, topic)).toEqual({ 0: '-1', 1: '-1' });
-    const groupsAfter = (await bench.admin.listGroups()).groups.map((g) => g.groupId);
+    expect(await env.bench.committed(group, topic)).toEqual({ 0: '-1', 1: '-1' });
+    const groupsAfter = (await env.bench.admin.listGroups()).groups.map((g) => g.groupId);
     // Other test files run beside this one on the same broker; their own consumers' groups are not ours.
     const othersGroups = /^(bench-reader|smoke-group)-/;
     expect(groupsAfter.filter((g) => !groupsBefore.has(g) && !othersGroups.test(g))).toEqual([]);
@@ -88,7 +71,7 @@ describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
     expect(await dlq.peek({ limit: 5, timeoutMs: 5_000 })).toEqual([]);
     expect(performance.now() - started).toBeLessThan(1_500);
 
-    await bench.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: runbookBody(i) })));
+    await env.bench.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: runbookBody(i) })));
     expect(offsetsOf(await dlq.peek({ limit: 3, timeoutMs: 5_000 }))).toEqual(['0:0', '0:1', '0:2']);
     expect(await dlq.peek({ limit: 30, timeoutMs: 5_000 })).toHaveLength(30);
   });
@@ -96,7 +79,7 @@ describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
   it('peek gives up at its timeout with what it has read so far', async () => {
     await open(1);
     const big = 'x'.repeat(4_000);
-    await bench.produce(topic, Array.from({ length: 3_000 }, (_, i) => ({ value: `{"n":${i},"pad":"${big}"}` })));
+    await env.bench.produce(topic, Array.from({ length: 3_000 }, (_, i) => ({ value: `{"n":${i},"pad":"${big}"}` })));
     const started = performance.now();
     const peeked = await dlq.peek({ limit: 3_000, timeoutMs: 1 });
     const elapsed = performance.now() - started;
@@ -108,13 +91,13 @@ describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
 
   it('get reads exactly one partition/offset, resolved or not; unknown keys are null', async () => {
     await open(2);
-    await bench.produce(topic, [
+    await env.bench.produce(topic, [
       { value: 'p0-o0', partition: 0 },
       { value: 'p1-o0', partition: 1 },
       { value: 'p1-o1', partition: 1, key: 'k-1', headers: { 'content-type': 'application/json', trace: ['a', 'b'] } },
       { value: 'p1-o2', partition: 1 },
     ]);
-    await resolveAt(store, topic, 1, 1);
+    await resolveAt(env.store, topic, 1, 1);
 
     const found = await dlq.get('1:1', { timeoutMs: 5_000 });
     expect(found).toMatchObject({ messageKey: '1:1', partition: 1, offset: '1', body: 'p1-o1', key: 'k-1' });
@@ -130,7 +113,7 @@ describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
 
   it('non-JSON and non-UTF-8 bodies are peekable and kept, never dropped', async () => {
     await open(1);
-    await bench.produce(topic, [
+    await env.bench.produce(topic, [
       { value: 'not json <!channel> & <https://evil|click>' },
       { value: Buffer.from([0xff, 0xfe, 0x00, 0x41]) },
       { value: null },
@@ -143,12 +126,12 @@ describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
   it('status: depth is lag minus resolved per partition; oldest age from the first unresolved message', async () => {
     await open(2, fixedClock(new Date(T0 + 100_000)));
     const at = (seconds: number) => String(T0 + seconds * 1000);
-    await bench.produce(topic, [
+    await env.bench.produce(topic, [
       ...Array.from({ length: 6 }, (_, i) => ({ value: runbookBody(i), partition: 0, timestamp: at(10 + i) })),
       ...Array.from({ length: 4 }, (_, i) => ({ value: runbookBody(i), partition: 1, timestamp: at(20 + i) })),
     ]);
-    await bench.setCommitted(group, topic, { 0: 2 });
-    for (const [p, o] of [[0, 0], [0, 2], [0, 5], [1, 1], [1, 0]] as const) await resolveAt(store, topic, p, o);
+    await env.bench.setCommitted(group, topic, { 0: 2 });
+    for (const [p, o] of [[0, 0], [0, 2], [0, 5], [1, 1], [1, 0]] as const) await resolveAt(env.store, topic, p, o);
 
     const status = await dlq.status();
     expect(status).toMatchObject({ queue: topic, kind: 'kafka', inFlight: null, delayed: null });
@@ -167,14 +150,14 @@ describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
 
   it('findByTraceId reads the whole retained topic, resolved and committed messages included', async () => {
     await open(2);
-    await bench.produce(topic, [
+    await env.bench.produce(topic, [
       { value: runbookBody(1), partition: 0 },
       { value: runbookBody(2), partition: 1 },
       { value: 'not json evt-read-2', partition: 1 },
       { value: runbookBody(2), partition: 0 },
     ]);
-    await bench.setCommitted(group, topic, { 1: 1 });
-    await resolveAt(store, topic, 0, 1);
+    await env.bench.setCommitted(group, topic, { 1: 1 });
+    await resolveAt(env.store, topic, 0, 1);
     const traceIdOf = (m: DlqMessage) => mapMessage(m.body, DEFAULT_FIELD_MAPPING).traceId;
     const found = await dlq.findByTraceId('evt-read-2', { traceIdOf, timeoutMs: 5_000 });
     expect(offsetsOf(found)).toEqual(['0:1', '1:0']);
@@ -184,14 +167,14 @@ describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
 
   it('scan streams every unresolved message once, up to the high watermark taken when it started', async () => {
     await open(2);
-    await bench.produce(topic, Array.from({ length: 400 }, (_, i) => ({ value: runbookBody(i), partition: i % 2 })));
-    await resolveAt(store, topic, 0, 10);
-    await resolveAt(store, topic, 1, 0);
+    await env.bench.produce(topic, Array.from({ length: 400 }, (_, i) => ({ value: runbookBody(i), partition: i % 2 })));
+    await resolveAt(env.store, topic, 0, 10);
+    await resolveAt(env.store, topic, 1, 0);
     const seen: string[] = [];
     for await (const message of dlq.scan({ timeoutMs: 10_000 })) {
       seen.push(message.messageKey);
       // Arrives after the snapshot: the scan ends without it.
-      if (seen.length === 1) await bench.produce(topic, [{ value: 'late', partition: 0 }]);
+      if (seen.length === 1) await env.bench.produce(topic, [{ value: 'late', partition: 0 }]);
     }
     expect(seen).toHaveLength(398);
     expect(new Set(seen).size).toBe(398);

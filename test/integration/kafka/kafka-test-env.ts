@@ -5,14 +5,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { Kafka, Partitioners, logLevel, type Admin, type IHeaders, type KafkaMessage as KafkaJsMessage, type Producer } from 'kafkajs';
 import { KafkaClients, type KafkaConnectionSettings } from '../../../src/adapters/outbound/kafka/kafka-client.ts';
 import { KafkaDeadLetterQueue } from '../../../src/adapters/outbound/kafka/kafka-dead-letter-queue.ts';
+import { createKafkaQueueBackend } from '../../../src/adapters/outbound/kafka/kafka-queue-backend.ts';
 import type { KafkaWire } from '../../../src/adapters/outbound/kafka/kafka-wire.ts';
 import { createRootLogger } from '../../../src/adapters/outbound/logging/pino-logger.ts';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
+import { createQueueRegistry } from '../../../src/app/queue-registry.ts';
+import { kafkaQueueSchema } from '../../../src/config/config.schema.ts';
 import { systemClock, type Clock } from '../../../src/ports/clock.port.ts';
+import { noopMetrics } from '../../../src/ports/metrics.port.ts';
 import { requireServices, uniqueName, waitFor } from '../../support/services.ts';
 
 export { uniqueName, waitFor } from '../../support/services.ts';
@@ -112,8 +116,14 @@ export class KafkaTestBench {
   }
 }
 
+export interface TempStore {
+  store: SqliteStore;
+  path: string;
+  remove(): void;
+}
+
 /** A SqliteStore on a fresh file; `remove` deletes the directory. */
-export const tempStore = async (clock: Clock = systemClock): Promise<{ store: SqliteStore; path: string; remove(): void }> => {
+export const tempStore = async (clock: Clock = systemClock): Promise<TempStore> => {
   const dir = mkdtempSync(join(tmpdir(), 'redrive-kafka-'));
   const path = join(dir, 'redrive.db');
   const store = SqliteStore.open(path, { clock });
@@ -131,7 +141,7 @@ export interface DlqUnderTest {
 export const kafkaDlq = (
   options: { topic: string; group: string; store: SqliteStore; clients?: KafkaClients; name?: string; clock?: Clock },
 ): DlqUnderTest => {
-  const clients = options.clients ?? new KafkaClients(connectionSettings(), quietLogger());
+  const clients = options.clients ?? kafkaClients();
   const dlq = new KafkaDeadLetterQueue({
     name: options.name ?? options.topic,
     topic: options.topic,
@@ -157,4 +167,56 @@ export const resolveAt = async (store: SqliteStore, queue: string, partition: nu
     reason: 'test',
     resolvedAt: new Date(),
   });
+};
+
+/** What each test of a file that calls useKafkaTestEnv works with; every field is new for each test. */
+export interface KafkaTestEnv {
+  bench: KafkaTestBench;
+  temp: TempStore;
+  /** The store in the temp directory; a test that reopens it (a restart) puts the new one here, so it is closed. */
+  store: SqliteStore;
+  /** The adapter's clients, once the test (or the file's own beforeEach) made them. */
+  clients: KafkaClients | undefined;
+}
+
+/**
+ * The set-up every Kafka test file shares, as hooks: before each test a connected bench and a fresh
+ * store; after it the clients (when there are any), the bench (deleting its topics), the store, and
+ * the temp directory, in that order. Call it first in the describe: its beforeEach runs before the
+ * file's own, its afterEach after them.
+ */
+export const useKafkaTestEnv = (): KafkaTestEnv => {
+  const env = {} as KafkaTestEnv;
+  beforeEach(async () => {
+    env.clients = undefined;
+    env.bench = await new KafkaTestBench().connect();
+    env.temp = await tempStore();
+    env.store = env.temp.store;
+  });
+  afterEach(async () => {
+    await env.clients?.close();
+    await env.bench.close();
+    await env.store.close();
+    env.temp.remove();
+  });
+  return env;
+};
+
+/** New adapter clients on the loopback broker (the caller closes them, or puts them in a KafkaTestEnv). */
+export const kafkaClients = (): KafkaClients => new KafkaClients(connectionSettings(), quietLogger());
+
+/** The use cases' deps on one Kafka queue (its backend wired as main.ts wires it) and the store. */
+export const kafkaQueueDeps = (options: {
+  name: string;
+  topic: string;
+  group: string;
+  replayTopic: string;
+  clients: KafkaClients;
+  store: SqliteStore;
+  fieldMapping?: Record<string, string>;
+}) => {
+  const { name, topic, group, replayTopic, clients, store, fieldMapping } = options;
+  const queue = kafkaQueueSchema.parse({ kind: 'kafka', name, topic, consumerGroup: group, replayTopic, ...(fieldMapping ? { fieldMapping } : {}) });
+  const backend = createKafkaQueueBackend(queue, { clients, store, clock: systemClock });
+  return { registry: createQueueRegistry([backend]), store, clock: systemClock, metrics: noopMetrics };
 };
