@@ -1,0 +1,293 @@
+// Two Redrive replicas sharing one PostgreSQL (SPEC §7 "State and scale"): two startServer runtimes in
+// this process with the same config except replicaId, each on its own port, both on the services'
+// PostgreSQL (a schema of their own for this run, through the URL's search_path), one local Slack API
+// server standing in for the workspace both talk to, and a real SQS DLQ on ElasticMQ. Time moves on a
+// hand-driven clock shared by both; their timers never fire alone. What an operator would notice:
+// an alert or a click delivered to both replicas counts once, one replica polls, another takes over.
+import { Writable } from 'node:stream';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
+import type { Config } from '../../src/config/config.schema.ts';
+import { startServer, type Runtime } from '../../src/main.ts';
+import { fixedClock } from '../../src/ports/clock.port.ts';
+import { manualTimers } from '../../src/ports/timers.port.ts';
+import { MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
+import { alertmanagerAlert, alertmanagerWebhook } from '../fixtures/alerts/alert-builders.ts';
+import { amHeaders, BEARER, post } from '../integration/alerts/alert-test-server.ts';
+import { createQueuePair, deleteQueues, queueDepth, sendMessages, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
+import { sendBlockActions, sendSlashCommand } from '../support/signed-slack.ts';
+import { buildBlockActions, buttonAction } from '../support/slack-payloads.ts';
+import { buttonsIn, shown } from '../support/slack-e2e-app.ts';
+import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
+import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
+import { requireServices, uniqueName, waitFor } from '../support/services.ts';
+
+const CHANNEL = 'C_ALERTS';
+const ALERT_NAME = 'SqsDlqNotEmpty';
+const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+
+describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ)', () => {
+  const clock = fixedClock(new Date());
+  const sqs = testSqsClient();
+  const schema = uniqueName('redrive_replicas', '_');
+  const run = schema.slice(-12);
+  let admin: pg.Pool;
+  let slack: SlackApiServer;
+  let pair: { source: CreatedQueue; dlq: CreatedQueue };
+  let queue: string;
+  let startReplica: (replicaId: string) => Promise<Runtime>;
+  const replicas: Runtime[] = [];
+  const stopped = new Set<Runtime>();
+  let a: Runtime;
+  let b: Runtime;
+  let parentTs = '';
+  let firing: ReturnType<typeof alertmanagerAlert> | null = null;
+
+  const topLevelPosts = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined && c.args.channel === CHANNEL);
+  const settle = async () => {
+    for (const replica of replicas) if (!stopped.has(replica)) await replica.incidents.flush();
+  };
+  const sendAlert = (replica: Runtime, alert: ReturnType<typeof alertmanagerAlert>) =>
+    post(replica.url, '/alerts/alertmanager', { headers: amHeaders(`Bearer ${BEARER}`), body: JSON.stringify(alertmanagerWebhook([alert])) });
+  /**
+   * Every body now visible in the source queue, one entry per copy. One receive, left visible: each
+   * call counts as a receive, and the source sends a message back to the DLQ after 5 (its redrive policy).
+   */
+  const sourceBodies = async (): Promise<string[]> => {
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.source.url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
+    return (received.Messages ?? []).map((m) => m.Body ?? '');
+  };
+  /** SQS message id → body of the messages seeded for the click tests. */
+  const bodyOf = new Map<string, string>();
+  const successfulReplays = async (id: string) =>
+    (await a.store.searchAudit({ queue, ref: id, action: 'replay', limit: 20 })).filter((r) => r.result === 'success');
+  const replayPayload = (value: string, messageTs: string, responseUrl: string) =>
+    buildBlockActions({
+      user_id: 'U_BOB',
+      channel_id: CHANNEL,
+      message: { ts: messageTs },
+      actions: [buttonAction({ action_id: MESSAGE_ACTIONS.replay, value })],
+      response_url: responseUrl,
+    });
+  const sampleCount = async () => (await b.store.listDepthSamples(queue, { since: new Date(0) })).length;
+
+  beforeAll(async () => {
+    const endpoints = requireServices(services);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
+    // The config has no schema setting: the replicas get this run's schema through the URL's
+    // search_path, created here (the migrations create their tables in the first schema of the path).
+    admin = new pg.Pool({ connectionString: endpoints.postgres.url, max: 2 });
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const url = new URL(endpoints.postgres.url);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    pair = await createQueuePair(sqs, 'replicas');
+    queue = pair.dlq.name;
+    slack = await startSlackApiServer();
+    const parsed = parseConfig({
+      server: { host: '127.0.0.1', port: 0 },
+      store: { kind: 'postgres', urlEnv: 'REDRIVE_REPLICAS_DATABASE_URL' },
+      slack: { apiUrl: slack.url, mode: 'http' },
+      aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
+      alerts: { alertmanager: { bearerTokenEnv: 'AM_TOKEN', alertLevels: { [ALERT_NAME]: 'L1' } } },
+      roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
+      queues: [{ name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const config: Config = parsed.config;
+    const secrets = resolveSecrets(config, {
+      SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      AM_TOKEN: BEARER,
+      REDRIVE_REPLICAS_DATABASE_URL: url.toString(),
+    });
+    startReplica = async (replicaId) => {
+      const replica = await startServer(config, secrets, quietLogger(), { slackRetries: 0, clock, timers: manualTimers(), replicaId, slackJobs: { pollMs: 100 } });
+      replicas.push(replica);
+      return replica;
+    };
+    // A starts first and its first poll takes the poller lease; then B starts beside it.
+    a = await startReplica('replica-a');
+    await waitFor(async () => (await a.store.getLease(POLLER_LEASE))?.holder === 'replica-a', { description: 'replica A holds the poller lease' });
+    b = await startReplica('replica-b');
+    expect(await b.poller.pollOnce()).toBe(false);
+    // Bolt checks its token once at start (auth.test), one call per replica.
+    await slack.waitForCalls('auth.test', 2);
+    await settle();
+    slack.clear();
+  });
+
+  afterAll(async () => {
+    for (const replica of replicas) if (!stopped.has(replica)) await replica.stop().catch(() => undefined);
+    await slack?.close();
+    if (pair) await deleteQueues(sqs, pair.source.url, pair.dlq.url);
+    sqs.destroy();
+    if (admin) {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
+    vi.unstubAllEnvs();
+  });
+
+  it('both replicas are ready while PostgreSQL answers; each listens on its own port', async () => {
+    expect(new URL(a.url).port).not.toBe(new URL(b.url).port);
+    for (const replica of [a, b]) {
+      const response = await fetch(new URL('/readyz', replica.url));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'ready', store: 'ok' });
+    }
+    // Same database: a lease taken through A is what B reads.
+    expect(await b.store.getLease(POLLER_LEASE)).toMatchObject({ holder: 'replica-a' });
+  });
+
+  it('the same Alertmanager webhook delivered to A then to B is recorded once: one incident, one parent message', async () => {
+    const alert = alertmanagerAlert({ fingerprint: `fp-${run}`, startsAt: clock.now().toISOString(), labels: { alertname: ALERT_NAME, topic: queue } });
+    firing = alert;
+    const first = await sendAlert(a, alert);
+    expect(first.status).toBe(200);
+    expect(first.json?.alerts).toEqual([expect.objectContaining({ queue, level: 'L1', outcome: 'recorded' })]);
+    await settle();
+    const second = await sendAlert(b, alert);
+    expect(second.status).toBe(200);
+    expect(second.json?.alerts).toEqual([expect.objectContaining({ queue, outcome: 'duplicate' })]);
+    await settle();
+
+    expect(await b.store.listAlerts({ queue })).toHaveLength(1);
+    const incidents = await b.store.listIncidents({ queue });
+    expect(incidents).toHaveLength(1);
+    const parents = topLevelPosts();
+    expect(parents).toHaveLength(1);
+    parentTs = (parents[0]?.response as { ts: string }).ts;
+    expect(shown(parents[0])).toContain(queue);
+    expect(incidents[0]).toMatchObject({ status: 'open', level: 'L1', slackChannel: CHANNEL, slackTs: parentTs });
+    // Everything else the delivery caused went into that one thread.
+    const posts = slack.callsTo('chat.postMessage');
+    expect(posts.filter((c) => c.args.thread_ts !== undefined).every((c) => c.args.thread_ts === parentTs)).toBe(true);
+  });
+
+  it('the alert resolving, delivered to B only, goes into the incident A opened: its thread and its parent, no new parent', async () => {
+    slack.clear();
+    if (!firing) throw new Error('the firing alert was not sent');
+    clock.advance(60_000);
+    const resolved = await sendAlert(b, { ...firing, status: 'resolved', endsAt: clock.now().toISOString() });
+    expect(resolved.status).toBe(200);
+    expect(resolved.json?.alerts).toEqual([expect.objectContaining({ queue, state: 'ok', outcome: 'recorded' })]);
+    await settle();
+    expect(topLevelPosts()).toHaveLength(0);
+    const replies = slack.callsTo('chat.postMessage');
+    expect(replies.length).toBeGreaterThan(0);
+    expect(replies.every((c) => c.args.thread_ts === parentTs)).toBe(true);
+    expect(slack.callsTo('chat.update').every((c) => c.args.ts === parentTs)).toBe(true);
+    expect(await a.store.listIncidents({ queue })).toHaveLength(1);
+  });
+
+  it('a Replay click delivered to A and again to B (a Slack retry on another replica) replays once; B answers it was already done', async () => {
+    slack.clear();
+    const bodies = [0, 1, 2].map((i) => JSON.stringify({ orderId: `${run}-${i}`, error: 'Lambda timeout after 30000 ms' }));
+    await sendMessages(sqs, pair.dlq.url, bodies);
+    // Which SQS message id carries which body, straight from the DLQ.
+    const inDlq = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.dlq.url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
+    for (const m of inDlq.Messages ?? []) bodyOf.set(m.MessageId ?? '', m.Body ?? '');
+    expect(bodyOf.size).toBe(3);
+
+    // /dlq peek on A: the reply with the buttons is posted in the channel.
+    const peekUrl = slack.mintResponseUrl({ channel: CHANNEL });
+    expect((await sendSlashCommand(a.url, TEST_SIGNING_SECRET, { text: `peek ${queue} --count 10`, user_id: 'U_ALICE', channel_id: CHANNEL, response_url: peekUrl })).status).toBe(200);
+    const [peek] = await slack.waitForCalls('response_url', 1, 20_000);
+    const replayButtons = buttonsIn(peek).filter((x) => x.action_id === MESSAGE_ACTIONS.replay);
+    expect(replayButtons).toHaveLength(3);
+    const peekTs = slack.messagesIn(CHANNEL).at(-1)?.ts ?? '';
+    expect(peekTs).not.toBe('');
+    const valueOf = new Map(replayButtons.map((x) => [(JSON.parse(x.value) as { id: string }).id, x.value]));
+    const [id] = [...valueOf.keys()];
+    if (!id) throw new Error('no message id');
+    const body = bodyOf.get(id) ?? '';
+    expect(body).not.toBe('');
+
+    const responseUrl = slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs });
+    const payload = replayPayload(valueOf.get(id) ?? '', peekTs, responseUrl);
+    expect((await sendBlockActions(a.url, TEST_SIGNING_SECRET, payload)).status).toBe(200);
+    const replayed = (c: RecordedCall) => c.args.thread_ts === peekTs && shown(c).includes(`Replayed ${id}`);
+    await waitFor(() => slack.callsTo('chat.postMessage').some(replayed), { timeoutMs: 15_000, description: 'A replayed and said so in the thread' });
+    // Slack did not see A's ack in time and retries: the retry lands on B.
+    const retried = await sendBlockActions(b.url, TEST_SIGNING_SECRET, payload, { headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
+    expect(retried.status).toBe(200);
+    const answer = await waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 15_000, description: 'B answered the retry' });
+    expect(answer.args.response_type).toBe('ephemeral');
+    expect(shown(answer)).toContain('Already replayed by <@U_BOB>');
+
+    expect((await sourceBodies()).filter((x) => x === body)).toHaveLength(1);
+    expect(await successfulReplays(id)).toHaveLength(1);
+    expect(slack.callsTo('chat.postMessage').filter(replayed)).toHaveLength(1);
+    const dlqLeft = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.dlq.url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
+    expect((dlqLeft.Messages ?? []).map((m) => m.MessageId)).not.toContain(id);
+  });
+
+  it('the same Replay clicked twice at once, one click landing on each replica, replays once', async () => {
+    const peekTs = slack.messagesIn(CHANNEL).at(-1)?.ts ?? '';
+    const peek = slack.callsTo('response_url')[0];
+    const values = buttonsIn(peek).filter((x) => x.action_id === MESSAGE_ACTIONS.replay).map((x) => x.value);
+    const done = new Set((await a.store.searchAudit({ queue, action: 'replay', limit: 20 })).map((r) => r.messageId));
+    const value = values.find((v) => !done.has((JSON.parse(v) as { id: string }).id)) ?? '';
+    const { id } = JSON.parse(value) as { id: string };
+    const before = (await queueDepth(sqs, pair.source.url)).visible;
+    const urls = [slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs }), slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs })];
+    const responses = await Promise.all([a, b].map((replica, i) => sendBlockActions(replica.url, TEST_SIGNING_SECRET, replayPayload(value, peekTs, urls[i] ?? ''))));
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const replayed = (c: RecordedCall) => c.args.thread_ts === peekTs && shown(c).includes(`Replayed ${id}`);
+    await waitFor(() => slack.callsTo('chat.postMessage').some(replayed), { timeoutMs: 15_000, description: 'one replica replayed' });
+    const answer = await waitFor(() => slack.callsTo('response_url').find((c) => urls.includes(c.url ?? '') && /already/i.test(shown(c))), { timeoutMs: 15_000, description: 'the other replica answered the second click' });
+    expect(answer.args.response_type).toBe('ephemeral');
+    expect(shown(answer)).toMatch(/Already replayed by <@U_BOB>|already being replayed/);
+    expect(await successfulReplays(id)).toHaveLength(1);
+    expect(slack.callsTo('chat.postMessage').filter(replayed)).toHaveLength(1);
+    expect(await queueDepth(sqs, pair.source.url)).toMatchObject({ visible: before + 1 });
+    const body = bodyOf.get(id) ?? '';
+    expect(body).not.toBe('');
+    expect((await sourceBodies()).filter((x) => x === body)).toHaveLength(1);
+  });
+
+  it('only the lease holder polls: A stores samples, B does not; A dies, its lease expires, B takes over', async () => {
+    await settle();
+    const start = await sampleCount();
+    clock.advance(30_000);
+    expect(await a.poller.pollOnce()).toBe(true);
+    expect(await b.poller.pollOnce()).toBe(false);
+    expect(await sampleCount()).toBe(start + 1);
+    clock.advance(30_000);
+    expect(await b.poller.pollOnce()).toBe(false);
+    expect(await a.poller.pollOnce()).toBe(true);
+    expect(await sampleCount()).toBe(start + 2);
+    await settle();
+
+    // A dies as a killed process does: its lease stays until it expires (3 poll intervals, 90 s).
+    await a.crash();
+    stopped.add(a);
+    clock.advance(60_000);
+    expect(await b.poller.pollOnce()).toBe(false);
+    expect(await sampleCount()).toBe(start + 2);
+    expect(await b.store.getLease(POLLER_LEASE)).toMatchObject({ holder: 'replica-a' });
+    clock.advance(31_000);
+    expect(await b.poller.pollOnce()).toBe(true);
+    expect(await sampleCount()).toBe(start + 3);
+    expect(await b.store.getLease(POLLER_LEASE)).toMatchObject({ holder: 'replica-b' });
+    const response = await fetch(new URL('/readyz', b.url));
+    expect(response.status).toBe(200);
+  });
+
+  it('a replica that stops cleanly hands the lease over at once: a new replica polls without waiting for expiry', async () => {
+    const c = await startReplica('replica-c');
+    expect(await c.poller.pollOnce()).toBe(false);
+    const start = await sampleCount();
+    await b.stop();
+    stopped.add(b);
+    clock.advance(1_000);
+    expect(await c.poller.pollOnce()).toBe(true);
+    expect(await c.store.getLease(POLLER_LEASE)).toMatchObject({ holder: 'replica-c' });
+    expect((await c.store.listDepthSamples(queue, { since: new Date(0) })).length).toBe(start + 1);
+  });
+});
