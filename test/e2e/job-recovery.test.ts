@@ -4,7 +4,8 @@
 // /dlq; it is killed mid-job (Runtime.crash: nothing flushed, the job not marked paused, leases left
 // to expire). While A's job heartbeats, B never takes it. Once A's leases expire, B's poll takes the
 // poller lease, takes the job over from its checkpoint, and reports in the same thread (the same
-// progress reply, edited); every message arrives in the target queue exactly once, by body.
+// progress reply, edited); every message arrives in the target queue exactly once, by body. A
+// message move task (redrive-all) A left behind is followed by B to its end and its result posted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +42,9 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
   let a: Runtime;
   let b: Runtime;
   let crashed = false;
+  const used: { source: CreatedQueue; dlq: CreatedQueue }[] = [];
 
-  const start = async (replicaId: string): Promise<Runtime> => {
+  const start = async (replicaId: string, pollMs = 200): Promise<Runtime> => {
     const endpoints = requireServices(services);
     const parsed = parseConfig({
       server: { host: '127.0.0.1', port: 0 },
@@ -56,7 +58,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
     // What A had checked out reappears 3 s after the crash (60 s in production, under the 90 s a job's lease lasts).
     return startServer(parsed.config, secrets, quietLogger(), {
-      slackRetries: 0, clock, timers: manualTimers(), replicaId, sqsCheckoutVisibilitySeconds: 3, slackJobs: { progressEveryMs: 0 },
+      slackRetries: 0, clock, timers: manualTimers(), replicaId, sqsCheckoutVisibilitySeconds: 3, slackJobs: { progressEveryMs: 0, pollMs },
     });
   };
 
@@ -95,7 +97,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     if (!crashed) await a?.crash();
     await b?.stop();
     await slack?.close();
-    if (pair) await deleteQueues(sqs, pair.source.url, pair.dlq.url);
+    for (const queues of [...used, ...(pair ? [pair] : [])]) await deleteQueues(sqs, queues.source.url, queues.dlq.url);
     sqs?.destroy();
     vi.unstubAllEnvs();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -168,5 +170,44 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     expect(buttonsIn(rootEdit)).toEqual([]);
     const audit = await b.store.searchAudit({ ref: jobId, action: 'redrive-batch:takeover', limit: 5 });
     expect(audit[0]).toMatchObject({ actor: 'system', result: 'success', details: { replica: 'replica-b' } });
+  });
+  it('a message move task A left behind is followed by B to its end (ListMessageMoveTasks) and its result posted in its thread', async () => {
+    // A fresh pair of replicas on a fresh pair of queues (ElasticMQ's move task also moves messages
+    // that reappeared after a visibility timeout and were deleted since, as the first test's were):
+    // A, which holds the poller lease, reads move tasks only every 10 minutes.
+    await b.stop();
+    used.push(pair);
+    pair = await createQueuePair(sqs, 'recover-move');
+    clock.advance(120_000);
+    a = await start('replica-a2', 600_000);
+    crashed = false;
+    expect(await a.poller.pollOnce()).toBe(true);
+    b = await start('replica-b2');
+    await sendMessages(sqs, pair.dlq.url, bodies.slice(0, 15));
+    const answer = await dlq(a, `redrive-all ${pair.dlq.name}`);
+    expect(shown(answer)).toContain('message move task');
+    const jobId = buttonsIn(answer).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const stored = await waitFor(async () => (await b.store.getJob(jobId))?.thread ?? undefined, { timeoutMs: 10_000, description: 'the job\'s thread stored' });
+    const postsBeforeCrash = slack.callsTo('chat.postMessage').length;
+    await a.crash();
+    crashed = true;
+    expect((await b.store.getJob(jobId))?.status).toBe('running');
+    expect(await b.jobRecovery.sweep()).toEqual([]);
+
+    clock.advance(JOB_LEASE_MIN_MS + 1_000);
+    expect(await b.poller.pollOnce()).toBe(true);
+    await waitFor(async () => (await b.store.getJob(jobId))?.status !== 'running', { timeoutMs: 60_000, description: 'B follows the task to its end' });
+    await b.slackJobs.idle();
+    // (ElasticMQ's moved count is its own; the messages are counted in the target queue below.)
+    expect((await b.store.getJob(jobId))?.status).toBe('succeeded');
+    const after = slack.callsTo('chat.postMessage').slice(postsBeforeCrash).filter((c) => c.args.thread_ts === stored.threadTs);
+    expect(shown(after.find((c) => shown(c).includes('stopped answering')))).toContain('replica-b2 follows the message move task to its end');
+    expect(okCall(after.find((c) => shown(c).includes(`Job ${jobId} on ${pair.dlq.name} finished:`)))).toBe(true);
+    const rootEdit = slack.callsTo('chat.update').filter((c) => c.args.ts === stored.startTs).at(-1);
+    expect(buttonsIn(rootEdit)).toEqual([]);
+    const copies = await drainTarget();
+    expect(new Set(copies).size).toBe(15);
+    expect(copies).toHaveLength(15);
+    expect(await queueDepth(sqs, pair.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 });
