@@ -39,6 +39,8 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
   let slack: SlackApiServer;
   let pair: { source: CreatedQueue; dlq: CreatedQueue };
   let queue: string;
+  /** A second DLQ, for an incident opened while Slack is slow. */
+  let pair2: { source: CreatedQueue; dlq: CreatedQueue };
   let startReplica: (replicaId: string) => Promise<Runtime>;
   const replicas: Runtime[] = [];
   const stopped = new Set<Runtime>();
@@ -87,6 +89,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     url.searchParams.set('options', `-c search_path=${schema}`);
     pair = await createQueuePair(sqs, 'replicas');
     queue = pair.dlq.name;
+    pair2 = await createQueuePair(sqs, 'replicas-slow');
     slack = await startSlackApiServer();
     const parsed = parseConfig({
       server: { host: '127.0.0.1', port: 0 },
@@ -95,7 +98,10 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
       aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
       alerts: { alertmanager: { bearerTokenEnv: 'AM_TOKEN', alertLevels: { [ALERT_NAME]: 'L1' } } },
       roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
-      queues: [{ name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } }],
+      queues: [
+        { name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } },
+        { name: pair2.dlq.name, kind: 'sqs', queueUrl: pair2.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } },
+      ],
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const config: Config = parsed.config;
@@ -106,7 +112,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
       REDRIVE_REPLICAS_DATABASE_URL: url.toString(),
     });
     startReplica = async (replicaId) => {
-      const replica = await startServer(config, secrets, quietLogger(), { slackRetries: 0, clock, timers: manualTimers(), replicaId, slackJobs: { pollMs: 100 } });
+      const replica = await startServer(config, secrets, quietLogger(), { slackRetries: 1, clock, timers: manualTimers(), replicaId, slackJobs: { pollMs: 100 } });
       replicas.push(replica);
       return replica;
     };
@@ -125,6 +131,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     for (const replica of replicas) if (!stopped.has(replica)) await replica.stop().catch(() => undefined);
     await slack?.close();
     if (pair) await deleteQueues(sqs, pair.source.url, pair.dlq.url);
+    if (pair2) await deleteQueues(sqs, pair2.source.url, pair2.dlq.url);
     sqs.destroy();
     if (admin) {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -179,10 +186,15 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     await settle();
     expect(topLevelPosts()).toHaveLength(0);
     const replies = slack.callsTo('chat.postMessage');
-    expect(replies.length).toBeGreaterThan(0);
-    expect(replies.every((c) => c.args.thread_ts === parentTs)).toBe(true);
-    expect(slack.callsTo('chat.update').every((c) => c.args.ts === parentTs)).toBe(true);
-    expect(await a.store.listIncidents({ queue })).toHaveLength(1);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.args).toMatchObject({ channel: CHANNEL, thread_ts: parentTs });
+    expect(shown(replies[0])).toContain(`Alert \`${ALERT_NAME}\` from Alertmanager: *OK / resolved*`);
+    const edits = slack.callsTo('chat.update');
+    expect(edits).toHaveLength(1);
+    expect(edits[0]?.args).toMatchObject({ channel: CHANNEL, ts: parentTs });
+    const incidents = await a.store.listIncidents({ queue });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ slackTs: parentTs, alertState: 'ok' });
   });
 
   it('a Replay click delivered to A and again to B (a Slack retry on another replica) replays once; B answers it was already done', async () => {
@@ -249,6 +261,25 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     const body = bodyOf.get(id) ?? '';
     expect(body).not.toBe('');
     expect((await sourceBodies()).filter((x) => x === body)).toHaveLength(1);
+  });
+
+  it('an incident B opens while Slack rate-limits B gets one parent message, though the lease holder (A) retries missing parents', async () => {
+    slack.clear();
+    const slowQueue = pair2.dlq.name;
+    // B's parent post is answered 429 Retry-After 2 s: B's Slack client waits and tries again.
+    slack.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 1);
+    const alert = alertmanagerAlert({ fingerprint: `fp-slow-${run}`, startsAt: clock.now().toISOString(), labels: { alertname: ALERT_NAME, topic: slowQueue } });
+    const delivered = await sendAlert(b, alert);
+    expect(delivered.json?.alerts).toEqual([expect.objectContaining({ queue: slowQueue, outcome: 'recorded' })]);
+    await waitFor(() => slack.callsTo('chat.postMessage').some((c) => c.status === 429), { description: 'B rate-limited' });
+    // Meanwhile the lease holder's timers run: the incident is 30 s old and has no parent yet.
+    clock.advance(31_000);
+    expect(await a.poller.pollOnce()).toBe(true);
+    await settle();
+    const parents = topLevelPosts().filter((c) => c.status === 200 && shown(c).includes(slowQueue));
+    const [incident] = await b.store.listIncidents({ queue: slowQueue });
+    expect(incident?.slackTs).toBe((parents[0]?.response as { ts: string } | undefined)?.ts);
+    expect(parents).toHaveLength(1);
   });
 
   it('only the lease holder polls: A stores samples, B does not; A dies, its lease expires, B takes over', async () => {

@@ -2,6 +2,7 @@
 // through the coalescing editor), thread replies, the depth chart and the L3 page. Each reads the
 // incident as stored when it runs; failures are logged and counted, never thrown at the caller.
 
+import { randomUUID } from 'node:crypto';
 import { renderDepthChart, CHART_COLORS, type Rgb } from '../../core/chart/depth-chart.ts';
 import type { EscalationPolicy } from '../../core/escalation/presets.ts';
 import { readIncidentData, writeIncidentData } from '../../core/incident/incident-data.ts';
@@ -47,6 +48,11 @@ const SPARK_WIDTH = 24;
 const CHART_POINTS = 1_500;
 /** An analysis younger than this is reused for the page instead of scanning again. */
 const ANALYSIS_FRESH_MS = 10 * MINUTE_MS;
+/**
+ * How long one replica may take to post a parent (Slack's own retries included) before another may
+ * try: while a replica posts, the lease holder's missing-parent retry waits instead of posting a second parent.
+ */
+const PARENT_POST_LEASE_MS = 5 * MINUTE_MS;
 
 const incidentSamples = (store: Store, incident: Incident, now: Date): Promise<DepthSample[]> =>
   store.listDepthSamples(incident.queue, {
@@ -91,20 +97,35 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
   const log = (incident: Incident, what: string, failure: { code: string; retriable: boolean }): void =>
     logger.warn({ incidentId: incident.id, queue: incident.queue, code: failure.code, retriable: failure.retriable }, `Slack ${what} failed`);
 
-  /** Posts the parent message once and remembers where it is. */
+  /** Who posts parents in this process, for the per-incident lease that keeps replicas from posting twice. */
+  const poster = `parent-poster-${randomUUID()}`;
+
+  /**
+   * Posts the parent message once and remembers where it is. Across replicas (the one that opened the
+   * incident, the lease holder retrying a missing parent) a lease per incident lets one post at a time.
+   */
   const postParent = async (incidentId: string): Promise<Incident | null> => {
-    const incident = await store.getIncident(incidentId);
-    if (!incident || incident.slackTs !== null || !chat) return incident;
-    const channel = deps.queueOf(incident.queue)?.channel ?? null;
-    if (channel === null) return incident;
-    const message = await renderIncident(incident);
-    const posted = await chat.post(channel, message);
-    if (!posted.ok) {
-      log(incident, 'parent post', posted.failure);
-      return incident;
+    const seen = await store.getIncident(incidentId);
+    if (!seen || seen.slackTs !== null || !chat) return seen;
+    const channel = deps.queueOf(seen.queue)?.channel ?? null;
+    if (channel === null) return seen;
+    const lease = `incident-parent:${incidentId}`;
+    if (!(await store.acquireLease(lease, poster, clock.now(), PARENT_POST_LEASE_MS))) return seen;
+    try {
+      // Another replica may have posted it between the read above and taking the lease.
+      const incident = await store.getIncident(incidentId);
+      if (!incident || incident.slackTs !== null) return incident;
+      const message = await renderIncident(incident);
+      const posted = await chat.post(channel, message);
+      if (!posted.ok) {
+        log(incident, 'parent post', posted.failure);
+        return incident;
+      }
+      shown.set(incidentId, JSON.stringify(message));
+      return await patchIncident(store, incidentId, (current) => (current.slackTs === null ? { slackChannel: posted.value.channel, slackTs: posted.value.ts } : null));
+    } finally {
+      await store.releaseLease(lease, poster).catch(() => undefined);
     }
-    shown.set(incidentId, JSON.stringify(message));
-    return patchIncident(store, incidentId, (current) => (current.slackTs === null ? { slackChannel: posted.value.channel, slackTs: posted.value.ts } : null));
   };
 
   /** One coalesced edit of the parent: the incident as stored now, skipped when nothing changed. */
