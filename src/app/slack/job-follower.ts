@@ -84,7 +84,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   const replicaId = deps.replicaId ?? null;
   const store = deps.queue.store;
   const saveThread = async (job: Job, thread: Thread | null): Promise<void> => {
-    if (thread && !halt.signal.aborted) await store.updateJob(job.id, { thread }).catch((error: unknown) => logger.warn({ err: error, jobId: job.id }, 'job thread not stored'));
+    if (thread && !halt.signal.aborted) await store.updateJob(job.id, { thread: { ...thread }, updatedAt: deps.queue.clock.now() }).catch((error: unknown) => logger.warn({ err: error, jobId: job.id }, 'job thread not stored'));
   };
 
   const track = (work: Promise<void>): void => {
