@@ -15,6 +15,7 @@ import { startServer, type Runtime } from '../../src/main.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
 import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
 import { alertmanagerAlert, alertmanagerWebhook } from '../fixtures/alerts/alert-builders.ts';
 import { amHeaders, BEARER, post } from '../integration/alerts/alert-test-server.ts';
@@ -280,6 +281,32 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     const [incident] = await b.store.listIncidents({ queue: slowQueue });
     expect(incident?.slackTs).toBe((parents[0]?.response as { ts: string } | undefined)?.ts);
     expect(parents).toHaveLength(1);
+  });
+
+  it('Acknowledge clicked at once on A and on B acknowledges once; the other click is told who did', async () => {
+    slack.clear();
+    const [incident] = await a.store.listIncidents({ queue });
+    if (!incident) throw new Error('no incident');
+    const urls = [slack.mintResponseUrl({ channel: CHANNEL, messageTs: parentTs }), slack.mintResponseUrl({ channel: CHANNEL, messageTs: parentTs })];
+    const users = ['U_ALICE', 'U_BOB'];
+    const responses = await Promise.all([a, b].map((replica, i) =>
+      sendBlockActions(replica.url, TEST_SIGNING_SECRET, buildBlockActions({
+        user_id: users[i] ?? '',
+        channel_id: CHANNEL,
+        message: { ts: parentTs },
+        actions: [buttonAction({ action_id: INCIDENT_ACTIONS.acknowledge, value: incident.id })],
+        response_url: urls[i] ?? '',
+      }))));
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    const answer = await waitFor(() => slack.callsTo('response_url').find((c) => urls.includes(c.url ?? '')), { timeoutMs: 15_000, description: 'the second click answered' });
+    await settle();
+    const stored = await b.store.getIncident(incident.id);
+    expect(stored?.acknowledgedBy).toMatch(/^U_(ALICE|BOB)$/);
+    expect(String(answer.args.text)).toBe(`Already acknowledged by <@${stored?.acknowledgedBy}>.`);
+    expect(slack.callsTo('response_url').filter((c) => urls.includes(c.url ?? ''))).toHaveLength(1);
+    expect(await a.store.searchAudit({ queue, action: 'acknowledge', limit: 10 })).toHaveLength(1);
+    const ackReplies = slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === parentTs && /acknowledged/i.test(shown(c)));
+    expect(ackReplies).toHaveLength(1);
   });
 
   it('only the lease holder polls: A stores samples, B does not; A dies, its lease expires, B takes over', async () => {
