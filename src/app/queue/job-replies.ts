@@ -90,7 +90,7 @@ export const renderCancel = (outcome: CancelOutcome): Reply => {
     return renderDone(
       `Cancel requested for ${job.kind} job ${job.id} on ${job.queue}`,
       rows,
-      'It stops after its current batch: messages already replayed stay replayed, the rest stay in the DLQ. Follow it with `jobs`.',
+      'It stops within about a second, sending no new batch (one already being sent finishes): messages already replayed stay replayed, the rest stay in the DLQ. Follow it with `jobs`.',
     );
   }
   const moved = outcome.moved === null ? '' : `: ${outcome.moved} message(s) had moved`;

@@ -7,6 +7,7 @@
 import { RedriveError } from '../../errors.ts';
 import type { Job, JobStatus } from '../../core/model.ts';
 import { audited, type ActionInput } from './audit-trail.ts';
+import { liveJobLease } from './job-lease.ts';
 import { cancelMoveTask, refreshMoveTask } from './move-task.use-case.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
@@ -25,7 +26,7 @@ export interface JobView {
 export type CancelOutcome =
   /** Stopped: a move task cancelled (`moved` had moved), or a job that was not running marked cancelled. */
   | { outcome: 'cancelled'; job: Job; moved: number | null }
-  /** A running manual job was told to stop; it does after its current batch. */
+  /** A running manual job was told to stop; it does at its next heartbeat, sending no new batch. */
   | { outcome: 'stopping'; job: Job }
   | { outcome: 'already-finished'; job: Job };
 
@@ -111,8 +112,10 @@ export const cancelJob = async (deps: QueueDeps, request: { jobId: string; actor
         const result = await cancelMoveTask(deps, job);
         return result.cancelled ? { outcome: 'cancelled', job: result.job, moved: result.moved } : { outcome: 'already-finished', job: result.job };
       }
+      // A `running` job whose runner is gone (no heartbeat) has nobody to stop: it is cancelled now.
+      const live = job.status === 'running' && (await liveJobLease(deps.store, job.id, deps.clock.now())) !== null;
       const marked = await deps.store.updateJob(job.id, { status: 'cancelled', error: `cancelled by ${request.actor}`, updatedAt: deps.clock.now() });
-      return job.status === 'running' ? { outcome: 'stopping', job: marked } : { outcome: 'cancelled', job: marked, moved: null };
+      return live ? { outcome: 'stopping', job: marked } : { outcome: 'cancelled', job: marked, moved: null };
     },
     (outcome) => ({ outcome: outcome.outcome, kind: outcome.job.kind, status: outcome.job.status, done: outcome.job.progress.done }),
   );

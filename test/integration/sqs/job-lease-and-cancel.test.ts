@@ -2,7 +2,8 @@
 // another store connection (another process) stops a rate-limited job within one batch, even with
 // four workers waiting for the rate; one job never runs twice at once (a second run and `resume`
 // are refused while the first heartbeats); and a run whose heartbeat lapsed is taken over by another
-// replica, stops at its next heartbeat, and not one message is replayed twice.
+// replica, stops at its next heartbeat, and not one message is replayed twice; a cancel of a job
+// whose runner is gone cancels it at once.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
@@ -108,5 +109,21 @@ describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner a
     expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
     const audit = await env.store.searchAudit({ ref: job.id, limit: 50 });
     expect(audit.map((a) => a.action)).toContain('redrive-batch:handed-over');
+  });
+  it('a cancel of a job left `running` by a runner that is gone cancels it at once (nobody is left to stop it)', async () => {
+    env = await makeAppEnv({ store: store() });
+    const clock = fixedClock(new Date());
+    const deps = { ...env.deps, clock };
+    const job = await createRedriveJob(deps, env.queue, { actor: 'cli:runner', count: 10 });
+    await env.store.updateJob(job.id, { status: 'running' });
+    await env.store.acquireLease(jobLeaseName(job.id), 'replica-dead:run-1', clock.now(), jobLeaseTtlMs(job));
+    const router = createDlqCommandRouter(createQueueOperations(deps));
+    // Still heartbeating as far as anyone knows: told to stop.
+    expect(renderReplyForTerminal(await router.handleArgs(['cancel', job.id], cli))).toContain('Cancel requested');
+    await env.store.updateJob(job.id, { status: 'running', error: null });
+    clock.advance(jobLeaseTtlMs(job));
+    const answer = renderReplyForTerminal(await router.handleArgs(['cancel', job.id], cli));
+    expect(answer).toContain(`Cancelled redrive-batch job ${job.id}`);
+    expect((await env.store.getJob(job.id))?.status).toBe('cancelled');
   });
 });

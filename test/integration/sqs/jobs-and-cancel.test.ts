@@ -1,6 +1,6 @@
 // `jobs` and `cancel` on ElasticMQ with the real SqliteStore: a running manual redrive shows its
 // done/failed/total and rate to another store connection (another process, like the CLI beside the
-// server), which cancels it; the job stops after its current batch without losing or duplicating a
+// server), which cancels it; the job stops within a heartbeat without losing or duplicating a
 // message. A message move task is cancelled through CancelMessageMoveTask. Every call is audited.
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ describe.skipIf(!services)('jobs and cancel on ElasticMQ', () => {
 
       const cancelled = renderReplyForTerminal(await otherRouter.handleArgs(['cancel', job.id.slice(0, 8)], { ...cli, actor: 'cli:watcher' }));
       expect(cancelled).toContain(`Cancel requested for redrive-batch job ${job.id}`);
-      expect(cancelled).toContain('stops after its current batch');
+      expect(cancelled).toContain('stops within about a second, sending no new batch');
     } finally {
       await other.close();
     }
