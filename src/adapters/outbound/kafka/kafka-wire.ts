@@ -89,6 +89,14 @@ const isConnectivityFailure = (error: unknown): boolean => {
   return false;
 };
 
+/** The socket was up and is gone: retrying on a new connection is safe and likely to succeed. */
+const isDroppedConnection = (error: unknown): boolean => {
+  for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth += 1) {
+    if (e.name === 'KafkaJSConnectionClosedError' || e.message === 'Broker not connected') return true;
+  }
+  return false;
+};
+
 /** Shaped like kafkajs's protocol error, so translation treats it the same way. */
 const unknownPartition = (topic: string, partition: number | null): Error =>
   Object.assign(new Error(partition === null ? `topic ${topic} has no partitions` : `topic ${topic} has no partition ${partition}`), {
@@ -120,6 +128,8 @@ export interface WireSettings {
   logCreator: unknown;
   /** How long partition metadata is trusted before a refresh (default 30 s). */
   metadataMaxAgeMs?: number;
+  /** kafkajs's socket factory (its public `socketFactory` option); the default opens plain or TLS sockets. */
+  socketFactory?: unknown;
 }
 
 export interface PartitionOffsets {
@@ -152,11 +162,13 @@ export type FetchedPartition =
 export class KafkaWire {
   readonly #cluster: InternalCluster;
   #connecting: Promise<void> | null = null;
+  /** disconnect() was called: an operation still in flight must not open a new connection. */
+  #closed = false;
 
   constructor(settings: WireSettings) {
     this.#cluster = new Cluster({
       logger: createLogger({ level: settings.logLevel, logCreator: settings.logCreator }),
-      socketFactory: defaultSocketFactory(),
+      socketFactory: settings.socketFactory ?? defaultSocketFactory(),
       brokers: settings.brokers,
       clientId: settings.clientId,
       ssl: settings.ssl,
@@ -180,6 +192,7 @@ export class KafkaWire {
    * replaced fail with "Broker not connected".
    */
   async connect(): Promise<void> {
+    this.#closed = false;
     if (this.#cluster.isConnected()) return;
     this.#connecting ??= this.#guard(() => this.#cluster.connect()).finally(() => {
       this.#connecting = null;
@@ -194,15 +207,24 @@ export class KafkaWire {
    * "Broker not connected".
    */
   async #guard<T>(run: () => Promise<T>): Promise<T> {
+    const wasConnected = this.#cluster.isConnected();
     try {
       return await run();
     } catch (error) {
-      if (isConnectivityFailure(error)) await this.#cluster.disconnect().catch(() => undefined);
-      throw error;
+      if (!isConnectivityFailure(error)) throw error;
+      await this.#cluster.disconnect().catch(() => undefined);
+      // A connection that was up and then dropped (the broker closed an idle socket, another call
+      // reset the cluster meanwhile) is retried once on a fresh connection. Every operation here is
+      // a read or an idempotent commit. A broker that is down or hung is not retried: the first
+      // connect failed, or the request timed out, and the caller hears it at once.
+      if (!wasConnected || this.#closed || !isDroppedConnection(error)) throw error;
+      await this.connect();
+      return run();
     }
   }
 
   async disconnect(): Promise<void> {
+    this.#closed = true;
     await this.#cluster.disconnect();
   }
 
