@@ -93,7 +93,7 @@ export const renderJobResult = (facts: JobResultFacts): Reply => {
 export const renderJobTakenOver = (job: Job, replica: string | null): Reply => {
   const who = replica ? `Redrive replica ${replica}` : 'Another Redrive replica';
   const what = typeof job.params.taskHandle === 'string' ? 'follows the message move task to its end' : `continues it from its checkpoint (${job.progress.done} replayed so far; none is sent twice)`;
-  const text = `The Redrive process running job ${job.id} on ${job.queue} stopped answering; ${who} ${what}.`;
+  const text = `The Redrive process running job ${job.id} on ${job.queue} stopped or stopped answering; ${who} ${what}.`;
   return reply(text, [context(`:recycle: ${safeText(text, 1_000)}`)]);
 };
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMessageModal, renderPeek } from '../../../src/app/queue/queue-replies.ts';
 import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
-import { renderJobProgress, renderJobResult, renderJobStarted } from '../../../src/app/slack/job-messages.ts';
+import { renderJobProgress, renderJobResult, renderJobStarted, renderJobTakenOver } from '../../../src/app/slack/job-messages.ts';
 import { renderAppHome } from '../../../src/core/slack/app-home-view.ts';
 import { INCIDENT_ACTIONS } from '../../../src/core/slack/incident-actions.ts';
 import {
@@ -212,5 +212,14 @@ describe('App Home and job messages', () => {
     expect(strings(paused.blocks).join('\n')).toContain('resume orders-dlq job-1');
     const filtered = renderJobStarted({ ...job, params: { count: null, filter: { category: 'transient', domain: null, signature: null, olderThanSeconds: null } } }, '');
     expect(strings(filtered.blocks).join('\n')).toContain('every message matching category=transient, batches of 10');
+  });
+
+  it('job messages: a takeover note for a manual job and for a move task, escaped and within Block Kit limits', () => {
+    const manual = renderJobTakenOver({ ...job, queue: 'orders-dlq <!channel>' }, 'replica-b');
+    expect(checkMessage({ text: manual.text, blocks: manual.blocks })).toEqual({ ok: true });
+    expect(strings(manual.blocks).join('\n')).toContain('Redrive replica replica-b continues it from its checkpoint (10 replayed so far; none is sent twice)');
+    expect(strings(manual.blocks).join('\n')).toContain('&lt;!channel&gt;');
+    const moveTask = renderJobTakenOver({ ...job, kind: 'redrive-all', params: { taskHandle: 'h-1' } }, null);
+    expect(moveTask.text).toContain('Another Redrive replica follows the message move task to its end');
   });
 });
