@@ -16,6 +16,7 @@ import { fixedClock } from '../../src/ports/clock.port.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
+import { readIncidentData } from '../../src/core/incident/incident-data.ts';
 import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
 import { alertmanagerAlert, alertmanagerWebhook } from '../fixtures/alerts/alert-builders.ts';
 import { amHeaders, BEARER, post } from '../integration/alerts/alert-test-server.ts';
@@ -29,6 +30,7 @@ import { requireServices, uniqueName, waitFor } from '../support/services.ts';
 
 const CHANNEL = 'C_ALERTS';
 const ALERT_NAME = 'SqsDlqNotEmpty';
+const OTHER_ALERT_NAME = 'SqsDlqOldestMessageAge';
 const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ)', () => {
@@ -42,6 +44,8 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
   let queue: string;
   /** A second DLQ, for an incident opened while Slack is slow. */
   let pair2: { source: CreatedQueue; dlq: CreatedQueue };
+  /** A third DLQ, for two alerts landing on two replicas while the parent is being posted. */
+  let pair3: { source: CreatedQueue; dlq: CreatedQueue };
   let startReplica: (replicaId: string) => Promise<Runtime>;
   const replicas: Runtime[] = [];
   const stopped = new Set<Runtime>();
@@ -91,17 +95,19 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     pair = await createQueuePair(sqs, 'replicas');
     queue = pair.dlq.name;
     pair2 = await createQueuePair(sqs, 'replicas-slow');
+    pair3 = await createQueuePair(sqs, 'replicas-storm');
     slack = await startSlackApiServer();
     const parsed = parseConfig({
       server: { host: '127.0.0.1', port: 0 },
       store: { kind: 'postgres', urlEnv: 'REDRIVE_REPLICAS_DATABASE_URL' },
       slack: { apiUrl: slack.url, mode: 'http' },
       aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
-      alerts: { alertmanager: { bearerTokenEnv: 'AM_TOKEN', alertLevels: { [ALERT_NAME]: 'L1' } } },
+      alerts: { alertmanager: { bearerTokenEnv: 'AM_TOKEN', alertLevels: { [ALERT_NAME]: 'L1', [OTHER_ALERT_NAME]: 'L1' } } },
       roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
       queues: [
         { name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } },
         { name: pair2.dlq.name, kind: 'sqs', queueUrl: pair2.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } },
+        { name: pair3.dlq.name, kind: 'sqs', queueUrl: pair3.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } },
       ],
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
@@ -133,6 +139,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     await slack?.close();
     if (pair) await deleteQueues(sqs, pair.source.url, pair.dlq.url);
     if (pair2) await deleteQueues(sqs, pair2.source.url, pair2.dlq.url);
+    if (pair3) await deleteQueues(sqs, pair3.source.url, pair3.dlq.url);
     sqs.destroy();
     if (admin) {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -281,6 +288,31 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     const [incident] = await b.store.listIncidents({ queue: slowQueue });
     expect(incident?.slackTs).toBe((parents[0]?.response as { ts: string } | undefined)?.ts);
     expect(parents).toHaveLength(1);
+  });
+
+  it('a second alert landing on B while A is still posting the parent of the incident it opened shows in that thread', async () => {
+    slack.clear();
+    const stormQueue = pair3.dlq.name;
+    // A's parent post is answered 429 Retry-After 2 s: A's Slack client waits and tries again.
+    slack.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 1);
+    const first = alertmanagerAlert({ fingerprint: `fp-storm-1-${run}`, startsAt: clock.now().toISOString(), labels: { alertname: ALERT_NAME, topic: stormQueue } });
+    expect((await sendAlert(a, first)).json?.alerts).toEqual([expect.objectContaining({ queue: stormQueue, outcome: 'recorded' })]);
+    await waitFor(() => slack.callsTo('chat.postMessage').some((c) => c.status === 429), { description: 'A rate-limited' });
+    const second = alertmanagerAlert({ fingerprint: `fp-storm-2-${run}`, startsAt: clock.now().toISOString(), labels: { alertname: OTHER_ALERT_NAME, topic: stormQueue } });
+    expect((await sendAlert(b, second)).json?.alerts).toEqual([expect.objectContaining({ queue: stormQueue, outcome: 'recorded' })]);
+    await settle();
+    const parents = topLevelPosts().filter((c) => c.status === 200 && shown(c).includes(stormQueue));
+    expect(parents).toHaveLength(1);
+    const ts = (parents[0]?.response as { ts: string }).ts;
+    const [incident] = await b.store.listIncidents({ queue: stormQueue });
+    expect(incident?.slackTs).toBe(ts);
+    expect(readIncidentData(incident?.data ?? {}).alerts.map((x) => x.name).sort()).toEqual([ALERT_NAME, OTHER_ALERT_NAME].sort());
+    const thread = slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === ts).map(shown);
+    expect(thread.filter((text) => text.includes(`Alert \`${ALERT_NAME}\``))).toHaveLength(1);
+    expect(thread.filter((text) => text.includes(`Alert \`${OTHER_ALERT_NAME}\``))).toHaveLength(1);
+    // A rendered its parent before B's alert arrived; B's edit waited for it and brought it up to date.
+    const parentNow = slack.messagesIn(CHANNEL).find((m) => m.ts === ts);
+    expect(JSON.stringify(parentNow?.blocks)).toContain(OTHER_ALERT_NAME);
   });
 
   it('Acknowledge clicked at once on A and on B acknowledges once; the other click is told who did', async () => {

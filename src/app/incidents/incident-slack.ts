@@ -53,6 +53,9 @@ const ANALYSIS_FRESH_MS = 10 * MINUTE_MS;
  * try: while a replica posts, the lease holder's missing-parent retry waits instead of posting a second parent.
  */
 const PARENT_POST_LEASE_MS = 5 * MINUTE_MS;
+/** How long (real time) a thread reply, chart or edit waits for another replica that is posting the parent now. */
+const PARENT_WAIT_MS = 30_000;
+const PARENT_WAIT_STEP_MS = 200;
 
 const incidentSamples = (store: Store, incident: Incident, now: Date): Promise<DepthSample[]> =>
   store.listDepthSamples(incident.queue, {
@@ -99,6 +102,25 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
 
   /** Who posts parents in this process, for the per-incident lease that keeps replicas from posting twice. */
   const poster = `parent-poster-${randomUUID()}`;
+  const parentLease = (incidentId: string): string => `incident-parent:${incidentId}`;
+
+  /**
+   * The incident as stored, once it has a parent message. While another replica holds the parent-post
+   * lease (its post may be waiting on a Slack rate limit), a reply, chart or edit made here waits for
+   * that parent instead of being dropped. One replica alone never waits: its Slack work for a queue
+   * runs in order, after its own post.
+   */
+  const withParent = async (incidentId: string): Promise<Incident | null> => {
+    const deadline = Date.now() + PARENT_WAIT_MS;
+    for (;;) {
+      const incident = await store.getIncident(incidentId);
+      if (!incident || incident.slackTs !== null || !chat) return incident;
+      const lease = await store.getLease(parentLease(incidentId));
+      const posting = lease !== null && lease.holder !== poster && lease.expiresAt.getTime() > clock.now().getTime();
+      if (!posting || Date.now() >= deadline) return incident;
+      await new Promise((resolve) => setTimeout(resolve, PARENT_WAIT_STEP_MS));
+    }
+  };
 
   /**
    * Posts the parent message once and remembers where it is. Across replicas (the one that opened the
@@ -109,7 +131,7 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
     if (!seen || seen.slackTs !== null || !chat) return seen;
     const channel = deps.queueOf(seen.queue)?.channel ?? null;
     if (channel === null) return seen;
-    const lease = `incident-parent:${incidentId}`;
+    const lease = parentLease(incidentId);
     if (!(await store.acquireLease(lease, poster, clock.now(), PARENT_POST_LEASE_MS))) return seen;
     try {
       // Another replica may have posted it between the read above and taking the lease.
@@ -130,7 +152,7 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
 
   /** One coalesced edit of the parent: the incident as stored now, skipped when nothing changed. */
   const editParent = async (incidentId: string): Promise<void> => {
-    const incident = await store.getIncident(incidentId);
+    const incident = await withParent(incidentId);
     if (!incident || !chat || incident.slackChannel === null || incident.slackTs === null) return;
     const message = await renderIncident(incident);
     const json = JSON.stringify(message);
@@ -142,7 +164,7 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
   };
 
   const reply = async (incidentId: string, message: RenderedMessage): Promise<void> => {
-    const incident = await store.getIncident(incidentId);
+    const incident = await withParent(incidentId);
     if (!incident || !chat || incident.slackChannel === null || incident.slackTs === null) return;
     const posted = await chat.reply(incident.slackChannel, incident.slackTs, message);
     if (!posted.ok) log(incident, 'thread reply', posted.failure);
@@ -150,7 +172,7 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
 
   /** Uploads the depth chart of the incident so far into the thread, once per level. */
   const chart = async (incidentId: string, level: Level): Promise<void> => {
-    const incident = await store.getIncident(incidentId);
+    const incident = await withParent(incidentId);
     if (!incident || !chat || !deps.encodeChart || incident.slackChannel === null || incident.slackTs === null) return;
     if (readIncidentData(incident.data).charts.includes(level)) return;
     const policy = deps.queueOf(incident.queue)?.policy;
