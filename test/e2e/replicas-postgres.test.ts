@@ -17,6 +17,7 @@ import { manualTimers } from '../../src/ports/timers.port.ts';
 import { MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
 import { readIncidentData } from '../../src/core/incident/incident-data.ts';
+import { POSTGRES_MIGRATIONS } from '../../src/adapters/outbound/postgres/postgres-migrations.ts';
 import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
 import { alertmanagerAlert, alertmanagerWebhook } from '../fixtures/alerts/alert-builders.ts';
 import { amHeaders, BEARER, post } from '../integration/alerts/alert-test-server.ts';
@@ -49,8 +50,11 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
   let startReplica: (replicaId: string) => Promise<Runtime>;
   const replicas: Runtime[] = [];
   const stopped = new Set<Runtime>();
+  /** A: the replica whose first poll took the poller lease; B: the other one. */
   let a: Runtime;
   let b: Runtime;
+  let aId = '';
+  let bId = '';
   let parentTs = '';
   let firing: ReturnType<typeof alertmanagerAlert> | null = null;
 
@@ -123,10 +127,15 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
       replicas.push(replica);
       return replica;
     };
-    // A starts first and its first poll takes the poller lease; then B starts beside it.
-    a = await startReplica('replica-a');
-    await waitFor(async () => (await a.store.getLease(POLLER_LEASE))?.holder === 'replica-a', { description: 'replica A holds the poller lease' });
-    b = await startReplica('replica-b');
+    // Both start at once on the empty schema (a deploy of two pods): both migrate, and the first poll
+    // of each races for the poller lease. A is whichever won it.
+    const ids = ['replica-1', 'replica-2'];
+    const started = await Promise.all(ids.map((id) => startReplica(id)));
+    const holder = await waitFor(async () => (await started[0]?.store.getLease(POLLER_LEASE))?.holder, { description: 'a replica holds the poller lease' });
+    const first = ids.indexOf(holder);
+    expect(first).toBeGreaterThanOrEqual(0);
+    [aId, bId] = [holder, ids[1 - first] ?? ''];
+    [a, b] = [started[first] as Runtime, started[1 - first] as Runtime];
     expect(await b.poller.pollOnce()).toBe(false);
     // Bolt checks its token once at start (auth.test), one call per replica.
     await slack.waitForCalls('auth.test', 2);
@@ -148,15 +157,17 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     vi.unstubAllEnvs();
   });
 
-  it('both replicas are ready while PostgreSQL answers; each listens on its own port', async () => {
+  it('both replicas, started at once on an empty schema, are ready while PostgreSQL answers; each listens on its own port', async () => {
     expect(new URL(a.url).port).not.toBe(new URL(b.url).port);
     for (const replica of [a, b]) {
       const response = await fetch(new URL('/readyz', replica.url));
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ status: 'ready', store: 'ok' });
     }
-    // Same database: a lease taken through A is what B reads.
-    expect(await b.store.getLease(POLLER_LEASE)).toMatchObject({ holder: 'replica-a' });
+    // Same database: a lease taken through A is what B reads; the migrations ran once.
+    expect(await b.store.getLease(POLLER_LEASE)).toMatchObject({ holder: aId });
+    const { rows } = await admin.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`);
+    expect(rows.map((r) => r.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
   });
 
   it('the same Alertmanager webhook delivered to A then to B is recorded once: one incident, one parent message', async () => {
@@ -360,24 +371,24 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     clock.advance(60_000);
     expect(await b.poller.pollOnce()).toBe(false);
     expect(await sampleCount()).toBe(start + 2);
-    expect(await b.store.getLease(POLLER_LEASE)).toMatchObject({ holder: 'replica-a' });
+    expect(await b.store.getLease(POLLER_LEASE)).toMatchObject({ holder: aId });
     clock.advance(31_000);
     expect(await b.poller.pollOnce()).toBe(true);
     expect(await sampleCount()).toBe(start + 3);
-    expect(await b.store.getLease(POLLER_LEASE)).toMatchObject({ holder: 'replica-b' });
+    expect(await b.store.getLease(POLLER_LEASE)).toMatchObject({ holder: bId });
     const response = await fetch(new URL('/readyz', b.url));
     expect(response.status).toBe(200);
   });
 
   it('a replica that stops cleanly hands the lease over at once: a new replica polls without waiting for expiry', async () => {
-    const c = await startReplica('replica-c');
+    const c = await startReplica('replica-3');
     expect(await c.poller.pollOnce()).toBe(false);
     const start = await sampleCount();
     await b.stop();
     stopped.add(b);
     clock.advance(1_000);
     expect(await c.poller.pollOnce()).toBe(true);
-    expect(await c.store.getLease(POLLER_LEASE)).toMatchObject({ holder: 'replica-c' });
+    expect(await c.store.getLease(POLLER_LEASE)).toMatchObject({ holder: 'replica-3' });
     expect((await c.store.listDepthSamples(queue, { since: new Date(0) })).length).toBe(start + 1);
   });
 });
