@@ -45,3 +45,76 @@ export const liveJobLease = async (store: Pick<Store, 'getLease'>, jobId: string
   const lease = await store.getLease(jobLeaseName(jobId));
   return lease && lease.expiresAt.getTime() > now.getTime() ? lease : null;
 };
+
+/** One run's hold on a job's lease: renewed on demand and every `everyMs` until released. */
+export interface JobLeaseHold {
+  /** Renews the lease now; false (and for good) once another holder has taken it. */
+  beat(): Promise<boolean>;
+  /** True once another holder took the lease: this run must stop and leave the job to it. */
+  readonly lost: boolean;
+  /** Stops the periodic beat; frees the lease unless `keep` (a killed process frees nothing). */
+  release(options?: { keep?: boolean }): Promise<void>;
+}
+
+export interface JobLeaseHoldDeps {
+  store: Pick<Store, 'acquireLease' | 'releaseLease'>;
+  now: () => Date;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  logger?: { warn(fields: Record<string, unknown>, message: string): void } | undefined;
+}
+
+/**
+ * Takes the job's lease for `holder` (null when another live holder has it) and starts beating it
+ * every `everyMs`; each periodic beat then calls `onBeat` (the runner reads a cancel there), so a
+ * run waiting for the rate or a slow target still heartbeats and still sees a cancel. `onLost` runs
+ * once when the lease turns out taken. Store errors in a periodic beat are logged and retried.
+ */
+export const holdJobLease = async (
+  deps: JobLeaseHoldDeps,
+  input: {
+    job: Pick<Job, 'id' | 'params'>;
+    holder: string;
+    everyMs?: number | undefined;
+    onBeat?: () => Promise<void>;
+    onLost?: () => void;
+    /** A dying process (tests' crash): beats stop writing, as a killed process's would. */
+    halt?: AbortSignal | undefined;
+  },
+): Promise<JobLeaseHold | null> => {
+  const name = jobLeaseName(input.job.id);
+  const ttlMs = jobLeaseTtlMs(input.job);
+  if (!(await deps.store.acquireLease(name, input.holder, deps.now(), ttlMs))) return null;
+  let lost = false;
+  const beat = async (): Promise<boolean> => {
+    if (lost) return false;
+    if (input.halt?.aborted) return true;
+    if (await deps.store.acquireLease(name, input.holder, deps.now(), ttlMs)) return true;
+    lost = true;
+    input.onLost?.();
+    return false;
+  };
+  const stopping = new AbortController();
+  const quiet = input.halt ? AbortSignal.any([stopping.signal, input.halt]) : stopping.signal;
+  const loop = (async () => {
+    while (!quiet.aborted && !lost) {
+      await deps.sleep(input.everyMs ?? JOB_HEARTBEAT_MS, quiet);
+      if (quiet.aborted) return;
+      try {
+        if (await beat()) await input.onBeat?.();
+      } catch (error) {
+        deps.logger?.warn({ jobId: input.job.id, err: error }, 'job heartbeat failed; retrying');
+      }
+    }
+  })();
+  return {
+    beat,
+    get lost() {
+      return lost;
+    },
+    release: async (options = {}) => {
+      stopping.abort();
+      await loop;
+      if (!options.keep && !lost) await deps.store.releaseLease(name, input.holder).catch(() => undefined);
+    },
+  };
+};

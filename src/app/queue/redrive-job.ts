@@ -19,7 +19,7 @@ import type { OutgoingMessage } from '../../ports/replay-target.port.ts';
 import { writeAudit } from './audit-trail.ts';
 import { parseJsonObject, replayFingerprints } from './message-identity.ts';
 import { createRateLimiter, unlimited, type RateLimiter } from './rate-limiter.ts';
-import { JOB_HEARTBEAT_MS, jobLeaseName, jobLeaseTtlMs, lastHeartbeat, liveJobLease, newRunHolder } from './job-lease.ts';
+import { holdJobLease, jobLeaseName, lastHeartbeat, liveJobLease, newRunHolder, type JobLeaseHold } from './job-lease.ts';
 import { realSleep, type QueueDeps } from './queue-deps.ts';
 
 export interface RedriveJobParams {
@@ -146,24 +146,34 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     const done = items.filter((i) => i.status === 'done').length;
     return { job: stored, sent: done + items.filter((i) => i.status === 'sent').length, done, failed: [], uncertain: [], skipped: 0, stopped: 'cancelled', elapsedMs: 0 };
   }
-  // One run at a time: the job's lease, taken before anything is read or written, renewed as heartbeat.
-  const holder = options.holder ?? newRunHolder();
-  const lease = { name: jobLeaseName(stored.id), ttlMs: jobLeaseTtlMs(stored) };
-  if (!(await deps.store.acquireLease(lease.name, holder, deps.clock.now(), lease.ttlMs))) {
-    const other = await deps.store.getLease(lease.name);
+  // One run at a time: the job's lease, taken before anything is read or written, renewed as
+  // heartbeat every second (reading a cancel each time) and before every claim.
+  const events: LeaseEvents = { onBeat: async () => {}, onLost: () => {} };
+  const hold = await holdJobLease(
+    { store: deps.store, now: () => deps.clock.now(), sleep: deps.sleep ?? realSleep, logger: deps.logger },
+    { job: stored, holder: options.holder ?? newRunHolder(), everyMs: options.heartbeatMs, halt: options.halt, onBeat: () => events.onBeat(), onLost: () => events.onLost() },
+  );
+  if (!hold) {
+    const other = await deps.store.getLease(jobLeaseName(stored.id));
     const since = other ? ` (last heartbeat ${lastHeartbeat(other, stored).toISOString()})` : '';
     throw new RedriveError('JOB_NOT_RESUMABLE', `Job ${stored.id} is running in another process${since}; cancel it, or wait for it to end.`, { context: { jobId: stored.id, queue: stored.queue } });
   }
   try {
-    return await runHoldingLease(deps, stored.id, holder, lease, options);
+    return await runHoldingLease(deps, stored.id, hold, events, options);
   } finally {
     // Released after the final status is written, so recovery never mistakes an ended run for a dead one.
     // A crashed (halted) run keeps it until it expires, as a killed process would.
-    if (!options.halt?.aborted) await deps.store.releaseLease(lease.name, holder).catch(() => undefined);
+    await hold.release({ keep: options.halt?.aborted === true });
   }
 };
 
-const runHoldingLease = async (deps: QueueDeps, jobId: string, holder: string, lease: { name: string; ttlMs: number }, options: RunOptions): Promise<RedriveJobResult> => {
+/** What the lease's periodic beat tells the run: a beat happened (read a cancel), the lease is lost. */
+interface LeaseEvents {
+  onBeat: () => Promise<void>;
+  onLost: () => void;
+}
+
+const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHold, events: LeaseEvents, options: RunOptions): Promise<RedriveJobResult> => {
   // Read again under the lease: the status and items are now this run's alone.
   const job = await deps.store.getJob(jobId);
   if (!job) throw new RedriveError('JOB_NOT_FOUND', `No job ${jobId}.`, { context: { jobId } });
@@ -200,19 +210,21 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, holder: string, l
   }
   // Set by `cancel` through the store; read at every heartbeat and after every batch.
   const cancel = { requested: false, note: null as string | null };
-  // Set when another replica holds the lease: this run's heartbeat lapsed and the job was taken over.
-  let lost = false;
   const noteCancel = (status: Job['status'], note: string | null): void => {
     if (status !== 'cancelled' || cancel.requested) return;
     Object.assign(cancel, { requested: true, note });
     stopping.abort();
   };
+  // The lease's periodic beat reads a cancel while workers wait (for the rate, a long poll, a slow
+  // target), so it is seen within a heartbeat, not after the batches in flight. When another replica
+  // holds the lease, this run's heartbeat had lapsed and the job was taken over: stop at once.
+  events.onBeat = async () => {
+    const current = await deps.store.getJob(job.id);
+    if (current) noteCancel(current.status, current.error);
+  };
+  events.onLost = () => stopping.abort();
   const heartbeat = async (): Promise<void> => {
-    if (lost || halted()) return;
-    if (!(await deps.store.acquireLease(lease.name, holder, clockNow(), lease.ttlMs))) {
-      lost = true;
-      stopping.abort();
-    }
+    if (!halted()) await hold.beat();
   };
   // The current run's start, so `jobs` shows this run's rate even for a resumed job.
   const run = { runStartedAt: clockNow().toISOString(), doneBeforeRun: count('done') };
@@ -241,9 +253,9 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, holder: string, l
   };
 
   const progress = async () => {
-    if (halted() || lost) return;
+    if (halted() || hold.lost) return;
     await heartbeat();
-    if (lost) return;
+    if (hold.lost) return;
     const p = { total: params.count, done: count('done'), failed: failed.length };
     const stored = await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done, ...run }, updatedAt: clockNow() });
     noteCancel(stored.status, stored.error);
@@ -286,7 +298,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, holder: string, l
     let mayGo = toSend === 0 || (await limiter.acquire(toSend, signal));
     if (mayGo && toSend > 0) {
       await heartbeat();
-      mayGo = !lost;
+      mayGo = !hold.lost;
     }
     if (!mayGo) {
       remaining += candidates.length;
@@ -402,23 +414,6 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, holder: string, l
       idle = progressed === 0 ? idle + 1 : 0;
     }
   };
-  // The heartbeat between batches: renews the lease and reads a cancel while workers wait (for the
-  // rate, a long poll, a slow target), so a cancel is seen within heartbeatMs, not after the batches in flight.
-  const heartbeatMs = options.heartbeatMs ?? JOB_HEARTBEAT_MS;
-  const watching = new AbortController();
-  const watch = (async () => {
-    while (!watching.signal.aborted) {
-      await sleep(heartbeatMs, watching.signal);
-      if (watching.signal.aborted || halted()) return;
-      try {
-        await heartbeat();
-        const current = await deps.store.getJob(job.id);
-        if (current) noteCancel(current.status, current.error);
-      } catch (error) {
-        deps.logger?.warn({ jobId: job.id, err: error }, 'job heartbeat failed; retrying');
-      }
-    }
-  })();
   let crash: unknown = null;
   try {
     if (pendingSent.length > 0) {
@@ -437,8 +432,6 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, holder: string, l
   } catch (error) {
     crash = error;
   } finally {
-    watching.abort();
-    await watch;
     // A killed process releases nothing: what it checked out reappears when its visibility ends.
     if (!halted()) await backend.dlq.release(held).catch(() => undefined);
   }
@@ -448,7 +441,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, holder: string, l
   }
   const summary = () => ({ sent: count('sent') + count('done'), done: count('done'), failed, uncertain: [...known].filter(([, s]) => s === 'claimed').map(([key]) => key), skipped: skipped.size, elapsedMs: now() - started });
   if (halted()) return { job, ...summary(), stopped: 'halted' };
-  if (lost) {
+  if (hold.lost) {
     // Another replica runs the job now; its status, result and messages are its own.
     deps.logger?.warn({ jobId: job.id, queue: job.queue }, 'job taken over by another replica (this run missed its heartbeats); stopped here');
     await writeAudit(deps, { action: `${job.kind}:handed-over`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, { done: count('done') });

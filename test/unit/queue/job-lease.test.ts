@@ -1,8 +1,9 @@
 // When a job's runner counts as gone: its lease's ttl from the job's rate and workers, never under
-// the floor that outlasts an SQS checkout, and the heartbeat it implies.
+// the floor that outlasts an SQS checkout, and the heartbeat it implies; a run's hold on the lease
+// (beats, a lost lease, a crash that writes nothing) over a lease table with the store's rule.
 
 import { describe, expect, it } from 'vitest';
-import { JOB_HEARTBEAT_MS, JOB_HEARTBEAT_MISSES, JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs, lastHeartbeat, liveJobLease, newRunHolder } from '../../../src/app/queue/job-lease.ts';
+import { holdJobLease, JOB_HEARTBEAT_MS, JOB_HEARTBEAT_MISSES, JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs, lastHeartbeat, liveJobLease, newRunHolder } from '../../../src/app/queue/job-lease.ts';
 
 describe('job lease', () => {
   it.each([
@@ -32,5 +33,89 @@ describe('job lease', () => {
     expect(await liveJobLease(store, 'j', new Date(Date.UTC(2026, 0, 1, 0, 1, 29)))).toBe(lease);
     expect(await liveJobLease(store, 'j', new Date(Date.UTC(2026, 0, 1, 0, 1, 30)))).toBeNull();
     expect(await liveJobLease({ getLease: async () => null }, 'j', new Date())).toBeNull();
+  });
+});
+
+describe('holdJobLease', () => {
+  /** The store's lease rule (contract suite): taken when free, expired, or already the holder's. */
+  const leaseTable = () => {
+    const rows = new Map<string, { holder: string; expiresAt: number }>();
+    let writes = 0;
+    return {
+      rows,
+      writes: () => writes,
+      acquireLease: async (name: string, holder: string, now: Date, ttlMs: number) => {
+        const row = rows.get(name);
+        if (row && row.holder !== holder && row.expiresAt > now.getTime()) return false;
+        writes += 1;
+        rows.set(name, { holder, expiresAt: now.getTime() + ttlMs });
+        return true;
+      },
+      releaseLease: async (name: string, holder: string) => {
+        if (rows.get(name)?.holder === holder) rows.delete(name);
+      },
+    };
+  };
+  /** Sleeps that end only when the test says so (or their signal aborts). */
+  const steppedSleep = () => {
+    const waiting: (() => void)[] = [];
+    return {
+      sleep: (_ms: number, signal?: AbortSignal) =>
+        new Promise<void>((resolve) => {
+          if (signal?.aborted) return resolve();
+          waiting.push(resolve);
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        }),
+      tick: async () => {
+        for (const wake of waiting.splice(0)) wake();
+        for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 0));
+      },
+    };
+  };
+  const job = { id: 'j-1', params: {} };
+  let now = Date.UTC(2026, 0, 1);
+  const clock = () => new Date(now);
+
+  it('takes a free lease, beats it periodically (calling onBeat), refuses a second holder and frees it on release', async () => {
+    const store = leaseTable();
+    const time = steppedSleep();
+    let beats = 0;
+    const hold = await holdJobLease({ store, now: clock, sleep: time.sleep }, { job, holder: 'a', onBeat: async () => void (beats += 1) });
+    expect(hold).not.toBeNull();
+    expect(await holdJobLease({ store, now: clock, sleep: time.sleep }, { job, holder: 'b' })).toBeNull();
+    await time.tick();
+    await time.tick();
+    expect(beats).toBe(2);
+    await hold?.release();
+    expect(store.rows.has('job:j-1')).toBe(false);
+  });
+
+  it('a lapsed hold taken by another replica is lost for good: onLost once, no more beats, nothing released', async () => {
+    const store = leaseTable();
+    const time = steppedSleep();
+    let lostCalls = 0;
+    const hold = await holdJobLease({ store, now: clock, sleep: time.sleep }, { job, holder: 'a', onLost: () => void (lostCalls += 1) });
+    now += jobLeaseTtlMs(job);
+    expect(await holdJobLease({ store, now: clock, sleep: time.sleep }, { job, holder: 'b' })).not.toBeNull();
+    expect(await hold?.beat()).toBe(false);
+    expect(hold?.lost).toBe(true);
+    await time.tick();
+    expect(lostCalls).toBe(1);
+    await hold?.release();
+    expect(store.rows.get('job:j-1')?.holder).toBe('b');
+  });
+
+  it('after a halt (a killed process) it writes nothing: no beats, and release keeps the lease until it expires', async () => {
+    const store = leaseTable();
+    const time = steppedSleep();
+    const halt = new AbortController();
+    const hold = await holdJobLease({ store, now: clock, sleep: time.sleep }, { job, holder: 'a', halt: halt.signal });
+    const writes = store.writes();
+    halt.abort();
+    await time.tick();
+    expect(await hold?.beat()).toBe(true);
+    expect(store.writes()).toBe(writes);
+    await hold?.release({ keep: true });
+    expect(store.rows.get('job:j-1')?.holder).toBe('a');
   });
 });
