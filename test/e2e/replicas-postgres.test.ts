@@ -56,6 +56,17 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
   let aId = '';
   let bId = '';
   let parentTs = '';
+  /** The /dlq peek reply, posted in the channel: the click tests press its Replay buttons. */
+  let peekTs = '';
+  /** The Replay button value of each peeked message, by SQS message id. */
+  const replayValues = new Map<string, string>();
+  /** The first peeked message not replayed yet, with its button value. */
+  const nextUnreplayed = async (): Promise<{ id: string; value: string }> => {
+    const done = new Set((await a.store.searchAudit({ queue, action: 'replay', limit: 20 })).map((r) => r.messageId));
+    const [id, value] = [...replayValues].find(([key]) => !done.has(key)) ?? ['', ''];
+    if (!id) throw new Error('every peeked message was replayed already');
+    return { id, value };
+  };
   let firing: ReturnType<typeof alertmanagerAlert> | null = null;
 
   const topLevelPosts = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === undefined && c.args.channel === CHANNEL);
@@ -228,19 +239,18 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     // /dlq peek on A: the reply with the buttons is posted in the channel.
     const peekUrl = slack.mintResponseUrl({ channel: CHANNEL });
     expect((await sendSlashCommand(a.url, TEST_SIGNING_SECRET, { text: `peek ${queue} --count 10`, user_id: 'U_ALICE', channel_id: CHANNEL, response_url: peekUrl })).status).toBe(200);
-    const [peek] = await slack.waitForCalls('response_url', 1, 20_000);
-    const replayButtons = buttonsIn(peek).filter((x) => x.action_id === MESSAGE_ACTIONS.replay);
+    const [peekReply] = await slack.waitForCalls('response_url', 1, 20_000);
+    const replayButtons = buttonsIn(peekReply).filter((x) => x.action_id === MESSAGE_ACTIONS.replay);
     expect(replayButtons).toHaveLength(3);
-    const peekTs = slack.messagesIn(CHANNEL).at(-1)?.ts ?? '';
+    peekTs = slack.messagesIn(CHANNEL).at(-1)?.ts ?? '';
     expect(peekTs).not.toBe('');
-    const valueOf = new Map(replayButtons.map((x) => [(JSON.parse(x.value) as { id: string }).id, x.value]));
-    const [id] = [...valueOf.keys()];
-    if (!id) throw new Error('no message id');
+    for (const x of replayButtons) replayValues.set((JSON.parse(x.value) as { id: string }).id, x.value);
+    const { id, value } = await nextUnreplayed();
     const body = bodyOf.get(id) ?? '';
     expect(body).not.toBe('');
 
     const responseUrl = slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs });
-    const payload = replayPayload(valueOf.get(id) ?? '', peekTs, responseUrl);
+    const payload = replayPayload(value, peekTs, responseUrl);
     expect((await sendBlockActions(a.url, TEST_SIGNING_SECRET, payload)).status).toBe(200);
     const replayed = (c: RecordedCall) => c.args.thread_ts === peekTs && shown(c).includes(`Replayed ${id}`);
     await waitFor(() => slack.callsTo('chat.postMessage').some(replayed), { timeoutMs: 15_000, description: 'A replayed and said so in the thread' });
@@ -259,12 +269,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
   });
 
   it('the same Replay clicked twice at once, one click landing on each replica, replays once', async () => {
-    const peekTs = slack.messagesIn(CHANNEL).at(-1)?.ts ?? '';
-    const peek = slack.callsTo('response_url')[0];
-    const values = buttonsIn(peek).filter((x) => x.action_id === MESSAGE_ACTIONS.replay).map((x) => x.value);
-    const done = new Set((await a.store.searchAudit({ queue, action: 'replay', limit: 20 })).map((r) => r.messageId));
-    const value = values.find((v) => !done.has((JSON.parse(v) as { id: string }).id)) ?? '';
-    const { id } = JSON.parse(value) as { id: string };
+    const { id, value } = await nextUnreplayed();
     const before = (await queueDepth(sqs, pair.source.url)).visible;
     const urls = [slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs }), slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs })];
     const responses = await Promise.all([a, b].map((replica, i) => sendBlockActions(replica.url, TEST_SIGNING_SECRET, replayPayload(value, peekTs, urls[i] ?? ''))));
@@ -280,6 +285,16 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     const body = bodyOf.get(id) ?? '';
     expect(body).not.toBe('');
     expect((await sourceBodies()).filter((x) => x === body)).toHaveLength(1);
+  });
+
+  it('a Replay click on a message A peeked, landing only on B, replays it from B', async () => {
+    const { id, value } = await nextUnreplayed();
+    const responseUrl = slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs });
+    expect((await sendBlockActions(b.url, TEST_SIGNING_SECRET, replayPayload(value, peekTs, responseUrl))).status).toBe(200);
+    await waitFor(() => slack.callsTo('chat.postMessage').some((c) => c.args.thread_ts === peekTs && shown(c).includes(`Replayed ${id}`)), { timeoutMs: 15_000, description: 'B replayed and said so in the thread' });
+    expect(await successfulReplays(id)).toHaveLength(1);
+    expect((await sourceBodies()).filter((x) => x === bodyOf.get(id))).toHaveLength(1);
+    expect(await queueDepth(sqs, pair.dlq.url)).toMatchObject({ visible: 0, inFlight: 0 });
   });
 
   it('an incident B opens while Slack rate-limits B gets one parent message, though the lease holder (A) retries missing parents', async () => {
