@@ -1,9 +1,11 @@
 // Two Redrive replicas sharing one PostgreSQL (SPEC §7 "State and scale"): two startServer runtimes in
 // this process with the same config except replicaId, each on its own port, both on the services'
 // PostgreSQL (a schema of their own for this run, through the URL's search_path), one local Slack API
-// server standing in for the workspace both talk to, and a real SQS DLQ on ElasticMQ. Time moves on a
+// server standing in for the workspace both talk to, and real SQS DLQs on ElasticMQ. Time moves on a
 // hand-driven clock shared by both; their timers never fire alone. What an operator would notice:
-// an alert or a click delivered to both replicas counts once, one replica polls, another takes over.
+// an alert or a click delivered to both replicas counts once, an incident has one parent message and
+// one thread whichever replica speaks (also while Slack rate-limits one of them), one replica polls,
+// another takes over when it dies or stops.
 import { Writable } from 'node:stream';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import pg from 'pg';
