@@ -58,7 +58,11 @@ export const renderJobs = (queue: string | null, views: JobView[], now: Date): R
   if (running.length > 0) {
     const lines = running.slice(0, 10).map((v) => {
       const { done, failed, total } = v.job.progress;
-      return `${STATUS_ICON.running} \`${safeText(v.job.id, 80)}\` ${v.job.kind} on ${safeText(v.job.queue, 80)}: *${done}${total === null ? '' : `/${total}`}* done, ${failed} failed, ${rateText(v)}`;
+      const line = `${STATUS_ICON.running} \`${safeText(v.job.id, 80)}\` ${v.job.kind} on ${safeText(v.job.queue, 80)}: *${done}${total === null ? '' : `/${total}`}* done, ${failed} failed, ${rateText(v)}`;
+      if (!v.stalled) return line;
+      const since = v.stalled.lastHeartbeat ? ` since ${ago(v.stalled.lastHeartbeat, now)}` : '';
+      const next = v.job.thread ? 'the replica running the poller takes it over at its next poll' : `\`resume ${safeText(v.job.queue, 80)} ${safeText(v.job.id, 80)}\` continues it`;
+      return `${line}\n    :warning: its runner is gone (no heartbeat${since}); ${next}`;
     });
     blocks.push(section(lines.join('\n')));
   }

@@ -7,7 +7,7 @@
 import { RedriveError } from '../../errors.ts';
 import type { Job, JobStatus } from '../../core/model.ts';
 import { audited, type ActionInput } from './audit-trail.ts';
-import { liveJobLease } from './job-lease.ts';
+import { jobLeaseName, lastHeartbeat, liveJobLease } from './job-lease.ts';
 import { cancelMoveTask, refreshMoveTask } from './move-task.use-case.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
@@ -21,6 +21,11 @@ export interface JobView {
   taskStatus: string | null;
   /** Why fresh progress could not be read now (the stored progress is shown instead). */
   refreshError: string | null;
+  /**
+   * A manual job `running` whose runner stopped heartbeating (its lease expired): when it last beat,
+   * null when no heartbeat is known. Absent while the runner is alive.
+   */
+  stalled?: { lastHeartbeat: Date | null };
 }
 
 export type CancelOutcome =
@@ -53,9 +58,18 @@ export const jobRate = (job: Job, now: Date, taskStartedAt: Date | null = null):
   return Math.max(0, done) / seconds;
 };
 
+/** A running manual job whose lease is not live: its runner died or froze (job-lease.ts). */
+const stalledOf = async (deps: QueueDeps, job: Job): Promise<JobView['stalled']> => {
+  if (job.status !== 'running' || job.params.manual !== true) return undefined;
+  const lease = await deps.store.getLease(jobLeaseName(job.id));
+  if (lease && lease.expiresAt.getTime() > deps.clock.now().getTime()) return undefined;
+  return { lastHeartbeat: lease ? lastHeartbeat(lease, job) : null };
+};
+
 const viewOf = async (deps: QueueDeps, job: Job): Promise<JobView> => {
   const rateLimit = typeof job.params.ratePerSecond === 'number' ? job.params.ratePerSecond : null;
-  const base: JobView = { job, ratePerSecond: jobRate(job, deps.clock.now()), rateLimit, taskStatus: null, refreshError: null };
+  const stalled = await stalledOf(deps, job);
+  const base: JobView = { job, ratePerSecond: jobRate(job, deps.clock.now()), rateLimit, taskStatus: null, refreshError: null, ...(stalled ? { stalled } : {}) };
   if (!isMoveTask(job) || !ACTIVE.includes(job.status)) return base;
   try {
     const view = await refreshMoveTask(deps, job.id);

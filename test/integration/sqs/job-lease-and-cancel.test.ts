@@ -110,7 +110,7 @@ describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner a
     const audit = await env.store.searchAudit({ ref: job.id, limit: 50 });
     expect(audit.map((a) => a.action)).toContain('redrive-batch:handed-over');
   });
-  it('a cancel of a job left `running` by a runner that is gone cancels it at once (nobody is left to stop it)', async () => {
+  it('`jobs` shows a job whose runner is gone, and cancelling it cancels it at once (nobody is left to stop it)', async () => {
     env = await makeAppEnv({ store: store() });
     const clock = fixedClock(new Date());
     const deps = { ...env.deps, clock };
@@ -121,7 +121,12 @@ describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner a
     // Still heartbeating as far as anyone knows: told to stop.
     expect(renderReplyForTerminal(await router.handleArgs(['cancel', job.id], cli))).toContain('Cancel requested');
     await env.store.updateJob(job.id, { status: 'running', error: null });
+    expect(renderReplyForTerminal(await router.handleArgs(['jobs', env.queue], cli))).not.toContain('runner is gone');
     clock.advance(jobLeaseTtlMs(job));
+    // `jobs` says the runner is gone and how the job goes on (a terminal job: resume).
+    const listed = renderReplyForTerminal(await router.handleArgs(['jobs', env.queue], cli));
+    expect(listed).toContain('its runner is gone (no heartbeat since 1m ago)');
+    expect(listed).toContain(`resume ${env.queue} ${job.id}`);
     const answer = renderReplyForTerminal(await router.handleArgs(['cancel', job.id], cli));
     expect(answer).toContain(`Cancelled redrive-batch job ${job.id}`);
     expect((await env.store.getJob(job.id))?.status).toBe('cancelled');

@@ -192,6 +192,16 @@ describe('jobs reply', () => {
     expect(rendered(renderJobs('frontier-dlq', [], NOW))).not.toMatch(/[<>]/);
   });
 
+  it('says when a running job\'s runner is gone, and what carries it on', () => {
+    const thread = { channel: 'C1', threadTs: '1.1', startTs: '1.1', progressTs: null };
+    const slackJob = { job: job({ thread }), ratePerSecond: null, rateLimit: 10, taskStatus: null, refreshError: null, stalled: { lastHeartbeat: new Date(NOW.getTime() - 120_000) } };
+    const reply = renderJobs('frontier-dlq', [slackJob], NOW);
+    expect(rendered(reply)).toContain('its runner is gone (no heartbeat since 2m ago); the replica running the poller takes it over at its next poll');
+    expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
+    const terminal = renderJobs('frontier-dlq', [{ ...slackJob, job: job({}), stalled: { lastHeartbeat: null } }], NOW);
+    expect(rendered(terminal)).toContain('its runner is gone (no heartbeat); `resume frontier-dlq 3f2a9c1e-0b7d-4a51-9e36-2c8d1f0a4b77` continues it');
+  });
+
   it('escapes a job error that quotes queue text', () => {
     const reply = renderJobs(null, [{ job: job({ status: 'failed', error: `bad <!channel> password=${PASSWORD}` }), ratePerSecond: null, rateLimit: null, taskStatus: null, refreshError: null }], NOW);
     expect(rendered(reply)).not.toContain('<!channel>');
