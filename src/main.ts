@@ -227,9 +227,13 @@ export const startServer = async (
     intervalMs: config.poller.intervalSeconds * 1000,
     retentionMs: config.poller.retentionHours * 3_600_000,
     onSample: incidents.onSample,
+    // Jobs whose replica is gone are taken over even when an incident timer failed (sweep never throws).
     onTick: async () => {
-      await incidents.tick();
-      await jobRecovery.sweep();
+      try {
+        await incidents.tick();
+      } finally {
+        await jobRecovery.sweep();
+      }
     },
   });
   const http = createHttpServer({
