@@ -21,8 +21,9 @@ import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
 import { readIncidentData } from '../../src/core/incident/incident-data.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/adapters/outbound/postgres/postgres-migrations.ts';
 import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
-import { alertmanagerAlert, alertmanagerWebhook } from '../fixtures/alerts/alert-builders.ts';
-import { amHeaders, BEARER, post } from '../integration/alerts/alert-test-server.ts';
+import { alertmanagerAlert, alertmanagerWebhook, cloudWatchAlarm } from '../fixtures/alerts/alert-builders.ts';
+import { makeTestCertificate, notificationEnvelope, signEnvelope, TEST_TOPIC_ARN } from '../fixtures/alerts/sns-signer.ts';
+import { amHeaders, BEARER, post, servingCertificate, snsHeaders } from '../integration/alerts/alert-test-server.ts';
 import { createQueuePair, deleteQueues, queueDepth, sendMessages, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
 import { sendBlockActions, sendSlashCommand } from '../support/signed-slack.ts';
 import { buildBlockActions, buttonAction } from '../support/slack-payloads.ts';
@@ -38,6 +39,7 @@ const quietLogger = () => createRootLogger({ level: 'warn', destination: new Wri
 
 describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ)', () => {
   const clock = fixedClock(new Date());
+  const certificate = makeTestCertificate();
   const sqs = testSqsClient();
   const schema = uniqueName('redrive_replicas', '_');
   const run = schema.slice(-12);
@@ -119,7 +121,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
       store: { kind: 'postgres', urlEnv: 'REDRIVE_REPLICAS_DATABASE_URL' },
       slack: { apiUrl: slack.url, mode: 'http' },
       aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
-      alerts: { alertmanager: { bearerTokenEnv: 'AM_TOKEN', alertLevels: { [ALERT_NAME]: 'L1', [OTHER_ALERT_NAME]: 'L1' } } },
+      alerts: { sns: { topicArns: [TEST_TOPIC_ARN] }, alertmanager: { bearerTokenEnv: 'AM_TOKEN', alertLevels: { [ALERT_NAME]: 'L1', [OTHER_ALERT_NAME]: 'L1' } } },
       roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
       queues: [
         { name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } },
@@ -136,7 +138,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
       REDRIVE_REPLICAS_DATABASE_URL: url.toString(),
     });
     startReplica = async (replicaId) => {
-      const replica = await startServer(config, secrets, quietLogger(), { slackRetries: 1, clock, timers: manualTimers(), replicaId, slackJobs: { pollMs: 100 } });
+      const replica = await startServer(config, secrets, quietLogger(), { slackRetries: 1, clock, timers: manualTimers(), replicaId, slackJobs: { pollMs: 100 }, certificateFetcher: servingCertificate(certificate.certificatePem) });
       replicas.push(replica);
       return replica;
     };
@@ -227,6 +229,20 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     const incidents = await a.store.listIncidents({ queue });
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({ slackTs: parentTs, alertState: 'ok' });
+  });
+
+  it('one CloudWatch alarm over SNS delivered to both replicas at once (a redelivery on the other replica) is one thread reply', async () => {
+    slack.clear();
+    const body = cloudWatchAlarm({ AlarmName: `${queue}-visible`, NewStateValue: 'ALARM', OldStateValue: 'OK', queueName: queue, NewStateReason: 'Threshold crossed' });
+    const envelope = JSON.stringify(signEnvelope(notificationEnvelope({ message: body, timestamp: clock.now() }), { key: certificate.privateKey }));
+    const responses = await Promise.all([a, b].map((replica) => post(replica.url, '/alerts/sns', { headers: snsHeaders(), body: envelope })));
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    await settle();
+    expect((await a.store.listAlerts({ queue })).filter((x) => x.source === 'sns')).toHaveLength(1);
+    expect(topLevelPosts()).toHaveLength(0);
+    const replies = slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === parentTs && shown(c).includes(`${queue}-visible`));
+    expect(replies).toHaveLength(1);
+    expect(await b.store.listIncidents({ queue })).toHaveLength(1);
   });
 
   it('a Replay click delivered to A and again to B (a Slack retry on another replica) replays once; B answers it was already done', async () => {
