@@ -3,9 +3,12 @@
 // four workers waiting for the rate; one job never runs twice at once (a second run and `resume`
 // are refused while the first heartbeats); and a run whose heartbeat lapsed is taken over by another
 // replica, stops at its next heartbeat, and not one message is replayed twice; a cancel of a job
-// whose runner is gone cancels it at once.
+// whose runner is gone cancels it at once. On PostgreSQL, two replicas taking over one abandoned
+// job at the same moment: exactly one runs it.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../../../src/adapters/outbound/postgres/postgres-store.ts';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
@@ -14,7 +17,7 @@ import { createQueueOperations } from '../../../src/app/queue/queue-operations.t
 import { jobLeaseName, jobLeaseTtlMs } from '../../../src/app/queue/job-lease.ts';
 import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
 import { fixedClock } from '../../../src/ports/clock.port.ts';
-import { waitFor } from '../../support/services.ts';
+import { requireServices, uniqueName, waitFor } from '../../support/services.ts';
 import { cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
 import { queueDepth, sendMessages, services } from './sqs-test-env.ts';
 
@@ -130,5 +133,50 @@ describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner a
     const answer = renderReplyForTerminal(await router.handleArgs(['cancel', job.id], cli));
     expect(answer).toContain(`Cancelled redrive-batch job ${job.id}`);
     expect((await env.store.getJob(job.id))?.status).toBe('cancelled');
+  });
+});
+
+describe.skipIf(!services)('an abandoned job and two replicas on PostgreSQL (ElasticMQ)', () => {
+  const schema = uniqueName('redrive_lease', '_');
+  let admin: pg.Pool;
+  let a: PostgresStore;
+  let b: PostgresStore;
+  let env: AppEnv | null = null;
+  beforeAll(async () => {
+    const url = requireServices(services).postgres.url;
+    admin = new pg.Pool({ connectionString: url, max: 1 });
+    a = PostgresStore.connect(url, { schema, maxConnections: 4 });
+    await a.migrate();
+    b = PostgresStore.connect(url, { schema, maxConnections: 4 });
+  });
+  afterAll(async () => {
+    await env?.cleanup();
+    await a?.close();
+    await b?.close();
+    await admin?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin?.end();
+  });
+
+  it('both take it over at the same moment: exactly one runs it, the other is refused, every message once', async () => {
+    env = await makeAppEnv({ store: a });
+    await sendMessages(env.client, env.dlq.url, bodies(30));
+    const clock = fixedClock(new Date());
+    const job = await createRedriveJob({ ...env.deps, clock }, env.queue, { actor: 'U_BOB', count: 30, ratePerSecond: 50, concurrency: 2 });
+    // Left running by a replica that died 90 s ago.
+    await a.updateJob(job.id, { status: 'running' });
+    await a.acquireLease(jobLeaseName(job.id), 'replica-dead:run-1', clock.now(), jobLeaseTtlMs(job));
+    clock.advance(jobLeaseTtlMs(job));
+    const runs = await Promise.allSettled([
+      runRedriveJob({ ...env.deps, store: a, clock }, job.id, { holder: 'replica-a:run-1' }),
+      runRedriveJob({ ...env.deps, store: b, clock }, job.id, { holder: 'replica-b:run-1' }),
+    ]);
+    const ran = runs.filter((r) => r.status === 'fulfilled');
+    const refused = runs.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ran).toHaveLength(1);
+    expect(refused.map((r) => (r.reason as { code?: string }).code)).toEqual(['JOB_NOT_RESUMABLE']);
+    expect((await b.getJob(job.id))?.status).toBe('succeeded');
+    const copies = await drainBodies(env, env.source.url);
+    expect(copies).toHaveLength(30);
+    expect(new Set(copies).size).toBe(30);
   });
 });
