@@ -160,6 +160,15 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   }
   try {
     return await runHoldingLease(deps, stored.id, hold, events, options);
+  } catch (error) {
+    // Failed before it could write an end (the target or the store refused at start): marked failed,
+    // so job recovery does not take it over again at every poll.
+    if (!options.halt?.aborted && !hold.lost) {
+      const current = await deps.store.getJob(stored.id).catch(() => null);
+      const message = error instanceof Error ? error.message : String(error);
+      if (current?.status === 'running') await deps.store.updateJob(stored.id, { status: 'failed', error: message, updatedAt: deps.clock.now() }).catch(() => undefined);
+    }
+    throw error;
   } finally {
     // Released after the final status is written, so recovery never mistakes an ended run for a dead one.
     // A crashed (halted) run keeps it until it expires, as a killed process would.

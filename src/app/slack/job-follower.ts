@@ -232,12 +232,15 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
           current = (await refreshMoveTask(deps.queue, job.id)).job;
           failures = 0;
         } catch (error) {
+          // The task runs on the broker whatever happens here: keep following (and holding the job,
+          // so no other replica takes it over), and say once that progress cannot be read for now.
           failures += 1;
-          if (failures < MAX_REFRESH_FAILURES) continue;
+          if (failures !== MAX_REFRESH_FAILURES) continue;
           const reason = error instanceof Error ? error.message : String(error);
-          await post(thread, { text: safeText(`Job ${job.id}: progress could not be read (${reason}); follow it with /dlq jobs.`, 1_000) });
+          logger.warn({ jobId: job.id, queue: job.queue, err: error }, 'move task progress could not be read; still following');
+          await post(thread, { text: safeText(`Job ${job.id}: progress could not be read (${reason}); Redrive keeps trying, and /dlq jobs shows the latest.`, 1_000) });
           await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue}: progress could not be read (${reason}).`);
-          return;
+          continue;
         }
         if (current.status !== 'running') break;
         if (current.progress.done !== lastDone) {

@@ -134,6 +134,16 @@ describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner a
     expect(answer).toContain(`Cancelled redrive-batch job ${job.id}`);
     expect((await env.store.getJob(job.id))?.status).toBe('cancelled');
   });
+  it('a taken-over job that fails before it can run (its target refused) is marked failed, so it is not taken over again at every poll', async () => {
+    env = await makeAppEnv({ store: store() });
+    const job = await createRedriveJob(env.deps, env.queue, { actor: 'U_BOB', count: 5 });
+    await env.store.updateJob(job.id, { status: 'running' });
+    const broken = Object.assign(Object.create(env.backend) as typeof env.backend, { replayTarget: async () => { throw new Error('target unavailable'); } });
+    const deps = { ...env.deps, registry: { ...env.deps.registry, get: () => broken } };
+    await expect(runRedriveJob(deps, job.id, { holder: 'replica-b:run-1' })).rejects.toThrow('target unavailable');
+    expect(await env.store.getJob(job.id)).toMatchObject({ status: 'failed', error: 'target unavailable' });
+    expect(await env.store.getLease(jobLeaseName(job.id))).toBeNull();
+  });
 });
 
 describe.skipIf(!services)('an abandoned job and two replicas on PostgreSQL (ElasticMQ)', () => {
