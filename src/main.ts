@@ -69,15 +69,16 @@ interface Io {
   err: (line: string) => void;
 }
 
-const openStore = async (config: Config, secrets: Secrets, logger: Logger): Promise<Store> => {
+/** The store keeps its own timestamps (updated_at) on the app's clock, so a hand-moved test clock moves them too. */
+const openStore = async (config: Config, secrets: Secrets, logger: Logger, clock: Clock = systemClock): Promise<Store> => {
   if (config.store.kind === 'sqlite') {
-    const store = SqliteStore.open(config.store.path, { clock: systemClock });
+    const store = SqliteStore.open(config.store.path, { clock });
     const applied = await store.migrate();
     logger.info({ component: 'store', path: config.store.path, applied }, 'SQLite store ready');
     return store;
   }
   const { PostgresStore } = await import('./adapters/outbound/postgres/postgres-store.ts');
-  const store = PostgresStore.connect(secrets.databaseUrl ?? '');
+  const store = PostgresStore.connect(secrets.databaseUrl ?? '', { clock });
   const applied = await store.migrate();
   logger.info({ component: 'store', applied }, 'PostgreSQL store ready');
   return store;
@@ -143,7 +144,7 @@ export const startServer = async (
 ): Promise<Runtime> => {
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? realTimers;
-  const store = await openStore(config, secrets, logger);
+  const store = await openStore(config, secrets, logger, clock);
   const metrics = createPrometheusMetrics();
   const transport = slackTransport(config, secrets);
   // Without Slack credentials the local console stands in for Slack (loopback only), with the demo
