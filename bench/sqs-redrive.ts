@@ -11,7 +11,8 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from 
 import { createSqsClient } from '../src/adapters/outbound/sqs/sqs-client.ts';
 import { createSqsQueueBackend } from '../src/adapters/outbound/sqs/sqs-queue-backend.ts';
 import { createQueueRegistry } from '../src/app/queue-registry.ts';
-import { createRedriveJob, runRedriveJob } from '../src/app/queue/redrive-job.ts';
+import { runRedriveJob } from '../src/app/queue/redrive-job.ts';
+import { createRedriveJob } from '../src/app/queue/redrive-job-params.ts';
 import type { QueueDeps } from '../src/app/queue/queue-deps.ts';
 import type { SqsQueueConfig } from '../src/config/config.schema.ts';
 import { systemClock } from '../src/ports/clock.port.ts';

@@ -8,47 +8,21 @@
 // batch is sent after it (a batch waiting for the rate gives up its turn; one already sending
 // finishes and is deleted). A run holds the job's lease (job-lease.ts) and renews it as heartbeat,
 // so two runs of one job never go on at once, and a run whose runner died is taken over.
+// This module runs a job end to end (lease, workers, final status); a batch is redrive-batch.ts, the
+// per-message checkpoint job-checkpoint.ts, params redrive-job-params.ts, the end redrive-job-result.ts.
 
+import { describeFilter, matchesReplayFilter } from '../../core/analysis/replay-filter.ts';
 import { DEFAULT_FIELD_MAPPING } from '../../core/analysis/field-mapping.ts';
-import { describeFilter, isFiltered, matchesReplayFilter, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
 import { RedriveError } from '../../errors.ts';
-import type { Job, JobItemStatus, JsonObject } from '../../core/model.ts';
-import type { CheckedOutMessage, DlqMessage } from '../../ports/dead-letter-queue.port.ts';
-import type { QueueBackend } from '../../ports/queue-backend.port.ts';
-import type { OutgoingMessage } from '../../ports/replay-target.port.ts';
+import type { Job } from '../../core/model.ts';
 import { writeAudit } from './audit-trail.ts';
-import { parseJsonObject, replayFingerprints } from './message-identity.ts';
-import { createRateLimiter, unlimited, type RateLimiter } from './rate-limiter.ts';
+import { loadJobCheckpoint } from './job-checkpoint.ts';
 import { holdJobLease, jobLeaseName, lastHeartbeat, liveJobLease, newRunHolder, type JobLeaseHold } from './job-lease.ts';
+import { createRateLimiter, unlimited } from './rate-limiter.ts';
+import { batchSource, handleBatch, removeSent, type RedriveRun } from './redrive-batch.ts';
+import { paramsOf } from './redrive-job-params.ts';
+import { decideJobEnd, type RedriveJobResult } from './redrive-job-result.ts';
 import { realSleep, type QueueDeps } from './queue-deps.ts';
-
-export interface RedriveJobParams {
-  /** Messages to replay; null = until the DLQ is empty. */
-  count: number | null;
-  ratePerSecond: number | null;
-  /** JSON object merged into every body (the runbook's `jq '. + {...}'`); non-JSON bodies then fail and stay. */
-  bodyMerge: JsonObject | null;
-  concurrency: number;
-  /** Only messages matching it are replayed (the rest stay untouched); null = every message. */
-  filter: ReplayFilter | null;
-}
-
-export interface RedriveJobResult {
-  job: Job;
-  sent: number;
-  done: number;
-  failed: { messageKey: string; error: string }[];
-  /** Items left `claimed` by an interrupted run: maybe sent, so not sent again; still in the DLQ. */
-  uncertain: string[];
-  /** Messages this run looked at and left alone because the filter did not match them. */
-  skipped: number;
-  /**
-   * `handed-over`: another replica took the job over (this run's heartbeat had lapsed), so this run
-   * stopped and left the job's status to it. `halted`: the process is dying (`halt`), nothing written.
-   */
-  stopped: 'finished' | 'empty' | 'aborted' | 'cancelled' | 'handed-over' | 'halted';
-  elapsedMs: number;
-}
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -70,72 +44,6 @@ export interface RunOptions {
   /** How often the lease is renewed and a cancel looked for while the run waits (default JOB_HEARTBEAT_MS). */
   heartbeatMs?: number;
 }
-
-const BATCH = 10;
-/**
- * A job ends with its count, the end of the DLQ, cancel or abort, never with a read deadline: a
- * rate-limited job reads for as long as it replays (at 10/s, 10,000 matches take 17 minutes).
- */
-const JOB_SCAN_TIMEOUT_MS = 7 * 24 * 3_600_000;
-
-const paramsOf = (job: Job): RedriveJobParams => {
-  const p = job.params;
-  return {
-    count: typeof p.count === 'number' ? p.count : null,
-    ratePerSecond: typeof p.ratePerSecond === 'number' ? p.ratePerSecond : null,
-    bodyMerge: p.bodyMerge && typeof p.bodyMerge === 'object' && !Array.isArray(p.bodyMerge) ? (p.bodyMerge as JsonObject) : null,
-    concurrency: typeof p.concurrency === 'number' ? p.concurrency : 4,
-    filter: filterOfJob(p.filter),
-  };
-};
-
-/** The filter stored in a job's params (null when it has none). */
-export const filterOfJob = (value: unknown): ReplayFilter | null => {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
-  const v = value as Record<string, unknown>;
-  const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
-  const filter: ReplayFilter = {
-    category: text(v.category),
-    domain: text(v.domain),
-    signature: text(v.signature),
-    olderThanSeconds: typeof v.olderThanSeconds === 'number' ? v.olderThanSeconds : null,
-  };
-  return isFiltered(filter) ? filter : null;
-};
-
-export const createRedriveJob = async (
-  deps: QueueDeps,
-  queue: string,
-  params: Partial<RedriveJobParams> & { actor: string; kind?: 'redrive-batch' | 'redrive-all' },
-): Promise<Job> => {
-  const backend = deps.registry.get(queue);
-  const full: RedriveJobParams = {
-    count: params.count ?? null,
-    ratePerSecond: params.ratePerSecond ?? null,
-    bodyMerge: params.bodyMerge ?? null,
-    concurrency: params.concurrency ?? 4,
-    filter: isFiltered(params.filter) ? params.filter : null,
-  };
-  const id = deps.newId?.() ?? crypto.randomUUID();
-  const incident = await deps.store.findOpenIncident(backend.name);
-  return deps.store.createJob({
-    id,
-    kind: params.kind ?? 'redrive-batch',
-    queue: backend.name,
-    params: { ...full, manual: true } as unknown as JsonObject,
-    createdBy: params.actor,
-    createdAt: deps.clock.now(),
-    incidentId: incident?.id ?? null,
-    total: full.count,
-  });
-};
-
-const bodyFor = (held: CheckedOutMessage, merge: JsonObject | null): string => {
-  if (!merge) return held.message.body;
-  const parsed = parseJsonObject(held.message.body);
-  if (!parsed) throw new RedriveError('DLQ_BODY_INVALID', 'the body is not a JSON object, so the edit cannot be merged into it');
-  return JSON.stringify({ ...parsed, ...merge });
-};
 
 /** Runs (or resumes) a manual redrive job to its end, abort, or an empty DLQ. */
 export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: RunOptions = {}): Promise<RedriveJobResult> => {
@@ -182,6 +90,7 @@ interface LeaseEvents {
   onLost: () => void;
 }
 
+
 const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHold, events: LeaseEvents, options: RunOptions): Promise<RedriveJobResult> => {
   // Read again under the lease: the status and items are now this run's alone.
   const job = await deps.store.getJob(jobId);
@@ -191,7 +100,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   const target = await backend.replayTarget();
   const sleep = deps.sleep ?? realSleep;
   const now = options.now ?? (() => performance.now());
-  const limiter: RateLimiter = params.ratePerSecond ? createRateLimiter({ ratePerSecond: params.ratePerSecond, now, sleep }) : unlimited;
+  const limiter = params.ratePerSecond ? createRateLimiter({ ratePerSecond: params.ratePerSecond, now, sleep }) : unlimited;
   const started = now();
   // One worker failing stops the others before anything is released.
   const internal = new AbortController();
@@ -203,16 +112,17 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   const mapping = backend.mapping ?? DEFAULT_FIELD_MAPPING;
   // The filter's age is measured once per run, so a message does not drift in or out mid-run.
   const filterNow = clockNow();
-  const wanted = (item: CheckedOutMessage): boolean => !params.filter || matchesReplayFilter(item.message, mapping, params.filter, filterNow);
-  const skipped = new Set<string>();
 
   // What earlier runs of this job left behind.
-  const known = new Map<string, JobItemStatus>();
-  for (const item of await deps.store.listJobItems(job.id)) known.set(item.itemKey, item.status);
-  const count = (status: JobItemStatus) => [...known.values()].filter((s) => s === status).length;
-  let remaining = params.count === null ? Number.POSITIVE_INFINITY : Math.max(0, params.count - known.size);
-  const failed: { messageKey: string; error: string }[] = [];
-  const held: CheckedOutMessage[] = [];
+  const checkpoint = await loadJobCheckpoint(deps, job.id);
+  const count = checkpoint.count;
+  const tally: RedriveRun['tally'] = {
+    remaining: params.count === null ? Number.POSITIVE_INFINITY : Math.max(0, params.count - checkpoint.size),
+    failed: [],
+    held: [],
+    skipped: new Set<string>(),
+  };
+  const { failed, held, skipped } = tally;
   let stopped: RedriveJobResult['stopped'] = 'finished';
   if (job.status === 'cancelled') {
     return { job, sent: count('sent') + count('done'), done: count('done'), failed, uncertain: [], skipped: 0, stopped: 'cancelled', elapsedMs: 0 };
@@ -236,177 +146,50 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     if (!halted()) await hold.beat();
   };
   // The current run's start, so `jobs` shows this run's rate even for a resumed job.
-  const run = { runStartedAt: clockNow().toISOString(), doneBeforeRun: count('done') };
+  const runStamp = { runStartedAt: clockNow().toISOString(), doneBeforeRun: count('done') };
 
-  await deps.store.updateJob(job.id, { status: 'running', updatedAt: clockNow(), error: null, checkpoint: { ...job.checkpoint, ...run } });
+  await deps.store.updateJob(job.id, { status: 'running', updatedAt: clockNow(), error: null, checkpoint: { ...job.checkpoint, ...runStamp } });
   await writeAudit(deps, { action: `${job.kind}:run`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, {
-    resumed: known.size > 0,
+    resumed: checkpoint.size > 0,
     count: params.count,
     ratePerSecond: params.ratePerSecond,
     filter: describeFilter(params.filter),
   });
-
-  const setStatus = async (key: string, status: JobItemStatus, error: string | null = null) => {
-    known.set(key, status);
-    await deps.store.setJobItemStatus(job.id, key, status, clockNow(), error);
-  };
-
-  const removeSent = async (items: CheckedOutMessage[]) => {
-    if (items.length === 0) return;
-    const result = await backend.dlq.remove(items);
-    for (const key of result.removed) await setStatus(key, 'done');
-    for (const failure of result.failed) {
-      failed.push(failure);
-      await deps.store.setJobItemStatus(job.id, failure.messageKey, 'sent', clockNow(), `delete failed: ${failure.error}`);
-    }
-  };
 
   const progress = async () => {
     if (halted() || hold.lost) return;
     await heartbeat();
     if (hold.lost) return;
     const p = { total: params.count, done: count('done'), failed: failed.length };
-    const stored = await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done, ...run }, updatedAt: clockNow() });
+    const stored = await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done, ...runStamp }, updatedAt: clockNow() });
     noteCancel(stored.status, stored.error);
     deps.metrics.jobProgress(job.id, job.kind, p.done, p.total);
     options.onProgress?.({ done: p.done, failed: p.failed, total: p.total, sent: count('sent') });
   };
 
-  const handleBatch = async (batch: CheckedOutMessage[]): Promise<number> => {
-    const candidates: CheckedOutMessage[] = [];
-    const toRemove: CheckedOutMessage[] = [];
-    let newlySkipped = 0;
-    for (const item of batch) {
-      const key = item.message.messageKey;
-      const status = known.get(key);
-      if (status === 'sent') toRemove.push(item);
-      else if (status !== undefined || remaining <= 0) held.push(item);
-      else if (!wanted(item)) {
-        // Not for this job: left in the DLQ untouched (SQS: made visible again when the run ends).
-        if (!skipped.has(key)) newlySkipped += 1;
-        skipped.add(key);
-        held.push(item);
-      } else {
-        // Reserve before any await: concurrent batches must not claim past the job's count.
-        remaining -= 1;
-        candidates.push(item);
-      }
-    }
-    const bodies = new Map<string, { body: string } | { error: string }>();
-    for (const item of candidates) {
-      try {
-        bodies.set(item.message.messageKey, { body: bodyFor(item, params.bodyMerge) });
-      } catch (error) {
-        bodies.set(item.message.messageKey, { error: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    // Wait for the rate before claiming: a cancel, a stop or a crash during the wait leaves nothing
-    // claimed (a claimed message is never sent again), and nothing is sent after it.
-    const toSend = [...bodies.values()].filter((b) => 'body' in b).length;
-    // The lease is renewed right before claiming: a run taken over while it waited claims nothing more.
-    let mayGo = toSend === 0 || (await limiter.acquire(toSend, signal));
-    if (mayGo && toSend > 0) {
-      await heartbeat();
-      mayGo = !hold.lost;
-    }
-    if (!mayGo) {
-      remaining += candidates.length;
-      held.push(...candidates);
-      if (!halted()) await removeSent(toRemove);
-      return toRemove.length;
-    }
-    const outgoing: OutgoingMessage[] = [];
-    const sendable: CheckedOutMessage[] = [];
-    for (const item of candidates) {
-      const key = item.message.messageKey;
-      if (!(await deps.store.claimJobItem(job.id, key, clockNow()))) {
-        remaining += 1;
-        held.push(item);
-        continue;
-      }
-      known.set(key, 'claimed');
-      const prepared = bodies.get(key);
-      if (prepared && 'body' in prepared) {
-        outgoing.push({ source: item.message, body: prepared.body, actor: job.createdBy, jobId: job.id });
-        sendable.push(item);
-      } else {
-        const message = prepared && 'error' in prepared ? prepared.error : 'no body';
-        failed.push({ messageKey: key, error: message });
-        await setStatus(key, 'failed', message);
-        held.push(item);
-      }
-    }
-    if (outgoing.length > 0) {
-      let result;
-      try {
-        result = await target.send(outgoing);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        result = { accepted: [], failed: outgoing.map((o) => ({ messageKey: o.source.messageKey, error: message, retriable: true })) };
-      }
-      const byKey = new Map(sendable.map((s) => [s.message.messageKey, s]));
-      for (const ok of result.accepted) {
-        const item = byKey.get(ok.messageKey);
-        if (!item) continue;
-        await setStatus(ok.messageKey, 'sent');
-        await deps.store.recordReplay({
-          queue: backend.name,
-          messageKey: ok.messageKey,
-          fingerprints: replayFingerprints(item.message, backend.mapping),
-          jobId: job.id,
-          replayedBy: job.createdBy,
-          replayedAt: clockNow(),
-          destination: target.description,
-        });
-        if (backend.dlq.replayRemovesMessage) toRemove.push(item);
-        else {
-          // Kafka: the copy is the whole replay; the message stays in the DLQ until resolved.
-          await setStatus(ok.messageKey, 'done');
-          held.push(item);
-        }
-      }
-      for (const bad of result.failed) {
-        const item = byKey.get(bad.messageKey);
-        failed.push({ messageKey: bad.messageKey, error: bad.error });
-        await setStatus(bad.messageKey, 'failed', bad.error);
-        if (item) held.push(item);
-      }
-    }
-    await removeSent(toRemove);
-    await progress();
-    return candidates.length + toRemove.length + newlySkipped;
+  const run: RedriveRun = {
+    deps,
+    job,
+    backend,
+    params,
+    target,
+    limiter,
+    signal,
+    hold,
+    checkpoint,
+    tally,
+    wanted: (message) => !params.filter || matchesReplayFilter(message, mapping, params.filter, filterNow),
+    halted,
+    heartbeat,
+    progress,
   };
-
-  const nextBatch = async (): Promise<CheckedOutMessage[]> => {
-    if (backend.dlq.checkoutNext) return backend.dlq.checkoutNext(BATCH, { timeoutMs: 5_000 });
-    return scanBatch();
-  };
-  // Without checkoutNext (Kafka): walk one scan and check out what it yields, 10 at a time. A DLQ
-  // that keeps replayed messages (Kafka) has nothing to hold: the scanned message is the checkout.
-  let scanIterator: AsyncIterator<DlqMessage> | null = null;
-  const scanBatch = async (): Promise<CheckedOutMessage[]> => {
-    scanIterator ??= backend.dlq.scan({ timeoutMs: JOB_SCAN_TIMEOUT_MS, signal })[Symbol.asyncIterator]();
-    const picked: DlqMessage[] = [];
-    while (picked.length < BATCH) {
-      const next = await scanIterator.next();
-      if (next.done) break;
-      const message = next.value;
-      const status = known.get(message.messageKey);
-      if (status === 'sent') picked.push(message);
-      else if (status !== undefined) continue;
-      else if (params.filter && !matchesReplayFilter(message, mapping, params.filter, filterNow)) skipped.add(message.messageKey);
-      else picked.push(message);
-    }
-    if (picked.length === 0) return [];
-    if (!backend.dlq.replayRemovesMessage) return picked.map((message) => ({ message, handle: null }));
-    return (await backend.dlq.checkout(picked.map((m) => m.messageKey), { timeoutMs: 10_000 })).found;
-  };
+  const nextBatch = batchSource(run);
 
   // A previous run may have sent items it could not delete: delete them first, without sending again.
-  const pendingSent = [...known].filter(([, s]) => s === 'sent').map(([key]) => key);
+  const pendingSent = checkpoint.keysIn('sent');
   const worker = async () => {
     let idle = 0;
-    while (!signal.aborted && !cancel.requested && (remaining > 0 || count('sent') > 0) && idle < 3) {
+    while (!signal.aborted && !cancel.requested && (tally.remaining > 0 || count('sent') > 0) && idle < 3) {
       const batch = await nextBatch();
       if (batch.length === 0) {
         stopped = 'empty';
@@ -414,7 +197,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
       }
       let progressed: number;
       try {
-        progressed = await handleBatch(batch);
+        progressed = await handleBatch(run, batch);
       } catch (error) {
         // Make the whole batch visible again at the end; releasing a deleted message is a no-op.
         held.push(...batch);
@@ -427,7 +210,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   try {
     if (pendingSent.length > 0) {
       const found = await backend.dlq.checkout(pendingSent, { timeoutMs: 10_000 });
-      await removeSent(found.found);
+      await removeSent(run, found.found);
     }
     const runs = await Promise.allSettled(
       Array.from({ length: Math.max(1, params.concurrency) }, () =>
@@ -445,10 +228,8 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     if (!halted()) await backend.dlq.release(held).catch(() => undefined);
   }
   // Another run may have ended items this one never saw (a run it took over, finishing its last batch).
-  if (!halted()) {
-    for (const item of await deps.store.listJobItems(job.id).catch(() => [])) if (!known.has(item.itemKey) || item.status === 'done') known.set(item.itemKey, item.status);
-  }
-  const summary = () => ({ sent: count('sent') + count('done'), done: count('done'), failed, uncertain: [...known].filter(([, s]) => s === 'claimed').map(([key]) => key), skipped: skipped.size, elapsedMs: now() - started });
+  if (!halted()) checkpoint.absorb(await deps.store.listJobItems(job.id).catch(() => []));
+  const summary = () => ({ sent: count('sent') + count('done'), done: count('done'), failed, uncertain: checkpoint.keysIn('claimed'), skipped: skipped.size, elapsedMs: now() - started });
   if (halted()) return { job, ...summary(), stopped: 'halted' };
   if (hold.lost) {
     // Another replica runs the job now; its status, result and messages are its own.
@@ -458,23 +239,11 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   }
   if (options.signal?.aborted) stopped = 'aborted';
   // A cancel that lands after the last batch changes nothing: the job did finish.
-  const cancelled = cancel.requested;
-  if (cancelled) stopped = 'cancelled';
+  if (cancel.requested) stopped = 'cancelled';
   await progress();
-  const uncertain = [...known].filter(([, s]) => s === 'claimed').map(([key]) => key);
-  const stillSent = count('sent');
-  const problem =
-    failed.length > 0
-      ? `${failed.length} message(s) failed and stay in the DLQ`
-      : uncertain.length > 0
-        ? `${uncertain.length} message(s) were interrupted mid-send and were not sent again; they stay in the DLQ`
-        : stillSent > 0
-          ? `${stillSent} sent message(s) are still hidden by an earlier run; resume the job to delete them`
-          : null;
-  const status: Job['status'] = crash ? 'failed' : cancelled ? 'cancelled' : failed.length > 0 || uncertain.length > 0 ? 'failed' : stopped === 'aborted' || stillSent > 0 ? 'paused' : 'succeeded';
-  const error = crash ? (crash instanceof Error ? crash.message : String(crash)) : cancelled ? [cancel.note, problem].filter(Boolean).join('; ') || null : problem;
+  const uncertain = checkpoint.keysIn('claimed');
+  const { status, error, clean } = decideJobEnd({ crash, cancel, failed: failed.length, uncertain: uncertain.length, stillSent: count('sent'), stopped });
   const finished = await deps.store.updateJob(job.id, { status, error, updatedAt: clockNow() });
-  const clean = status === 'succeeded' || status === 'paused' || (status === 'cancelled' && problem === null);
   await writeAudit(deps, { action: `${job.kind}:end`, queue: job.queue, actor: job.createdBy, jobId: job.id }, clean ? 'success' : 'failure', error, {
     done: count('done'),
     failed: failed.length,

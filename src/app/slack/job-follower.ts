@@ -12,7 +12,8 @@ import type { CommandContext } from '../dlq-command-router.ts';
 import { JOB_LEASE_MIN_MS, jobLeaseName, newRunHolder } from '../queue/job-lease.ts';
 import { refreshMoveTask } from '../queue/move-task.use-case.ts';
 import { realSleep, type QueueDeps, type Sleep } from '../queue/queue-deps.ts';
-import { runRedriveJob, type RedriveJobResult, type RunOptions } from '../queue/redrive-job.ts';
+import { runRedriveJob, type RunOptions } from '../queue/redrive-job.ts';
+import type { RedriveJobResult } from '../queue/redrive-job-result.ts';
 import { safeText } from '../queue/reply-format.ts';
 import { renderJobEnded, renderJobProgress, renderJobResult, renderJobRoot, renderJobTakenOver } from './job-messages.ts';
 

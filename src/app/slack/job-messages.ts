@@ -6,7 +6,7 @@ import { JOB_ACTIONS } from '../../core/slack/interactive-actions.ts';
 import type { Job } from '../../core/model.ts';
 import { reply, safeText } from '../queue/reply-format.ts';
 import { renderDone, renderWarning } from '../queue/queue-replies.ts';
-import { filterOfJob } from '../queue/redrive-job.ts';
+import { filterOfJob } from '../queue/redrive-job-params.ts';
 import { describeFilter } from '../../core/analysis/replay-filter.ts';
 
 export const cancelButton = (jobId: string): Block => ({

@@ -6,7 +6,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
 import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
-import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES, type RunbookExampleName } from '../../fixtures/download-dlq-body.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv } from './kafka-test-env.ts';

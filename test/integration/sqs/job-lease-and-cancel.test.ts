@@ -15,7 +15,8 @@ import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render
 import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
 import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
 import { jobLeaseName, jobLeaseTtlMs } from '../../../src/app/queue/job-lease.ts';
-import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
 import { fixedClock } from '../../../src/ports/clock.port.ts';
 import { requireServices, uniqueName, waitFor } from '../../support/services.ts';
 import { cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';

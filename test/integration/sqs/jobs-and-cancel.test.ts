@@ -9,7 +9,8 @@ import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
 import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
-import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
 import { isRedriveError } from '../../../src/errors.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
 import { queueDepth, sendMessages, services } from './sqs-test-env.ts';

@@ -4,7 +4,8 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, type Message } from '@aws-sdk/client-sqs';
-import { createRedriveJob, runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import type { DeadLetterQueue } from '../../../src/ports/dead-letter-queue.port.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
