@@ -8,12 +8,12 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
 import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
 import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
-import { bulkReplayModal, decodeMetadata, readBulkSubmission, type StateValues } from '../../../core/slack/modals.ts';
+import { bulkReplayModal, readBulkSubmission } from '../../../core/slack/modals.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
-import { contextFor } from './message-actions.listener.ts';
+import { contextFor, onCommandSubmission } from './command-submission.ts';
 
 export interface JobActionDeps {
   router: DlqCommandRouter;
@@ -45,27 +45,7 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
     });
   }
 
-  app.view(VIEW_CALLBACKS.bulkReplay, async ({ ack, body, view }) => {
-    const meta = decodeMetadata(view.private_metadata);
-    if (!meta) {
-      await ack();
-      return;
-    }
-    const submission = readBulkSubmission(meta.ref.queue, view.state.values as unknown as StateValues);
-    if (!submission.ok) {
-      await ack({ response_action: 'errors', errors: submission.errors });
-      return;
-    }
-    await ack();
-    const user = body.user.id;
-    const delivery = { chat, logger, user, origin: meta.origin };
-    try {
-      await deliver(delivery, await router.handleCommand(submission.value, contextFor(user, meta.origin)));
-    } catch (error) {
-      logger.error({ err: error, user, queue: meta.ref.queue }, 'bulk replay failed to start');
-      await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
-    }
-  });
+  onCommandSubmission(app, deps, VIEW_CALLBACKS.bulkReplay, (ref, values) => readBulkSubmission(ref.queue, values), 'bulk replay failed to start');
 
   app.action<BlockButtonAction>(JOB_ACTIONS.cancel, async ({ ack, body, action, respond }) => {
     await ack();

@@ -36,9 +36,6 @@ export interface MessageActionDeps {
   access?: AccessControl | undefined;
 }
 
-// Where job-actions.listener.ts still imports it from; it lives with the shared submission handler.
-export { contextFor };
-
 const originOf = (context: CommandContext): ModalOrigin => ({
   channel: context.origin?.channel ?? context.channelId,
   messageTs: context.origin?.messageTs ?? null,
