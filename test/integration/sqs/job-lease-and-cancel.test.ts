@@ -7,9 +7,8 @@
 // job at the same moment: exactly one runs it.
 
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../../src/adapters/outbound/postgres/postgres-store.ts';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
@@ -19,29 +18,15 @@ import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
 import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
 import { fixedClock } from '../../../src/ports/clock.port.ts';
 import { requireServices, uniqueName, waitFor } from '../../support/services.ts';
-import { cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
+import { cli, makeAppEnv, type AppEnv } from './sqs-app-env.ts';
+import { bodies, drainBodies, useSqliteAppEnv } from './redrive-job-env.ts';
 import { queueDepth, sendMessages, services } from './sqs-test-env.ts';
 
-const bodies = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `m-${i}` }));
-
-const drainBodies = async (env: AppEnv, url: string): Promise<string[]> => {
-  const out: string[] = [];
-  for (;;) {
-    const r = await env.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    const batch = r.Messages ?? [];
-    if (batch.length === 0) return out;
-    out.push(...batch.map((m) => m.Body ?? ''));
-    await env.client.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: batch.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle ?? '' })) }));
-  }
-};
-
 describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner at a time (ElasticMQ, SQLite)', () => {
-  const store = useSqliteStore();
-  let env: AppEnv;
-  afterEach(async () => env?.cleanup());
+  const { store, appEnv } = useSqliteAppEnv();
 
   it('a cancel from another process stops a rate-limited job within one batch, and the result says how many it replayed', async () => {
-    env = await makeAppEnv({ store: store() });
+    const env = await appEnv();
     await sendMessages(env.client, env.dlq.url, bodies(120));
     // Four workers at 4 messages a second: each batch of 10 waits its turn for up to 10 s.
     const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:runner', count: null, ratePerSecond: 4, concurrency: 4 });
@@ -77,7 +62,7 @@ describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner a
   });
 
   it('one job never runs twice at once: a second run and resume are refused while the first heartbeats', async () => {
-    env = await makeAppEnv({ store: store() });
+    const env = await appEnv();
     await sendMessages(env.client, env.dlq.url, bodies(40));
     const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:runner', count: 40, ratePerSecond: 20, concurrency: 2 });
     const first = runRedriveJob(env.deps, job.id, { holder: 'replica-a:run-1' });
@@ -92,7 +77,7 @@ describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner a
   });
 
   it('a run whose heartbeat lapsed is taken over by another replica; it stops at its next heartbeat and nothing is replayed twice', async () => {
-    env = await makeAppEnv({ store: store() });
+    const env = await appEnv();
     await sendMessages(env.client, env.dlq.url, bodies(60));
     const clock = fixedClock(new Date());
     const deps = { ...env.deps, clock };
@@ -115,7 +100,7 @@ describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner a
     expect(audit.map((a) => a.action)).toContain('redrive-batch:handed-over');
   });
   it('`jobs` shows a job whose runner is gone, and cancelling it cancels it at once (nobody is left to stop it)', async () => {
-    env = await makeAppEnv({ store: store() });
+    const env = await appEnv();
     const clock = fixedClock(new Date());
     const deps = { ...env.deps, clock };
     const job = await createRedriveJob(deps, env.queue, { actor: 'cli:runner', count: 10 });
@@ -136,7 +121,7 @@ describe.skipIf(!services)('a manual redrive job: prompt cancel and one runner a
     expect((await env.store.getJob(job.id))?.status).toBe('cancelled');
   });
   it('a taken-over job that fails before it can run (its target refused) is marked failed, so it is not taken over again at every poll', async () => {
-    env = await makeAppEnv({ store: store() });
+    const env = await appEnv();
     const job = await createRedriveJob(env.deps, env.queue, { actor: 'U_BOB', count: 5 });
     await env.store.updateJob(job.id, { status: 'running' });
     const broken = Object.assign(Object.create(env.backend) as typeof env.backend, { replayTarget: async () => { throw new Error('target unavailable'); } });

@@ -3,8 +3,7 @@
 // server), which cancels it; the job stops within a heartbeat without losing or duplicating a
 // message. A message move task is cancelled through CancelMessageMoveTask. Every call is audited.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
@@ -12,30 +11,16 @@ import { createQueueOperations } from '../../../src/app/queue/queue-operations.t
 import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
 import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
 import { isRedriveError } from '../../../src/errors.ts';
-import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
+import { auditOf, cli } from './sqs-app-env.ts';
+import { bodies, drainBodies, useSqliteAppEnv } from './redrive-job-env.ts';
 import { queueDepth, sendMessages, services } from './sqs-test-env.ts';
 import { waitFor } from '../../support/services.ts';
 
-const bodies = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `m-${i}` }));
-
-const drainBodies = async (env: AppEnv, url: string): Promise<string[]> => {
-  const out: string[] = [];
-  for (;;) {
-    const r = await env.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    const batch = r.Messages ?? [];
-    if (batch.length === 0) return out;
-    out.push(...batch.map((m) => m.Body ?? ''));
-    await env.client.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: batch.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle ?? '' })) }));
-  }
-};
-
 describe.skipIf(!services)('jobs and cancel on ElasticMQ', () => {
-  const store = useSqliteStore();
-  let env: AppEnv;
-  afterEach(async () => env?.cleanup());
+  const { store, appEnv } = useSqliteAppEnv();
 
   it('a running redrive shows progress and rate to another process, which cancels it after the current batch', async () => {
-    env = await makeAppEnv({ store: store() });
+    const env = await appEnv();
     await sendMessages(env.client, env.dlq.url, bodies(80));
     const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:runner', count: null, ratePerSecond: 20, concurrency: 1 });
     const running = runRedriveJob(env.deps, job.id);
@@ -86,7 +71,7 @@ describe.skipIf(!services)('jobs and cancel on ElasticMQ', () => {
   });
 
   it('cancels a message move task with CancelMessageMoveTask; the unmoved messages stay in the DLQ', async () => {
-    env = await makeAppEnv({ store: store() });
+    const env = await appEnv();
     await sendMessages(env.client, env.dlq.url, bodies(100));
     const started = renderReplyForTerminal(await env.router.handleArgs(['redrive-all', env.queue, '--rate', '5'], cli));
     expect(started).toContain('Started message move task');
@@ -116,7 +101,7 @@ describe.skipIf(!services)('jobs and cancel on ElasticMQ', () => {
   });
 
   it('an unknown job id is JOB_NOT_FOUND, audited as a failure; jobs on an unknown queue is QUEUE_UNKNOWN', async () => {
-    env = await makeAppEnv({ store: store() });
+    const env = await appEnv();
     const error = await env.router.handleArgs(['cancel', 'no-such-job'], cli).catch((e: unknown) => e);
     expect(isRedriveError(error) && error.code).toBe('JOB_NOT_FOUND');
     const [audit] = await env.store.searchAudit({ action: 'cancel', ref: 'no-such-job' });
