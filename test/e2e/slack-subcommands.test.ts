@@ -341,7 +341,7 @@ describe.skipIf(!services)('every /dlq subcommand end to end (SQS DLQs on Elasti
     const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
     expect(executions).toHaveLength(1);
     const [execution] = executions;
-    expect(execution?.name).toMatch(/^dlq-reprocess-claim_9_b-\d{10}$/);
+    expect(execution?.name).toMatch(/^dlq-reprocess-claim_9_b-\d{13}-[0-9a-f]{8}$/);
     expect(rowOf(reply, 'execution')?.[1]).toContain(execution?.name ?? '-');
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: execution?.executionArn }));
     expect(JSON.parse(described.input ?? '{}')).toEqual({

@@ -114,7 +114,7 @@ describe.skipIf(!services)('history and re-execute', () => {
     expect(text).toMatch(/removed from DLQ\s+yes/);
     expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
     const [execution] = (await client.send(new ListExecutionsCommand({ stateMachineArn: arn }))).executions ?? [];
-    expect(execution?.name).toMatch(/^dlq-reprocess-claim_7_a-\d{10}$/);
+    expect(execution?.name).toMatch(/^dlq-reprocess-claim_7_a-\d{13}-[0-9a-f]{8}$/);
     expect(execution?.name?.length).toBeLessThanOrEqual(80);
     const input = JSON.parse((await client.send(new DescribeExecutionCommand({ executionArn: execution?.executionArn }))).input ?? '{}');
     expect(input).toMatchObject({ job_id: 'claim 7/a', errorMessage: 'Task timed out', reprocessed: true });
