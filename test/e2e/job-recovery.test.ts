@@ -6,6 +6,7 @@
 // poller lease, takes the job over from its checkpoint, and reports in the same thread (the same
 // progress reply, edited); every message arrives in the target queue exactly once, by body. A
 // message move task (redrive-all) A left behind is followed by B to its end and its result posted.
+// A clean stop (SIGTERM, a rolling deploy) hands the job to B at B's next poll, with no lease to wait for.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,5 +210,64 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     expect(new Set(copies).size).toBe(15);
     expect(copies).toHaveLength(15);
     expect(await queueDepth(sqs, pair.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+  it('A stops cleanly mid-job (a rolling deploy): B takes it over at its next poll without waiting for a lease, every message once, same thread', async () => {
+    await b.stop();
+    used.push(pair);
+    pair = await createQueuePair(sqs, 'recover-stop');
+    // A2's leases (killed in the test above) expire; A3 runs the poller.
+    clock.advance(120_000);
+    a = await start('replica-a3');
+    crashed = false;
+    expect(await a.poller.pollOnce()).toBe(true);
+    b = await start('replica-b3');
+    await sendMessages(sqs, pair.dlq.url, bodies);
+    const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
+    const jobId = buttonsIn(answer).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    expect(jobId).not.toBe('');
+    const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
+    const rootTs = (root.response as { ts: string }).ts;
+    const inThread = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === rootTs);
+    await waitFor(async () => ((await b.store.getJob(jobId))?.progress.done ?? 0) >= 20, { timeoutMs: 20_000, description: '20 replayed by A' });
+    const progressTs = (inThread().find((c) => shown(c).includes(':arrows_counterclockwise:'))?.response as { ts: string } | undefined)?.ts;
+    expect(progressTs).toBeDefined();
+    expect(await b.poller.pollOnce()).toBe(false);
+
+    // A clean stop (SIGTERM): the job stays `running`, its lease and the poller's are freed at once,
+    // what A had checked out is visible again, and nothing is said in the thread (no `paused`).
+    const postsBeforeStop = slack.callsTo('chat.postMessage').length;
+    await a.stop();
+    crashed = true;
+    const left = await b.store.getJob(jobId);
+    expect(left?.status).toBe('running');
+    const doneByA = left?.progress.done ?? 0;
+    expect(doneByA).toBeGreaterThanOrEqual(20);
+    expect(doneByA).toBeLessThan(COUNT);
+    expect(await b.store.getLease(jobLeaseName(jobId))).toBeNull();
+    expect(await b.store.getLease(POLLER_LEASE)).toBeNull();
+    expect((await queueDepth(sqs, pair.dlq.url)).inFlight).toBe(0);
+    expect(slack.callsTo('chat.postMessage').slice(postsBeforeStop).filter((c) => shown(c).includes('paused'))).toEqual([]);
+    expect((await b.store.searchAudit({ ref: jobId, action: 'redrive-batch:handed-off', limit: 1 }))[0]).toMatchObject({ result: 'success' });
+
+    // B's next poll, on the same clock (no lease to wait for), takes the poller and the job.
+    expect(await b.poller.pollOnce()).toBe(true);
+    await waitFor(async () => (await b.store.getJob(jobId))?.status !== 'running', { timeoutMs: 30_000, description: 'B finishes the job' });
+    await b.slackJobs.idle();
+    expect(await b.store.getJob(jobId)).toMatchObject({ status: 'succeeded', progress: { done: COUNT, failed: 0 } });
+    const copies = await drainTarget();
+    const arrivals = new Map<string, number>();
+    for (const body of copies) arrivals.set(body, (arrivals.get(body) ?? 0) + 1);
+    expect([...arrivals.values()].filter((n) => n > 1)).toEqual([]);
+    expect([...arrivals.keys()].sort()).toEqual([...bodies].sort());
+    expect(await queueDepth(sqs, pair.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
+
+    const after = inThread().filter((c) => slack.callsTo('chat.postMessage').indexOf(c) >= postsBeforeStop);
+    expect(shown(after.find((c) => shown(c).includes('stopped or stopped answering')))).toContain('replica-b3 continues it from its checkpoint');
+    expect(after.filter((c) => shown(c).includes(':arrows_counterclockwise:'))).toEqual([]);
+    expect(slack.callsTo('chat.update').filter((c) => c.args.ts === progressTs && shown(c).includes(`${COUNT} of ${COUNT} replayed`)).some(okCall)).toBe(true);
+    expect(okCall(after.find((c) => shown(c).includes(`Job ${jobId} on ${pair.dlq.name} finished: ${COUNT} message(s) replayed`)))).toBe(true);
+    expect(buttonsIn(slack.callsTo('chat.update').filter((c) => c.args.ts === rootTs).at(-1))).toEqual([]);
+    const takeover = await b.store.searchAudit({ ref: jobId, action: 'redrive-batch:takeover', limit: 5 });
+    expect(takeover[0]).toMatchObject({ actor: 'system', result: 'success', details: { replica: 'replica-b3' } });
   });
 });

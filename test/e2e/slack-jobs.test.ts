@@ -3,6 +3,7 @@
 // background and posts progress and its result in a thread, Cancel stops a running job after its
 // batch, and a message move task (redrive-all) is followed through ListMessageMoveTasks to its end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobLeaseName } from '../../src/app/queue/job-lease.ts';
 import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
 import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
 import { queueDepth, sendMessages, services, sqsEndpoint } from '../integration/sqs/sqs-test-env.ts';
@@ -211,7 +212,7 @@ describe.skipIf(!services)('a job from Slack when Redrive stops (SQS DLQ on Elas
     await e?.close();
   });
 
-  it('pauses after its batch and says in the thread how to resume it', async () => {
+  it('hands the job over after its batch: still running, its lease freed, nothing said in the thread', async () => {
     await sendMessages(e.sqs, e.pair.dlq.url, bodies(60));
     const reply = await e.dlq(`redrive-batch ${e.queue} --count 60 --rate 10`, 'U_BOB');
     const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
@@ -220,10 +221,13 @@ describe.skipIf(!services)('a job from Slack when Redrive stops (SQS DLQ on Elas
     await waitFor(() => thread(rootTs).some((c) => shown(c).includes('replayed')), { timeoutMs: 15_000, description: 'a progress reply' });
     await e.app.slackJobs.stop();
     const job = await e.app.store.getJob(jobId);
-    expect(job?.status).toBe('paused');
-    const paused = thread(rootTs).find((c) => shown(c).includes(`Job ${jobId} on ${e.queue} paused`));
-    expect(okCall(paused)).toBe(true);
-    expect(shown(paused)).toContain(`resume ${e.queue} ${jobId}`);
+    expect(job?.status).toBe('running');
+    expect(job?.progress.done).toBeGreaterThan(0);
+    expect(job?.progress.done).toBeLessThan(60);
+    // The poller's replica takes it over at its next poll (job-recovery.test.ts), no lease to wait for.
+    expect(await e.app.store.getLease(jobLeaseName(jobId))).toBeNull();
+    expect(thread(rootTs).filter((c) => shown(c).includes('paused'))).toEqual([]);
+    expect((await e.app.store.searchAudit({ ref: jobId, action: 'redrive-batch:handed-off', limit: 1 }))[0]).toMatchObject({ result: 'success' });
   });
 
   const rootOf = (jobId: string) => e.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId));

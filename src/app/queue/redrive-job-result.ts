@@ -14,9 +14,11 @@ export interface RedriveJobResult {
   skipped: number;
   /**
    * `handed-over`: another replica took the job over (this run's heartbeat had lapsed), so this run
-   * stopped and left the job's status to it. `halted`: the process is dying (`halt`), nothing written.
+   * stopped and left the job's status to it. `handed-off`: the process is stopping cleanly (`handOff`),
+   * so the run freed its lease and left the job `running` for another replica (or the next start).
+   * `halted`: the process is dying (`halt`), nothing written.
    */
-  stopped: 'finished' | 'empty' | 'aborted' | 'cancelled' | 'handed-over' | 'halted';
+  stopped: 'finished' | 'empty' | 'aborted' | 'cancelled' | 'handed-over' | 'handed-off' | 'halted';
   elapsedMs: number;
 }
 

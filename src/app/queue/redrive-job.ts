@@ -7,7 +7,9 @@
 // marked `cancelled` in the store (by `cancel`, from any process) is seen within a heartbeat: no
 // batch is sent after it (a batch waiting for the rate gives up its turn; one already sending
 // finishes and is deleted). A run holds the job's lease (job-lease.ts) and renews it as heartbeat,
-// so two runs of one job never go on at once, and a run whose runner died is taken over.
+// so two runs of one job never go on at once, and a run whose runner died is taken over. A clean
+// stop of the process (`handOff`) ends the run after its batch and frees the lease, leaving the job
+// `running` for the poller's replica to take over at its next poll.
 // This module runs a job end to end (lease, workers, final status); a batch is redrive-batch.ts, the
 // per-message checkpoint job-checkpoint.ts, params redrive-job-params.ts, the end redrive-job-result.ts.
 
@@ -41,6 +43,13 @@ export interface RunOptions {
    * nothing more (no status, no release of what it checked out, no lease release), as a killed process.
    */
   halt?: AbortSignal;
+  /**
+   * A clean stop of the process (a rolling deploy): the run stops after the batch being sent, makes
+   * what it checked out visible again, frees its lease and leaves the job `running`, so the replica
+   * running the poller takes it over at its next poll (job-recovery.ts), as after a crash but without
+   * waiting for the lease to expire. `signal` instead pauses the job (resumable with `resume`).
+   */
+  handOff?: AbortSignal;
   /** How often the lease is renewed and a cancel looked for while the run waits (default JOB_HEARTBEAT_MS). */
   heartbeatMs?: number;
 }
@@ -106,7 +115,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   const internal = new AbortController();
   // A cancel seen in the store, or the lease lost to another replica: stop sending at once.
   const stopping = new AbortController();
-  const signal = AbortSignal.any([internal.signal, stopping.signal, ...(options.signal ? [options.signal] : []), ...(options.halt ? [options.halt] : [])]);
+  const signal = AbortSignal.any([internal.signal, stopping.signal, ...[options.signal, options.handOff, options.halt].filter((s) => s !== undefined)]);
   const halted = (): boolean => options.halt?.aborted === true;
   const clockNow = () => deps.clock.now();
   const mapping = backend.mapping ?? DEFAULT_FIELD_MAPPING;
@@ -238,6 +247,16 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'handed-over' };
   }
   if (options.signal?.aborted) stopped = 'aborted';
+  // Handed off mid-job: progress written, the job left `running` and its lease freed (by the caller's
+  // finally) for the poller's replica. A job that ended anyway, failed or was cancelled ends here.
+  // (`finished` here: no worker saw the DLQ run out, and no pause was asked for.)
+  const unfinished = tally.remaining > 0 || count('sent') > 0;
+  if (options.handOff?.aborted && stopped === 'finished' && unfinished && !crash && !cancel.requested) {
+    await progress();
+    deps.logger?.info({ jobId: job.id, queue: job.queue, done: count('done') }, 'process stopping: job left running for the poller\'s replica to take over');
+    await writeAudit(deps, { action: `${job.kind}:handed-off`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, { done: count('done') });
+    return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'handed-off' };
+  }
   // A cancel that lands after the last batch changes nothing: the job did finish.
   if (cancel.requested) stopped = 'cancelled';
   await progress();

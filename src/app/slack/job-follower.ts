@@ -3,7 +3,8 @@
 // in the channel), one progress reply edited at most every `progressEveryMs`, the result at the end, and the
 // start message edited to drop its Cancel button. A crash also goes to the starter as an ephemeral
 // message. The thread (and the progress reply) is stored on the job, so when the replica running it
-// dies, the one that takes it over (`recover`, called by job-recovery.ts) reports in the same thread.
+// dies, the one that takes it over (`recover`, called by job-recovery.ts) reports in the same thread;
+// a clean stop (`stop`) hands its jobs over the same way at once, without waiting for a lease to expire.
 // It decides nothing about the job itself: runRedriveJob and the move-task use case do.
 
 import type { Job, JobThread } from '../../core/model.ts';
@@ -52,7 +53,12 @@ export interface JobFollower {
   recover(job: Job, holder: string): void;
   /** Resolves once every job this follower runs has ended (tests, shutdown). */
   idle(): Promise<void>;
-  /** Aborts running jobs (a manual job pauses after its batch and can be resumed) and waits for them. */
+  /**
+   * A clean stop (rolling deploy, restart): a manual job stops after its batch and frees its lease,
+   * and a move task (running on the broker) is no longer followed; both stay `running`, so the
+   * replica running the poller takes them over at its next poll (after a restart, at its start).
+   * Waits for them; jobs handed to this follower afterwards are left alone for that replica.
+   */
   stop(): Promise<void>;
   /**
    * Stops as a killed process would (tests): jobs stop at their next wait and write nothing more
@@ -79,7 +85,8 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   const progressEveryMs = deps.progressEveryMs ?? 5_000;
   const pollMs = deps.pollMs ?? 5_000;
   const sleep = deps.sleep ?? realSleep;
-  const controller = new AbortController();
+  // Aborted by a clean stop: jobs are handed to the replica that polls next.
+  const handOff = new AbortController();
   const halt = new AbortController();
   const running = new Set<Promise<void>>();
   const replicaId = deps.replicaId ?? null;
@@ -177,10 +184,11 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       chain = chain.then(() => postProgress({ text: progress.text, blocks: progress.blocks })).catch(() => undefined);
     };
     try {
-      const result = await start({ signal: controller.signal, halt: halt.signal, onProgress });
+      const result = await start({ handOff: handOff.signal, halt: halt.signal, onProgress });
       await chain;
-      // Killed (a test's crash): nothing more is said. Taken over: the other replica reports from now on.
-      if (result.stopped === 'halted' || result.stopped === 'handed-over') {
+      // Killed (a test's crash): nothing more is said. Taken over or handed off at a stop: the replica
+      // that carries on reports from now on, in the same thread.
+      if (result.stopped === 'halted' || result.stopped === 'handed-over' || result.stopped === 'handed-off') {
         logger.warn({ jobId: job.id, queue: job.queue, stopped: result.stopped }, 'job left to another replica');
         return;
       }
@@ -217,7 +225,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   const watchMoveTask = async (job: Job, thread: Thread | null, starter: Starter, holder: string): Promise<void> => {
     const postProgress = progressPoster(job, thread);
     const lease = jobLeaseName(job.id);
-    const stopping = AbortSignal.any([controller.signal, halt.signal]);
+    const stopping = AbortSignal.any([handOff.signal, halt.signal]);
     let lastDone = -1;
     let failures = 0;
     let current = job;
@@ -268,6 +276,11 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   };
 
   const recover = async (job: Job, holder: string): Promise<void> => {
+    // Stopping: the job stays with whichever replica polls next.
+    if (handOff.signal.aborted || halt.signal.aborted) {
+      if (!halt.signal.aborted) await store.releaseLease(jobLeaseName(job.id), holder).catch(() => undefined);
+      return;
+    }
     const thread = job.thread ? { ...job.thread } : null;
     const note = renderJobTakenOver(job, replicaId);
     await post(thread, { text: note.text, blocks: note.blocks });
@@ -286,7 +299,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     recover: (job, holder) => track(recover(job, holder)),
     idle: settle,
     stop: async () => {
-      controller.abort();
+      handOff.abort();
       await settle();
     },
     crash: async () => {
