@@ -31,9 +31,7 @@ import { accessRolesFrom } from './app/access/access-roles.ts';
 import { createAuditOperations } from './app/audit/audit-operations.ts';
 import { withFailureAudit } from './app/audit/failure-audit.ts';
 import { createSlackUserGroups } from './adapters/outbound/slack-directory/slack-user-groups.ts';
-import { createSlackUsers } from './adapters/outbound/slack-directory/slack-users.ts';
 import type { UserGroups } from './ports/user-groups.port.ts';
-import type { UserDirectory } from './ports/user-directory.port.ts';
 import { createQueueRegistry, type QueueRegistry } from './app/queue-registry.ts';
 import { createQueueOperations } from './app/queue/queue-operations.ts';
 import { createMonitors } from './app/queue/monitor.use-case.ts';
@@ -177,13 +175,7 @@ export const startServer = async (
   // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port.
   const monitors = createMonitors({ ...queueDeps, sleep: timersSleep(timers) });
   const monitorPosterFor = monitorThreadPoster({ store, chat: () => chat, logger: logger.child({ component: 'monitor' }) });
-  // `/dlq audit @name` looks the name up in Slack (users.list) once Bolt's client exists.
-  let users: UserDirectory | null = null;
-  const directory: UserDirectory = { findByName: (name) => users?.findByName(name) ?? Promise.resolve({ kind: 'unavailable', reason: 'Slack is not configured' }) };
-  const operations = withSlackSurface(
-    { ...createQueueOperations(queueDeps, { monitors, monitorPosterFor, visibility: access }), ...createAuditOperations(queueDeps, { visibility: access, users: directory }) },
-    { queue: queueDeps, jobs: slackJobs },
-  );
+  const operations = withSlackSurface({ ...createQueueOperations(queueDeps, { monitors, monitorPosterFor }), ...createAuditOperations(queueDeps) }, { queue: queueDeps, jobs: slackJobs });
   const router = createDlqCommandRouter(withFailureAudit(operations, queueDeps), { authorize: access.authorize });
   let bolt: BoltApp | null = null;
   let localConsole: LocalConsole | null = null;
@@ -220,7 +212,6 @@ export const startServer = async (
   const incidentLogger = logger.child({ component: 'incidents' });
   const chat = bolt ? createSlackChat({ client: bolt.app.client, metrics, logger: incidentLogger }) : null;
   if (bolt) userGroups = createSlackUserGroups({ client: bolt.app.client, clock, metrics, logger: logger.child({ component: 'roles' }) });
-  if (bolt) users = createSlackUsers({ client: bolt.app.client, clock, metrics, logger: logger.child({ component: 'roles' }) });
   const incidents = createIncidentService({
     store, clock, timers, metrics, logger: incidentLogger, auditLogger: queueDeps.auditLogger, chat,
     queues: incidentQueues([...config.queues, ...(demo?.queues ?? [])], config.slack.defaultAlertChannel ?? null),
