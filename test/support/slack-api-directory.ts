@@ -1,5 +1,5 @@
 // Read and file methods of the local Slack API server: auth.test, conversations.info/open,
-// users.info, usergroups.users.list, and the files.uploadV2 pair (getUploadURLExternal and
+// users.info, users.list (paged by `limit` and `cursor`), usergroups.users.list, and the files.uploadV2 pair (getUploadURLExternal and
 // completeUploadExternal; the byte upload itself is served by the HTTP layer). Test support only.
 import { fail, missingArgument, str, type MethodHandler } from './slack-api-handler.ts';
 import {
@@ -10,6 +10,7 @@ import {
   dmChannelIdFor,
   type ChannelRecord,
   type FileRecord,
+  type UserRecord,
 } from './slack-workspace.ts';
 
 const channelJson = (c: ChannelRecord): Record<string, unknown> => ({
@@ -53,19 +54,29 @@ const conversationsOpen: MethodHandler = ({ args, ws }) => {
 const usersInfo: MethodHandler = ({ args, ws }) => {
   const user = typeof args.user === 'string' ? ws.users.get(args.user) : undefined;
   if (user === undefined) return fail('user_not_found');
-  return {
-    ok: true,
-    user: {
-      id: user.id,
-      team_id: TEST_TEAM_ID,
-      name: user.name,
-      real_name: user.realName,
-      deleted: user.deleted,
-      is_bot: user.isBot,
-      tz: user.tz,
-      profile: { real_name: user.realName, display_name: user.name, ...(user.email ? { email: user.email } : {}) },
-    },
-  };
+  return { ok: true, user: memberJson(user) };
+};
+
+const memberJson = (user: UserRecord): Record<string, unknown> => ({
+  id: user.id,
+  team_id: TEST_TEAM_ID,
+  name: user.name,
+  real_name: user.realName,
+  deleted: user.deleted,
+  is_bot: user.isBot,
+  tz: user.tz,
+  profile: { real_name: user.realName, display_name: user.displayName ?? user.name, ...(user.email ? { email: user.email } : {}) },
+});
+
+/** Members in insertion order; the cursor is the index of the next one (Slack's is opaque). */
+const usersList: MethodHandler = ({ args, ws }) => {
+  const limit = Math.max(1, Math.min(1000, Number(args.limit) || 1000));
+  const start = Number(str(args.cursor) ?? '0');
+  if (!Number.isInteger(start) || start < 0) return fail('invalid_cursor');
+  const all = [...ws.users.values()];
+  const page = all.slice(start, start + limit);
+  const next = start + limit < all.length ? String(start + limit) : '';
+  return { ok: true, members: page.map(memberJson), response_metadata: { next_cursor: next } };
 };
 
 const usergroupUsers: MethodHandler = ({ args, ws }) => {
@@ -127,6 +138,7 @@ export const DIRECTORY_METHODS: Record<string, MethodHandler> = {
   'conversations.info': conversationsInfo,
   'conversations.open': conversationsOpen,
   'users.info': usersInfo,
+  'users.list': usersList,
   'usergroups.users.list': usergroupUsers,
   'files.getUploadURLExternal': getUploadUrl,
   'files.completeUploadExternal': completeUpload,

@@ -27,6 +27,8 @@ export interface UserRecord {
   id: string;
   name: string;
   realName: string;
+  /** The profile's display name; the username when not set. */
+  displayName?: string;
   tz: string;
   isBot: boolean;
   deleted: boolean;

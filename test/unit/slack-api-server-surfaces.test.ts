@@ -156,4 +156,20 @@ describe('directory methods', () => {
     expect(await slackError(client().users.info({ user: 'U_NOPE' }))).toBe('user_not_found');
     expect(await slackError(client().usergroups.users.list({ usergroup: 'S_NOPE' }))).toBe('no_such_subteam');
   });
+
+  it('answers users.list page by page (limit and cursor), with each member’s profile names', async () => {
+    slack.addUser('U_ERIN', { name: 'erin', realName: 'Erin Evans', displayName: 'E.E.' });
+    const first = await client().users.list({ limit: 2 });
+    expect(first.members).toHaveLength(2);
+    const cursor = first.response_metadata?.next_cursor ?? '';
+    expect(cursor).not.toBe('');
+    const rest: { id?: string; profile?: { display_name?: string } }[] = [];
+    for (let next = cursor; next !== ''; ) {
+      const page = await client().users.list({ limit: 2, cursor: next });
+      rest.push(...(page.members ?? []));
+      next = page.response_metadata?.next_cursor ?? '';
+    }
+    expect(rest.find((m) => m.id === 'U_ERIN')).toMatchObject({ name: 'erin', real_name: 'Erin Evans', profile: { display_name: 'E.E.', real_name: 'Erin Evans' } });
+    expect(await slackError(client().users.list({ cursor: 'x' }))).toBe('invalid_cursor');
+  });
 });

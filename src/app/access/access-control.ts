@@ -4,13 +4,14 @@
 // (`cli:<user>` actors) is trusted as admin: whoever runs `redrive dlq` already holds the config and
 // the credentials. The policy itself is pure (core/auth/access-policy.ts).
 
-import { decide, configuredUserGroups, type AccessDecision, type AccessRoles, type Role } from '../../core/auth/access-policy.ts';
+import { decide, configuredUserGroups, mayView, viewsEverywhere, type AccessDecision, type AccessRoles, type Role } from '../../core/auth/access-policy.ts';
 import { context, section, type Reply } from '../../core/slack/blocks.ts';
 import type { DlqCommand } from '../../core/slack/parse-dlq-command.ts';
 import { toSlackText } from '../../core/text/slack-text.ts';
 import type { UserGroups } from '../../ports/user-groups.port.ts';
 import type { Authorize, CommandContext } from '../dlq-command-router.ts';
 import { writeAudit, type AuditDeps } from '../queue/audit-trail.ts';
+import { ALL_QUEUES, type QueueVisibility } from './queue-visibility.ts';
 
 /** One action someone asks for, with the ids its audit record should carry. */
 export interface AccessRequest {
@@ -25,7 +26,7 @@ export interface AccessRequest {
 
 export type AccessCheck = { ok: true; role: Role; via: string } | { ok: false; reply: Reply; decision: Extract<AccessDecision, { kind: 'denied' }> };
 
-export interface AccessControl {
+export interface AccessControl extends QueueVisibility {
   /** Decides; on a denial writes the audit record and returns the reply to show (ephemeral). */
   check(request: AccessRequest): Promise<AccessCheck>;
   /** The router hook: the same check for every parsed /dlq command. */
@@ -93,6 +94,12 @@ export const createAccessControl = (deps: AccessControlDeps): AccessControl => {
   };
   return {
     check,
+    scopeFor: async (actor) => {
+      if (isTrustedActor(actor) || viewsEverywhere(actor, [], deps.roles)) return ALL_QUEUES;
+      const groups = deps.userGroups && candidates.length > 0 ? await deps.userGroups.groupsOf(actor, candidates) : [];
+      if (viewsEverywhere(actor, groups, deps.roles)) return ALL_QUEUES;
+      return { restricted: true, mayView: (queue) => mayView(actor, groups, queue, deps.roles) };
+    },
     authorize: async (command: DlqCommand, ctx: CommandContext) => {
       const target = targetOf(command);
       // A job's queue decides who may cancel it (a per-queue operator list applies to its jobs).

@@ -2,13 +2,32 @@
 // composition root: each calls one use case and renders its result.
 
 import type { OperationHandlers } from '../dlq-command-router.ts';
+import type { UserDirectory } from '../../ports/user-directory.port.ts';
+import { countHidden, hiddenQueuesNote, SEE_ALL, withHiddenNote, type QueueVisibility } from '../access/queue-visibility.ts';
 import type { QueueDeps } from '../queue/queue-deps.ts';
 import { buildReport } from '../report/report.use-case.ts';
 import { renderReport } from '../report/report-replies.ts';
 import { renderAuditSearch } from './audit-replies.ts';
 import { searchAuditLog } from './audit-search.use-case.ts';
 
-export const createAuditOperations = (deps: QueueDeps): Pick<OperationHandlers, 'audit' | 'report'> => ({
-  audit: async (command, ctx) => renderAuditSearch(await searchAuditLog(deps, { ref: command.ref, actor: ctx.actor })),
-  report: async (command, ctx) => renderReport(await buildReport(deps, { days: command.days, actor: ctx.actor })),
-});
+export interface AuditOperationsOptions {
+  /** Which queues each user may view (default: all, as for the terminal). */
+  visibility?: QueueVisibility;
+  /** Resolves `/dlq audit @name`; null or absent where there is no Slack. */
+  directory?: UserDirectory | null;
+}
+
+export const createAuditOperations = (deps: QueueDeps, options: AuditOperationsOptions = {}): Pick<OperationHandlers, 'audit' | 'report'> => {
+  const visibility = options.visibility ?? SEE_ALL;
+  return {
+    audit: async (command, ctx) => {
+      const scope = await visibility.scopeFor(ctx.actor);
+      return renderAuditSearch(await searchAuditLog(deps, { ref: command.ref, actor: ctx.actor, scope, directory: options.directory ?? null }));
+    },
+    report: async (command, ctx) => {
+      const scope = await visibility.scopeFor(ctx.actor);
+      const report = await buildReport(deps, { days: command.days, actor: ctx.actor, scope });
+      return withHiddenNote(renderReport(report), hiddenQueuesNote(countHidden(deps.registry.list().map((b) => b.name), scope)));
+    },
+  };
+};

@@ -8,6 +8,7 @@ import type { AuditRecord } from '../../core/model.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
 import type { AuditSearchResult } from './audit-search.use-case.ts';
 import { cell, reply, safeText, textTable } from '../queue/reply-format.ts';
+import { hiddenRecordsNote, withHiddenNote } from '../access/queue-visibility.ts';
 
 const RESULT_ICON: Record<AuditRecord['result'], string> = { success: ':white_check_mark:', failure: ':x:', denied: ':no_entry:' };
 
@@ -55,7 +56,17 @@ export const auditTable = (records: AuditRecord[]): string =>
     ]),
   );
 
-export const renderAuditSearch = (result: AuditSearchResult): Reply => {
+/** A `@name` that matched nobody (or could not be looked up): say so and how to search instead. */
+const renderUnresolved = (name: string, lookup: NonNullable<AuditSearchResult['unresolved']>['lookup']): Reply => {
+  const why = lookup.kind === 'not-found' ? `No Slack member has the name, display name or real name "@${name}".` : `Could not look up "@${name}" in Slack: ${lookup.reason}.`;
+  const text = `${why} Search by their member id instead (U…, under "Copy member ID" in their Slack profile).`;
+  return { ...reply(text, [header('Audit log'), section(safeText(text, 600))], { private: true }), terminal: text };
+};
+
+export const renderAuditSearch = (result: AuditSearchResult): Reply => withHiddenNote(renderRecords(result), hiddenRecordsNote(result.hidden ?? 0));
+
+const renderRecords = (result: AuditSearchResult): Reply => {
+  if (result.unresolved) return renderUnresolved(result.unresolved.name, result.unresolved.lookup);
   const title = result.ref === null ? 'Audit log' : `Audit log: ${result.ref}`;
   if (result.records.length === 0) {
     const text = result.ref === null ? 'The audit log is empty.' : `No audit records for ${result.ref}.`;

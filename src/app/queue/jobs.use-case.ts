@@ -10,6 +10,7 @@ import { audited, type ActionInput } from './audit-trail.ts';
 import { jobLeaseName, lastHeartbeat, liveJobLease } from './job-lease.ts';
 import { cancelMoveTask, refreshMoveTask } from './move-task.use-case.ts';
 import type { QueueDeps } from './queue-deps.ts';
+import { ALL_QUEUES, type QueueScope } from '../access/queue-visibility.ts';
 
 export interface JobView {
   job: Job;
@@ -80,13 +81,15 @@ const viewOf = async (deps: QueueDeps, job: Job): Promise<JobView> => {
 };
 
 /** Running (and paused) jobs first, then the most recent others; at most JOBS_SHOWN. */
-export const listJobViews = async (deps: QueueDeps, request: { queue: string | null; actor: string }): Promise<JobView[]> => {
+export const listJobViews = async (deps: QueueDeps, request: { queue: string | null; actor: string; scope?: QueueScope }): Promise<JobView[]> => {
+  const scope = request.scope ?? ALL_QUEUES;
   const queue = request.queue === null ? null : deps.registry.get(request.queue).name;
   return audited(
     deps,
     { action: 'jobs', queue, actor: request.actor },
     async () => {
-      const jobs = await deps.store.listJobs({ ...(queue === null ? {} : { queue }), limit: JOBS_SCANNED });
+      // Of all queues: only the jobs of queues the actor may view.
+      const jobs = (await deps.store.listJobs({ ...(queue === null ? {} : { queue }), limit: JOBS_SCANNED })).filter((j) => queue !== null || scope.mayView(j.queue));
       const ordered = [...jobs.filter((j) => ACTIVE.includes(j.status)), ...jobs.filter((j) => !ACTIVE.includes(j.status))].slice(0, JOBS_SHOWN);
       const views: JobView[] = [];
       for (const job of ordered) views.push(await viewOf(deps, job));

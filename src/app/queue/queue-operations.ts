@@ -24,6 +24,7 @@ import { audited } from './audit-trail.ts';
 import type { QueueDeps } from './queue-deps.ts';
 import type { JsonObject } from '../../core/model.ts';
 import { describeFilter, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
+import { ALL_QUEUES, countHidden, hiddenQueuesNote, SEE_ALL, withHiddenNote, type QueueVisibility } from '../access/queue-visibility.ts';
 
 export interface QueueOperationsOptions {
   /** Where monitor readings go (a Slack thread poster, the terminal). */
@@ -35,6 +36,8 @@ export interface QueueOperationsOptions {
   bodyEdit?: string | null;
   /** Concurrent batches in a manual redrive job (default 4). */
   redriveConcurrency?: number;
+  /** Which queues each user may view, for `status` and `jobs` of all queues (default: all, as for the terminal). */
+  visibility?: QueueVisibility;
 }
 
 const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
@@ -70,6 +73,8 @@ const parseMerge = (text: string | null | undefined): JsonObject | null => {
 
 export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsOptions = {}): OperationHandlers => {
   const monitors = options.monitors ?? createMonitors(deps);
+  const visibility = options.visibility ?? SEE_ALL;
+  const queueNames = (): string[] => deps.registry.list().map((b) => b.name);
   const text = { redactKeys: deps.redactKeys ?? [] };
   const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all', filter: ReplayFilter | null = null) => {
     const bodyMerge = parseMerge(options.bodyEdit);
@@ -79,8 +84,9 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
   };
   return {
     status: async (command, ctx) => {
-      const views = await queueStatus(deps, command.queue, ctx.actor);
-      return withPartitionLag(renderStatus(views), views);
+      const scope = command.queue === null ? await visibility.scopeFor(ctx.actor) : ALL_QUEUES;
+      const views = await queueStatus(deps, command.queue, ctx.actor, scope);
+      return withHiddenNote(withPartitionLag(renderStatus(views), views), hiddenQueuesNote(countHidden(queueNames(), scope)));
     },
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
@@ -140,7 +146,11 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       const stopped = await monitors.stop({ queue: command.queue, actor: ctx.actor });
       return stopped ? renderDone(`Stopped monitoring ${command.queue}`, []) : renderWarning(`${command.queue} was not being monitored`, 'Nothing to stop.');
     },
-    jobs: async (command, ctx) => renderJobs(command.queue, await listJobViews(deps, { queue: command.queue, actor: ctx.actor }), deps.clock.now()),
+    jobs: async (command, ctx) => {
+      const scope = command.queue === null ? await visibility.scopeFor(ctx.actor) : ALL_QUEUES;
+      const views = await listJobViews(deps, { queue: command.queue, actor: ctx.actor, scope });
+      return withHiddenNote(renderJobs(command.queue, views, deps.clock.now()), hiddenQueuesNote(countHidden(queueNames(), scope)));
+    },
     resume: async (command, ctx) => {
       const result = await resumeRedriveJob(deps, { queue: command.queue, jobId: command.jobId, actor: ctx.actor });
       return jobReply(command.queue, result, deps.registry.get(command.queue).kind);

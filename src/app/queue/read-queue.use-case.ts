@@ -1,6 +1,7 @@
 // Read-only queue use cases: status (with growth from stored depth samples), peek (indexing what it
 // saw) and view (index first, then a scan). None of them consumes or deletes a message.
 
+import { ALL_QUEUES, type QueueScope } from '../access/queue-visibility.ts';
 import { RedriveError } from '../../errors.ts';
 import type { Level } from '../../core/model.ts';
 import type { DlqMessage, QueueStatus } from '../../ports/dead-letter-queue.port.ts';
@@ -39,8 +40,9 @@ export const readStatus = async (deps: QueueDeps, backend: QueueBackend): Promis
   return { status, growthPerMinute: growthFromSamples(samples), level: incident?.level ?? null, incidentId: incident?.id ?? null };
 };
 
-export const queueStatus = async (deps: QueueDeps, queue: string | null, actor: string): Promise<StatusView[]> => {
-  const backends = queue === null ? deps.registry.list() : [deps.registry.get(queue)];
+/** One queue, or (queue null) every queue `scope` lets the actor view. */
+export const queueStatus = async (deps: QueueDeps, queue: string | null, actor: string, scope: QueueScope = ALL_QUEUES): Promise<StatusView[]> => {
+  const backends = queue === null ? deps.registry.list().filter((b) => scope.mayView(b.name)) : [deps.registry.get(queue)];
   return audited(deps, { action: 'status', queue, actor }, async () => {
     const views: StatusView[] = [];
     for (const backend of backends) views.push(await readStatus(deps, backend));

@@ -5,16 +5,18 @@
 import { buildDlqReport, type DlqReport } from '../../core/report/dlq-report.ts';
 import type { QueueDeps } from '../queue/queue-deps.ts';
 import { audited } from '../queue/audit-trail.ts';
+import { ALL_QUEUES, type QueueScope } from '../access/queue-visibility.ts';
 
 /** Audit rows read for the summary (the newest first; more are counted as "at least"). */
 export const REPORT_AUDIT_LIMIT = 5_000;
 
-export const buildReport = async (deps: QueueDeps, request: { days: number; actor: string }): Promise<DlqReport> =>
+/** Over the queues `scope` lets the actor view (audit records of the others are left out too). */
+export const buildReport = async (deps: QueueDeps, request: { days: number; actor: string; scope?: QueueScope }): Promise<DlqReport> =>
   audited(deps, { action: 'report', queue: null, actor: request.actor, details: { days: request.days } }, async () => {
     const until = deps.clock.now();
     const since = new Date(until.getTime() - request.days * 86_400_000);
     const queues = await Promise.all(
-      deps.registry.list().map(async (backend) => {
+      deps.registry.list().filter((b) => (request.scope ?? ALL_QUEUES).mayView(b.name)).map(async (backend) => {
         const [samples, indexed, replays, resolutions, jobs, incidents] = await Promise.all([
           deps.store.listDepthSamples(backend.name, { since }),
           deps.store.listIndexedMessages(backend.name, { since }),
@@ -35,6 +37,6 @@ export const buildReport = async (deps: QueueDeps, request: { days: number; acto
         };
       }),
     );
-    const audit = await deps.store.searchAudit({ since, limit: REPORT_AUDIT_LIMIT });
+    const audit = (await deps.store.searchAudit({ since, limit: REPORT_AUDIT_LIMIT })).filter((r) => (request.scope ?? ALL_QUEUES).mayView(r.queue));
     return buildDlqReport({ since, until, days: request.days, queues, audit });
   });

@@ -1,6 +1,8 @@
 // What `/dlq audit [ref]` searches for: a ref typed by a person turned into store queries. Pure.
 // A ref may be an audit id, a Slack user (`<@U123>`, `<@U123|name>` or `U123`), a terminal actor
-// (`cli:alice`), a configured queue name, or a message id, trace id, job id or incident id.
+// (`cli:alice`), a configured queue name, or a message id, trace id, job id or incident id. A plain
+// `@name` (Slack sends what was typed: the manifest keeps `should_escape: false`) is a user name the
+// app layer resolves to member ids first (`userNameOf`, then `planUserSearch`).
 
 import type { AuditQuery } from '../model.ts';
 
@@ -15,6 +17,7 @@ export interface AuditSearchPlan {
   queries: AuditQuery[];
 }
 
+const USER_NAME = /^@([^<>@|\n]{1,80})$/;
 const MENTION = /^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/;
 const USER_ID = /^[UW][A-Z0-9_]{2,}$/;
 
@@ -31,3 +34,15 @@ export const planAuditSearch = (ref: string | null, queueNames: readonly string[
   if (USER_ID.test(trimmed) || trimmed.startsWith('cli:')) return { kind: 'user', queries: [{ actor: trimmed, limit }, { ref: trimmed, limit }] };
   return { kind: 'id', queries: [{ ref: trimmed, limit }] };
 };
+
+/** The name in a plain `@name` ref (as typed: a Slack name, display name or real name), else null. */
+export const userNameOf = (ref: string | null): string | null => {
+  const name = USER_NAME.exec(ref?.trim() ?? '')?.[1]?.trim() ?? '';
+  return name === '' ? null : name;
+};
+
+/** The records of any of these Slack member ids (a name can match more than one person). */
+export const planUserSearch = (userIds: readonly string[]): AuditSearchPlan => ({
+  kind: 'user',
+  queries: userIds.map((actor) => ({ actor, limit: AUDIT_DEFAULT_LIMIT })),
+});

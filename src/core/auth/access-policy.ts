@@ -147,3 +147,14 @@ export const decide = (user: string, userGroupsOfUser: readonly string[], action
     admins: grants.admins,
   };
 };
+
+/** May the user (with these user groups) view `queue`? Null: the global grants (a record about no queue). */
+export const mayView = (user: string, userGroupsOfUser: readonly string[], queue: string | null, roles: AccessRoles): boolean =>
+  atLeast(roleOf(user, userGroupsOfUser, grantsFor(roles, queue)).role, 'viewer');
+
+/**
+ * Whether the user-id grants alone let the user view every queue (configured ones and unknown ones,
+ * which use the global grants): when they do, listing commands need not ask Slack for user groups.
+ */
+export const viewsEverywhere = (user: string, userGroupsOfUser: readonly string[], roles: AccessRoles): boolean =>
+  [null, ...Object.keys(roles.queues)].every((queue) => mayView(user, userGroupsOfUser, queue, roles));

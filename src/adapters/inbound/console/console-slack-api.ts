@@ -206,6 +206,12 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       return showView(args, (view) => ws.publishHome(user, view));
     },
     'usergroups.users.list': () => ({ ok: true, users: [CONSOLE_USER.id] }),
+    // The console has one person and the bot: `/dlq audit @<console user>` finds them.
+    'users.list': () => ({
+      ok: true,
+      members: [CONSOLE_USER, { id: CONSOLE_BOT.userId, name: CONSOLE_BOT.name }].map((u) => ({ id: u.id, name: u.name, real_name: u.name, profile: { display_name: u.name, real_name: u.name } })),
+      response_metadata: { next_cursor: '' },
+    }),
     'users.info': (args) => {
       const id = str(args.user) ?? CONSOLE_USER.id;
       const name = id === CONSOLE_USER.id ? CONSOLE_USER.name : id === CONSOLE_BOT.userId ? CONSOLE_BOT.name : id.toLowerCase();

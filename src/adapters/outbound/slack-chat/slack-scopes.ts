@@ -14,6 +14,7 @@ export const SLACK_METHOD_SCOPES: Readonly<Record<string, string | null>> = {
   'usergroups.users.list': 'usergroups:read',
   'usergroups.list': 'usergroups:read',
   'users.info': 'users:read',
+  'users.list': 'users:read',
   'conversations.info': 'channels:read',
   'views.open': null,
   'views.push': null,

@@ -34,7 +34,7 @@ interface Entry {
   expiresAt: number;
 }
 
-const slackErrorCode = (error: unknown): string => {
+export const slackErrorCode = (error: unknown): string => {
   const data = (error as { data?: { error?: unknown } } | null)?.data;
   if (data && typeof data.error === 'string') return data.error;
   const code = (error as { code?: unknown } | null)?.code;
