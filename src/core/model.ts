@@ -235,3 +235,16 @@ export interface Lease {
   holder: string;
   expiresAt: Date;
 }
+
+/** A `/dlq monitor` kept in the store, so the poller's replica runs it and a restart carries it on. */
+export interface StoredMonitor {
+  queue: string;
+  intervalSeconds: number;
+  /** Where the readings go: a Slack channel and the thread under which they are posted (null: nowhere). */
+  channel: string | null;
+  threadTs: string | null;
+  startedBy: string;
+  startedAt: Date;
+  /** When the last reading was taken; the next one is due an interval later. */
+  lastReadingAt: Date | null;
+}

@@ -22,6 +22,7 @@ import type {
   NewIncident,
   NewJob,
   ReplayRecord,
+  StoredMonitor,
   Resolution,
 } from '../core/model.ts';
 
@@ -106,4 +107,15 @@ export interface Store {
   acquireLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
   getLease(name: string): Promise<Lease | null>;
+
+  // Monitors (`/dlq monitor`): at most one per queue
+  /** Stores a monitor; false (nothing changed) when the queue already has one. */
+  addMonitor(monitor: StoredMonitor): Promise<boolean>;
+  getMonitor(queue: string): Promise<StoredMonitor | null>;
+  /** Every stored monitor, by queue. */
+  listMonitors(): Promise<StoredMonitor[]>;
+  /** Records a reading; false when the monitor is gone (stopped). */
+  noteMonitorReading(queue: string, at: Date): Promise<boolean>;
+  /** Removes the queue's monitor; false when it had none. */
+  removeMonitor(queue: string): Promise<boolean>;
 }

@@ -8,6 +8,7 @@ import { describeIncidentContract } from './store/incidents.contract.ts';
 import { describeMessageContract } from './store/messages.contract.ts';
 import { describeJobContract } from './store/jobs.contract.ts';
 import { describeAuditContract } from './store/audit.contract.ts';
+import { describeMonitorContract } from './store/monitors.contract.ts';
 import type { StoreRef } from './store/store-fixtures.ts';
 
 /**
@@ -50,5 +51,6 @@ export function describeStoreContract(
     describeMessageContract(store);
     describeJobContract(store);
     describeAuditContract(store);
+    describeMonitorContract(store);
   });
 }

@@ -225,4 +225,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = checkMigrationList([
   { version: 3, name: 'jobs and job items', sql: jobs },
   { version: 4, name: 'append-only audit log, idempotency keys, leases', sql: auditAndCoordination },
   { version: 5, name: 'the Slack thread a job reports in', sql: 'ALTER TABLE jobs ADD COLUMN slack_thread JSONB;' },
+  {
+    version: 6,
+    name: 'stored /dlq monitors',
+    sql: `CREATE TABLE monitors (
+  queue TEXT PRIMARY KEY,
+  interval_seconds INTEGER NOT NULL CHECK (interval_seconds > 0),
+  channel TEXT,
+  thread_ts TEXT,
+  started_by TEXT NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL,
+  last_reading_at TIMESTAMPTZ
+);`,
+  },
 ]);

@@ -26,6 +26,7 @@ import type {
   NewJob,
   ReplayRecord,
   Resolution,
+  StoredMonitor,
 } from '../../../core/model.ts';
 import type { SqlDriver } from './sql-driver.ts';
 import { runMigrations, type Migration, type MigrationDialect } from './sql-migrate.ts';
@@ -33,6 +34,7 @@ import * as incidents from './sql-incidents.ts';
 import * as messages from './sql-messages.ts';
 import * as jobs from './sql-jobs.ts';
 import * as audit from './sql-audit.ts';
+import * as monitors from './sql-monitors.ts';
 
 /** Rows returned by list/search methods when the caller gives no limit. */
 export const DEFAULT_LIST_LIMIT = 100;
@@ -178,5 +180,21 @@ export class SqlStore implements Store {
   }
   getLease(name: string): Promise<Lease | null> {
     return audit.getLease(this.#db, name);
+  }
+
+  addMonitor(monitor: StoredMonitor): Promise<boolean> {
+    return monitors.addMonitor(this.#db, monitor);
+  }
+  getMonitor(queue: string): Promise<StoredMonitor | null> {
+    return monitors.getMonitor(this.#db, queue);
+  }
+  listMonitors(): Promise<StoredMonitor[]> {
+    return monitors.listMonitors(this.#db);
+  }
+  noteMonitorReading(queue: string, at: Date): Promise<boolean> {
+    return monitors.noteMonitorReading(this.#db, queue, at);
+  }
+  removeMonitor(queue: string): Promise<boolean> {
+    return monitors.removeMonitor(this.#db, queue);
   }
 }
