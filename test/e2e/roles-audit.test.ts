@@ -1,6 +1,8 @@
 // Roles, audit and the weekly report on the real app: a real SQS DLQ on ElasticMQ, signed Slack
 // requests, and the local Slack API server answering usergroups.users.list (S_ONCALL = Alice, Bob).
-// Carol is only a viewer; the on-call group are operators; the terminal is trusted.
+// Carol is only a viewer; the on-call group are operators; the terminal is trusted. A second DLQ
+// (`hidden`) lets only Dave view it (and the global admin): commands about no single queue hide it
+// from the others and say so. `/dlq audit @name` is resolved through the server's users.list.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +31,8 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
   let slack: SlackApiServer;
   let app: Runtime;
   let pair: { source: CreatedQueue; dlq: CreatedQueue };
+  let hiddenPair: { source: CreatedQueue; dlq: CreatedQueue };
+  let hidden: string;
   let dir: string;
   let queue: string;
   let rawConfig: Record<string, unknown> = {};
@@ -56,6 +60,8 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
     pair = await createQueuePair(sqs, 'roles');
     queue = pair.dlq.name;
+    hiddenPair = await createQueuePair(sqs, 'roles-hidden');
+    hidden = hiddenPair.dlq.name;
     slack = await startSlackApiServer();
     dir = mkdtempSync(join(tmpdir(), 'redrive-roles-e2e-'));
     rawConfig = {
@@ -64,7 +70,11 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
       slack: { apiUrl: slack.url, mode: 'http' },
       aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
       roles: { admins: ['U_ADMIN'], viewers: 'everyone', userGroups: { S_ONCALL: 'operator' } },
-      queues: [{ name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: 'C_ALERTS', escalation: { preset: 'sqs-runbook', l1Depth: 1 } }],
+      queues: [
+        { name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: 'C_ALERTS', escalation: { preset: 'sqs-runbook', l1Depth: 1 } },
+        // Viewers replaced and no user group inherited: only U_DAVE views it, U_ADMIN (inherited) administers it.
+        { name: hidden, kind: 'sqs', queueUrl: hiddenPair.dlq.url, alertChannel: 'C_ALERTS', roles: { viewers: ['U_DAVE'], userGroups: {} } },
+      ],
     };
     const parsed = parseConfig(rawConfig);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
@@ -101,6 +111,7 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     await app?.stop();
     await slack?.close();
     if (pair) await deleteQueues(sqs, pair.source.url, pair.dlq.url);
+    if (hiddenPair) await deleteQueues(sqs, hiddenPair.source.url, hiddenPair.dlq.url);
     sqs.destroy();
     vi.unstubAllEnvs();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -241,5 +252,55 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     const row = (reply.args.blocks as { text?: { text: string } }[]).map((b) => b.text?.text ?? '').find((t) => t.includes('IN (EST.)')) ?? '';
     expect(row.split('\n').find((line) => line.startsWith(queue))?.replace(/```$/, '').split(/\s{2,}/)).toEqual([queue, '2', '0', expect.any(String), '1', '1', '0', '1', '1', '1/0/0']);
     expect((await app.store.searchAudit({ action: 'report' }))[0]).toMatchObject({ actor: 'U_CAROL', result: 'success' });
+  });
+
+  it('status, jobs, report and audit of all queues leave out the queue Carol may not view, and say so; Dave and the admin see it', async () => {
+    const note = '1 queue hidden: you have no viewer role on it.';
+    const carolStatus = textOf(await dlq('U_CAROL', 'status'));
+    expect(carolStatus).toContain(queue);
+    expect(carolStatus).not.toContain(hidden);
+    expect(carolStatus).toContain(note);
+    const daveStatus = textOf(await dlq('U_DAVE', 'status'));
+    expect(daveStatus).toContain(hidden);
+    expect(daveStatus).not.toContain('hidden:');
+    // The admin peeks the hidden queue; Carol tries and is refused: both records are about it.
+    expect(textOf(await dlq('U_ADMIN', `peek ${hidden}`))).not.toContain('Not allowed');
+    expect(textOf(await dlq('U_CAROL', `peek ${hidden}`))).toContain(`peek on ${hidden} needs the viewer role; you have no Redrive role`);
+    const carolAudit = await dlq('U_CAROL', 'audit');
+    expect(textOf(carolAudit)).not.toContain(`queue \`${hidden}\``);
+    expect(textOf(carolAudit)).toContain('2 records left out: about queues you have no viewer role on.');
+    const byQueue = textOf(await dlq('U_CAROL', `audit ${hidden}`));
+    expect(byQueue).toContain('2 records left out');
+    expect(byQueue).not.toContain('`peek`');
+    const adminAudit = textOf(await dlq('U_ADMIN', `audit ${hidden}`));
+    expect(adminAudit).toContain('`peek` by <@U_ADMIN>');
+    expect(adminAudit).toContain('`peek` by <@U_CAROL>');
+    expect(adminAudit).not.toContain('left out');
+    const jobs = textOf(await dlq('U_CAROL', 'jobs'));
+    expect(jobs).toContain(note);
+    const carolReport = textOf(await dlq('U_CAROL', 'report'));
+    expect(carolReport).not.toContain(hidden);
+    expect(carolReport).toContain(note);
+    expect(carolReport).toMatch(/Audit: \d+ actions, 1 failed, 3 denied/); // Carol's refusal on the hidden queue is not counted for her
+    const adminReport = textOf(await dlq('U_ADMIN', 'report'));
+    expect(adminReport).toContain(hidden);
+    expect(adminReport).toMatch(/Audit: \d+ actions, 1 failed, 4 denied/);
+  });
+
+  it('/dlq audit @alice: the plain name Slack sends is resolved with users.list (cached), an unknown name is answered clearly', async () => {
+    const alice = await dlq('U_CAROL', 'audit @alice');
+    expect(slack.callsTo('users.list')).toHaveLength(1);
+    const shown = textOf(alice);
+    expect(shown).toContain('`replay` by <@U_ALICE>');
+    expect(shown).not.toContain('<@U_CAROL>');
+    expect(shown).toContain("matching user `@alice`");
+    // Real name (quoted: it has a space), any case, from the cache.
+    expect(textOf(await dlq('U_CAROL', 'audit "@alice ADAMS"'))).toContain('`acknowledge` by <@U_ALICE>');
+    expect(slack.callsTo('users.list')).toHaveLength(0);
+    const unknown = await dlq('U_CAROL', 'audit @nobody');
+    expect(unknown.args.response_type).toBe('ephemeral');
+    expect(textOf(unknown)).toContain('No Slack member has the name, display name or real name \\"@nobody\\"');
+    expect(textOf(unknown)).toContain('member id');
+    expect((await app.store.searchAudit({ action: 'audit', actor: 'U_CAROL', limit: 1 }))[0]).toMatchObject({ result: 'success', details: { ref: '@nobody', found: 0, unresolved: 'not-found' } });
   });
 });
