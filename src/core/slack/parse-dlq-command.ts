@@ -69,7 +69,7 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   'stop-monitor': { usage: 'stop-monitor <queue>', summary: 'stop monitoring', positional: ['queue'], flags: {} },
   report: { usage: 'report [--days 7]', summary: 'the weekly DLQ report', positional: [], flags: { days: 'int' } },
   alarms: { usage: 'alarms <queue>', summary: 'create or show the CloudWatch depth alarm', positional: ['queue'], flags: {} },
-  audit: { usage: 'audit [id]', summary: 'the latest 20 audit records, or those of an audit id, message id, trace id, job, incident, queue or user (U123)', positional: [], optionalPositional: 'id', flags: {} },
+  audit: { usage: 'audit [id]', summary: 'the latest 20 audit records, or those of an audit id, message id, trace id, job, incident, queue or user (U123 or @name)', positional: [], optionalPositional: 'id', flags: {} },
   jobs: { usage: 'jobs [queue]', summary: 'running and recent redrive jobs: done/failed/total and rate', positional: [], optionalPositional: 'queue', flags: {} },
   cancel: { usage: 'cancel <job-id>', summary: 'stop a redrive job or message move task', positional: ['job-id'], flags: {} },
   resume: { usage: 'resume <queue> <job-id>', summary: 'continue a paused or interrupted redrive job from its checkpoint', positional: ['queue', 'job-id'], flags: {} },
