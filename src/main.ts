@@ -36,7 +36,7 @@ import type { UserGroups } from './ports/user-groups.port.ts';
 import type { UserDirectory } from './ports/user-directory.port.ts';
 import { createQueueRegistry, type QueueRegistry } from './app/queue-registry.ts';
 import { createQueueOperations } from './app/queue/queue-operations.ts';
-import { createMonitors } from './app/queue/monitor.use-case.ts';
+import { createStoredMonitors, type StoredMonitors } from './app/queue/stored-monitors.ts';
 import { monitorThreadPoster, timersSleep } from './app/queue/monitor-thread.ts';
 import { withSlackSurface } from './app/slack/slack-operations.ts';
 import { createJobFollower, type JobFollower } from './app/slack/job-follower.ts';
@@ -116,6 +116,8 @@ export interface Runtime {
   slackJobs: JobFollower;
   /** Takes over jobs whose replica stopped heartbeating (run on every poll of the poller's replica). */
   jobRecovery: JobRecovery;
+  /** `/dlq monitor`s, kept in the store and run by the replica holding the poller lease. */
+  monitors: StoredMonitors;
   stop(): Promise<void>;
   /**
    * Stops as a killed process would (tests): nothing is flushed, jobs are not marked paused, leases
@@ -174,8 +176,9 @@ export const startServer = async (
   const jobsLogger = logger.child({ component: 'jobs' });
   const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: jobsLogger, replicaId, ...(options.slackJobs ?? {}) });
   const jobRecovery = createJobRecovery({ queue: queueDeps, follower: slackJobs, logger: jobsLogger, replicaId });
-  // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port.
-  const monitors = createMonitors({ ...queueDeps, sleep: timersSleep(timers) });
+  // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port; the
+  // monitors are stored, and the poller's replica runs them (a restart carries them on).
+  const monitors = createStoredMonitors({ queue: { ...queueDeps, sleep: timersSleep(timers) }, chat: () => chat, replicaId });
   const monitorPosterFor = monitorThreadPoster({ store, chat: () => chat, logger: logger.child({ component: 'monitor' }) });
   // `/dlq audit @name` looks the name up in Slack (users.list) once Bolt's client exists.
   let slackUsers: UserDirectory | null = null;
@@ -243,6 +246,7 @@ export const startServer = async (
         await incidents.tick();
       } finally {
         await jobRecovery.sweep();
+        await monitors.adopt();
       }
     },
   });
@@ -270,6 +274,7 @@ export const startServer = async (
     poller,
     slackJobs,
     jobRecovery,
+    monitors,
     crash: async () => {
       demo?.feed.stop();
       monitors.stopAll();

@@ -1,6 +1,7 @@
 // Where `/dlq monitor` readings go in Slack: the open incident's thread when the queue has one, else
 // the thread of the message a button was on, else a new message in the channel the command came
-// from, with the later readings as replies under it. One poster per monitor, so its thread is kept.
+// from, with the later readings as replies under it. One poster per monitor, so its thread is kept
+// (and stored with the monitor, so the replica running it later posts in the same thread).
 // A sleep on the Timers port, so tests drive the interval by hand.
 
 import { context, section } from '../../core/slack/blocks.ts';
@@ -32,9 +33,18 @@ export const renderMonitorReading = (view: StatusView): ChatMessage => {
   };
 };
 
-export const monitorThreadPoster = (deps: MonitorThreadDeps) => (queue: string, ctx: CommandContext): MonitorPost => {
-  let thread: { channel: string; threadTs: string } | null = null;
-  return async (_queue, view) => {
+/** Where a monitor's readings go: a channel and the thread they are replies in. */
+export interface MonitorThread {
+  channel: string;
+  threadTs: string;
+}
+
+/** A poster that also tells which thread it settled on (stored with the monitor, stored-monitors.ts). */
+export type ThreadedMonitorPost = MonitorPost & { thread(): MonitorThread | null };
+
+export const monitorThreadPoster = (deps: MonitorThreadDeps) => (queue: string, ctx: CommandContext): ThreadedMonitorPost => {
+  let thread: MonitorThread | null = null;
+  const post: MonitorPost = async (_queue, view) => {
     const chat = deps.chat();
     if (!chat) return;
     const message = renderMonitorReading(view);
@@ -53,6 +63,7 @@ export const monitorThreadPoster = (deps: MonitorThreadDeps) => (queue: string, 
     const posted = await chat.reply(thread.channel, thread.threadTs, message);
     if (!posted.ok) deps.logger?.warn({ queue, code: posted.failure.code, channel: thread.channel }, 'monitor reading not posted');
   };
+  return Object.assign(post, { thread: () => thread });
 };
 
 /** A Sleep on the Timers port (resolves early when aborted). */
