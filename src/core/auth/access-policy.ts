@@ -120,6 +120,12 @@ export type AccessDecision =
       admins: readonly string[];
     };
 
+/**
+ * Commands about no single queue (`status` and `jobs` of all queues, `report`, `audit`): they show only
+ * the queues the user may view, so viewing one queue through its own grants is enough to ask.
+ */
+export const LISTING_ACTIONS: ReadonlySet<string> = new Set(['status', 'jobs', 'report', 'audit']);
+
 const article = (role: Role): string => (role === 'viewer' ? 'a' : 'an');
 
 /**
@@ -131,6 +137,11 @@ export const decide = (user: string, userGroupsOfUser: readonly string[], action
   const grants = grantsFor(roles, queue);
   const { role, via } = roleOf(user, userGroupsOfUser, grants);
   if (role !== null && atLeast(role, needed)) return { kind: 'allowed', action, queue, role, needed, via: via ?? 'user id' };
+  // A listing about no single queue is let in for whoever views some queue: it then shows only those.
+  if (queue === null && LISTING_ACTIONS.has(action) && needed === 'viewer') {
+    const viewed = Object.keys(roles.queues).find((q) => mayView(user, userGroupsOfUser, q, roles));
+    if (viewed !== undefined) return { kind: 'allowed', action, queue, role: 'viewer', needed, via: 'per-queue grants' };
+  }
   const where = queue === null ? '' : ` on ${queue}`;
   const has = role === null ? 'you have no Redrive role' : `you are ${article(role)} ${role}`;
   const list = needed === 'viewer' ? 'viewers' : needed === 'operator' ? 'operators' : 'admins';

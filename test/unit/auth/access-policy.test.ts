@@ -18,6 +18,9 @@ const roles: AccessRoles = {
   },
 };
 
+/** The same without the queue everyone views: a stranger views no queue at all. */
+const closed: AccessRoles = { ...roles, queues: { payments: roles.queues.payments ?? {} } };
+
 const VIEWER_ACTIONS = ['status', 'peek', 'view', 'analyze', 'report', 'history', 'jobs', 'audit', 'help'];
 const OPERATOR_ACTIONS = ['replay', 'resolve', 'reexecute', 're-execute', 'acknowledge', 'monitor', 'stop-monitor', 'cancel'];
 const ADMIN_ACTIONS = ['redrive-all', 'redrive-batch', 'resume', 'bulk-replay', 'alarms'];
@@ -59,7 +62,7 @@ describe('access policy', () => {
     expect(decide('U_STRANGER', ['S_READERS'], 'peek', 'orders', roles)).toMatchObject({ kind: 'allowed', role: 'viewer' });
     expect(decide('U_STRANGER', ['S_READERS'], 'resolve', 'orders', roles)).toMatchObject({ kind: 'denied', role: 'viewer', needed: 'operator' });
     expect(decide('U_ADMIN', ['S_READERS'], 'redrive-all', 'orders', roles)).toMatchObject({ kind: 'allowed', role: 'admin', via: 'user id' });
-    expect(decide('U_STRANGER', ['S_UNMAPPED'], 'status', null, roles)).toMatchObject({ kind: 'denied', role: null });
+    expect(decide('U_STRANGER', ['S_UNMAPPED'], 'status', null, closed)).toMatchObject({ kind: 'denied', role: null });
   });
 
   it('lets a queue replace a grant and inherit the others', () => {
@@ -87,7 +90,23 @@ describe('access policy', () => {
       groups: ['S_PLATFORM'],
       admins: ['U_ADMIN'],
     });
-    expect(decide('U_STRANGER', [], 'audit', null, roles)).toMatchObject({ reason: 'audit needs the viewer role; you have no Redrive role.' });
+    expect(decide('U_STRANGER', [], 'audit', null, closed)).toMatchObject({ reason: 'audit needs the viewer role; you have no Redrive role.' });
+  });
+
+  it('lets a viewer of one queue only (through its own grants) ask the listings about no single queue, nothing else', () => {
+    const perQueue: AccessRoles = { ...closed, queues: { ...closed.queues, ledger: { viewers: ['U_LEDGER'], userGroups: { S_LEDGER: 'viewer' } } } };
+    for (const action of ['status', 'jobs', 'report', 'audit']) {
+      expect(decide('U_LEDGER', [], action, null, perQueue), action).toMatchObject({ kind: 'allowed', role: 'viewer', via: 'per-queue grants' });
+      expect(decide('U_STRANGER', ['S_LEDGER'], action, null, perQueue).kind, action).toBe('allowed');
+      // Who views no queue at all is still refused, with the same explanation.
+      expect(decide('U_STRANGER', [], action, null, perQueue), action).toMatchObject({ kind: 'denied', role: null, reason: `${action} needs the viewer role; you have no Redrive role.`, configKey: 'roles.viewers' });
+    }
+    // Only the listings, only about no single queue.
+    expect(decide('U_LEDGER', [], 'status', 'orders', perQueue).kind).toBe('denied');
+    expect(decide('U_LEDGER', [], 'peek', 'ledger', perQueue).kind).toBe('allowed');
+    expect(decide('U_LEDGER', [], 'cancel', null, perQueue).kind).toBe('denied');
+    // A queue everyone views lets everyone ask them.
+    expect(decide('U_STRANGER', [], 'report', null, roles).kind).toBe('allowed');
   });
 
   it('roleOf: nothing grants nothing; `everyone` grants viewer', () => {
