@@ -30,6 +30,7 @@ import { createAccessControl } from './app/access/access-control.ts';
 import { accessRolesFrom } from './app/access/access-roles.ts';
 import { createAuditOperations } from './app/audit/audit-operations.ts';
 import { withFailureAudit } from './app/audit/failure-audit.ts';
+import { withKnownQueues } from './app/access/known-queues.ts';
 import { createSlackUserGroups } from './adapters/outbound/slack-directory/slack-user-groups.ts';
 import { createSlackUsers } from './adapters/outbound/slack-directory/slack-users.ts';
 import type { UserGroups } from './ports/user-groups.port.ts';
@@ -187,7 +188,8 @@ export const startServer = async (
     { ...createQueueOperations(queueDeps, { monitors, monitorPosterFor, visibility: access }), ...createAuditOperations(queueDeps, { visibility: access, directory }) },
     { queue: queueDeps, jobs: slackJobs },
   );
-  const router = createDlqCommandRouter(withFailureAudit(operations, queueDeps), { authorize: access.authorize });
+  // Outside the failure audit: the audit record names no queue, the user sees the ones they may view.
+  const router = createDlqCommandRouter(withKnownQueues(withFailureAudit(operations, queueDeps), { registry, visibility: access }), { authorize: access.authorize });
   let bolt: BoltApp | null = null;
   let localConsole: LocalConsole | null = null;
   if (transport !== 'none') {
@@ -231,7 +233,7 @@ export const startServer = async (
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
     encodeChart: encodePng,
   });
-  if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, logger: logger.child({ component: 'slack' }), readHome: () => readAppHome({ queue: queueDeps, chat }) });
+  if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, logger: logger.child({ component: 'slack' }), readHome: (scope) => readAppHome({ queue: queueDeps, chat }, scope) });
   const alertLogger = logger.child({ component: 'alerts' });
   const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, cloudwatch: { alarmLevels: config.alerts.sns.alarmLevels }, onAlert: incidents.onAlert });
   const poller = createDepthPoller({
@@ -352,7 +354,8 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
       // runs it holds the config and the credentials already. Its actions are audited like Slack's.
       const cliDeps = { registry, store, clock: systemClock, metrics: noopMetrics, auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
       const access = createAccessControl({ roles: accessRolesFrom(config), userGroups: null, audit: cliDeps });
-      const router = createDlqCommandRouter(withFailureAudit({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit }), ...createAuditOperations(cliDeps) }, cliDeps), { authorize: access.authorize });
+      const cliOperations = withFailureAudit({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit }), ...createAuditOperations(cliDeps) }, cliDeps);
+      const router = createDlqCommandRouter(withKnownQueues(cliOperations, { registry }), { authorize: access.authorize });
       const reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
       io.out(renderReplyForTerminal(reply));
       // `monitor` keeps printing until Ctrl-C.

@@ -1,5 +1,6 @@
-// The configured queues by name, for the use cases. Unknown names fail with QUEUE_UNKNOWN and list
-// the known ones, so a typo gets a useful answer.
+// The configured queues by name, for the use cases. Unknown names fail with QUEUE_UNKNOWN naming no
+// other queue (the error reaches audit records); `withKnownQueues` (app/access/known-queues.ts) adds
+// the queues the asking user may view, so a typo gets a useful answer without showing hidden queues.
 
 import { RedriveError } from '../errors.ts';
 import type { QueueBackend } from '../ports/queue-backend.port.ts';
@@ -20,12 +21,7 @@ export const createQueueRegistry = (backends: readonly QueueBackend[], options: 
   return {
     get: (name) => {
       const backend = byName.get(name);
-      if (!backend) {
-        const known = [...byName.keys()];
-        throw new RedriveError('QUEUE_UNKNOWN', `No queue named "${name}" is configured${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}.`, {
-          context: { queue: name },
-        });
-      }
+      if (!backend) throw new RedriveError('QUEUE_UNKNOWN', `No queue named "${name}" is configured.`, { context: { queue: name } });
       return backend;
     },
     list: () => [...byName.values()],

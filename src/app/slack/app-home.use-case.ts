@@ -1,8 +1,10 @@
 // Reads what the App Home tab shows: each configured queue's depth (read now, like `status`) and
 // incident level, a permalink to the open incident's thread, and the last actions from the audit log.
-// A queue that cannot be read shows why instead of failing the whole tab.
+// A queue that cannot be read shows why instead of failing the whole tab. Only the queues the user may
+// view are read and shown (and only the actions about them), with a note saying how many were hidden.
 
 import type { HomeData, HomeQueue } from '../../core/slack/app-home-view.ts';
+import { ALL_QUEUES, countHidden, hiddenQueuesNote, type QueueScope } from '../access/queue-visibility.ts';
 import type { Chat } from '../../ports/chat.port.ts';
 import type { QueueDeps } from '../queue/queue-deps.ts';
 import { readStatus } from '../queue/read-queue.use-case.ts';
@@ -11,11 +13,11 @@ import { readStatus } from '../queue/read-queue.use-case.ts';
 const READS = new Set(['status', 'peek', 'view', 'analyze', 'jobs', 'audit', 'report', 'history']);
 const RECENT = 10;
 
-export const readAppHome = async (deps: { queue: QueueDeps; chat: Chat | null }): Promise<HomeData> => {
+export const readAppHome = async (deps: { queue: QueueDeps; chat: Chat | null }, scope: QueueScope = ALL_QUEUES): Promise<HomeData> => {
   const { queue, chat } = deps;
   // Queues are read side by side: one slow broker must not hold up the whole tab for long.
   const queues = await Promise.all(
-    queue.registry.list().map(async (backend): Promise<HomeQueue> => {
+    queue.registry.list().filter((backend) => scope.mayView(backend.name)).map(async (backend): Promise<HomeQueue> => {
       const row: HomeQueue = { name: backend.name, kind: backend.kind, depth: null, error: null, level: null, incidentLink: null };
       try {
         const view = await readStatus(queue, backend);
@@ -33,6 +35,7 @@ export const readAppHome = async (deps: { queue: QueueDeps; chat: Chat | null })
       return row;
     }),
   );
-  const recent = (await queue.store.searchAudit({ limit: 60 })).filter((r) => !READS.has(r.action)).slice(0, RECENT);
-  return { queues, recent, at: queue.clock.now() };
+  const recent = (await queue.store.searchAudit({ limit: scope.restricted ? 200 : 60 })).filter((r) => !READS.has(r.action) && scope.mayView(r.queue)).slice(0, RECENT);
+  const hiddenNote = hiddenQueuesNote(countHidden(queue.registry.list().map((b) => b.name), scope));
+  return { queues, recent, at: queue.clock.now(), hiddenNote };
 };

@@ -1,4 +1,4 @@
-// The App Home tab: every configured queue with its depth, incident level and a link to the open
+// The App Home tab: every configured queue the user may view (a note counts the others) with its depth, incident level and a link to the open
 // incident's thread, then the last actions from the audit log, and a Refresh button. Pure. Queue
 // names, errors and audit text are escaped; links are Slack permalinks the Web API returned.
 
@@ -25,6 +25,8 @@ export interface HomeData {
   queues: HomeQueue[];
   recent: AuditRecord[];
   at: Date;
+  /** Says how many configured queues the user may not view (they are left out); null when none. */
+  hiddenNote?: string | null;
 }
 
 /** Slack: 100 blocks a view. Two per queue, the rest for the header and recent actions. */
@@ -64,9 +66,11 @@ export const renderAppHome = (data: HomeData): View => {
     context(`Updated ${slackDate(data.at)}. \`/dlq help\` lists every operation.`),
     { type: 'divider' },
   ];
-  if (data.queues.length === 0) blocks.push(section('No queues are configured.'));
+  const hiddenNote = data.hiddenNote ?? null;
+  if (data.queues.length === 0) blocks.push(section(hiddenNote === null ? 'No queues are configured.' : 'No queue you may view.'));
   for (const q of data.queues.slice(0, MAX_QUEUES)) blocks.push(section(queueLine(q)));
   if (data.queues.length > MAX_QUEUES) blocks.push(context(`${data.queues.length - MAX_QUEUES} more queues: \`/dlq status\` lists them all.`));
+  if (hiddenNote !== null) blocks.push(context(`:see_no_evil: ${esc(hiddenNote, 300)}`));
   blocks.push({ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: 'Last actions' } });
   const recent = data.recent.slice(0, MAX_RECENT);
   blocks.push(section(recent.length === 0 ? 'No actions yet.' : recent.map(actionLine).join('\n')));

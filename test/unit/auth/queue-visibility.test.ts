@@ -6,8 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { createSlackUsers, type SlackMember, type UsersListClient } from '../../../src/adapters/outbound/slack-directory/slack-users.ts';
 import { createAccessControl } from '../../../src/app/access/access-control.ts';
-import { ALL_QUEUES, hiddenQueuesNote, withHiddenNote, type QueueScope } from '../../../src/app/access/queue-visibility.ts';
+import { ALL_QUEUES, hiddenQueuesNote, withHiddenNote, type QueueScope, type QueueVisibility } from '../../../src/app/access/queue-visibility.ts';
 import { createAuditOperations } from '../../../src/app/audit/audit-operations.ts';
+import { withFailureAudit } from '../../../src/app/audit/failure-audit.ts';
+import { withKnownQueues } from '../../../src/app/access/known-queues.ts';
+import { createQueueRegistry } from '../../../src/app/queue-registry.ts';
+import { readAppHome } from '../../../src/app/slack/app-home.use-case.ts';
+import { isRedriveError } from '../../../src/errors.ts';
+import type { QueueBackend } from '../../../src/ports/queue-backend.port.ts';
 import { renderAuditSearch } from '../../../src/app/audit/audit-replies.ts';
 import { searchAuditLog } from '../../../src/app/audit/audit-search.use-case.ts';
 import { listJobViews } from '../../../src/app/queue/jobs.use-case.ts';
@@ -158,6 +164,53 @@ describe('filtered listings', () => {
     const base = { text: 'Jobs', blocks: [], private: false, terminal: 'table' };
     expect(withHiddenNote(base, null)).toBe(base);
     expect(withHiddenNote(base, hiddenQueuesNote(2))).toMatchObject({ text: 'Jobs (2 queues hidden: you have no viewer role on them.)', terminal: 'table\n2 queues hidden: you have no viewer role on them.' });
+  });
+});
+
+describe('an unknown queue name', () => {
+  const registry = createQueueRegistry(['orders', 'payments', 'ledger'].map((name) => ({ name, kind: 'sqs', close: async () => undefined }) as unknown as QueueBackend));
+  const ctx = (actor: string) => ({ actor, channelId: 'C1', transport: actor.startsWith('cli:') ? ('cli' as const) : ('slack' as const) });
+  const failing = (deps: QueueDeps, visibility?: QueueVisibility) =>
+    withKnownQueues(withFailureAudit({ peek: async (command) => (registry.get(command.queue), { text: '', blocks: [], private: true }) }, deps), { registry, ...(visibility ? { visibility } : {}) });
+  const messageOf = async (run: Promise<unknown>): Promise<string> => run.then(() => '', (error: unknown) => (isRedriveError(error) ? `${error.code}: ${error.userMessage()}` : String(error)));
+
+  it('the registry names no other queue', () => {
+    expect(() => registry.get('typo')).toThrow(/^No queue named "typo" is configured\.$/);
+  });
+
+  it('lists only the queues the user may view; the audit record names none; the terminal and who views all get every queue', async () => {
+    const { deps, access, written } = setup();
+    const peek = failing(deps, access).peek;
+    const carol = await messageOf(peek?.({ op: 'peek', queue: 'typo', count: 5 }, ctx('U_CAROL')) ?? Promise.resolve());
+    expect(carol).toContain('QUEUE_UNKNOWN: No queue named "typo" is configured (known: orders).');
+    expect(carol).not.toMatch(/payments|ledger/);
+    expect(written.at(-1)).toMatchObject({ action: 'peek', queue: 'typo', actor: 'U_CAROL', result: 'failure', error: 'QUEUE_UNKNOWN: No queue named "typo" is configured.' });
+    expect(await messageOf(peek?.({ op: 'peek', queue: 'typo', count: 5 }, ctx('U_FINN')) ?? Promise.resolve())).toContain('(known: orders, payments).');
+    expect(await messageOf(peek?.({ op: 'peek', queue: 'typo', count: 5 }, ctx('cli:ops')) ?? Promise.resolve())).toContain('(known: orders, payments, ledger).');
+    expect(await messageOf(failing(deps).peek?.({ op: 'peek', queue: 'typo', count: 5 }, ctx('cli:ops')) ?? Promise.resolve())).toContain('(known: orders, payments, ledger).');
+    for (const record of written) expect(JSON.stringify(record)).not.toMatch(/payments|ledger|known/);
+  });
+
+  it('other errors pass through untouched', async () => {
+    const { deps, access } = setup();
+    const boom = new Error('boom');
+    const ops = withKnownQueues({ peek: async () => { throw boom; } }, { registry, visibility: access });
+    await expect(ops.peek?.({ op: 'peek', queue: 'orders', count: 1 }, ctx('U_CAROL'))).rejects.toBe(boom);
+  });
+});
+
+describe('App Home for a user who may not view every queue', () => {
+  it('reads and shows only the queues the user may view, and only the actions about them, with the count hidden', async () => {
+    const stored = [record(1, 'orders'), record(2, 'payments'), record(3, 'ledger', { action: 'resolve' }), record(4, null, { action: 'cancel' })];
+    const { deps, access } = setup(stored);
+    const carol = await readAppHome({ queue: deps, chat: null }, await access.scopeFor('U_CAROL'));
+    expect(carol.queues.map((q) => q.name)).toEqual(['orders']);
+    expect(carol.recent.map((r) => r.id)).toEqual([1, 4]);
+    expect(carol.hiddenNote).toBe('2 queues hidden: you have no viewer role on them.');
+    const all = await readAppHome({ queue: deps, chat: null });
+    expect(all.queues.map((q) => q.name)).toEqual(['orders', 'payments', 'ledger']);
+    expect(all.recent).toHaveLength(4);
+    expect(all.hiddenNote).toBeNull();
   });
 });
 

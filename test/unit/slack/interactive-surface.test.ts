@@ -199,6 +199,16 @@ describe('App Home and job messages', () => {
     expect(all).toContain('<@U_BOB> `replay orders-dlq m-1`');
   });
 
+  it('App Home says how many queues it hid, and what to say when the user may view none', () => {
+    const base = { at: NOW, queues: [{ name: 'orders-dlq', kind: 'sqs', depth: 1, error: null, level: null, incidentLink: null }], recent: [] };
+    const hidden = renderAppHome({ ...base, hiddenNote: '2 queues hidden: you have no viewer role on them.' });
+    expect(checkView(hidden, 'home')).toEqual({ ok: true });
+    expect(strings(hidden.blocks).join('\n')).toContain(':see_no_evil: 2 queues hidden: you have no viewer role on them.');
+    expect(strings(renderAppHome(base).blocks).join('\n')).not.toContain('hidden');
+    expect(strings(renderAppHome({ ...base, queues: [], hiddenNote: '1 queue hidden: you have no viewer role on it.' }).blocks).join('\n')).toContain('No queue you may view.');
+    expect(strings(renderAppHome({ ...base, queues: [] }).blocks).join('\n')).toContain('No queues are configured.');
+  });
+
   it('job messages: started with a Cancel button, progress, result', () => {
     const started = renderJobStarted(job, 'Progress follows in a thread.');
     expect(checkMessage({ text: started.text, blocks: started.blocks })).toEqual({ ok: true });

@@ -1,6 +1,7 @@
 // App Home: on app_home_opened (and the Refresh button) publish the tab for that user with
 // views.publish. Events are acked by Bolt before the listener runs; reading the queues happens after.
 // The tab shows what `status` shows, so it needs the role `status` needs; a denial says so instead.
+// Like `status` of all queues, it shows only the queues the user may view and says how many it hid.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { HomeData } from '../../../core/slack/app-home-view.ts';
@@ -9,9 +10,11 @@ import { JOB_ACTIONS } from '../../../core/slack/interactive-actions.ts';
 import type { View } from '../../../core/slack/modals.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
+import { ALL_QUEUES, type QueueScope } from '../../../app/access/queue-visibility.ts';
 
 export interface AppHomeDeps {
-  readHome: () => Promise<HomeData>;
+  /** What the tab shows for a user who may view the queues of `scope`. */
+  readHome: (scope: QueueScope) => Promise<HomeData>;
   logger: Logger;
   access?: AccessControl | undefined;
 }
@@ -24,7 +27,9 @@ export const registerAppHome = (app: App, deps: AppHomeDeps): void => {
   const publish = async (client: unknown, user: string): Promise<void> => {
     try {
       const allowed = await checkAccess(deps.access, { actor: user, action: 'status', queue: null });
-      const view: View = allowed.ok ? renderAppHome(await deps.readHome()) : { type: 'home', blocks: allowed.reply.blocks.slice(0, 100) };
+      // Like `status` of all queues: only the queues the user may view, and how many were hidden.
+      const scope = allowed.ok && deps.access ? await deps.access.scopeFor(user) : ALL_QUEUES;
+      const view: View = allowed.ok ? renderAppHome(await deps.readHome(scope)) : { type: 'home', blocks: allowed.reply.blocks.slice(0, 100) };
       await (client as PublishClient).views.publish({ user_id: user, view });
     } catch (error) {
       deps.logger.error({ err: error, user }, 'App Home publish failed');

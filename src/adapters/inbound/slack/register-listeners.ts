@@ -12,6 +12,7 @@ import { registerMessageActions } from './message-actions.listener.ts';
 import { registerJobActions } from './job-actions.listener.ts';
 import { registerAppHome } from './app-home.listener.ts';
 import type { HomeData } from '../../../core/slack/app-home-view.ts';
+import type { QueueScope } from '../../../app/access/queue-visibility.ts';
 
 export interface SlackListenerDeps {
   router: DlqCommandRouter;
@@ -21,7 +22,7 @@ export interface SlackListenerDeps {
   access?: AccessControl;
   logger: Logger;
   /** App Home contents (queues, levels, incident links, last actions); no App Home without it. */
-  readHome?: () => Promise<HomeData>;
+  readHome?: (scope: QueueScope) => Promise<HomeData>;
 }
 
 export const registerSlackListeners = (app: App, deps: SlackListenerDeps): void => {
