@@ -1,8 +1,9 @@
 // Roles, audit and the weekly report on the real app: a real SQS DLQ on ElasticMQ, signed Slack
 // requests, and the local Slack API server answering usergroups.users.list (S_ONCALL = Alice, Bob).
-// Carol is only a viewer; the on-call group are operators; the terminal is trusted. A second DLQ
-// (`hidden`) lets only Dave view it (and the global admin): commands about no single queue hide it
-// from the others and say so. `/dlq audit @name` is resolved through the server's users.list.
+// Carol (and Bob) are global viewers; the on-call group are operators; the terminal is trusted. A
+// second DLQ (`hidden`) lets only Dave view it (and the global admin): commands about no single queue
+// hide it from the others and say so, and let Dave (a viewer of that queue alone) in to see just it.
+// An unknown queue name is answered with the queues the user may view. `/dlq audit @name` is resolved through the server's users.list.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
       store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
       slack: { apiUrl: slack.url, mode: 'http' },
       aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
-      roles: { admins: ['U_ADMIN'], viewers: 'everyone', userGroups: { S_ONCALL: 'operator' } },
+      roles: { admins: ['U_ADMIN'], viewers: ['U_CAROL', 'U_BOB'], userGroups: { S_ONCALL: 'operator' } },
       queues: [
         { name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: 'C_ALERTS', escalation: { preset: 'sqs-runbook', l1Depth: 1 } },
         // Viewers replaced and no user group inherited: only U_DAVE views it, U_ADMIN (inherited) administers it.
@@ -117,7 +118,7 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a viewer may peek (everyone views), which indexes the messages', async () => {
+  it('a viewer may peek, which indexes the messages', async () => {
     const reply = await dlq('U_CAROL', `peek ${queue} --count 10`);
     expect(textOf(reply)).toContain(expiredTrace);
     expect(slack.callsTo('usergroups.users.list')).toEqual([]); // her user-id grant suffices
@@ -226,12 +227,16 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     expect((await app.store.searchAudit({ action: 'audit' })).filter((r) => r.actor.startsWith('cli:'))).toEqual([expect.objectContaining({ result: 'success', details: { ref: expiredId, found: 2 } })]);
   });
 
-  it('a failure before the use case starts (an unknown queue) is audited too', async () => {
+  it('a failure before the use case starts (an unknown queue) is audited too; the answer lists only the queues Carol may view, the record none', async () => {
     const reply = await dlq('U_CAROL', 'peek no-such-queue');
     expect(reply.args.response_type).toBe('ephemeral');
+    expect(textOf(reply)).toContain(`No queue named \\"no-such-queue\\" is configured (known: ${queue}).`);
+    expect(textOf(reply)).not.toContain(hidden);
     const [row] = await app.store.searchAudit({ queue: 'no-such-queue' });
     expect(row).toMatchObject({ action: 'peek', actor: 'U_CAROL', result: 'failure' });
-    expect(row?.error).toContain('QUEUE_UNKNOWN');
+    expect(row?.error).toBe('QUEUE_UNKNOWN: No queue named "no-such-queue" is configured.');
+    const line = logLines.find((l) => l.component === 'audit' && l.queue === 'no-such-queue');
+    expect(JSON.stringify(line)).not.toContain(hidden);
   });
 
   it('/dlq report: the numbers match what happened (2 in, 1 permanent, 1 transient, 1 replayed, 1 resolved, one L1 incident, 1 failure, 3 denials)', async () => {
@@ -260,9 +265,9 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     expect(carolStatus).toContain(queue);
     expect(carolStatus).not.toContain(hidden);
     expect(carolStatus).toContain(note);
-    const daveStatus = textOf(await dlq('U_DAVE', 'status'));
-    expect(daveStatus).toContain(hidden);
-    expect(daveStatus).not.toContain('hidden:');
+    const adminStatus = textOf(await dlq('U_ADMIN', 'status'));
+    expect(adminStatus).toContain(hidden);
+    expect(adminStatus).not.toContain('hidden:');
     // The admin peeks the hidden queue; Carol tries and is refused: both records are about it.
     expect(textOf(await dlq('U_ADMIN', `peek ${hidden}`))).not.toContain('Not allowed');
     expect(textOf(await dlq('U_CAROL', `peek ${hidden}`))).toContain(`peek on ${hidden} needs the viewer role; you have no Redrive role`);
@@ -302,5 +307,42 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     expect(textOf(unknown)).toContain('No Slack member has the name, display name or real name \\"@nobody\\"');
     expect(textOf(unknown)).toContain('member id');
     expect((await app.store.searchAudit({ action: 'audit', actor: 'U_CAROL', limit: 1 }))[0]).toMatchObject({ result: 'success', details: { ref: '@nobody', found: 0, unresolved: 'not-found' } });
+  });
+
+  it('Dave views only the hidden queue (its own grants): status, jobs, report and audit let him in and show just it; who views no queue is refused', async () => {
+    const note = '1 queue hidden: you have no viewer role on it.';
+    const status = textOf(await dlq('U_DAVE', 'status'));
+    expect(status).not.toContain('Not allowed');
+    expect(status).toContain(hidden);
+    expect(status).not.toContain(queue);
+    expect(status).toContain(note);
+    const jobs = textOf(await dlq('U_DAVE', 'jobs'));
+    expect(jobs).not.toContain('Not allowed');
+    expect(jobs).toContain(note);
+    const report = textOf(await dlq('U_DAVE', 'report'));
+    expect(report).toContain(hidden);
+    expect(report).not.toContain(queue);
+    expect(report).toContain(note);
+    const audit = textOf(await dlq('U_DAVE', 'audit'));
+    expect(audit).not.toContain('Not allowed');
+    expect(audit).toContain('`peek` by <@U_ADMIN>');
+    expect(audit).not.toContain(queue);
+    expect(audit).toMatch(/\d+ records? left out/);
+    // A queue of his own, not the global grants: a single other queue stays closed to him.
+    expect(textOf(await dlq('U_DAVE', `peek ${queue}`))).toContain(`peek on ${queue} needs the viewer role`);
+    // Eve views no queue at all: refused with the usual explanation, and audited.
+    const eve = await dlq('U_EVE', 'status');
+    expect(eve.args.response_type).toBe('ephemeral');
+    expect(textOf(eve)).toContain('status needs the viewer role; you have no Redrive role.');
+    expect(textOf(eve)).not.toContain(hidden);
+    expect((await app.store.searchAudit({ actor: 'U_EVE', limit: 1 }))[0]).toMatchObject({ action: 'status', result: 'denied' });
+  });
+
+  it('an unknown queue: the admin is told every queue; Dave, judged on the global grants there, is refused naming none', async () => {
+    expect(textOf(await dlq('U_ADMIN', 'peek no-such-queue'))).toMatch(new RegExp(`known: (${queue}, ${hidden}|${hidden}, ${queue})\\)`));
+    const dave = textOf(await dlq('U_DAVE', 'history no-such-queue'));
+    expect(dave).toContain('history on no-such-queue needs the viewer role');
+    expect(dave).not.toContain(queue);
+    expect(dave).not.toContain(hidden);
   });
 });
