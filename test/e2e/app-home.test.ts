@@ -1,10 +1,12 @@
 // App Home on the real app against a real SQS DLQ on ElasticMQ: app_home_opened (a signed Events API
 // request) publishes the tab for that user with every configured queue's depth and level, a permalink
 // to the open incident, and the last actions from the audit log; it is read again on every open and on
-// the Refresh button. Without the viewer role the tab says so and shows no queue.
+// the Refresh button. Without the viewer role the tab says so and shows no queue. A second DLQ only
+// Erin views (and the admins): Carol's tab leaves it out and says so; Erin, a viewer of that queue
+// alone, gets a tab with just it and none of the actions about the other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_ACTIONS, MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
-import { sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
+import { createQueuePair, deleteQueues, sendMessages, services, testSqsClient, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
 import { sendEvent } from '../support/signed-slack.ts';
 import { buildAppHomeOpened } from '../support/slack-payloads.ts';
@@ -14,6 +16,10 @@ import type { RecordedCall } from '../support/slack-api-server.ts';
 
 describe.skipIf(!services)('App Home end to end (SQS DLQ on ElasticMQ)', () => {
   let e: SlackE2e;
+  const sqs = testSqsClient();
+  let other: { source: CreatedQueue; dlq: CreatedQueue } | undefined;
+  let hidden = '';
+  const note = '1 queue hidden: you have no viewer role on it.';
   const publishes = () => e.slack.callsTo('views.publish');
   const openHome = async (user: string): Promise<RecordedCall> => {
     const before = publishes().length;
@@ -25,7 +31,12 @@ describe.skipIf(!services)('App Home end to end (SQS DLQ on ElasticMQ)', () => {
   };
 
   beforeAll(async () => {
-    e = await startSlackE2e('home', { config: { roles: { admins: ['U_ALICE', 'U_BOB'], viewers: ['U_CAROL'] } } });
+    other = await createQueuePair(sqs, 'home-hidden');
+    hidden = other.dlq.name;
+    e = await startSlackE2e('home', {
+      config: { roles: { admins: ['U_ALICE', 'U_BOB'], viewers: ['U_CAROL'] } },
+      extraQueues: [{ name: hidden, kind: 'sqs', queueUrl: other.dlq.url, alertChannel: CHANNEL, roles: { viewers: ['U_ERIN'] } }],
+    });
     e.slack.addUser('U_DAVE', { name: 'dave' });
     await sendMessages(e.sqs, e.pair.dlq.url, Array.from({ length: 60 }, (_, i) => JSON.stringify({ orderId: i, error: 'Lambda timeout' })));
     await e.app.poller.pollOnce();
@@ -34,6 +45,8 @@ describe.skipIf(!services)('App Home end to end (SQS DLQ on ElasticMQ)', () => {
   });
   afterAll(async () => {
     await e?.close();
+    if (other) await deleteQueues(sqs, other.source.url, other.dlq.url);
+    sqs.destroy();
   });
 
   it('shows each queue with its depth, level and a link to the open incident, for the user who opened it', async () => {
@@ -46,6 +59,8 @@ describe.skipIf(!services)('App Home end to end (SQS DLQ on ElasticMQ)', () => {
     expect(text).toMatch(new RegExp(`<http[^|>]+p${(incident?.slackTs ?? '').replace('.', '')}[^|>]*\\|open incident>`));
     expect(e.slack.callsTo('chat.getPermalink').at(-1)?.args).toMatchObject({ channel: CHANNEL, message_ts: incident?.slackTs });
     expect(text).toContain('No actions yet.');
+    expect(text).not.toContain(hidden);
+    expect(text).toContain(note);
   });
 
   it('is read again on every open: a replay shows in the last actions and the depth drops', async () => {
@@ -60,11 +75,25 @@ describe.skipIf(!services)('App Home end to end (SQS DLQ on ElasticMQ)', () => {
     expect(text).not.toContain('`peek');
   });
 
+  it('a viewer of one queue alone (its own grants) gets a tab with just it and the note; the admin sees both', async () => {
+    const text = shown(await openHome('U_ERIN'));
+    expect(text).not.toContain('Not allowed');
+    expect(text).toContain(`*${hidden}* (sqs) · *0* in the DLQ`);
+    expect(text).not.toContain(e.queue);
+    expect(text).toContain(note);
+    expect(text).not.toContain('<@U_BOB>'); // the replay was about the other queue
+    const admin = shown(await openHome('U_ALICE'));
+    expect(admin).toContain(`*${hidden}*`);
+    expect(admin).toContain(`*${e.queue}*`);
+    expect(admin).not.toContain('hidden:');
+  });
+
   it('someone without the viewer role gets a tab that says so, and no queue', async () => {
     const call = await openHome('U_DAVE');
     expect((call.response as { ok: boolean }).ok).toBe(true);
     const text = shown(call);
     expect(text).not.toContain(e.queue);
+    expect(text).not.toContain(hidden);
     expect(text.toLowerCase()).toContain('viewer');
   });
 

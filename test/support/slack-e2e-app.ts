@@ -39,7 +39,10 @@ export interface SlackE2e {
 
 const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
-export const startSlackE2e = async (prefix: string, options: { config?: Record<string, unknown>; server?: ServerOptions; queue?: Record<string, unknown> } = {}): Promise<SlackE2e> => {
+export const startSlackE2e = async (
+  prefix: string,
+  options: { config?: Record<string, unknown>; server?: ServerOptions; queue?: Record<string, unknown>; /** More queues, configured after the pair's. */ extraQueues?: Record<string, unknown>[] } = {},
+): Promise<SlackE2e> => {
   const endpoints = requireServices(services);
   vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
@@ -54,7 +57,7 @@ export const startSlackE2e = async (prefix: string, options: { config?: Record<s
     slack: { apiUrl: slack.url, mode: 'http' },
     aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
     roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
-    queues: [{ name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' }, ...options.queue }],
+    queues: [{ name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' }, ...options.queue }, ...(options.extraQueues ?? [])],
     ...options.config,
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
