@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { CLI_USAGE, parseCliArgs, type CliRequest } from './adapters/inbound/cli/cli-args.ts';
 import { renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.ts';
+import { createJobProgressPrinter } from './adapters/inbound/cli/job-progress-printer.ts';
 import { healthRoutes } from './adapters/inbound/http/health-routes.ts';
 import { createHttpServer } from './adapters/inbound/http/http-server.ts';
 import { createBoltApp, type BoltApp } from './adapters/inbound/slack/bolt-app.ts';
@@ -354,7 +355,7 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
       // runs it holds the config and the credentials already. Its actions are audited like Slack's.
       const cliDeps = { registry, store, clock: systemClock, metrics: noopMetrics, auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
       const access = createAccessControl({ roles: accessRolesFrom(config), userGroups: null, audit: cliDeps });
-      const cliOperations = withFailureAudit({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit }), ...createAuditOperations(cliDeps) }, cliDeps);
+      const cliOperations = withFailureAudit({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit, jobProgress: createJobProgressPrinter(io.err) }), ...createAuditOperations(cliDeps) }, cliDeps);
       const router = createDlqCommandRouter(withKnownQueues(cliOperations, { registry }), { authorize: access.authorize });
       const reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
       io.out(renderReplyForTerminal(reply));

@@ -143,6 +143,9 @@ describe.skipIf(!services)('Kafka DLQ from the terminal and from Slack', () => {
     expect(batch.stderr).not.toMatch(/redrive: /);
     expect(batch.code).toBe(0);
     expect(batch.stdout).toMatch(/Redrive of downloads-dlq: 1 message\(s\) replayed/);
+    // Progress goes to stderr, so stdout keeps only the table.
+    expect(batch.stderr).toMatch(/^downloads-dlq: job \S+: \d+(\/\d+)? replayed, 0 failed, /m);
+    expect(batch.stdout).not.toMatch(/ replayed, 0 failed, /);
     expect(batch.stdout).toMatch(/filter\s+category=transient/);
     expect(batch.stdout).toMatch(/not matching, left alone\s+1/);
     const copies = await bench.readAll(replayTopic, 2);

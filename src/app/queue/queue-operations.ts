@@ -38,6 +38,8 @@ export interface QueueOperationsOptions {
   redriveConcurrency?: number;
   /** Which queues each user may view, for `status` and `jobs` of all queues (default: all, as for the terminal). */
   visibility?: QueueVisibility;
+  /** Progress of manual redrive jobs run to their end by this caller (the terminal prints it). */
+  jobProgress?: (job: { id: string; queue: string }, progress: { done: number; failed: number; total: number | null }) => void;
 }
 
 const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
@@ -76,11 +78,15 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
   const visibility = options.visibility ?? SEE_ALL;
   const queueNames = (): string[] => deps.registry.list().map((b) => b.name);
   const text = { redactKeys: deps.redactKeys ?? [] };
+  const progressFor = (id: string, queue: string) => {
+    const listener = options.jobProgress;
+    return listener ? { onProgress: (p: { done: number; failed: number; total: number | null }) => listener({ id, queue }, p) } : {};
+  };
   const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all', filter: ReplayFilter | null = null) => {
     const bodyMerge = parseMerge(options.bodyEdit);
     const backend = deps.registry.get(queue);
     const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4 });
-    return jobReply(queue, await runRedriveJob(deps, job.id), backend.kind);
+    return jobReply(queue, await runRedriveJob(deps, job.id, progressFor(job.id, queue)), backend.kind);
   };
   return {
     status: async (command, ctx) => {
@@ -152,7 +158,7 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       return withHiddenNote(renderJobs(command.queue, views, deps.clock.now()), hiddenQueuesNote(countHidden(queueNames(), scope)));
     },
     resume: async (command, ctx) => {
-      const result = await resumeRedriveJob(deps, { queue: command.queue, jobId: command.jobId, actor: ctx.actor });
+      const result = await resumeRedriveJob(deps, { queue: command.queue, jobId: command.jobId, actor: ctx.actor }, progressFor(command.jobId, command.queue));
       return jobReply(command.queue, result, deps.registry.get(command.queue).kind);
     },
     cancel: async (command, ctx) => renderCancel(await cancelJob(deps, { jobId: command.jobId, actor: ctx.actor })),
