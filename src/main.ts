@@ -268,6 +268,13 @@ export const startServer = async (
   demo?.feed.start();
   poller.start();
   logger.info({ url: address.url, slack: transport, queues: config.queues.map((q) => q.name) }, 'Redrive is serving');
+  /** Last step of both stop and crash: Slack, the HTTP server, queue connections, then the store. */
+  const closeConnections = async (): Promise<void> => {
+    await bolt?.stop();
+    await http.close();
+    await registry.close();
+    await store.close();
+  };
   return {
     url: address.url,
     store,
@@ -284,10 +291,7 @@ export const startServer = async (
       await poller.stop({ keepLease: true });
       incidents.stop();
       await slackJobs.crash();
-      await bolt?.stop();
-      await http.close();
-      await registry.close();
-      await store.close();
+      await closeConnections();
     },
     stop: async () => {
       demo?.feed.stop();
@@ -299,10 +303,7 @@ export const startServer = async (
       // Pending Slack work gets a few seconds; the store keeps the state for the next start.
       await Promise.race([incidents.flush(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       incidents.stop();
-      await bolt?.stop();
-      await http.close();
-      await registry.close();
-      await store.close();
+      await closeConnections();
     },
   };
 };
