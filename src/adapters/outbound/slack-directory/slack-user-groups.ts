@@ -6,6 +6,7 @@
 import type { Clock } from '../../../ports/clock.port.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import type { UserGroups } from '../../../ports/user-groups.port.ts';
+import { createExpiringCache } from './expiring-cache.ts';
 
 /** The one Web API method this adapter calls (Bolt's WebClient has it). */
 export interface UserGroupsClient {
@@ -29,10 +30,8 @@ export interface SlackUserGroupsOptions {
 
 export const USERGROUPS_USERS_LIST = 'usergroups.users.list';
 
-interface Entry {
-  members: ReadonlySet<string> | null;
-  expiresAt: number;
-}
+/** A group's members, or null while Slack could not list them. */
+type Members = ReadonlySet<string> | null;
 
 export const slackErrorCode = (error: unknown): string => {
   const data = (error as { data?: { error?: unknown } } | null)?.data;
@@ -44,16 +43,11 @@ export const slackErrorCode = (error: unknown): string => {
 export const createSlackUserGroups = (options: SlackUserGroupsOptions): UserGroups => {
   const ttlMs = options.ttlMs ?? 300_000;
   const failureTtlMs = options.failureTtlMs ?? 30_000;
-  const cache = new Map<string, Entry>();
-  const inFlight = new Map<string, Promise<Entry>>();
 
-  const fetchGroup = async (group: string): Promise<Entry> => {
-    const now = options.clock.now().getTime();
+  const membersOf = createExpiringCache<string, Members>(options.clock, async (group) => {
     try {
       const result = await options.client.usergroups.users.list({ usergroup: group });
-      const entry = { members: new Set(result.users ?? []), expiresAt: now + ttlMs };
-      cache.set(group, entry);
-      return entry;
+      return { value: new Set(result.users ?? []), ttlMs };
     } catch (error) {
       const code = slackErrorCode(error);
       options.metrics.slackApiError(USERGROUPS_USERS_LIST, code);
@@ -61,27 +55,14 @@ export const createSlackUserGroups = (options: SlackUserGroupsOptions): UserGrou
         { method: USERGROUPS_USERS_LIST, usergroup: group, code },
         `Could not list the members of user group ${group} (${code}); its members get only the roles granted to their user ids`,
       );
-      const entry = { members: null, expiresAt: now + failureTtlMs };
-      cache.set(group, entry);
-      return entry;
+      return { value: null, ttlMs: failureTtlMs };
     }
-  };
-
-  const membersOf = (group: string): Promise<Entry> => {
-    const cached = cache.get(group);
-    if (cached && cached.expiresAt > options.clock.now().getTime()) return Promise.resolve(cached);
-    let pending = inFlight.get(group);
-    if (!pending) {
-      pending = fetchGroup(group).finally(() => inFlight.delete(group));
-      inFlight.set(group, pending);
-    }
-    return pending;
-  };
+  });
 
   return {
     groupsOf: async (user, candidates) => {
       const entries = await Promise.all(candidates.map(async (group) => [group, await membersOf(group)] as const));
-      return entries.filter(([, entry]) => entry.members?.has(user) ?? false).map(([group]) => group);
+      return entries.filter(([, members]) => members?.has(user) ?? false).map(([group]) => group);
     },
   };
 };

@@ -6,6 +6,7 @@
 import type { Clock } from '../../../ports/clock.port.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import type { UserDirectory, UserLookup } from '../../../ports/user-directory.port.ts';
+import { createExpiringCache } from './expiring-cache.ts';
 import { slackErrorCode, type UserGroupsLogger } from './slack-user-groups.ts';
 
 export interface SlackMember {
@@ -54,11 +55,8 @@ export const createSlackUsers = (options: SlackUsersOptions): UserDirectory => {
   const ttlMs = options.ttlMs ?? 300_000;
   const failureTtlMs = options.failureTtlMs ?? 30_000;
   const maxPages = options.maxPages ?? 50;
-  let cached: { listing: Listing; expiresAt: number } | null = null;
-  let inFlight: Promise<Listing> | null = null;
 
-  const fetchAll = async (): Promise<Listing> => {
-    const now = options.clock.now().getTime();
+  const listing = createExpiringCache<'members', Listing>(options.clock, async () => {
     try {
       const members: SlackMember[] = [];
       let cursor: string | undefined;
@@ -68,28 +66,18 @@ export const createSlackUsers = (options: SlackUsersOptions): UserDirectory => {
         cursor = result.response_metadata?.next_cursor || undefined;
         if (!cursor) break;
       }
-      const listing: Listing = { kind: 'members', byName: indexMembers(members) };
-      cached = { listing, expiresAt: now + ttlMs };
-      return listing;
+      return { value: { kind: 'members', byName: indexMembers(members) }, ttlMs };
     } catch (error) {
       const code = slackErrorCode(error);
       options.metrics.slackApiError(USERS_LIST, code);
       options.logger.warn({ method: USERS_LIST, code }, `Could not list the workspace's members (${code}); /dlq audit @name cannot be resolved until Slack answers`);
-      const listing: Listing = { kind: 'failed', reason: `Slack answered ${code}` };
-      cached = { listing, expiresAt: now + failureTtlMs };
-      return listing;
+      return { value: { kind: 'failed', reason: `Slack answered ${code}` }, ttlMs: failureTtlMs };
     }
-  };
-
-  const listing = (): Promise<Listing> => {
-    if (cached && cached.expiresAt > options.clock.now().getTime()) return Promise.resolve(cached.listing);
-    inFlight ??= fetchAll().finally(() => (inFlight = null));
-    return inFlight;
-  };
+  });
 
   return {
     findByName: async (name): Promise<UserLookup> => {
-      const current = await listing();
+      const current = await listing('members');
       if (current.kind === 'failed') return { kind: 'unavailable', reason: current.reason };
       const ids = current.byName.get(key(name)) ?? [];
       return ids.length > 0 ? { kind: 'found', userIds: [...ids] } : { kind: 'not-found' };
