@@ -8,6 +8,7 @@
 // commit. kafkajs 2.2.4 is the last release, so these internals are frozen.
 
 import { createRequire } from 'node:module';
+import { retryWhileCoordinatorBusy } from './coordinator-retry.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -164,8 +165,10 @@ export class KafkaWire {
   #connecting: Promise<void> | null = null;
   /** disconnect() was called: an operation still in flight must not open a new connection. */
   #closed = false;
+  readonly #coordinatorWaitMs: number;
 
   constructor(settings: WireSettings) {
+    this.#coordinatorWaitMs = Math.max(settings.requestTimeoutMs, 5_000);
     this.#cluster = new Cluster({
       logger: createLogger({ level: settings.logLevel, logCreator: settings.logCreator }),
       socketFactory: settings.socketFactory ?? defaultSocketFactory(),
@@ -269,8 +272,9 @@ export class KafkaWire {
   /** The group's committed offset per partition; -1 where it has none. */
   async committed(groupId: string, topic: string, partitions: number[]): Promise<Map<number, bigint>> {
     return this.#guard(async () => {
-      const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
-      const answer = await coordinator.offsetFetch({ groupId, topics: [{ topic, partitions: partitions.map((partition) => ({ partition })) }] });
+      const answer = await this.#atCoordinator(groupId, (coordinator) =>
+        coordinator.offsetFetch({ groupId, topics: [{ topic, partitions: partitions.map((partition) => ({ partition })) }] }),
+      );
       const found = answer.responses.find((t) => t.topic === topic)?.partitions ?? [];
       return new Map(partitions.map((partition) => [partition, BigInt(found.find((p) => p.partition === partition)?.offset ?? '-1')]));
     });
@@ -283,14 +287,20 @@ export class KafkaWire {
    */
   async commit(groupId: string, topic: string, offsets: Map<number, bigint>): Promise<void> {
     return this.#guard(async () => {
-      const coordinator = await this.#cluster.findGroupCoordinator({ groupId });
-      await coordinator.offsetCommit({
-        groupId,
-        groupGenerationId: -1,
-        memberId: '',
-        topics: [{ topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }],
-      });
+      await this.#atCoordinator(groupId, (coordinator) =>
+        coordinator.offsetCommit({
+          groupId,
+          groupGenerationId: -1,
+          memberId: '',
+          topics: [{ topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }],
+        }),
+      );
     });
+  }
+
+  /** Asks the group's coordinator, finding it again while it is loading, unelected or moved (up to one request timeout). */
+  async #atCoordinator<T>(groupId: string, ask: (coordinator: InternalBroker) => Promise<T>): Promise<T> {
+    return retryWhileCoordinatorBusy(async () => ask(await this.#cluster.findGroupCoordinator({ groupId })), { withinMs: this.#coordinatorWaitMs });
   }
 
   /**
