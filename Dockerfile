@@ -12,4 +12,4 @@ ENV REDRIVE_CONFIG=/config/redrive.yml
 VOLUME ["/app/.data"]
 EXPOSE 3000
 USER node
-CMD ["node", "--disable-warning=ExperimentalWarning", "src/main.ts", "serve"]
+CMD ["node", "--disable-warning=ExperimentalWarning", "--disable-warning=TimeoutNegativeWarning", "src/main.ts", "serve"]
