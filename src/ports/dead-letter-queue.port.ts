@@ -119,5 +119,12 @@ export interface DeadLetterQueue {
   remove(messages: CheckedOutMessage[]): Promise<RemoveResult>;
   /** Makes checked-out messages visible again at once (SQS); nothing to do for Kafka. */
   release(messages: CheckedOutMessage[]): Promise<void>;
+  /**
+   * Optional (SQS): keeps checked-out messages hidden for another checkout period when theirs is
+   * about to end, so a long job (a filter that skips most messages, a slow rate) does not see what it
+   * already holds come back. Cheap to call often: only handles near their end are extended. A stale
+   * handle (the message was received again or deleted) is dropped, never an error.
+   */
+  keepCheckedOut?(messages: CheckedOutMessage[]): Promise<void>;
   close(): Promise<void>;
 }

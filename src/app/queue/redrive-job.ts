@@ -19,6 +19,7 @@ import { RedriveError } from '../../errors.ts';
 import type { Job } from '../../core/model.ts';
 import { writeAudit } from './audit-trail.ts';
 import { loadJobCheckpoint } from './job-checkpoint.ts';
+import { createCheckoutKeeper } from './checkout-keeper.ts';
 import { holdJobLease, jobLeaseName, lastHeartbeat, liveJobLease, newRunHolder, type JobLeaseHold } from './job-lease.ts';
 import { createRateLimiter, unlimited } from './rate-limiter.ts';
 import { batchSource, handleBatch, removeSent, type RedriveRun } from './redrive-batch.ts';
@@ -146,7 +147,11 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   // The lease's periodic beat reads a cancel while workers wait (for the rate, a long poll, a slow
   // target), so it is seen within a heartbeat, not after the batches in flight. When another replica
   // holds the lease, this run's heartbeat had lapsed and the job was taken over: stop at once.
+  const keeper = createCheckoutKeeper(backend.dlq, held, (error) =>
+    deps.logger?.warn({ jobId: job.id, queue: job.queue, err: error }, 'could not keep checked-out messages hidden; they may be received again (never sent twice)'),
+  );
   events.onBeat = async () => {
+    keeper.beat();
     const current = await deps.store.getJob(job.id);
     if (current) noteCancel(current.status, current.error);
   };
@@ -205,12 +210,15 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
         return;
       }
       let progressed: number;
+      keeper.taken(batch);
       try {
         progressed = await handleBatch(run, batch);
       } catch (error) {
         // Make the whole batch visible again at the end; releasing a deleted message is a no-op.
         held.push(...batch);
         throw error;
+      } finally {
+        keeper.handled(batch);
       }
       idle = progressed === 0 ? idle + 1 : 0;
     }
@@ -234,6 +242,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     crash = error;
   } finally {
     // A killed process releases nothing: what it checked out reappears when its visibility ends.
+    await keeper.settle();
     if (!halted()) await backend.dlq.release(held).catch(() => undefined);
   }
   // Another run may have ended items this one never saw (a run it took over, finishing its last batch).

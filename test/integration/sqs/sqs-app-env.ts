@@ -54,7 +54,15 @@ export const useSqliteStore = (): (() => SqliteStore) => {
 };
 
 export const makeAppEnv = async (
-  options: { store: Store; fifo?: boolean; queueConfig?: Partial<SqsQueueConfig>; bodyEdit?: string | null; redactKeys?: string[] },
+  options: {
+    store: Store;
+    fifo?: boolean;
+    queueConfig?: Partial<SqsQueueConfig>;
+    bodyEdit?: string | null;
+    redactKeys?: string[];
+    /** How long a job's checkout hides a message (default 20 s here). */
+    checkoutVisibilitySeconds?: number;
+  },
 ): Promise<AppEnv> => {
   const client = testSqsClient();
   const { source, dlq } = await createQueuePair(client, 'app', options.fifo ?? false);
@@ -68,7 +76,7 @@ export const makeAppEnv = async (
     replayTarget: { kind: 'source' },
     ...options.queueConfig,
   } as SqsQueueConfig;
-  const backend = createSqsQueueBackend(config, { sqs: client, sfn: null, cloudwatch: null, clock: systemClock, alarmTopicArn: null, checkoutVisibilitySeconds: 20 });
+  const backend = createSqsQueueBackend(config, { sqs: client, sfn: null, cloudwatch: null, clock: systemClock, alarmTopicArn: null, checkoutVisibilitySeconds: options.checkoutVisibilitySeconds ?? 20 });
   const store = options.store;
   const deps: QueueDeps = { registry: createQueueRegistry([backend]), store, clock: systemClock, metrics: noopMetrics, redactKeys: options.redactKeys ?? [] };
   const router = createDlqCommandRouter(createQueueOperations(deps, { bodyEdit: options.bodyEdit ?? null }));

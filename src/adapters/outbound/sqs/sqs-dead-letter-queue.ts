@@ -53,6 +53,8 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
   readonly #scanVisibility: number;
   readonly #wait: number;
   readonly #oldestAge: (() => Promise<number | null>) | undefined;
+  /** Receipt handle of each message handed out by checkout → when SQS shows it again (performance.now ms). */
+  readonly #hiddenUntil = new Map<string, number>();
 
   constructor(options: SqsDeadLetterQueueOptions) {
     this.name = options.name;
@@ -146,7 +148,7 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
         if (batch.length === 0) break;
         for (const raw of batch) {
           const message = toDlqMessage(this.name, raw);
-          if (wanted.has(message.messageKey) && !found.has(message.messageKey)) found.set(message.messageKey, { message, handle: raw.ReceiptHandle ?? null });
+          if (wanted.has(message.messageKey) && !found.has(message.messageKey)) found.set(message.messageKey, { message, handle: this.#handedOut(raw) });
           else if (raw.ReceiptHandle) others.push(raw.ReceiptHandle);
         }
       }
@@ -164,7 +166,7 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
       if (batch.length === 0) break;
       for (const raw of batch) {
         const message = toDlqMessage(this.name, raw);
-        out.set(message.messageKey, { message, handle: raw.ReceiptHandle ?? null });
+        out.set(message.messageKey, { message, handle: this.#handedOut(raw) });
       }
     }
     return [...out.values()];
@@ -184,7 +186,9 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
         );
         for (const ok of response.Successful ?? []) {
           const entry = part[Number(ok.Id?.slice(1))];
-          if (entry) result.removed.push(entry.message.messageKey);
+          if (!entry) continue;
+          result.removed.push(entry.message.messageKey);
+          this.#hiddenUntil.delete(entry.handle ?? '');
         }
         for (const bad of response.Failed ?? []) {
           const entry = part[Number(bad.Id?.slice(1))];
@@ -199,7 +203,35 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
   }
 
   async release(messages: CheckedOutMessage[]): Promise<void> {
-    await this.#makeVisible(messages.map((m) => m.handle).filter((h): h is string => Boolean(h)), true);
+    const handles = messages.map((m) => m.handle).filter((h): h is string => Boolean(h));
+    for (const handle of handles) this.#hiddenUntil.delete(handle);
+    await this.#makeVisible(handles, true);
+  }
+
+  async keepCheckedOut(messages: CheckedOutMessage[]): Promise<void> {
+    const now = performance.now();
+    const periodMs = this.#checkoutVisibility * 1000;
+    // Extended once less than half the period is left: a 1 s heartbeat costs nothing most beats.
+    const handles = new Set(messages.map((m) => m.handle).filter((h): h is string => Boolean(h)));
+    const due = [...handles].filter((h) => (this.#hiddenUntil.get(h) ?? 0) - now < periodMs / 2);
+    for (const part of chunk(due, 10)) {
+      const response = await this.#call('ChangeMessageVisibilityBatch', () =>
+        this.#client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: part.map((handle, i) => ({ Id: `k${i}`, ReceiptHandle: handle, VisibilityTimeout: this.#checkoutVisibility })),
+          }),
+        ),
+      );
+      for (const ok of response.Successful ?? []) {
+        const handle = part[Number(ok.Id?.slice(1))];
+        if (handle) this.#hiddenUntil.set(handle, now + periodMs);
+      }
+      // Received again elsewhere, deleted, or already visible: nothing of ours to keep.
+      for (const bad of response.Failed ?? []) this.#hiddenUntil.delete(part[Number(bad.Id?.slice(1))] ?? '');
+    }
+    // Handles nobody removed or released (a run that died in this process) are forgotten after a while.
+    for (const [handle, until] of this.#hiddenUntil) if (until < now - 10 * periodMs) this.#hiddenUntil.delete(handle);
   }
 
   async close(): Promise<void> {}
@@ -238,6 +270,13 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
       ),
     );
     return response.Messages ?? [];
+  }
+
+  /** The receipt handle of a message handed out by a checkout, noted with when SQS shows it again. */
+  #handedOut(raw: Message): string | null {
+    if (!raw.ReceiptHandle) return null;
+    this.#hiddenUntil.set(raw.ReceiptHandle, performance.now() + this.#checkoutVisibility * 1000);
+    return raw.ReceiptHandle;
   }
 
   /** Visibility back to 0. Per-entry failures are left alone: those messages reappear when their timeout ends. */
