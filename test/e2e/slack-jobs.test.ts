@@ -97,8 +97,12 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     const view = viewOf(open) as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(VIEW_CALLBACKS.bulkReplay);
     expect(shown(open)).toContain('How many messages');
-    const refused = await e.submit(view, stateValues(['count', 'count', plainTextValue('lots')], ['rate', 'rate', plainTextValue('9000')]));
-    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { count: expect.any(String), rate: expect.any(String) } });
+    expect(shown(open)).toContain('Only messages older than');
+    const refused = await e.submit(
+      view,
+      stateValues(['count', 'count', plainTextValue('lots')], ['rate', 'rate', plainTextValue('9000')], ['older_than', 'older_than', plainTextValue('yesterday')]),
+    );
+    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { count: expect.any(String), rate: expect.any(String), older_than: expect.stringContaining('2h') } });
     expect(await e.app.store.listJobs({ queue: e.queue, limit: 10 })).toHaveLength(2);
 
     const ephemerals = e.slack.callsTo('chat.postEphemeral').length;

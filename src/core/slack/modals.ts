@@ -9,7 +9,7 @@ import type { Block } from './blocks.ts';
 import { VIEW_CALLBACKS, type MessageRef } from './interactive-actions.ts';
 import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
 import { truncate } from '../text/truncate.ts';
-import { isFiltered, type ReplayFilter } from '../analysis/replay-filter.ts';
+import { isFiltered, parseDuration, type ReplayFilter } from '../analysis/replay-filter.ts';
 
 export type View = Record<string, unknown> & { type: 'modal' | 'home'; blocks: Block[] };
 
@@ -44,6 +44,7 @@ export const FIELDS = {
   category: 'category',
   domain: 'domain',
   signature: 'signature',
+  olderThan: 'older_than',
 } as const;
 
 const input = (blockId: string, label: string, element: Record<string, unknown>, options: { optional?: boolean; hint?: string } = {}): Block => ({
@@ -111,7 +112,8 @@ export const bulkReplayModal = (queue: string, origin: ModalOrigin): View =>
     input(FIELDS.rate, 'Rate, messages a second (empty = no cap)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: `1 to ${MAX_RATE_PER_SECOND}` } }, { optional: true }),
     input(FIELDS.category, 'Only this error category', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. transient' } }, { optional: true }),
     input(FIELDS.domain, 'Only this URL domain (and subdomains)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. cdn.example.com' } }, { optional: true }),
-    input(FIELDS.signature, 'Only this error signature (part of it)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'as `analyze` shows it' } }, { optional: true, hint: 'Filters use the queue\'s field mapping, like `redrive-batch --category/--domain/--signature`.' }),
+    input(FIELDS.signature, 'Only this error signature (part of it)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'as `analyze` shows it' } }, { optional: true }),
+    input(FIELDS.olderThan, 'Only messages older than', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 2h, 30m, 7d' } }, { optional: true, hint: 'Filters use the queue\'s field mapping, like `redrive-batch --category/--domain/--signature/--older-than`.' }),
   ], { callback_id: VIEW_CALLBACKS.bulkReplay, private_metadata: encodeMetadata({ queue, id: '' }, origin), submit: plainText('Start') });
 
 /** `view.state.values` as Slack sends it: block_id → action_id → element state. */
@@ -146,9 +148,12 @@ export const readBulkSubmission = (queue: string, values: StateValues): Submissi
   const rate = rateText === '' ? null : Number(rateText);
   if (count !== null && !(Number.isInteger(count) && count > 0)) errors[FIELDS.count] = 'A positive whole number, or empty for all.';
   if (rate !== null && !(Number.isFinite(rate) && rate > 0 && rate <= MAX_RATE_PER_SECOND)) errors[FIELDS.rate] = `A number from 1 to ${MAX_RATE_PER_SECOND}, or empty.`;
+  const olderText = valueOf(values, FIELDS.olderThan);
+  const olderThanSeconds = olderText === '' ? null : parseDuration(olderText);
+  if (olderThanSeconds === null && olderText !== '') errors[FIELDS.olderThan] = 'A duration like 90s, 30m, 2h or 7d, or empty.';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const text = (field: string): string | null => valueOf(values, field).slice(0, 200) || null;
-  const filter: ReplayFilter = { category: text(FIELDS.category)?.toLowerCase() ?? null, domain: text(FIELDS.domain)?.toLowerCase() ?? null, signature: text(FIELDS.signature), olderThanSeconds: null };
+  const filter: ReplayFilter = { category: text(FIELDS.category)?.toLowerCase() ?? null, domain: text(FIELDS.domain)?.toLowerCase() ?? null, signature: text(FIELDS.signature), olderThanSeconds };
   // Everything, unfiltered: redrive-all (a message move task where the queue has one).
   if (count === null && !isFiltered(filter)) return { ok: true, value: { op: 'redrive-all', queue, rate } };
   return { ok: true, value: { op: 'redrive-batch', queue, count, rate, ...(isFiltered(filter) ? { filter } : {}) } };

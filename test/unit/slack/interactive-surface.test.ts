@@ -171,6 +171,14 @@ describe('forms and submissions', () => {
       value: { op: 'redrive-batch', queue: 'q', count: null, rate: null, filter: { category: 'transient', domain: null, signature: null, olderThanSeconds: null } },
     });
     expect(readBulkSubmission('q', values({ count: '-1', rate: '9000' }))).toEqual({ ok: false, errors: { count: expect.any(String), rate: expect.any(String) } });
+    // Older than: the same durations as `redrive-batch --older-than`; nonsense is refused in the field.
+    expect(readBulkSubmission('q', values({ older_than: '2h', rate: '10' }))).toEqual({
+      ok: true,
+      value: { op: 'redrive-batch', queue: 'q', count: null, rate: 10, filter: { category: null, domain: null, signature: null, olderThanSeconds: 7_200 } },
+    });
+    expect(readBulkSubmission('q', values({ older_than: 'yesterday' }))).toEqual({ ok: false, errors: { older_than: 'A duration like 90s, 30m, 2h or 7d, or empty.' } });
+    const blockIds = bulkReplayModal('orders-dlq', origin).blocks.map((b) => (b as { block_id?: string }).block_id);
+    expect(blockIds).toContain('older_than');
   });
 });
 
