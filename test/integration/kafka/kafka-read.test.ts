@@ -69,7 +69,8 @@ describe.skipIf(!services)('KafkaDeadLetterQueue reads', () => {
     await open(1);
     const started = performance.now();
     expect(await dlq.peek({ limit: 5, timeoutMs: 5_000 })).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(1_500);
+    // Well before its 5 s timeout (generous: two cores shared with the whole suite).
+    expect(performance.now() - started).toBeLessThan(3_000);
 
     await env.bench.produce(topic, Array.from({ length: 30 }, (_, i) => ({ value: runbookBody(i) })));
     expect(offsetsOf(await dlq.peek({ limit: 3, timeoutMs: 5_000 }))).toEqual(['0:0', '0:1', '0:2']);
