@@ -165,6 +165,8 @@ export class KafkaWire {
   #connecting: Promise<void> | null = null;
   /** disconnect() was called: an operation still in flight must not open a new connection. */
   #closed = false;
+  /** A connect has succeeded at least once: the cluster is there, so a dropped connection is worth one retry. */
+  #reachable = false;
   readonly #coordinatorWaitMs: number;
 
   constructor(settings: WireSettings) {
@@ -197,7 +199,11 @@ export class KafkaWire {
   async connect(): Promise<void> {
     this.#closed = false;
     if (this.#cluster.isConnected()) return;
-    this.#connecting ??= this.#guard(() => this.#cluster.connect()).finally(() => {
+    // Not retried here: a connect that fails is the answer (the operation's own guard may retry it).
+    this.#connecting ??= this.#guard(async () => {
+      await this.#cluster.connect();
+      this.#reachable = true;
+    }, false).finally(() => {
       this.#connecting = null;
     });
     await this.#connecting;
@@ -209,18 +215,18 @@ export class KafkaWire {
    * ApiVersions request timed out (a hung broker), and every later call fails at once with a bare
    * "Broker not connected".
    */
-  async #guard<T>(run: () => Promise<T>): Promise<T> {
-    const wasConnected = this.#cluster.isConnected();
+  async #guard<T>(run: () => Promise<T>, mayRetry = true): Promise<T> {
     try {
       return await run();
     } catch (error) {
       if (!isConnectivityFailure(error)) throw error;
       await this.#cluster.disconnect().catch(() => undefined);
-      // A connection that was up and then dropped (the broker closed an idle socket, another call
-      // reset the cluster meanwhile) is retried once on a fresh connection. Every operation here is
-      // a read or an idempotent commit. A broker that is down or hung is not retried: the first
-      // connect failed, or the request timed out, and the caller hears it at once.
-      if (!wasConnected || this.#closed || !isDroppedConnection(error)) throw error;
+      // A connection that was up and then dropped (the broker closed an idle socket, a concurrent
+      // call — the depth poller beside a /dlq command on a fresh process — reset a broker this one
+      // was using) is retried once on a fresh connection, also when the connect happened within this
+      // operation. Every operation here is a read or an idempotent commit. A broker that never
+      // answered a connect, or a request that timed out, is not retried: the caller hears it at once.
+      if (!mayRetry || !this.#reachable || this.#closed || !isDroppedConnection(error)) throw error;
       await this.connect();
       return run();
     }
