@@ -87,4 +87,23 @@ describe.skipIf(!services)('checked-out SQS messages during a long job', () => {
       await env.cleanup();
     }
   });
+  it('messages that arrive during a long filtered job are replayed too, behind what it keeps hidden', async () => {
+    const env = await makeAppEnv({ store: store(), checkoutVisibilitySeconds: 2 });
+    try {
+      const body = (i: number, category: string) => JSON.stringify({ job_id: `job-${category}-${i}`, error_category: category });
+      await sendMessages(env.client, env.dlq.url, [...Array.from({ length: 20 }, (_, i) => body(i, 'permanent')), ...Array.from({ length: 4 }, (_, i) => body(i, 'transient'))]);
+      const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:test', ratePerSecond: 1, concurrency: 1, filter: { category: 'transient', domain: null, signature: null, olderThanSeconds: null } });
+      const running = runRedriveJob(env.deps, job.id);
+      // New failures land in the DLQ while the job waits for its rate, after it began keeping the
+      // skipped ones hidden (ElasticMQ then delivers nothing behind those until a receive moves them).
+      await sleep(2_500);
+      await sendMessages(env.client, env.dlq.url, Array.from({ length: 4 }, (_, i) => body(i + 4, 'transient')));
+      const result = await running;
+      expect([result.done, result.skipped, result.job.status]).toEqual([8, 20, 'succeeded']);
+      expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 20, inFlight: 0 });
+      expect((await drainBodies(env, env.source.url)).map((b) => JSON.parse(b).job_id).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `job-transient-${i}`));
+    } finally {
+      await env.cleanup();
+    }
+  });
 });
