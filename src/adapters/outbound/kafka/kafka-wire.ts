@@ -9,77 +9,11 @@
 
 import { createRequire } from 'node:module';
 import { retryWhileCoordinatorBusy } from './coordinator-retry.ts';
+import type { BatchConstructor, ClusterConstructor, FetchResponse, InternalBroker, InternalCluster, TopicPartitions, WireRecord } from './kafka-internals.ts';
+
+export type { WireRecord } from './kafka-internals.ts';
 
 const require = createRequire(import.meta.url);
-
-/** A record as kafkajs decodes it (RecordBatch v2). */
-export interface WireRecord {
-  offset: string;
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, Buffer | Buffer[] | string | undefined>;
-  isControlRecord?: boolean;
-}
-
-interface PartitionResponse {
-  partition: number;
-  errorCode: number;
-  highWatermark: string;
-  lastStableOffset?: string;
-  abortedTransactions?: unknown[];
-  messages: WireRecord[];
-}
-
-interface FetchResponse {
-  responses: { topicName: string; partitions: PartitionResponse[] }[];
-}
-
-interface TopicPartitions<P> {
-  topic: string;
-  partitions: P[];
-}
-
-interface InternalBroker {
-  fetch(request: {
-    maxWaitTime: number;
-    minBytes: number;
-    maxBytes: number;
-    isolationLevel: number;
-    topics: TopicPartitions<{ partition: number; fetchOffset: string; maxBytes: number }>[];
-  }): Promise<FetchResponse>;
-  offsetFetch(request: { groupId: string; topics: TopicPartitions<{ partition: number }>[] }): Promise<{
-    responses: TopicPartitions<{ partition: number; offset: string; errorCode?: number }>[];
-  }>;
-  offsetCommit(request: {
-    groupId: string;
-    groupGenerationId: number;
-    memberId: string;
-    topics: TopicPartitions<{ partition: number; offset: string }>[];
-  }): Promise<{ responses: TopicPartitions<{ partition: number; errorCode: number }>[] }>;
-}
-
-interface InternalCluster {
-  isConnected(): boolean;
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  addTargetTopic(topic: string): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  refreshMetadataIfNecessary(): Promise<void>;
-  findTopicPartitionMetadata(topic: string): { partitionId: number; leader: number | null }[];
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(options: { nodeId: string }): Promise<InternalBroker>;
-  findGroupCoordinator(options: { groupId: string }): Promise<InternalBroker>;
-  fetchTopicsOffset(topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[]): Promise<
-    TopicPartitions<{ partition: number; offset: string }>[]
-  >;
-}
-
-type ClusterConstructor = new (options: Record<string, unknown>) => InternalCluster;
-type BatchConstructor = new (topic: string, fetchedOffset: string, partitionData: PartitionResponse) => {
-  messages: WireRecord[];
-  messagesWithinOffset: WireRecord[];
-};
 
 /** Connection-level failures (and kafkajs's bare error from a half-connected broker). */
 const isConnectivityFailure = (error: unknown): boolean => {
