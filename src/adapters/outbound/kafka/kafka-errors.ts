@@ -84,7 +84,7 @@ export const translateKafkaError = (error: unknown, what: string, context: Error
   // kafkajs's bare Error when a broker's socket is open but its handshake never completed.
   const halfConnected = chain.some((e) => e.message === 'Broker not connected');
   if (halfConnected) {
-    return new RedriveError('DLQ_UNREACHABLE', `${what}: a broker accepted the connection but did not answer its handshake within the request timeout.`, {
+    return new RedriveError('DLQ_UNREACHABLE', `${what}: a broker accepted the connection but its handshake (ApiVersions) did not complete.`, {
       context: { ...ctx, kafkaError: 'HANDSHAKE_TIMEOUT' },
       cause: error,
     });

@@ -24,6 +24,16 @@ const isConnectivityFailure = (error: unknown): boolean => {
   return false;
 };
 
+/** kafkajs's bare error from a broker whose ApiVersions handshake has not completed (yet). */
+const isHandshakePending = (error: unknown): boolean => {
+  for (let e = error as { message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth += 1) {
+    if (e.message === 'Broker not connected') return true;
+  }
+  return false;
+};
+const HANDSHAKE_WAIT_MS = 250;
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** The socket was up and is gone: retrying on a new connection is safe and likely to succeed. */
 const isDroppedConnection = (error: unknown): boolean => {
   for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth += 1) {
@@ -150,19 +160,27 @@ export class KafkaWire {
    * "Broker not connected".
    */
   async #guard<T>(run: () => Promise<T>, mayRetry = true): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (!isConnectivityFailure(error)) throw error;
-      await this.#cluster.disconnect().catch(() => undefined);
-      // A connection that was up and then dropped (the broker closed an idle socket, a concurrent
-      // call — the depth poller beside a /dlq command on a fresh process — reset a broker this one
-      // was using) is retried once on a fresh connection, also when the connect happened within this
-      // operation. Every operation here is a read or an idempotent commit. A broker that never
-      // answered a connect, or a request that timed out, is not retried: the caller hears it at once.
-      if (!mayRetry || !this.#reachable || this.#closed || !isDroppedConnection(error)) throw error;
-      await this.connect();
-      return run();
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!isConnectivityFailure(error)) throw error;
+        const lastTry = !mayRetry || attempt > 0 || this.#closed;
+        // kafkajs hands out a broker whose socket is up while another call's ApiVersions handshake on
+        // it is still under way, and that broker answers "Broker not connected" (a fresh process: the
+        // depth poller's first read beside a /dlq command). Wait a moment on the same connection.
+        if (!lastTry && isHandshakePending(error)) {
+          await pause(HANDSHAKE_WAIT_MS);
+          continue;
+        }
+        await this.#cluster.disconnect().catch(() => undefined);
+        // A connection that was up and then dropped (the broker closed an idle socket, a concurrent
+        // call reset it) is retried once on a fresh connection. Every operation here is a read or an
+        // idempotent commit. A broker that never answered a connect, or a request that timed out, is
+        // not retried: the caller hears it at once.
+        if (lastTry || !this.#reachable || !isDroppedConnection(error)) throw error;
+        await this.connect();
+      }
     }
   }
 
