@@ -3,7 +3,7 @@
 // other has under way ("Broker not connected"). The user must get the table every time (3 of 12
 // fresh starts answered with an error before KafkaWire waited for the handshake).
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,38 +12,12 @@ import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logge
 import { loadConfigFile, resolveSecrets } from '../../src/config/load-config.ts';
 import { startServer } from '../../src/main.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES } from '../fixtures/download-dlq-body.ts';
-import { KafkaTestBench, kafkaBrokers, services } from '../integration/kafka/kafka-test-env.ts';
+import { KafkaTestBench, services, uniqueName, writeKafkaQueueConfig } from '../integration/kafka/kafka-test-env.ts';
 import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer } from '../support/slack-api-server.ts';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
-import { uniqueName } from '../support/services.ts';
 
 const ROUNDS = 10;
-
-const writeConfig = (dir: string, dlqTopic: string, replayTopic: string): string => {
-  const path = join(dir, 'redrive.yml');
-  writeFileSync(
-    path,
-    [
-      'server: {host: 127.0.0.1, port: 0}',
-      `store: {kind: sqlite, path: ${join(dir, 'redrive.db')}}`,
-      'slack: {mode: http}',
-      'kafka:',
-      '  default:',
-      `    brokers: [${kafkaBrokers().join(', ')}]`,
-      '    clientId: redrive-e2e',
-      'queues:',
-      '  - name: downloads-dlq',
-      '    kind: kafka',
-      '    cluster: default',
-      `    topic: ${dlqTopic}`,
-      `    consumerGroup: ${uniqueName('first-peek')}`,
-      `    replayTopic: ${replayTopic}`,
-      '    escalation: {preset: kafka-runbook}',
-    ].join('\n'),
-  );
-  return path;
-};
 
 describe.skipIf(!services)('the first Kafka peek on a freshly started server', () => {
   it(`answers with the table on each of ${ROUNDS} fresh starts`, async () => {
@@ -55,7 +29,7 @@ describe.skipIf(!services)('the first Kafka peek on a freshly started server', (
         const replayTopic = await bench.createTopic('first-peek-pending');
         await bench.produce(dlqTopic, [{ key: 't1', value: downloadDlqBodyJson({ ...RUNBOOK_EXAMPLES.timeout, traceId: 't1', failedAt: new Date() }) }]);
         const dir = mkdtempSync(join(tmpdir(), 'redrive-first-peek-'));
-        const loaded = loadConfigFile(writeConfig(dir, dlqTopic, replayTopic));
+        const loaded = loadConfigFile(writeKafkaQueueConfig(dir, { name: 'downloads-dlq', topic: dlqTopic, group: uniqueName('first-peek'), replayTopic }));
         if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
         const slack = await startSlackApiServer();
         const config = { ...loaded.config, slack: { ...loaded.config.slack, apiUrl: slack.url } };

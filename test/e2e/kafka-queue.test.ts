@@ -3,7 +3,7 @@
 // terminal (bin/redrive, one process each, one config file), and `/dlq peek` through a signed Slack
 // request answered via response_url on the local Slack API server.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,7 +12,7 @@ import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logge
 import { loadConfigFile, resolveSecrets } from '../../src/config/load-config.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES, type RunbookExampleName } from '../fixtures/download-dlq-body.ts';
-import { KafkaTestBench, kafkaBrokers, services } from '../integration/kafka/kafka-test-env.ts';
+import { KafkaTestBench, services, writeKafkaQueueConfig } from '../integration/kafka/kafka-test-env.ts';
 import { runRedrive } from '../support/run-redrive.ts';
 import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
@@ -44,27 +44,7 @@ describe.skipIf(!services)('Kafka DLQ from the terminal and from Slack', () => {
       examples.map(([name, traceId]) => ({ key: traceId, value: downloadDlqBodyJson({ ...RUNBOOK_EXAMPLES[name], traceId, failedAt }) })),
     );
     const dir = mkdtempSync(join(tmpdir(), 'redrive-e2e-kafka-'));
-    configPath = join(dir, 'redrive.yml');
-    writeFileSync(
-      configPath,
-      [
-        'server: {host: 127.0.0.1, port: 0}',
-        `store: {kind: sqlite, path: ${join(dir, 'redrive.db')}}`,
-        'slack: {mode: http}',
-        'kafka:',
-        '  default:',
-        `    brokers: [${kafkaBrokers().join(', ')}]`,
-        '    clientId: redrive-e2e',
-        'queues:',
-        `  - name: ${QUEUE}`,
-        '    kind: kafka',
-        '    cluster: default',
-        `    topic: ${dlqTopic}`,
-        `    consumerGroup: ${group}`,
-        `    replayTopic: ${replayTopic}`,
-        '    escalation: {preset: kafka-runbook}',
-      ].join('\n'),
-    );
+    configPath = writeKafkaQueueConfig(dir, { name: QUEUE, topic: dlqTopic, group, replayTopic });
   });
   afterAll(async () => {
     await bench?.close();

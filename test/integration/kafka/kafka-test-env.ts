@@ -2,7 +2,7 @@
 // topic and group names, topics created and deleted per test, a SqliteStore in a temp dir for the
 // resolutions, and the adapter wired the way main.ts wires it. Tests only, never imported by src.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, inject } from 'vitest';
@@ -28,6 +28,32 @@ export const services = inject('services');
 export const kafkaBrokers = (): string[] => requireServices(services).kafka.brokers;
 
 export const quietLogger = () => createRootLogger({ level: 'silent' });
+
+/** A redrive.yml in `dir` (SQLite store beside it, Slack over HTTP) with one Kafka DLQ on the test broker. */
+export const writeKafkaQueueConfig = (dir: string, queue: { name: string; topic: string; group: string; replayTopic: string }): string => {
+  const path = join(dir, 'redrive.yml');
+  writeFileSync(
+    path,
+    [
+      'server: {host: 127.0.0.1, port: 0}',
+      `store: {kind: sqlite, path: ${join(dir, 'redrive.db')}}`,
+      'slack: {mode: http}',
+      'kafka:',
+      '  default:',
+      `    brokers: [${kafkaBrokers().join(', ')}]`,
+      '    clientId: redrive-e2e',
+      'queues:',
+      `  - name: ${queue.name}`,
+      '    kind: kafka',
+      '    cluster: default',
+      `    topic: ${queue.topic}`,
+      `    consumerGroup: ${queue.group}`,
+      `    replayTopic: ${queue.replayTopic}`,
+      '    escalation: {preset: kafka-runbook}',
+    ].join('\n'),
+  );
+  return path;
+};
 
 export const connectionSettings = (brokers = kafkaBrokers(), overrides: Partial<KafkaConnectionSettings> = {}): KafkaConnectionSettings => ({
   name: 'test',
