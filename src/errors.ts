@@ -13,7 +13,7 @@ export const ERROR_CATALOGUE = {
   QUEUE_UNKNOWN: { retriable: false, hint: 'Use a queue name from the config (`redrive dlq status` lists them).' },
   DLQ_UNREACHABLE: { retriable: true, hint: 'The queue server did not answer; check the endpoint and network, then retry.' },
   DLQ_QUEUE_MISSING: { retriable: false, hint: 'The queue or topic does not exist on the server; check its name in the config.' },
-  DLQ_ACCESS_DENIED: { retriable: false, hint: 'The server refused the credentials; check the role or keys Redrive runs with.' },
+  DLQ_ACCESS_DENIED: { retriable: false, hint: 'Check the credentials Redrive runs with (AWS role, profile or keys; Kafka SASL user) and what they are allowed to do.' },
   DLQ_MESSAGE_NOT_FOUND: { retriable: false, hint: 'The message is not in the DLQ any more (replayed, resolved or expired).' },
   DLQ_REPLAY_PARTIAL: { retriable: true, hint: 'Some messages were not accepted downstream and stay in the DLQ; retry them.' },
   DLQ_REPLAY_FAILED: { retriable: true, hint: 'The destination refused the message; it stays in the DLQ.' },

@@ -21,6 +21,15 @@ describe('translateAwsError', () => {
     expect(translateAwsError(sdkError(name, status), 'call').code).toBe(code);
   });
 
+  it('says when no credentials were found at all, rather than that the server refused them', () => {
+    const error = translateAwsError(sdkError('CredentialsProviderError', undefined, { message: 'Could not load credentials from any providers' }), 'ReceiveMessage on orders-dlq');
+    expect(error.code).toBe('DLQ_ACCESS_DENIED');
+    expect(error.message).toBe(
+      'ReceiveMessage on orders-dlq: no AWS credentials were found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance or task role).',
+    );
+    expect(error.retriable).toBe(false);
+  });
+
   it('treats connection failures as unreachable and retriable, with ids only in the context', () => {
     const error = translateAwsError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'GetQueueAttributes', { queue: 'q1' });
     expect(error.code).toBe('DLQ_UNREACHABLE');

@@ -21,7 +21,6 @@ const DENIED = new Set([
   'IncompleteSignature',
   'ExpiredToken',
   'ExpiredTokenException',
-  'CredentialsProviderError',
   'KmsAccessDenied',
 ]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -66,6 +65,14 @@ export const translateAwsError = (error: unknown, what: string, context: ErrorCo
   const ctx = { ...context, awsError: name };
   if (MISSING.has(name) || /does not exist|NonExistentQueue/i.test(message)) {
     return new RedriveError('DLQ_QUEUE_MISSING', `${what}: the queue or resource does not exist (${name}).`, { context: ctx, cause: error });
+  }
+  if (name === 'CredentialsProviderError') {
+    // Nothing was sent: the SDK found no credentials to sign with.
+    return new RedriveError(
+      'DLQ_ACCESS_DENIED',
+      `${what}: no AWS credentials were found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance or task role).`,
+      { context: ctx, cause: error },
+    );
   }
   if (DENIED.has(name) || status === 403 || /access denied|not authorized|security token/i.test(message)) {
     return new RedriveError('DLQ_ACCESS_DENIED', `${what}: the server refused the credentials (${name}).`, { context: ctx, cause: error });
