@@ -16,17 +16,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
 import { JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs } from '../../src/app/queue/job-lease.ts';
 import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
-import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, queueDepth, sendMessages, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
-import { requireServices, waitFor } from '../support/services.ts';
+import { waitFor } from '../support/services.ts';
 import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
-import { buttonsIn, shown } from '../support/slack-e2e-app.ts';
-import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
+import { buttonsIn, shown, sqsAppConfig } from '../support/slack-e2e-app.ts';
+import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';
 const COUNT = 60;
@@ -46,19 +45,14 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
   const used: { source: CreatedQueue; dlq: CreatedQueue }[] = [];
 
   const start = async (replicaId: string, pollMs = 200): Promise<Runtime> => {
-    const endpoints = requireServices(services);
-    const parsed = parseConfig({
-      server: { host: '127.0.0.1', port: 0 },
-      store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
-      slack: { apiUrl: slack.url, mode: 'http' },
-      aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
-      roles: { admins: ['U_BOB'], viewers: 'everyone' },
+    const { config, secrets } = sqsAppConfig({
+      dir,
+      slackUrl: slack.url,
       queues: [{ name: pair.dlq.name, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } }],
+      roles: { admins: ['U_BOB'], viewers: 'everyone' },
     });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
     // What A had checked out reappears 3 s after the crash (60 s in production, under the 90 s a job's lease lasts).
-    return startServer(parsed.config, secrets, quietLogger(), {
+    return startServer(config, secrets, quietLogger(), {
       slackRetries: 0, clock, timers: manualTimers(), replicaId, sqsCheckoutVisibilitySeconds: 3, slackJobs: { progressEveryMs: 0, pollMs },
     });
   };

@@ -11,16 +11,15 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
 import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
-import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, sendMessages, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
-import { requireServices, waitFor } from '../support/services.ts';
+import { waitFor } from '../support/services.ts';
 import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
-import { shown } from '../support/slack-e2e-app.ts';
-import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
+import { shown, sqsAppConfig } from '../support/slack-e2e-app.ts';
+import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';
 const quietLogger = () => createRootLogger({ level: 'error', destination: new Writable({ write: (_c, _e, done) => done() }) });
@@ -36,19 +35,14 @@ describe.skipIf(!services)('a /dlq monitor across replicas and restarts (one SQL
   const stopped = new Set<Runtime>();
 
   const start = async (replicaId: string): Promise<Runtime> => {
-    const endpoints = requireServices(services);
-    const parsed = parseConfig({
-      server: { host: '127.0.0.1', port: 0 },
-      store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
-      slack: { apiUrl: slack.url, mode: 'http' },
-      aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
-      roles: { operators: ['U_ALICE'], viewers: 'everyone' },
+    const { config, secrets } = sqsAppConfig({
+      dir,
+      slackUrl: slack.url,
       queues: [{ name: pair.dlq.name, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' } }],
+      roles: { operators: ['U_ALICE'], viewers: 'everyone' },
     });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
     const timers = manualTimers();
-    const app = await startServer(parsed.config, secrets, quietLogger(), { slackRetries: 0, clock, timers, replicaId });
+    const app = await startServer(config, secrets, quietLogger(), { slackRetries: 0, clock, timers, replicaId });
     apps.set(app, timers);
     return app;
   };

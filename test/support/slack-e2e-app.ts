@@ -8,7 +8,8 @@ import { Writable } from 'node:stream';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { vi } from 'vitest';
 import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
-import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
+import { parseConfig, resolveSecrets, type Secrets } from '../../src/config/load-config.ts';
+import type { Config } from '../../src/config/config.schema.ts';
 import { startServer, type Runtime, type ServerOptions } from '../../src/main.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
@@ -39,11 +40,35 @@ export interface SlackE2e {
 
 const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
+/**
+ * The config and secrets of a test app on the SQS emulator: HTTP server on a free loopback port, the
+ * SQLite store in `dir`, the local Slack API server at `slackUrl`, the given queues and roles.
+ */
+export const sqsAppConfig = (options: {
+  dir: string;
+  slackUrl: string;
+  queues: Record<string, unknown>[];
+  roles: Record<string, unknown>;
+  config?: Record<string, unknown> | undefined;
+}): { config: Config; secrets: Secrets } => {
+  const endpoints = requireServices(services);
+  const parsed = parseConfig({
+    server: { host: '127.0.0.1', port: 0 },
+    store: { kind: 'sqlite', path: join(options.dir, 'redrive.db') },
+    slack: { apiUrl: options.slackUrl, mode: 'http' },
+    aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
+    roles: options.roles,
+    queues: options.queues,
+    ...options.config,
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return { config: parsed.config, secrets: resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }) };
+};
+
 export const startSlackE2e = async (
   prefix: string,
   options: { config?: Record<string, unknown>; server?: ServerOptions; queue?: Record<string, unknown>; /** More queues, configured after the pair's. */ extraQueues?: Record<string, unknown>[] } = {},
 ): Promise<SlackE2e> => {
-  const endpoints = requireServices(services);
   vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
   const sqs = testSqsClient();
@@ -51,18 +76,14 @@ export const startSlackE2e = async (
   const queue = pair.dlq.name;
   const slack = await startSlackApiServer();
   const dir = mkdtempSync(join(tmpdir(), `redrive-${prefix}-e2e-`));
-  const parsed = parseConfig({
-    server: { host: '127.0.0.1', port: 0 },
-    store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
-    slack: { apiUrl: slack.url, mode: 'http' },
-    aws: { region: endpoints.sqs.region, sqsEndpoint: endpoints.sqs.endpoint },
-    roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
+  const { config, secrets } = sqsAppConfig({
+    dir,
+    slackUrl: slack.url,
     queues: [{ name: queue, kind: 'sqs', queueUrl: pair.dlq.url, alertChannel: CHANNEL, escalation: { preset: 'sqs-runbook' }, ...options.queue }, ...(options.extraQueues ?? [])],
-    ...options.config,
+    roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
+    config: options.config,
   });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
-  const app = await startServer(parsed.config, secrets, quietLogger(), { slackRetries: 0, timers: manualTimers(), replicaId: prefix, ...options.server });
+  const app = await startServer(config, secrets, quietLogger(), { slackRetries: 0, timers: manualTimers(), replicaId: prefix, ...options.server });
   await slack.waitForCalls('auth.test', 1);
 
   return {
