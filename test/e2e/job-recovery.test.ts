@@ -44,6 +44,15 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
   let crashed = false;
   const used: { source: CreatedQueue; dlq: CreatedQueue }[] = [];
 
+  /** Every message arrived in the target queue exactly once, by body, and the DLQ is empty. */
+  const expectEveryBodyOnceAndDlqEmpty = async (): Promise<void> => {
+    const arrivals = new Map<string, number>();
+    for (const body of await drainTarget()) arrivals.set(body, (arrivals.get(body) ?? 0) + 1);
+    expect([...arrivals.values()].filter((n) => n > 1)).toEqual([]);
+    expect([...arrivals.keys()].sort()).toEqual([...bodies].sort());
+    expect(await queueDepth(sqs, pair.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
+  };
+
   const start = async (replicaId: string, pollMs = 200): Promise<Runtime> => {
     const { config, secrets } = sqsAppConfig({
       dir,
@@ -144,12 +153,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
 
     const finished = await b.store.getJob(jobId);
     expect(finished).toMatchObject({ status: 'succeeded', progress: { done: COUNT, failed: 0 } });
-    const copies = await drainTarget();
-    const arrivals = new Map<string, number>();
-    for (const body of copies) arrivals.set(body, (arrivals.get(body) ?? 0) + 1);
-    expect([...arrivals.values()].filter((n) => n > 1)).toEqual([]);
-    expect([...arrivals.keys()].sort()).toEqual([...bodies].sort());
-    expect(await queueDepth(sqs, pair.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
+    await expectEveryBodyOnceAndDlqEmpty();
 
     // The same thread: a takeover note, the same progress reply edited, the result, Cancel gone.
     const after = inThread().filter((c) => slack.callsTo('chat.postMessage').indexOf(c) >= postsBeforeCrash);
@@ -248,12 +252,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     await waitFor(async () => (await b.store.getJob(jobId))?.status !== 'running', { timeoutMs: 30_000, description: 'B finishes the job' });
     await b.slackJobs.idle();
     expect(await b.store.getJob(jobId)).toMatchObject({ status: 'succeeded', progress: { done: COUNT, failed: 0 } });
-    const copies = await drainTarget();
-    const arrivals = new Map<string, number>();
-    for (const body of copies) arrivals.set(body, (arrivals.get(body) ?? 0) + 1);
-    expect([...arrivals.values()].filter((n) => n > 1)).toEqual([]);
-    expect([...arrivals.keys()].sort()).toEqual([...bodies].sort());
-    expect(await queueDepth(sqs, pair.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
+    await expectEveryBodyOnceAndDlqEmpty();
 
     const after = inThread().filter((c) => slack.callsTo('chat.postMessage').indexOf(c) >= postsBeforeStop);
     expect(shown(after.find((c) => shown(c).includes('stopped or stopped answering')))).toContain('replica-b3 continues it from its checkpoint');
