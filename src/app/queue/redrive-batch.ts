@@ -200,7 +200,7 @@ export const batchSource = (run: RedriveRun): (() => Promise<CheckedOutMessage[]
   return async () => {
     if (!backend.dlq.checkoutNext) return scanBatch();
     const batch = await backend.dlq.checkoutNext(BATCH, { timeoutMs: 5_000 });
-    return batch.length > 0 ? batch : confirmEmpty(run, backend.dlq.checkoutNext.bind(backend.dlq));
+    return batch.length > 0 ? batch : confirmEmpty(run);
   };
 };
 
@@ -210,12 +210,13 @@ export const batchSource = (run: RedriveRun): (() => Promise<CheckedOutMessage[]
  * holds plus a few: ElasticMQ delivers nothing behind a message whose visibility was extended until a
  * receive has moved it (one per receive), and SQS may answer a receive empty now and then.
  */
-const confirmEmpty = async (run: RedriveRun, checkoutNext: NonNullable<QueueBackend['dlq']['checkoutNext']>): Promise<CheckedOutMessage[]> => {
-  const visible = await run.backend.dlq.status().then((s) => s.depth, () => 0);
+const confirmEmpty = async (run: RedriveRun): Promise<CheckedOutMessage[]> => {
+  const dlq = run.backend.dlq;
+  const visible = await dlq.status().then((s) => s.depth, () => 0);
   const attempts = visible === 0 ? 0 : Math.min(run.tally.held.length + 3, 200);
   for (let i = 0; i < attempts && !run.signal.aborted; i += 1) {
     // Under a second: one receive without a long poll.
-    const batch = await checkoutNext(BATCH, { timeoutMs: 500 });
+    const batch = (await dlq.checkoutNext?.(BATCH, { timeoutMs: 500 })) ?? [];
     if (batch.length > 0) return batch;
   }
   return [];

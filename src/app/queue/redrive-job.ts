@@ -144,12 +144,13 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     Object.assign(cancel, { requested: true, note });
     stopping.abort();
   };
-  // The lease's periodic beat reads a cancel while workers wait (for the rate, a long poll, a slow
-  // target), so it is seen within a heartbeat, not after the batches in flight. When another replica
-  // holds the lease, this run's heartbeat had lapsed and the job was taken over: stop at once.
   const keeper = createCheckoutKeeper(backend.dlq, held, (error) =>
     deps.logger?.warn({ jobId: job.id, queue: job.queue, err: error }, 'could not keep checked-out messages hidden; they may be received again (never sent twice)'),
   );
+  // The lease's periodic beat reads a cancel while workers wait (for the rate, a long poll, a slow
+  // target), so it is seen within a heartbeat, not after the batches in flight; it also keeps what the
+  // run holds hidden. When another replica holds the lease, this run's heartbeat had lapsed and the
+  // job was taken over: stop at once.
   events.onBeat = async () => {
     keeper.beat();
     const current = await deps.store.getJob(job.id);

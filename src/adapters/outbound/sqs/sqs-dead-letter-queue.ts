@@ -215,14 +215,7 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
     const handles = new Set(messages.map((m) => m.handle).filter((h): h is string => Boolean(h)));
     const due = [...handles].filter((h) => (this.#hiddenUntil.get(h) ?? 0) - now < periodMs / 2);
     for (const part of chunk(due, 10)) {
-      const response = await this.#call('ChangeMessageVisibilityBatch', () =>
-        this.#client.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: this.queueUrl,
-            Entries: part.map((handle, i) => ({ Id: `k${i}`, ReceiptHandle: handle, VisibilityTimeout: this.#checkoutVisibility })),
-          }),
-        ),
-      );
+      const response = await this.#call('ChangeMessageVisibilityBatch', () => this.#setVisibility(part, this.#checkoutVisibility));
       for (const ok of response.Successful ?? []) {
         const handle = part[Number(ok.Id?.slice(1))];
         if (handle) this.#hiddenUntil.set(handle, now + periodMs);
@@ -279,16 +272,21 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
     return raw.ReceiptHandle;
   }
 
+  /** One ChangeMessageVisibilityBatch of up to 10 handles; entry ids are `v<index in part>`. */
+  #setVisibility(part: string[], seconds: number) {
+    return this.#client.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: this.queueUrl,
+        Entries: part.map((handle, i) => ({ Id: `v${i}`, ReceiptHandle: handle, VisibilityTimeout: seconds })),
+      }),
+    );
+  }
+
   /** Visibility back to 0. Per-entry failures are left alone: those messages reappear when their timeout ends. */
   async #makeVisible(handles: string[], throwOnFailure = false): Promise<void> {
     for (const part of chunk(handles, 10)) {
       try {
-        await this.#client.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: this.queueUrl,
-            Entries: part.map((handle, i) => ({ Id: `v${i}`, ReceiptHandle: handle, VisibilityTimeout: 0 })),
-          }),
-        );
+        await this.#setVisibility(part, 0);
       } catch (error) {
         if (throwOnFailure) throw translateAwsError(error, 'ChangeMessageVisibilityBatch', { queue: this.name });
       }
