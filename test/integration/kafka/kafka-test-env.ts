@@ -79,7 +79,14 @@ export class KafkaTestBench {
     this.#wire = new KafkaClients(connectionSettings(brokers), quietLogger()).wire;
     this.kafka = new Kafka({ brokers, clientId: 'redrive-test-bench', logLevel: logLevel.NOTHING, retry: { retries: 3 } });
     this.admin = this.kafka.admin();
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    // Idempotent: a send retried under load (2 cores shared with the broker) must not write a message
+    // twice, or tests that count offsets see a duplicate (seen in CI: partition 0 held 'a' at 0 and 1).
+    this.producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
   }
 
   async connect(): Promise<this> {

@@ -111,14 +111,15 @@ describe.skipIf(!services)('manual redrive jobs on ElasticMQ', () => {
     expect(await queueDepth(env.client, env.dlq.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
-  it('holds the requested rate over a few hundred messages (behaviour check, generous bounds)', async () => {
+  // Only the cap is a behaviour: how close a loaded 2-core machine gets to it is bench/sqs-redrive.ts's
+  // figure (a lower bound failed here at 50/s while eight other processes shared the cores).
+  it('never exceeds the requested rate over a few hundred messages', async () => {
     env = await makeAppEnv({ store: store() });
     await sendMessages(env.client, env.dlq.url, bodies(300));
     const job = await createRedriveJob(env.deps, env.queue, { actor: 'cli:test', count: 300, ratePerSecond: 100 });
     const result = await runRedriveJob(env.deps, job.id);
     expect(result.done).toBe(300);
     const rate = (result.done / result.elapsedMs) * 1000;
-    expect(rate).toBeGreaterThan(70);
     expect(rate).toBeLessThan(110);
   });
 
