@@ -65,8 +65,8 @@ describe('parseDlqText', () => {
   it('documents every operation of the spec', () => {
     expect(Object.keys(DLQ_OPS).sort()).toEqual(
       [
-        'alarms', 'analyze', 'audit', 'cancel', 'help', 'history', 'jobs', 'monitor', 'peek', 're-execute', 'redrive-all', 'redrive-batch', 'replay',
-        'report', 'resolve', 'resume', 'status', 'stop-monitor', 'view',
+        'alarms', 'analyze', 'approve', 'audit', 'cancel', 'help', 'history', 'jobs', 'monitor', 'peek', 're-execute', 'redrive-all', 'redrive-batch', 'replay',
+        'reject', 'report', 'resolve', 'resume', 'status', 'stop-monitor', 'view',
       ].sort(),
     );
   });
