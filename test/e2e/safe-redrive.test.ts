@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { PutMetricAlarmCommand, SetAlarmStateCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { createCloudWatchClient } from '../../src/adapters/outbound/cloudwatch/cloudwatch-client.ts';
-import { SAFETY_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
+import { JOB_ACTIONS, SAFETY_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { motoEndpoint, queueDepth, sendMessages, services, sqsEndpoint, TEST_CREDENTIALS, uniqueQueueName } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
@@ -102,6 +102,32 @@ describe.skipIf(!services)('safe redrive from Slack (SQS DLQ on ElasticMQ, Cloud
     expect(await drainSource()).toEqual([...sent].sort());
     const [audit] = await e.app.store.searchAudit({ queue: e.queue, action: 'preflight:override', limit: 1 });
     expect(audit).toMatchObject({ actor: 'U_ALICE', result: 'success', details: { reason: 'alarm is stale: consumer fixed in deploy 412', overridden: expect.stringContaining(`alarm ${alarm}: state ALARM`) } });
+  });
+
+  it('the bulk replay modal: without an override the firing alarm blocks; its override field starts the batch and audits the reason', async () => {
+    await setAlarm('ALARM', 'Threshold Crossed: 2 errors');
+    const sent = bodies(3, 50);
+    await sendMessages(e.sqs, e.pair.dlq.url, sent);
+    const opens = e.slack.callsTo('views.open').length;
+    await e.click({ actionId: JOB_ACTIONS.bulkReplay, value: e.queue, user: 'U_BOB' });
+    const [open] = (await e.slack.waitForCalls('views.open', opens + 1, 10_000)).slice(opens);
+    const view = viewOf(open) as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe(VIEW_CALLBACKS.bulkReplay);
+    expect(shown(open)).toContain('Override failing pre-flight checks');
+    const before = e.slack.callsTo('chat.postEphemeral').length;
+    await e.submit(view, stateValues(['count', 'count', plainTextValue('3')]), 'U_BOB');
+    const [blocked] = await ephemeralsAfter(before);
+    expect(shown(blocked)).toContain(`\`${alarm}\`: state ALARM (Threshold Crossed: 2 errors), not OK`);
+    expect(await dlqDepth()).toBe(3);
+    const next = e.slack.callsTo('chat.postEphemeral').length;
+    await e.submit(view, stateValues(['count', 'count', plainTextValue('3')], ['preflight_override', 'preflight_override', plainTextValue('known flaky alarm, checked the consumer logs')]), 'U_BOB');
+    const [started] = await ephemeralsAfter(next);
+    expect(shown(started)).toContain('Started *redrive-batch* job');
+    await e.app.slackJobs.idle();
+    expect(await dlqDepth()).toBe(0);
+    expect(await drainSource()).toEqual([...sent].sort());
+    const [audit] = await e.app.store.searchAudit({ queue: e.queue, action: 'preflight:override', limit: 1 });
+    expect(audit).toMatchObject({ actor: 'U_BOB', details: { reason: 'known flaky alarm, checked the consumer logs' } });
   });
 
   it('a batch above the approval bound waits; the starter\'s Approve is refused; a second admin\'s Approve starts it, every message once', async () => {

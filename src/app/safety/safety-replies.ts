@@ -7,7 +7,8 @@ import { SAFETY_ACTIONS, BUTTON_VALUE_MAX, encodeMessageRef } from '../../core/s
 import { slackDate } from '../../core/slack/incident-blocks.ts';
 import type { PreflightDecision, PreflightFailure } from '../../core/safety/preflight-decision.ts';
 import type { DlqCommand } from '../../core/slack/parse-dlq-command.ts';
-import { reply, safeText } from '../queue/reply-format.ts';
+import { reply, safeText, SECTION_MAX } from '../queue/reply-format.ts';
+import { truncate } from '../../core/text/truncate.ts';
 
 export type RedriveCommand = Extract<DlqCommand, { op: 'redrive-all' | 'redrive-batch' }>;
 
@@ -48,7 +49,7 @@ export const renderPreflightBlocked = (command: RedriveCommand, decision: Extrac
       : how;
   const overrideValue = how === 'button' ? encodeOverride(command) : null;
   const blocks: Block[] = [
-    section(`:no_entry: *Pre-flight blocked* ${safeText(describeCommand(command), 200)} on *${safeText(command.queue, 200)}*:\n${failureLines(decision.failures)}`),
+    section(truncate(`:no_entry: *Pre-flight blocked* ${safeText(describeCommand(command), 200)} on *${safeText(command.queue, 200)}*:\n${failureLines(decision.failures)}`, SECTION_MAX)),
     ...(decision.passed.length > 0 ? [context(safeText(`Passed: ${decision.passed.join('; ')}`, 2_000))] : []),
     context(note),
     ...(overrideValue
