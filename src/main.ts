@@ -46,6 +46,16 @@ import { createJobRecovery, type JobRecovery } from './app/slack/job-recovery.ts
 import { readAppHome } from './app/slack/app-home.use-case.ts';
 import { createQueueBackends } from './adapters/outbound/queue-backends.ts';
 import { parseDlqArgs } from './core/slack/parse-dlq-command.ts';
+import { createCloudWatchClient } from './adapters/outbound/cloudwatch/cloudwatch-client.ts';
+import { createCloudWatchAlarmStates } from './adapters/outbound/cloudwatch/cloudwatch-alarm-states.ts';
+import { createHttpHealthProbe } from './adapters/outbound/http/http-health-probe.ts';
+import { safetySettings } from './app/safety/safety-settings.ts';
+import type { PreflightDeps } from './app/safety/preflight.use-case.ts';
+import { createApprovalRequests, type ApprovalRequests } from './app/safety/approval-requests.ts';
+import { withRedriveGates } from './app/safety/redrive-gates.ts';
+import type { AccessControl } from './app/access/access-control.ts';
+import type { Chat } from './ports/chat.port.ts';
+import type { QueueDeps } from './app/queue/queue-deps.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from './config/config.schema.ts';
@@ -94,6 +104,34 @@ const openQueueRegistry = (config: Config, secrets: Secrets, store: Store, clock
   return createQueueRegistry([...built.backends, ...demo], { onClose: built.close });
 };
 
+/**
+ * Safe redrive (issue 14): pre-flight's ports (CloudWatch DescribeAlarms only when a queue checks
+ * alarms, HTTP health, Kafka lag per queue) and the approval requests, for the gates around bulk replays.
+ */
+const openSafety = (config: Config, queueDeps: QueueDeps, access: AccessControl, chat: () => Chat | null) => {
+  const settings = safetySettings(config.queues);
+  const { aws } = config;
+  const preflight: PreflightDeps = {
+    audit: queueDeps,
+    checksFor: settings.checksFor,
+    alarms: settings.usesAlarms ? createCloudWatchAlarmStates(createCloudWatchClient({ region: aws.region, endpoint: aws.cloudwatchEndpoint, protocol: aws.cloudwatchProtocol })) : null,
+    http: createHttpHealthProbe(),
+    lagFor: (queue) => queueDeps.registry.get(queue).consumerGroupLag ?? null,
+  };
+  const approvals = createApprovalRequests({
+    queue: queueDeps,
+    chat,
+    preflight,
+    policyFor: settings.policyFor,
+    isAdmin: async (actor, queue) => {
+      const checked = await access.check({ actor, action: 'approve-alone', queue });
+      return checked.ok && checked.role === 'admin';
+    },
+    ...(queueDeps.logger ? { logger: queueDeps.logger } : {}),
+  });
+  return { approvals, gates: { queue: queueDeps, preflight, policyFor: settings.policyFor, approvals } };
+};
+
 /** The channels the console shows from the start: the configured ones, named where the demo names them. */
 const consoleChannels = (config: Config): { id: string; name: string }[] => {
   const named = new Map<string, string>([[DEMO_CHANNELS.alerts.id, DEMO_CHANNELS.alerts.name], [DEMO_CHANNELS.l3.id, DEMO_CHANNELS.l3.name]]);
@@ -120,6 +158,8 @@ export interface Runtime {
   jobRecovery: JobRecovery;
   /** `/dlq monitor`s, kept in the store and run by the replica holding the poller lease. */
   monitors: StoredMonitors;
+  /** Bulk replays awaiting a second person's approval; expired on every poll of the poller's replica. */
+  approvals: ApprovalRequests;
   stop(): Promise<void>;
   /**
    * Stops as a killed process would (tests): nothing is flushed, jobs are not marked paused, leases
@@ -185,10 +225,11 @@ export const startServer = async (
   // `/dlq audit @name` looks the name up in Slack (users.list) once Bolt's client exists.
   let slackUsers: UserDirectory | null = null;
   const directory: UserDirectory = { findByName: (name) => slackUsers?.findByName(name) ?? Promise.resolve({ kind: 'unavailable', reason: 'Slack is not configured' }) };
-  const operations = withSlackSurface(
+  const safety = openSafety(config, queueDeps, access, () => chat);
+  const operations = withRedriveGates(withSlackSurface(
     { ...createQueueOperations(queueDeps, { monitors, monitorPosterFor, visibility: access }), ...createAuditOperations(queueDeps, { visibility: access, directory }) },
     { queue: queueDeps, jobs: slackJobs },
-  );
+  ), safety.gates);
   // Outside the failure audit: the audit record names no queue, the user sees the ones they may view.
   const router = createDlqCommandRouter(withKnownQueues(withFailureAudit(operations, queueDeps), { registry, visibility: access }), { authorize: access.authorize });
   let bolt: BoltApp | null = null;
@@ -250,6 +291,7 @@ export const startServer = async (
       } finally {
         await jobRecovery.sweep();
         await monitors.adopt();
+        await safety.approvals.expireDue();
       }
     },
   });
@@ -285,6 +327,7 @@ export const startServer = async (
     slackJobs,
     jobRecovery,
     monitors,
+    approvals: safety.approvals,
     crash: async () => {
       demo?.feed.stop();
       monitors.stopAll();
@@ -356,7 +399,9 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
       // runs it holds the config and the credentials already. Its actions are audited like Slack's.
       const cliDeps = { registry, store, clock: systemClock, metrics: noopMetrics, auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
       const access = createAccessControl({ roles: accessRolesFrom(config), userGroups: null, audit: cliDeps });
-      const cliOperations = withFailureAudit({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit, jobProgress: createJobProgressPrinter(io.err) }), ...createAuditOperations(cliDeps) }, cliDeps);
+      const cliQueueDeps = { ...cliDeps, logger: logger.child({ component: 'queues' }) };
+      const cliGates = openSafety(config, cliQueueDeps, access, () => null).gates;
+      const cliOperations = withFailureAudit(withRedriveGates({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit, jobProgress: createJobProgressPrinter(io.err) }), ...createAuditOperations(cliDeps) }, cliGates), cliDeps);
       const router = createDlqCommandRouter(withKnownQueues(cliOperations, { registry }), { authorize: access.authorize });
       const reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
       io.out(renderReplyForTerminal(reply));

@@ -43,6 +43,27 @@ const fieldMappingSchema = z
   .record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
   .optional();
 
+/** Pre-flight checks run before redrive-all / redrive-batch start (issue 14); every one must pass. */
+export const preflightSchema = z
+  .object({
+    /** CloudWatch alarms that must be OK (DescribeAlarms), e.g. the consumer Lambda's Errors alarm. */
+    alarms: z.array(z.string().min(1)).default([]),
+    /** Health URLs that must answer 2xx within the timeout. */
+    http: z.array(z.object({ url: z.url(), timeoutMs: z.number().int().positive().default(3_000) }).strict()).default([]),
+    /** Kafka only: the consumer group reading the replay topic must lag at most `max` messages. */
+    consumerLag: z.object({ group: z.string().min(1), topic: z.string().min(1).optional(), max: z.number().int().nonnegative() }).strict().optional(),
+  })
+  .strict();
+
+/** Two-person approval (issue 14): jobs planning more than `above` messages need a second person's Approve. */
+export const approvalSchema = z
+  .object({
+    above: z.number().int().nonnegative(),
+    adminMayApproveAlone: z.boolean().default(false),
+    expiresMinutes: z.number().positive().default(30),
+  })
+  .strict();
+
 const queueBase = {
   name: z.string().regex(/^[A-Za-z0-9._-]{1,80}$/, 'letters, digits, dot, dash and underscore only (max 80)'),
   alertChannel: channelId.optional(),
@@ -52,6 +73,8 @@ const queueBase = {
   fieldMapping: fieldMappingSchema,
   /** Per-queue roles: each field given replaces the global one for this queue; the others are inherited. */
   roles: z.lazy(() => queueRolesSchema).optional(),
+  preflight: preflightSchema.optional(),
+  approval: approvalSchema.optional(),
 };
 
 export const sqsQueueSchema = z
@@ -233,6 +256,9 @@ export const configSchema = z
           ctx.addIssue({ code: 'custom', path: ['queues', index, 'fieldMapping', field], message: `unknown field "${field}" (known: ${FIELD_NAMES.join(', ')})` });
         }
       }
+      if (queue.kind === 'sqs' && queue.preflight?.consumerLag) {
+        ctx.addIssue({ code: 'custom', path: ['queues', index, 'preflight', 'consumerLag'], message: 'consumer group lag is a Kafka check; SQS queues use alarms or http' });
+      }
       if (queue.kind === 'sqs' && queue.replayTarget.kind === 'kafka') {
         ctx.addIssue({ code: 'custom', path: ['queues', index, 'replayTarget', 'kind'], message: 'an SQS queue cannot replay to Kafka' });
       }
@@ -249,3 +275,5 @@ export type KafkaQueueConfig = z.infer<typeof kafkaQueueSchema>;
 export type KafkaClusterConfig = z.infer<typeof kafkaClusterSchema>;
 export type EscalationConfig = z.infer<typeof escalationSchema>;
 export type RolesConfig = z.infer<typeof rolesSchema>;
+export type PreflightConfig = z.infer<typeof preflightSchema>;
+export type ApprovalConfig = z.infer<typeof approvalSchema>;

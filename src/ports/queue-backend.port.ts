@@ -6,6 +6,7 @@ import type { FieldMapping } from '../core/analysis/field-mapping.ts';
 import type { QueueKind } from '../core/model.ts';
 import type { DeadLetterQueue } from './dead-letter-queue.port.ts';
 import type { ReplayTarget } from './replay-target.port.ts';
+import type { ConsumerGroupLag } from './preflight-probes.port.ts';
 
 export interface MoveTaskInfo {
   taskHandle: string | null;
@@ -69,5 +70,7 @@ export interface QueueBackend {
   reexecuteTarget(): Promise<ReplayTarget | null>;
   readonly moveTasks: MessageMoveService | null;
   readonly alarms: QueueAlarms | null;
+  /** Kafka: any consumer group's lag on a topic of the queue's cluster (the pre-flight lag check). */
+  readonly consumerGroupLag?: ConsumerGroupLag;
   close(): Promise<void>;
 }

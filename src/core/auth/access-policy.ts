@@ -51,6 +51,9 @@ export const ACTION_ROLES: Readonly<Record<string, Role>> = {
   /** Continues a paused bulk replay: as much a bulk replay as starting one. */
   resume: 'admin',
   'bulk-replay': 'admin',
+  /** Two-person approval: a second operator (or admin) approves or rejects a bulk replay request. */
+  approve: 'operator',
+  reject: 'operator',
   alarms: 'admin',
 };
 

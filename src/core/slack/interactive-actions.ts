@@ -21,12 +21,21 @@ export const JOB_ACTIONS = {
   refreshHome: 'dlq_home_refresh',
 } as const;
 
+/** Safe redrive (issue 14): the two-person approval buttons and the pre-flight override button. */
+export const SAFETY_ACTIONS = {
+  approve: 'dlq_approval_approve',
+  reject: 'dlq_approval_reject',
+  /** Opens the modal asking an admin why the job should start despite failing pre-flight checks. */
+  override: 'dlq_preflight_override',
+} as const;
+
 /** callback_id of each modal whose submission Redrive handles. */
 export const VIEW_CALLBACKS = {
   message: 'dlq_message_modal',
   resolve: 'dlq_resolve_modal',
   editReplay: 'dlq_edit_replay_modal',
   bulkReplay: 'dlq_bulk_replay_modal',
+  preflightOverride: 'dlq_preflight_override_modal',
 } as const;
 
 /** Every action_id Redrive renders (incident buttons included): what the listeners must cover. */
@@ -34,6 +43,7 @@ export const SLACK_ACTION_IDS: readonly string[] = [
   ...Object.values(INCIDENT_ACTIONS),
   ...Object.values(MESSAGE_ACTIONS),
   ...Object.values(JOB_ACTIONS),
+  ...Object.values(SAFETY_ACTIONS),
 ];
 
 export const SLACK_VIEW_CALLBACK_IDS: readonly string[] = Object.values(VIEW_CALLBACKS);

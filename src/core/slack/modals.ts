@@ -45,6 +45,7 @@ export const FIELDS = {
   domain: 'domain',
   signature: 'signature',
   olderThan: 'older_than',
+  override: 'preflight_override',
 } as const;
 
 const input = (blockId: string, label: string, element: Record<string, unknown>, options: { optional?: boolean; hint?: string } = {}): Block => ({
@@ -114,6 +115,7 @@ export const bulkReplayModal = (queue: string, origin: ModalOrigin): View =>
     input(FIELDS.domain, 'Only this URL domain (and subdomains)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. cdn.example.com' } }, { optional: true }),
     input(FIELDS.signature, 'Only this error signature (part of it)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'as `analyze` shows it' } }, { optional: true }),
     input(FIELDS.olderThan, 'Only messages older than', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 2h, 30m, 7d' } }, { optional: true, hint: 'Filters use the queue\'s field mapping, like `redrive-batch --category/--domain/--signature/--older-than`.' }),
+    input(FIELDS.override, 'Override failing pre-flight checks: why', { type: 'plain_text_input', max_length: REASON_MAX, placeholder: { type: 'plain_text', text: 'empty = respect the checks' } }, { optional: true, hint: 'Admins only; audited with the checks overridden.' }),
   ], { callback_id: VIEW_CALLBACKS.bulkReplay, private_metadata: encodeMetadata({ queue, id: '' }, origin), submit: plainText('Start') });
 
 /** `view.state.values` as Slack sends it: block_id → action_id → element state. */
@@ -154,7 +156,9 @@ export const readBulkSubmission = (queue: string, values: StateValues): Submissi
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const text = (field: string): string | null => valueOf(values, field).slice(0, 200) || null;
   const filter: ReplayFilter = { category: text(FIELDS.category)?.toLowerCase() ?? null, domain: text(FIELDS.domain)?.toLowerCase() ?? null, signature: text(FIELDS.signature), olderThanSeconds };
+  const overrideText = valueOf(values, FIELDS.override).slice(0, REASON_MAX);
+  const override = overrideText === '' ? {} : { override: overrideText };
   // Everything, unfiltered: redrive-all (a message move task where the queue has one).
-  if (count === null && !isFiltered(filter)) return { ok: true, value: { op: 'redrive-all', queue, rate } };
-  return { ok: true, value: { op: 'redrive-batch', queue, count, rate, ...(isFiltered(filter) ? { filter } : {}) } };
+  if (count === null && !isFiltered(filter)) return { ok: true, value: { op: 'redrive-all', queue, rate, ...override } };
+  return { ok: true, value: { op: 'redrive-batch', queue, count, rate, ...(isFiltered(filter) ? { filter } : {}), ...override } };
 };

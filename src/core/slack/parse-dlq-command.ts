@@ -13,9 +13,10 @@ export type DlqCommand =
   /** `body`: an edited body (Edit and replay modal), valid JSON, sent instead of the original. */
   | { op: 'replay'; queue: string; id: string; body?: string | null }
   | { op: 'resolve'; queue: string; id: string; reason: string | null }
-  | { op: 'redrive-all'; queue: string; rate: number | null }
+  /** `override`: an admin's typed reason to start despite a failing pre-flight check (audited). */
+  | { op: 'redrive-all'; queue: string; rate: number | null; override?: string | null }
   /** `count` null: every message the filter matches (a filter is then required). */
-  | { op: 'redrive-batch'; queue: string; count: number | null; rate: number | null; filter?: ReplayFilter | null }
+  | { op: 'redrive-batch'; queue: string; count: number | null; rate: number | null; filter?: ReplayFilter | null; override?: string | null }
   | { op: 'history'; queue: string; hours: number }
   | { op: 're-execute'; queue: string; id: string }
   | { op: 'monitor'; queue: string; intervalSeconds: number }
@@ -26,7 +27,10 @@ export type DlqCommand =
   | { op: 'jobs'; queue: string | null }
   | { op: 'cancel'; jobId: string }
   /** The queue is named so per-queue roles apply; it must be the job's. */
-  | { op: 'resume'; queue: string; jobId: string };
+  | { op: 'resume'; queue: string; jobId: string }
+  /** Two-person approval of a bulk replay request (the queue is the request's). */
+  | { op: 'approve'; queue: string; requestId: string }
+  | { op: 'reject'; queue: string; requestId: string };
 
 export type DlqOp = DlqCommand['op'];
 
@@ -56,12 +60,12 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   analyze: { usage: 'analyze <queue>', summary: 'group failures by error, category, domain, age; name the runbook pattern', positional: ['queue'], flags: {} },
   replay: { usage: 'replay <queue> <id>', summary: 'send one message back for processing', positional: ['queue', 'id'], flags: {} },
   resolve: { usage: 'resolve <queue> <id> [--reason "..."]', summary: 'archive and take one message out of the DLQ', positional: ['queue', 'id'], flags: { reason: 'text' } },
-  'redrive-all': { usage: 'redrive-all <queue> [--rate R]', summary: 'move every message back to its source (≤ 500/s)', positional: ['queue'], flags: { rate: 'number' } },
+  'redrive-all': { usage: 'redrive-all <queue> [--rate R] [--override "reason"]', summary: 'move every message back to its source (≤ 500/s)', positional: ['queue'], flags: { rate: 'number', override: 'text' } },
   'redrive-batch': {
-    usage: 'redrive-batch <queue> --count N [--rate R] [--category C] [--domain host] [--signature text] [--older-than 2h]',
+    usage: 'redrive-batch <queue> --count N [--rate R] [--category C] [--domain host] [--signature text] [--older-than 2h] [--override "reason"]',
     summary: 'replay N messages (or every one the filters match) in batches of 10, rate-limited, checkpointed',
     positional: ['queue'],
-    flags: { count: 'int', rate: 'number', category: 'text', domain: 'text', signature: 'text', 'older-than': 'duration' },
+    flags: { count: 'int', rate: 'number', category: 'text', domain: 'text', signature: 'text', 'older-than': 'duration', override: 'text' },
   },
   history: { usage: 'history <queue> [--hours N]', summary: 'depth over the last N hours (CloudWatch for SQS, stored samples)', positional: ['queue'], flags: { hours: 'int' } },
   're-execute': { usage: 're-execute <queue> <id>', summary: 'start the Step Functions workflow again with the message, then delete it (SQS)', positional: ['queue', 'id'], flags: {} },
@@ -73,6 +77,8 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   jobs: { usage: 'jobs [queue]', summary: 'running and recent redrive jobs: done/failed/total and rate', positional: [], optionalPositional: 'queue', flags: {} },
   cancel: { usage: 'cancel <job-id>', summary: 'stop a redrive job or message move task', positional: ['job-id'], flags: {} },
   resume: { usage: 'resume <queue> <job-id>', summary: 'continue a paused or interrupted redrive job from its checkpoint', positional: ['queue', 'job-id'], flags: {} },
+  approve: { usage: 'approve <queue> <request-id>', summary: 'approve another person\'s bulk replay request (two-person rule)', positional: ['queue', 'request-id'], flags: {} },
+  reject: { usage: 'reject <queue> <request-id>', summary: 'reject (or withdraw) a bulk replay request awaiting approval', positional: ['queue', 'request-id'], flags: {} },
 };
 
 export const usageText = (prefix = '/dlq'): string =>
@@ -134,6 +140,9 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
   const [a = '', b = ''] = positional;
   const num = (name: string): number | null => (typeof flags[name] === 'number' ? (flags[name] as number) : null);
   const rate = num('rate');
+  // --override "reason": only for redrive-all / redrive-batch (their specs are the only ones with the flag).
+  const override = typeof flags.override === 'string' ? flags.override.trim().slice(0, 500) || null : null;
+  const overridden = override === null ? {} : { override };
   if (rate !== null && rate > MAX_RATE_PER_SECOND) return fail(`--rate is at most ${MAX_RATE_PER_SECOND} messages a second.`, word);
   switch (word) {
     case 'help':
@@ -155,13 +164,13 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
     case 'resolve':
       return { ok: true, command: { op: 'resolve', queue: a, id: b, reason: typeof flags.reason === 'string' ? flags.reason : null } };
     case 'redrive-all':
-      return { ok: true, command: { op: 'redrive-all', queue: a, rate } };
+      return { ok: true, command: { op: 'redrive-all', queue: a, rate, ...overridden } };
     case 'redrive-batch': {
       const count = num('count');
       const filtered = replayFilterOf(flags);
       if (!filtered.ok) return fail(filtered.error, word);
       if (count === null && filtered.filter === null) return fail('redrive-batch needs --count N, or a filter (--category, --domain, --signature, --older-than) to replay every match.', word);
-      return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate, ...(filtered.filter ? { filter: filtered.filter } : {}) } };
+      return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate, ...(filtered.filter ? { filter: filtered.filter } : {}), ...overridden } };
     }
     case 'history': {
       const hours = num('hours') ?? DEFAULT_HISTORY_HOURS;
@@ -182,6 +191,9 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
       return { ok: true, command: { op: 'cancel', jobId: a } };
     case 'resume':
       return { ok: true, command: { op: 'resume', queue: a, jobId: b } };
+    case 'approve':
+    case 'reject':
+      return { ok: true, command: { op: word, queue: a, requestId: b } };
   }
 };
 

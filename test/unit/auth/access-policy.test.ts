@@ -22,7 +22,7 @@ const roles: AccessRoles = {
 const closed: AccessRoles = { ...roles, queues: { payments: roles.queues.payments ?? {} } };
 
 const VIEWER_ACTIONS = ['status', 'peek', 'view', 'analyze', 'report', 'history', 'jobs', 'audit', 'help'];
-const OPERATOR_ACTIONS = ['replay', 'resolve', 'reexecute', 're-execute', 'acknowledge', 'monitor', 'stop-monitor', 'cancel'];
+const OPERATOR_ACTIONS = ['replay', 'resolve', 'reexecute', 're-execute', 'acknowledge', 'monitor', 'stop-monitor', 'cancel', 'approve', 'reject'];
 const ADMIN_ACTIONS = ['redrive-all', 'redrive-batch', 'resume', 'bulk-replay', 'alarms'];
 const ALL_ACTIONS = [...VIEWER_ACTIONS, ...OPERATOR_ACTIONS, ...ADMIN_ACTIONS];
 const needed = (action: string): Role => (VIEWER_ACTIONS.includes(action) ? 'viewer' : OPERATOR_ACTIONS.includes(action) ? 'operator' : 'admin');

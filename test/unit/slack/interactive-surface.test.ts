@@ -177,6 +177,9 @@ describe('forms and submissions', () => {
       value: { op: 'redrive-batch', queue: 'q', count: null, rate: 10, filter: { category: null, domain: null, signature: null, olderThanSeconds: 7_200 } },
     });
     expect(readBulkSubmission('q', values({ older_than: 'yesterday' }))).toEqual({ ok: false, errors: { older_than: 'A duration like 90s, 30m, 2h or 7d, or empty.' } });
+    // Override failing pre-flight checks: the typed reason rides on the command (the router checks admin).
+    expect(readBulkSubmission('q', values({ preflight_override: ' alarm is stale ' }))).toEqual({ ok: true, value: { op: 'redrive-all', queue: 'q', rate: null, override: 'alarm is stale' } });
+    expect(readBulkSubmission('q', values({ count: '5', preflight_override: 'ok' }))).toEqual({ ok: true, value: { op: 'redrive-batch', queue: 'q', count: 5, rate: null, override: 'ok' } });
     const blockIds = bulkReplayModal('orders-dlq', origin).blocks.map((b) => (b as { block_id?: string }).block_id);
     expect(blockIds).toContain('older_than');
   });

@@ -21,6 +21,10 @@ describe('parseDlqText', () => {
     ['redrive-all q --rate 10', { op: 'redrive-all', queue: 'q', rate: 10 }],
     ['redrive-batch q --count 10', { op: 'redrive-batch', queue: 'q', count: 10, rate: null }],
     ['redrive-batch q --count 10 --rate 2.5', { op: 'redrive-batch', queue: 'q', count: 10, rate: 2.5 }],
+    ['redrive-all q --override "alarm is stale"', { op: 'redrive-all', queue: 'q', rate: null, override: 'alarm is stale' }],
+    ['redrive-batch q --count 10 --override “fixed in deploy 412”', { op: 'redrive-batch', queue: 'q', count: 10, rate: null, override: 'fixed in deploy 412' }],
+    ['approve q 1b2c', { op: 'approve', queue: 'q', requestId: '1b2c' }],
+    ['reject q 1b2c', { op: 'reject', queue: 'q', requestId: '1b2c' }],
     ['monitor q', { op: 'monitor', queue: 'q', intervalSeconds: 30 }],
     ['monitor q --interval 60', { op: 'monitor', queue: 'q', intervalSeconds: 60 }],
     ['stop-monitor q', { op: 'stop-monitor', queue: 'q' }],
@@ -47,6 +51,9 @@ describe('parseDlqText', () => {
     ['peek q --count 501', /at most 500/],
     ['peek q --colour red', /Unknown option --colour/],
     ['redrive-batch q', /needs --count/],
+    ['redrive-all q --override', /--override needs a value/],
+    ['peek q --override why', /Unknown option --override/],
+    ['approve q', /Missing <request-id>/],
     ['redrive-all q --rate 501', /at most 500/],
     ['analyze q extra', /Too many arguments/],
     ['cancel', /Missing <job-id>/],
@@ -65,8 +72,8 @@ describe('parseDlqText', () => {
   it('documents every operation of the spec', () => {
     expect(Object.keys(DLQ_OPS).sort()).toEqual(
       [
-        'alarms', 'analyze', 'audit', 'cancel', 'help', 'history', 'jobs', 'monitor', 'peek', 're-execute', 'redrive-all', 'redrive-batch', 'replay',
-        'report', 'resolve', 'resume', 'status', 'stop-monitor', 'view',
+        'alarms', 'analyze', 'approve', 'audit', 'cancel', 'help', 'history', 'jobs', 'monitor', 'peek', 're-execute', 'redrive-all', 'redrive-batch', 'replay',
+        'reject', 'report', 'resolve', 'resume', 'status', 'stop-monitor', 'view',
       ].sort(),
     );
   });

@@ -10,6 +10,7 @@ import { registerDlqCommand } from './dlq-command.listener.ts';
 import { registerIncidentActions, type IncidentAcknowledger } from './incident-actions.listener.ts';
 import { registerMessageActions } from './message-actions.listener.ts';
 import { registerJobActions } from './job-actions.listener.ts';
+import { registerSafetyActions } from './safety-actions.listener.ts';
 import { registerAppHome } from './app-home.listener.ts';
 import type { HomeData } from '../../../core/slack/app-home-view.ts';
 import type { QueueScope } from '../../../app/access/queue-visibility.ts';
@@ -30,5 +31,6 @@ export const registerSlackListeners = (app: App, deps: SlackListenerDeps): void 
   registerIncidentActions(app, { incidents: deps.incidents, router: deps.router, chat: deps.chat, logger: deps.logger, ...(deps.access ? { access: deps.access } : {}) });
   registerMessageActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access });
   registerJobActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access });
+  registerSafetyActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access });
   if (deps.readHome) registerAppHome(app, { readHome: deps.readHome, logger: deps.logger, access: deps.access });
 };

@@ -9,6 +9,7 @@ import type { QueueBackend } from '../../../ports/queue-backend.port.ts';
 import type { KafkaClients } from './kafka-client.ts';
 import { KafkaDeadLetterQueue, type ResolutionStore } from './kafka-dead-letter-queue.ts';
 import { KafkaReplayTarget } from './kafka-replay-target.ts';
+import { createKafkaConsumerLag } from './kafka-consumer-lag.ts';
 
 export interface KafkaBackendDeps {
   /** The queue's cluster (KafkaClientPool.get(queue.cluster)); closed by its pool, not here. */
@@ -50,6 +51,7 @@ export const createKafkaQueueBackend = (queue: KafkaQueueConfig, deps: KafkaBack
     reexecuteTarget: async () => null,
     moveTasks: null,
     alarms: null,
+    consumerGroupLag: createKafkaConsumerLag(deps.clients.wire),
     close: () => dlq.close(),
   };
 };
