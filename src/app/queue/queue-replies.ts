@@ -4,6 +4,8 @@
 // truncate); a body can neither leak a secret nor ping `<!channel>`.
 
 import { mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
+import { recogniseAwsDeadLetter } from '../../core/analysis/framework-metadata/aws-recognisers.ts';
+import type { FrameworkMetadata } from '../../core/analysis/framework-metadata/framework-metadata.ts';
 import { matchRunbookPattern } from '../../core/analysis/runbook-patterns.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
 import { bulkReplayButton, messageButtons } from '../../core/slack/message-buttons.ts';
@@ -63,6 +65,18 @@ const attributeLines = (message: DlqMessage, keys: readonly string[]): string[] 
   return lines;
 };
 
+/** One line naming who wrote the message and why it failed: "EventBridge target DLQ · NO_PERMISSIONS · rule orders → arn:… · …". */
+const frameworkSummary = (framework: FrameworkMetadata): string =>
+  [
+    framework.title,
+    framework.errorCode ?? framework.errorType,
+    framework.source,
+    framework.errorMessage === null ? null : framework.errorMessage.slice(0, 200),
+    framework.payload === null ? null : 'Message shown; replay sends the whole envelope',
+  ]
+    .filter((part): part is string => part !== null)
+    .join(' · ');
+
 export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kind: 'sqs' | 'kafka' = 'sqs', options: TextOptions = {}): Reply => {
   const keys = options.redactKeys ?? [];
   const table = textTable(
@@ -75,9 +89,12 @@ export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kin
   const blocks: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys, PEEK_TABLE_MAX))];
   for (const [i, m] of cards.entries()) {
     const attrs = attributeLines(m, keys);
+    const framework = recogniseAwsDeadLetter(m);
     const title = `*${i + 1}. ${safeText(m.messageKey, 300, keys)}*`;
+    const summary = framework ? `\n${safeText(frameworkSummary(framework), 400, keys)}` : '';
     const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), attributeMax, keys)}` : '';
-    blocks.push(section(`${title}${attributes}\n${code(m.body, keys, preview + 6)}`));
+    // An SNS envelope shows the Message it carries; the whole envelope is what a replay sends.
+    blocks.push(section(`${title}${summary}${attributes}\n${code(framework?.payload ?? m.body, keys, preview + 6)}`));
     // The id in the button is the raw message key: buttons carry it back, they never render it.
     const buttons = messageButtons({ queue, id: m.messageKey }, `peek_msg_${i + 1}`);
     if (buttons) blocks.push(buttons);
@@ -128,9 +145,18 @@ const prettyBody = (body: string, keys: readonly string[]): { pretty: string; no
   }
 };
 
+/** The body to show: an SNS envelope's inner Message (said in the note), else the body. */
+const shownBody = (message: DlqMessage, keys: readonly string[]): { framework: FrameworkMetadata | null; pretty: string; note: string } => {
+  const framework = recogniseAwsDeadLetter(message);
+  if (framework?.payload == null) return { framework, ...prettyBody(message.body, keys) };
+  const { pretty, note } = prettyBody(framework.payload, keys);
+  const raw = note === 'Body is JSON.' ? '' : ' raw (not JSON)';
+  return { framework, pretty, note: `${framework.title}: the inner Message is shown${raw}; a replay sends the whole envelope as received.` };
+};
+
 export const renderMessage = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Reply => {
   const keys = options.redactKeys ?? [];
-  const { pretty, note } = prettyBody(message.body, keys);
+  const { framework, pretty, note } = shownBody(message, keys);
   const facts = textTable(
     ['FIELD', 'VALUE'],
     [
@@ -141,6 +167,7 @@ export const renderMessage = (message: DlqMessage, now: Date, options: TextOptio
       ['receive count', message.receiveCount],
       ...(message.partition !== null ? [['partition/offset', `${message.partition}/${message.offset}`] as [string, string]] : []),
       ...(message.groupId ? [['group id', message.groupId] as [string, string]] : []),
+      ...(framework?.facts ?? []).map(({ label, value }) => [label, cell(value, 300, keys)] as [string, string]),
       ...mappedRows(message, options.mapping).map(([k, v]) => [k, v === null ? null : cell(String(v), 300, keys)] as [string, string | null]),
       ...attributeLines(message, keys).map((line) => ['attribute', line] as [string, string]),
     ],
@@ -223,7 +250,7 @@ export const renderMessageModal = (message: DlqMessage, now: Date, options: Text
   const summary = renderMessage(message, now, options);
   // renderMessage: [header, facts, body, ...footer]; keep the facts, render the body in full here.
   const facts = summary.blocks[1] ?? section('No details.');
-  const { pretty, note } = prettyBody(message.body, keys);
+  const { pretty, note } = shownBody(message, keys);
   const budget = MODAL_BODY_SECTIONS * (MODAL_CHUNK - 6);
   const body = safeText(pretty.replace(/```/g, '`\u200b`\u200b`'), budget, keys);
   const chunks = chunkEscaped(body, MODAL_CHUNK - 6);
