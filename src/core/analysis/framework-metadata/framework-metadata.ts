@@ -58,10 +58,10 @@ export const attributeText = (envelope: FrameworkEnvelope, name: string): string
 export const facts = (rows: [string, string | number | null | undefined][]): FrameworkFact[] =>
   rows.filter((row): row is [string, string | number] => row[1] !== null && row[1] !== undefined && row[1] !== '').map(([label, value]) => ({ label, value: String(value) }));
 
-/** The last part of an ARN's resource (`arn:aws:events:…:rule/bus/name` → `name`). */
+/** The last part of an ARN's resource (`…:rule/bus/name` → `name`, `…:function:name` → `name`). */
 export const arnResourceName = (arn: string): string => {
   const resource = arn.split(':').slice(5).join(':');
-  const name = resource.split('/').pop() ?? resource;
+  const name = resource.split(/[/:]/).pop() ?? resource;
   return name === '' ? arn : name;
 };
 
