@@ -8,6 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { createCloudWatchClient } from '../../../src/adapters/outbound/cloudwatch/cloudwatch-client.ts';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createQueueBackends, type QueueBackends } from '../../../src/adapters/outbound/queue-backends.ts';
@@ -90,6 +92,33 @@ describe.skipIf(!services)('per-queue AWS credentials from STS AssumeRole (moto)
     const b = await whoAmI(rawQueues[1] as Record<string, unknown>);
     expect(b.key).toBe(billing[0]);
     expect(b.arn).toBe('arn:aws:sts::222222222222:assumed-role/redrive-billing/redrive-billing');
+  });
+
+  it('CloudWatch calls for a queue use its role too: its alarm lands in the role\'s account', async () => {
+    const moto = motoEndpoint();
+    const parsed = parseConfig({
+      aws: { region: moto.region, sqsEndpoint: proxy.url, stsEndpoint: moto.endpoint, cloudwatchEndpoint: moto.endpoint, cloudwatchProtocol: 'json' },
+      queues: rawQueues,
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const withAlarms = createQueueBackends(parsed.config, { kafkaSasl: {} }, { store: {} as never, clock: systemClock, logger: createRootLogger({ level: 'silent' }) });
+    try {
+      const orders = withAlarms.backends[0];
+      const created = await orders?.alarms?.ensureDepthAlarm();
+      const name = created?.alarm.name ?? '';
+      expect(name).toContain(queues[0]?.name);
+      expect((await orders?.alarms?.list())?.map((alarm) => alarm.name)).toEqual([name]);
+      // moto keeps alarms per account, and takes the account from the signing key: the alarm is in
+      // role A's account (111111111111), not in the one the default credentials reach.
+      const describe = async (cloudwatch: CloudWatchClient) => ((await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [name] }))).MetricAlarms ?? []).map((a) => a.AlarmName);
+      const direct = createCloudWatchClient({ region: moto.region, endpoint: moto.endpoint, protocol: 'json', credentials: TEST_CREDENTIALS });
+      expect(await describe(direct)).toEqual([]);
+      direct.destroy();
+      const roleA = withAlarms.aws.clientsFor(awsAccessFor({ region: moto.region }, rawQueues[2] as unknown as SqsQueueConfig)).cloudwatch();
+      expect(await describe(roleA)).toEqual([name]);
+    } finally {
+      await withAlarms.close();
+    }
   });
 
   it('check-config says which queues share which credentials, without the external id', async () => {
