@@ -18,6 +18,7 @@ import { awsAccessFor } from '../../../src/config/aws-credential-sets.ts';
 import type { SqsQueueConfig } from '../../../src/config/config.schema.ts';
 import { parseConfig } from '../../../src/config/load-config.ts';
 import { runCli } from '../../../src/main.ts';
+import { isRedriveError } from '../../../src/errors.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
 import type { AwsCredentialIdentityProvider } from '../../../src/adapters/outbound/sqs/sqs-client.ts';
 import { startSigV4RecordingProxy, type RecordingProxy } from '../../support/sigv4-recording-proxy.ts';
@@ -118,6 +119,21 @@ describe.skipIf(!services)('per-queue AWS credentials from STS AssumeRole (moto)
       expect(await describe(roleA)).toEqual([name]);
     } finally {
       await withAlarms.close();
+    }
+  });
+
+  it('an STS that cannot be reached is a clear error naming the role, and nothing is sent unsigned', async () => {
+    const parsed = parseConfig({ aws: { region: sqsEndpoint().region, sqsEndpoint: proxy.url, stsEndpoint: 'http://127.0.0.1:9' }, queues: [rawQueues[0]] });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const broken = createQueueBackends(parsed.config, { kafkaSasl: {} }, { store: {} as never, clock: systemClock, logger: createRootLogger({ level: 'silent' }) });
+    const before = proxy.requests.length;
+    try {
+      const error = await broken.backends[0]?.dlq.status().catch((e: unknown) => e);
+      expect(isRedriveError(error) && error.code).toBe('DLQ_UNREACHABLE');
+      expect((error as Error).message).toContain(`AssumeRole ${ROLE_A}`);
+      expect(proxy.requests.length).toBe(before);
+    } finally {
+      await broken.close();
     }
   });
 
