@@ -21,6 +21,7 @@ import { runCli } from '../../../src/main.ts';
 import { isRedriveError } from '../../../src/errors.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
 import type { AwsCredentialIdentityProvider } from '../../../src/adapters/outbound/sqs/sqs-client.ts';
+import { runRedrive } from '../../support/run-redrive.ts';
 import { startSigV4RecordingProxy, type RecordingProxy } from '../../support/sigv4-recording-proxy.ts';
 import { createQueue, deleteQueues, motoEndpoint, services, sqsEndpoint, testSqsClient, TEST_CREDENTIALS, uniqueQueueName, type CreatedQueue } from './sqs-test-env.ts';
 
@@ -32,7 +33,7 @@ describe.skipIf(!services)('per-queue AWS credentials from STS AssumeRole (moto)
   let proxy: RecordingProxy;
   let queues: CreatedQueue[];
   let built: QueueBackends;
-  let configYaml: string;
+  let configFile: string;
   let rawQueues: Record<string, unknown>[];
 
   beforeAll(async () => {
@@ -53,8 +54,8 @@ describe.skipIf(!services)('per-queue AWS credentials from STS AssumeRole (moto)
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     built = createQueueBackends(parsed.config, { kafkaSasl: {} }, { store: {} as never, clock: systemClock, logger: createRootLogger({ level: 'silent' }) });
     const dir = mkdtempSync(join(tmpdir(), 'redrive-roles-'));
-    configYaml = join(dir, 'redrive.json');
-    writeFileSync(configYaml, JSON.stringify({ store: { kind: 'sqlite', path: join(dir, 'r.db') }, aws, queues: rawQueues }));
+    configFile = join(dir, 'redrive.json');
+    writeFileSync(configFile, JSON.stringify({ store: { kind: 'sqlite', path: join(dir, 'r.db') }, aws, queues: rawQueues }));
   });
 
   afterAll(async () => {
@@ -137,9 +138,20 @@ describe.skipIf(!services)('per-queue AWS credentials from STS AssumeRole (moto)
     }
   });
 
+  it('the terminal (`redrive dlq status`) signs a role queue with that role too', async () => {
+    const before = proxy.requests.length;
+    const result = await runRedrive(['dlq', 'status', 'billing-dlq', '--config', configFile], { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', LOG_LEVEL: 'error' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('billing-dlq');
+    const keys = new Set(proxy.requests.slice(before).filter((r) => r.queueUrl === queues[1]?.url).map((r) => r.accessKeyId));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).not.toBe('test');
+    expect([...keys][0]).toMatch(/^[A-Z0-9]{16,}$/);
+  });
+
   it('check-config says which queues share which credentials, without the external id', async () => {
     const out: string[] = [];
-    const code = await runCli(['check-config', '--config', configYaml], {}, { out: (line) => out.push(line), err: (line) => out.push(line) });
+    const code = await runCli(['check-config', '--config', configFile], {}, { out: (line) => out.push(line), err: (line) => out.push(line) });
     expect(code).toBe(0);
     const text = out.join('\n');
     expect(text).toContain(`AWS credentials: role ${ROLE_A} (session redrive) in us-east-1: orders-dlq, refunds-dlq`);
