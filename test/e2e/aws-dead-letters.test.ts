@@ -74,6 +74,13 @@ describe.skipIf(!services)('AWS dead-letter shapes through Slack and the termina
     expect(sns).toContain('the inner Message is shown; a replay sends the whole envelope as received');
   });
 
+  it('view shows Binary attributes as what they are: length and a hex preview', async () => {
+    const text = shown(await e.dlq(`view ${e.queue} ${ids.binary}`));
+    expect(text).toContain('payload (Binary) = &lt;binary, 8 bytes: 00 ff fe 80 0a 1f 8b 08&gt;');
+    expect(text).toContain('schema (Binary.avro) = &lt;binary, 7 bytes: 00 00 00 00 2a c3 28&gt;');
+    expect(text).toContain('attempt (Number.int) = 3');
+  });
+
   it('analyze groups the mixed DLQ by error code and by where it failed (Slack and terminal)', async () => {
     const text = shown(await e.dlq(`analyze ${e.queue}`));
     expect(text).toMatch(/EventBridge NO_PERMISSIONS\s+2\s/);

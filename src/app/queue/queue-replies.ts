@@ -55,10 +55,19 @@ export const renderStatus = (views: StatusView[]): Reply => {
 const ageOf = (message: DlqMessage, now: Date): string =>
   message.enqueuedAt ? formatAge((now.getTime() - message.enqueuedAt.getTime()) / 1000) : 'n/a';
 
+const HEX_PREVIEW_BYTES = 16;
+
+/** A Binary attribute as what it is: its length and the first bytes in hex (replays send it unchanged). */
+const binaryPreview = (base64: string | undefined): string => {
+  const bytes = Buffer.from(base64 ?? '', 'base64');
+  const hex = bytes.subarray(0, HEX_PREVIEW_BYTES).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  return `<binary, ${bytes.length} byte${bytes.length === 1 ? '' : 's'}${bytes.length > 0 ? `: ${hex}${bytes.length > HEX_PREVIEW_BYTES ? ' …' : ''}` : ''}>`;
+};
+
 /** Message attributes as lines; values under a secret-looking name are hidden whatever they hold. */
 const attributeLines = (message: DlqMessage, keys: readonly string[]): string[] => {
   const lines = Object.entries(message.messageAttributes).map(([name, a]) => {
-    const value = a.stringValue === undefined ? `<binary ${a.binaryValue?.length ?? 0} b64 chars>` : isSecretKey(name, keys) ? REDACTED : a.stringValue;
+    const value = isSecretKey(name, keys) ? REDACTED : a.stringValue === undefined ? binaryPreview(a.binaryValue) : a.stringValue;
     return `${name} (${a.dataType}) = ${value}`;
   });
   if (message.groupId) lines.unshift(`MessageGroupId = ${message.groupId}`);
