@@ -59,6 +59,7 @@ import type { QueueDeps } from './app/queue/queue-deps.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from './config/config.schema.ts';
+import { credentialSets, describeCredentialSet } from './config/aws-credential-sets.ts';
 import {
   formatProblems,
   loadConfigFile,
@@ -368,6 +369,8 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
     }
     const slack = slackTransport(config, secrets);
     io.out(`${source}: OK — ${config.queues.length} queue(s) [${config.queues.map((q) => `${q.name} (${q.kind})`).join(', ')}], store ${config.store.kind}, Slack ${slack === 'none' ? 'not configured' : `${slack} mode`}.`);
+    // Which SQS queues share which AWS credentials (region + assumed role): one line per set.
+    for (const set of credentialSets(config)) io.out(`  AWS credentials: ${describeCredentialSet(set)}`);
     return 0;
   }
   if (secretProblems.length > 0) throw new RedriveError('CONFIG_SECRET_MISSING', formatProblems(source, secretProblems));

@@ -87,6 +87,14 @@ export const sqsQueueSchema = z
     replayTarget: replayTargetSchema.default({ kind: 'source' }),
     stateMachineArn: z.string().startsWith('arn:').optional(),
     fifo: z.boolean().optional(),
+    /** AWS region of this queue (and its CloudWatch metrics, state machine); default `aws.region`. */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as eu-west-1').optional(),
+    /** IAM role Redrive assumes (STS AssumeRole) for this queue's SQS, CloudWatch and Step Functions calls. */
+    assumeRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN such as arn:aws:iam::123456789012:role/redrive').optional(),
+    /** ExternalId the role's trust policy requires (sts:ExternalId). */
+    externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2-1224 characters: letters, digits and +=,.@:/-_').optional(),
+    /** RoleSessionName shown in the account's CloudTrail (default `redrive`). */
+    roleSessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'expected 2-64 characters: letters, digits and +=,.@-_').optional(),
   })
   .strict();
 
@@ -188,6 +196,8 @@ export const configSchema = z
         /** Wire protocol for CloudWatch: the SDK's CBOR by default; json or query for emulators. */
         cloudwatchProtocol: z.enum(['cbor', 'json', 'query']).default('cbor'),
         stepFunctionsEndpoint: z.url().optional(),
+        /** STS endpoint override for AssumeRole (moto, LocalStack); default the regional AWS endpoint. */
+        stsEndpoint: z.url().optional(),
         /** SNS topic the created CloudWatch alarms notify. */
         alarmTopicArn: z.string().startsWith('arn:').optional(),
       })
@@ -261,6 +271,11 @@ export const configSchema = z
       }
       if (queue.kind === 'sqs' && queue.replayTarget.kind === 'kafka') {
         ctx.addIssue({ code: 'custom', path: ['queues', index, 'replayTarget', 'kind'], message: 'an SQS queue cannot replay to Kafka' });
+      }
+      if (queue.kind === 'sqs' && !queue.assumeRoleArn) {
+        for (const key of ['externalId', 'roleSessionName'] as const) {
+          if (queue[key] !== undefined) ctx.addIssue({ code: 'custom', path: ['queues', index, key], message: `${key} applies only with assumeRoleArn` });
+        }
       }
       if (queue.kind === 'sqs' && queue.queueUrl.endsWith('.fifo') !== (queue.fifo ?? queue.queueUrl.endsWith('.fifo'))) {
         ctx.addIssue({ code: 'custom', path: ['queues', index, 'fifo'], message: 'fifo must match the queue URL (.fifo suffix)' });

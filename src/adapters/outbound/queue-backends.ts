@@ -1,6 +1,6 @@
 // Builds a QueueBackend for every configured queue, SQS and Kafka alike, for the composition root.
-// Kafka connections are shared per cluster (one KafkaClientPool); `close` ends them after the
-// backends. It only wires adapters: no business rule lives here.
+// Kafka connections are shared per cluster (one KafkaClientPool), AWS clients per credential set
+// (aws-client-factory); `close` ends them after the backends. It only wires adapters: no business rule lives here.
 
 import type { Config } from '../../config/config.schema.ts';
 import type { Secrets } from '../../config/load-config.ts';
@@ -11,11 +11,14 @@ import { KafkaClientPool, kafkaConnectionSettings } from './kafka/kafka-client.t
 import { createKafkaQueueBackend } from './kafka/kafka-queue-backend.ts';
 import type { ResolutionStore } from './kafka/kafka-dead-letter-queue.ts';
 import { createSqsBackends } from './sqs/sqs-queue-backend.ts';
+import { createAwsClientFactory, type AwsClientFactory } from './aws/aws-client-factory.ts';
 
 export interface QueueBackends {
   /** In the config's queue order. */
   backends: QueueBackend[];
-  /** Closes what the backends share (Kafka connections); call after closing the backends. */
+  /** AWS clients per credential set (queue region + assumed role), as the SQS backends use them. */
+  aws: AwsClientFactory;
+  /** Closes what the backends share (Kafka connections, AWS clients); call after closing the backends. */
   close(): Promise<void>;
 }
 
@@ -24,7 +27,8 @@ export const createQueueBackends = (
   secrets: Pick<Secrets, 'kafkaSasl'>,
   deps: { store: ResolutionStore; clock: Clock; logger: Logger; sqsCheckoutVisibilitySeconds?: number | undefined },
 ): QueueBackends => {
-  const sqs = new Map(createSqsBackends(config.aws, config.queues, deps.clock, undefined, deps.sqsCheckoutVisibilitySeconds).map((b) => [b.name, b]));
+  const aws = createAwsClientFactory(config.aws, { clock: deps.clock });
+  const sqs = new Map(createSqsBackends(config.aws, config.queues, deps.clock, undefined, deps.sqsCheckoutVisibilitySeconds, aws).map((b) => [b.name, b]));
   const kafkaQueues = config.queues.filter((q) => q.kind === 'kafka');
   const pool =
     kafkaQueues.length === 0
@@ -38,5 +42,12 @@ export const createQueueBackends = (
     // The pool is non-null whenever a Kafka queue exists; clients connect on first use.
     return createKafkaQueueBackend(queue, { clients: (pool as KafkaClientPool).get(queue.cluster), store: deps.store, clock: deps.clock });
   });
-  return { backends, close: async () => pool?.close() };
+  return {
+    backends,
+    aws,
+    close: async () => {
+      aws.destroy();
+      await pool?.close();
+    },
+  };
 };

@@ -79,6 +79,21 @@ const signatureDetail = (group: SignatureGroup, index: number, keys: readonly st
 const rows = <G extends GroupStats>(groups: G[], label: (group: G) => string | null, max = 60, keys: readonly string[] = []): (string | number | null)[][] =>
   groups.slice(0, TOP_ROWS).map((group) => [cell(label(group), max, keys), group.count, percent(group.share)]);
 
+/**
+ * Error code / type and where it failed (Lambda, EventBridge rule → target, SNS topic), shown when
+ * any message names them: the frameworks' own grouping keys.
+ */
+const frameworkText = (report: AnalysisReport, keys: readonly string[]): string | null => {
+  const tables: string[] = [];
+  if (report.byErrorCode.some((g) => g.errorCode !== null)) {
+    tables.push(textTable(['ERROR CODE / TYPE', 'COUNT', 'SHARE'], rows(report.byErrorCode, (g) => none(g.errorCode), 60, keys)));
+  }
+  if (report.bySource.some((g) => g.source !== null)) {
+    tables.push(textTable(['FAILED IN (FUNCTION, RULE → TARGET, TOPIC)', 'COUNT', 'SHARE'], rows(report.bySource, (g) => none(g.source, '(no framework metadata)'), 110, keys)));
+  }
+  return tables.length > 0 ? tables.join('\n\n') : null;
+};
+
 /** Category, job/event type, retry count and age: what the runbooks triage by first. */
 const breakdownText = (report: AnalysisReport, keys: readonly string[]): string =>
   [
@@ -108,6 +123,8 @@ const DIMENSION_NAMES: Record<AnalysisDimension, string> = {
   retryCount: 'retry counts',
   eventType: 'event types',
   shape: 'JSON shapes',
+  errorCode: 'error codes',
+  source: 'failure sources',
 };
 
 const footerText = (analysis: QueueAnalysis): string => {
@@ -138,6 +155,7 @@ export const renderAnalysis = (analysis: QueueAnalysis, options: { redactKeys?: 
     findingsBlock(report, keys),
     section(`*Error signatures*\n${code(signatureTable(report, keys), keys, 2_900)}`),
     ...report.bySignature.slice(0, SIGNATURE_DETAILS).map((group, i) => signatureDetail(group, i, keys)),
+    ...[frameworkText(report, keys)].filter((text): text is string => text !== null).map((text) => section(`*By error code and where it failed*\n${code(text, keys, 2_900)}`)),
     section(code(breakdownText(report, keys), keys)),
     section(code(sourcesText(report, keys), keys)),
   ];

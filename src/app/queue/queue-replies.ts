@@ -4,6 +4,8 @@
 // truncate); a body can neither leak a secret nor ping `<!channel>`.
 
 import { mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
+import { recogniseAwsDeadLetter } from '../../core/analysis/framework-metadata/aws-recognisers.ts';
+import type { FrameworkMetadata } from '../../core/analysis/framework-metadata/framework-metadata.ts';
 import { matchRunbookPattern } from '../../core/analysis/runbook-patterns.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
 import { bulkReplayButton, messageButtons } from '../../core/slack/message-buttons.ts';
@@ -53,15 +55,36 @@ export const renderStatus = (views: StatusView[]): Reply => {
 const ageOf = (message: DlqMessage, now: Date): string =>
   message.enqueuedAt ? formatAge((now.getTime() - message.enqueuedAt.getTime()) / 1000) : 'n/a';
 
+const HEX_PREVIEW_BYTES = 16;
+
+/** A Binary attribute as what it is: its length and the first bytes in hex (replays send it unchanged). */
+const binaryPreview = (base64: string | undefined): string => {
+  const bytes = Buffer.from(base64 ?? '', 'base64');
+  const hex = bytes.subarray(0, HEX_PREVIEW_BYTES).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  return `<binary, ${bytes.length} byte${bytes.length === 1 ? '' : 's'}${bytes.length > 0 ? `: ${hex}${bytes.length > HEX_PREVIEW_BYTES ? ' …' : ''}` : ''}>`;
+};
+
 /** Message attributes as lines; values under a secret-looking name are hidden whatever they hold. */
 const attributeLines = (message: DlqMessage, keys: readonly string[]): string[] => {
   const lines = Object.entries(message.messageAttributes).map(([name, a]) => {
-    const value = a.stringValue === undefined ? `<binary ${a.binaryValue?.length ?? 0} b64 chars>` : isSecretKey(name, keys) ? REDACTED : a.stringValue;
+    const value = isSecretKey(name, keys) ? REDACTED : a.stringValue === undefined ? binaryPreview(a.binaryValue) : a.stringValue;
     return `${name} (${a.dataType}) = ${value}`;
   });
   if (message.groupId) lines.unshift(`MessageGroupId = ${message.groupId}`);
   return lines;
 };
+
+/** One line naming who wrote the message and why it failed: "EventBridge target DLQ · NO_PERMISSIONS · rule orders → arn:… · …". */
+const frameworkSummary = (framework: FrameworkMetadata): string =>
+  [
+    framework.title,
+    framework.errorCode ?? framework.errorType,
+    framework.source,
+    framework.errorMessage === null ? null : framework.errorMessage.slice(0, 200),
+    framework.payload === null ? null : 'Message shown; replay sends the whole envelope',
+  ]
+    .filter((part): part is string => part !== null)
+    .join(' · ');
 
 export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kind: 'sqs' | 'kafka' = 'sqs', options: TextOptions = {}): Reply => {
   const keys = options.redactKeys ?? [];
@@ -75,9 +98,12 @@ export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kin
   const blocks: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys, PEEK_TABLE_MAX))];
   for (const [i, m] of cards.entries()) {
     const attrs = attributeLines(m, keys);
+    const framework = recogniseAwsDeadLetter(m);
     const title = `*${i + 1}. ${safeText(m.messageKey, 300, keys)}*`;
+    const summary = framework ? `\n${safeText(frameworkSummary(framework), 400, keys)}` : '';
     const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), attributeMax, keys)}` : '';
-    blocks.push(section(`${title}${attributes}\n${code(m.body, keys, preview + 6)}`));
+    // An SNS envelope shows the Message it carries; the whole envelope is what a replay sends.
+    blocks.push(section(`${title}${summary}${attributes}\n${code(framework?.payload ?? m.body, keys, preview + 6)}`));
     // The id in the button is the raw message key: buttons carry it back, they never render it.
     const buttons = messageButtons({ queue, id: m.messageKey }, `peek_msg_${i + 1}`);
     if (buttons) blocks.push(buttons);
@@ -128,9 +154,18 @@ const prettyBody = (body: string, keys: readonly string[]): { pretty: string; no
   }
 };
 
+/** The body to show: an SNS envelope's inner Message (said in the note), else the body. */
+const shownBody = (message: DlqMessage, keys: readonly string[]): { framework: FrameworkMetadata | null; pretty: string; note: string } => {
+  const framework = recogniseAwsDeadLetter(message);
+  if (framework?.payload == null) return { framework, ...prettyBody(message.body, keys) };
+  const { pretty, note } = prettyBody(framework.payload, keys);
+  const raw = note === 'Body is JSON.' ? '' : ' raw (not JSON)';
+  return { framework, pretty, note: `${framework.title}: the inner Message is shown${raw}; a replay sends the whole envelope as received.` };
+};
+
 export const renderMessage = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Reply => {
   const keys = options.redactKeys ?? [];
-  const { pretty, note } = prettyBody(message.body, keys);
+  const { framework, pretty, note } = shownBody(message, keys);
   const facts = textTable(
     ['FIELD', 'VALUE'],
     [
@@ -141,6 +176,7 @@ export const renderMessage = (message: DlqMessage, now: Date, options: TextOptio
       ['receive count', message.receiveCount],
       ...(message.partition !== null ? [['partition/offset', `${message.partition}/${message.offset}`] as [string, string]] : []),
       ...(message.groupId ? [['group id', message.groupId] as [string, string]] : []),
+      ...(framework?.facts ?? []).map(({ label, value }) => [label, cell(value, 300, keys)] as [string, string]),
       ...mappedRows(message, options.mapping).map(([k, v]) => [k, v === null ? null : cell(String(v), 300, keys)] as [string, string | null]),
       ...attributeLines(message, keys).map((line) => ['attribute', line] as [string, string]),
     ],
@@ -223,7 +259,7 @@ export const renderMessageModal = (message: DlqMessage, now: Date, options: Text
   const summary = renderMessage(message, now, options);
   // renderMessage: [header, facts, body, ...footer]; keep the facts, render the body in full here.
   const facts = summary.blocks[1] ?? section('No details.');
-  const { pretty, note } = prettyBody(message.body, keys);
+  const { pretty, note } = shownBody(message, keys);
   const budget = MODAL_BODY_SECTIONS * (MODAL_CHUNK - 6);
   const body = safeText(pretty.replace(/```/g, '`\u200b`\u200b`'), budget, keys);
   const chunks = chunkEscaped(body, MODAL_CHUNK - 6);

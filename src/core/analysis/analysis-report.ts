@@ -62,6 +62,18 @@ export interface EventTypeGroup extends GroupStats {
   eventType: string | null;
 }
 
+/** Error code / error type: a framework's code (Lambda ErrorCode, EventBridge ERROR_CODE) or the body's error type. */
+export interface ErrorCodeGroup extends GroupStats {
+  /** "EventBridge NO_PERMISSIONS", "Lambda 200", "ValueError"; null when the message names none. */
+  errorCode: string | null;
+}
+
+/** Where the message failed, as the framework names it: a function, a rule → target, a topic. */
+export interface SourceGroup extends GroupStats {
+  /** "EventBridge rule orders → arn:…", "SNS topic orders"; null for messages no framework wrote. */
+  source: string | null;
+}
+
 export interface ShapeGroup extends GroupStats {
   /** `{error:object,retry_count:number,...}`, `raw` or `json:array`. */
   shape: string;
@@ -146,7 +158,7 @@ export interface Finding {
   patternId?: RunbookPatternId;
 }
 
-export type AnalysisDimension = 'category' | 'signature' | 'domain' | 'retryCount' | 'eventType' | 'shape';
+export type AnalysisDimension = 'category' | 'signature' | 'domain' | 'retryCount' | 'eventType' | 'shape' | 'errorCode' | 'source';
 
 export interface AnalysisReport {
   generatedAt: Date;
@@ -171,6 +183,8 @@ export interface AnalysisReport {
   byRetryCount: RetryGroup[];
   byEventType: EventTypeGroup[];
   byShape: ShapeGroup[];
+  byErrorCode: ErrorCodeGroup[];
+  bySource: SourceGroup[];
   /** All five buckets, in order. */
   byAge: AgeGroup[];
   timePattern: TimePattern;

@@ -69,6 +69,20 @@ const KNOWN_CATEGORIES = new Set(['permanent', 'transient']);
 
 const ageBucket = (ageMs: number): AgeBucket => (ageMs < HOUR ? '<1h' : ageMs < 24 * HOUR ? '1-24h' : ageMs < 7 * 24 * HOUR ? '1-7d' : '>7d');
 
+/** A framework's code qualified by the framework ("EventBridge NO_PERMISSIONS"), else the body's error type. */
+const errorCodeKey = (mapped: MappedMessage): string | null => {
+  const framework = mapped.framework;
+  if (!framework) return mapped.errorType;
+  const code = framework.errorCode ?? framework.errorType;
+  return code === null ? `${framework.shortName} (no error code)` : `${framework.shortName} ${code}`;
+};
+
+const sourceKey = (mapped: MappedMessage): string | null => {
+  const framework = mapped.framework;
+  if (!framework) return null;
+  return `${framework.shortName} ${framework.source ?? '(not named in the message)'}`;
+};
+
 const topKeys = (topK: TopK<null>): KeyCount[] => topK.entries().map((entry) => ({ key: entry.key, count: entry.count }));
 
 export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
@@ -95,6 +109,8 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
   }));
   const byEventType = createTopK<GroupData>(maxGroups, newGroup);
   const byShape = createTopK<GroupData>(maxGroups, newGroup);
+  const byErrorCode = createTopK<GroupData>(maxGroups, newGroup);
+  const bySource = createTopK<GroupData>(maxGroups, newGroup);
   const patternCounts = new Map<RunbookPatternId, number>();
   const ages: Record<AgeBucket, number> = { '<1h': 0, '1-24h': 0, '1-7d': 0, '>7d': 0, unknown: 0 };
   const time = { timed: 0, first: null as number | null, last: null as number | null, inWindow: 0 };
@@ -160,6 +176,8 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
 
     touch(byEventType.hit(mapped.eventType ?? NONE).data, sample, at);
     touch(byShape.hit(mapped.shape).data, sample, at);
+    touch(byErrorCode.hit(errorCodeKey(mapped) ?? NONE).data, sample, at);
+    touch(bySource.hit(sourceKey(mapped) ?? NONE).data, sample, at);
 
     if (at === null) ages.unknown += 1;
     else {
@@ -192,6 +210,8 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
       retryCount: byRetry.evictions > 0,
       eventType: byEventType.evictions > 0,
       shape: byShape.evictions > 0,
+      errorCode: byErrorCode.evictions > 0,
+      source: bySource.evictions > 0,
     };
     const grouped = {
       generatedAt: new Date(nowMs),
@@ -227,6 +247,8 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
       })),
       byEventType: byEventType.entries().map((entry) => ({ ...stats(entry, total), eventType: orNull(entry.key) })),
       byShape: byShape.entries().map((entry) => ({ ...stats(entry, total), shape: entry.key })),
+      byErrorCode: byErrorCode.entries().map((entry) => ({ ...stats(entry, total), errorCode: orNull(entry.key) })),
+      bySource: bySource.entries().map((entry) => ({ ...stats(entry, total), source: orNull(entry.key) })),
       byAge: AGE_BUCKETS.map((bucket) => ({ bucket, count: ages[bucket], share: total === 0 ? 0 : ages[bucket] / total })),
       timePattern: judgeTimePattern(time, now, windowMinutes),
       capped,

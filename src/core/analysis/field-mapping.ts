@@ -3,6 +3,8 @@
 // or lacks fields never throws, it maps to nulls and is shown raw.
 
 import { asCount, asText, hostOf, jsonShape, parseTimestamp, typeName } from './field-values.ts';
+import { recogniseAwsDeadLetter } from './framework-metadata/aws-recognisers.ts';
+import type { FrameworkAttribute, FrameworkMetadata } from './framework-metadata/framework-metadata.ts';
 import { compilePath, getPath, hasPath, isRawJson, parsePreservingNumbers, setPath, stringifyPreservingNumbers, type CompiledPath } from './json-path.ts';
 
 /** One dotted JSON path, or candidate paths tried in order (the first usable value wins). */
@@ -112,6 +114,11 @@ export interface MappedMessage {
   jobId: string | null;
   /** Stable JSON shape: `{error:object,retry_count:number,trace_id:string,url:string}`, or `raw`. */
   shape: string;
+  /**
+   * Failure metadata a framework wrote (Lambda, EventBridge, SNS envelope), when `mapDlqMessage`
+   * recognised one; its error, code and retry count then take precedence over the body's.
+   */
+  framework?: FrameworkMetadata | null;
 }
 
 export interface MappingFallback {
@@ -229,16 +236,38 @@ export interface MessageEnvelope {
   attributes: Readonly<Record<string, string>>;
   enqueuedAt: Date | null;
   receiveCount: number | null;
+  /** SQS message attributes (the AWS dead-letter shapes are recognised by them). */
+  messageAttributes?: Readonly<Record<string, FrameworkAttribute>>;
 }
 
-/** `mapMessage` with the message's own attributes, receive count and DLQ entry time as fallback. */
-export const mapDlqMessage = (message: MessageEnvelope, mapping: FieldMapping = DEFAULT_FIELD_MAPPING): MappedMessage =>
-  mapMessage(message.body, mapping, {
+/** The framework's account of the failure wins over the body's: the body is the original event. */
+const withFramework = (mapped: MappedMessage, framework: FrameworkMetadata): MappedMessage => {
+  const retryFromFramework = framework.retryCount !== null && mapped.retryCountSource !== 'body';
+  return {
+    ...mapped,
+    errorText: framework.errorMessage ?? mapped.errorText,
+    errorType: framework.errorType ?? mapped.errorType,
+    retryCount: retryFromFramework ? framework.retryCount : mapped.retryCount,
+    retryCountSource: retryFromFramework ? 'header' : mapped.retryCountSource,
+    framework,
+  };
+};
+
+/**
+ * `mapMessage` with the message's own attributes, receive count and DLQ entry time as fallback. An
+ * AWS dead-letter shape (core/analysis/framework-metadata) is recognised first: an SNS envelope's
+ * inner Message is mapped instead of the envelope, and the framework's error fields fill the result.
+ */
+export const mapDlqMessage = (message: MessageEnvelope, mapping: FieldMapping = DEFAULT_FIELD_MAPPING): MappedMessage => {
+  const framework = recogniseAwsDeadLetter(message);
+  const mapped = mapMessage(framework?.payload ?? message.body, mapping, {
     messageKey: message.messageKey,
     enqueuedAt: message.enqueuedAt,
     receiveCount: message.receiveCount,
     attributes: message.attributes,
   });
+  return framework ? withFramework(mapped, framework) : mapped;
+};
 
 /**
  * Returns the body with its retry count set to `value` (Kafka replay: "retry count reset to 0").

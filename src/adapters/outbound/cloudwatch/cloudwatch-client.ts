@@ -3,6 +3,7 @@
 
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { AwsJson1_0Protocol, AwsQueryProtocol } from '@aws-sdk/core';
+import type { AwsCredentials } from '../sqs/sqs-client.ts';
 
 export type CloudWatchProtocol = 'cbor' | 'json' | 'query';
 
@@ -10,7 +11,7 @@ export interface CloudWatchSettings {
   region: string;
   endpoint?: string | undefined;
   protocol: CloudWatchProtocol;
-  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  credentials?: AwsCredentials | undefined;
   maxAttempts?: number | undefined;
 }
 

@@ -3,10 +3,21 @@
 
 import { SQSClient } from '@aws-sdk/client-sqs';
 
+/** Keys as the SDK takes them; `expiration` tells the SDK when to ask the provider again. */
+export interface AwsCredentialIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+export type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>;
+/** Fixed keys (tests), or a provider the SDK calls when its cached credentials near expiry (assumed roles). */
+export type AwsCredentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
 export interface AwsClientSettings {
   region: string;
   endpoint?: string | undefined;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  credentials?: AwsCredentials | undefined;
   /** SDK retry attempts (default 3); tests use 1 so failures show at once. */
   maxAttempts?: number | undefined;
 }

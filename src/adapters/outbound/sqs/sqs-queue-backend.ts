@@ -6,9 +6,9 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Config, QueueConfig, SqsQueueConfig } from '../../../config/config.schema.ts';
 import { mapDlqMessage, resolveFieldMapping } from '../../../core/analysis/field-mapping.ts';
-import { createCloudWatchClient } from '../cloudwatch/cloudwatch-client.ts';
-import { createSfnClient } from '../stepfunctions/sfn-replay-target.ts';
-import { createSqsClient } from './sqs-client.ts';
+import { awsAccessFor } from '../../../config/aws-credential-sets.ts';
+import { createAwsClientFactory, type AwsClientFactory } from '../aws/aws-client-factory.ts';
+import type { AwsCredentials } from './sqs-client.ts';
 import { RedriveError } from '../../../errors.ts';
 import type { Clock } from '../../../ports/clock.port.ts';
 import type { MessageMoveService, QueueBackend } from '../../../ports/queue-backend.port.ts';
@@ -120,23 +120,31 @@ export const createSqsQueueBackend = (queue: SqsQueueConfig, clients: SqsBackend
 };
 
 /**
- * Backends for every SQS queue in the config, sharing one client per AWS service. CloudWatch is used
+ * Backends for every SQS queue in the config. Clients come from `factory`, one set per credential set
+ * (the queue's region and assumed role), shared by the queues with the same one. CloudWatch is used
  * only against real AWS or an explicit cloudwatchEndpoint, so an SQS emulator alone never calls AWS.
  */
 export const createSqsBackends = (
   aws: Config['aws'],
   queues: readonly QueueConfig[],
   clock: Clock,
-  credentials?: { accessKeyId: string; secretAccessKey: string },
+  credentials?: AwsCredentials,
   /** How long a job's checkout hides a message (default 60 s); tests shorten it. */
   checkoutVisibilitySeconds?: number,
+  factory: AwsClientFactory = createAwsClientFactory(aws, { clock, baseCredentials: credentials }),
 ): QueueBackend[] => {
   const sqsQueues = queues.filter((q): q is SqsQueueConfig => q.kind === 'sqs');
-  if (sqsQueues.length === 0) return [];
-  const sqs = createSqsClient({ region: aws.region, endpoint: aws.sqsEndpoint, credentials });
-  const needsSfn = sqsQueues.some((q) => q.stateMachineArn || q.replayTarget.kind === 'stepfunctions');
-  const sfn = needsSfn ? createSfnClient({ region: aws.region, endpoint: aws.stepFunctionsEndpoint, credentials }) : null;
   const useCloudWatch = Boolean(aws.cloudwatchEndpoint) || !aws.sqsEndpoint;
-  const cloudwatch = useCloudWatch ? createCloudWatchClient({ region: aws.region, endpoint: aws.cloudwatchEndpoint, protocol: aws.cloudwatchProtocol, credentials }) : null;
-  return sqsQueues.map((queue) => createSqsQueueBackend(queue, { sqs, sfn, cloudwatch, clock, alarmTopicArn: aws.alarmTopicArn ?? null, ...(checkoutVisibilitySeconds ? { checkoutVisibilitySeconds } : {}) }));
+  return sqsQueues.map((queue) => {
+    const clients = factory.clientsFor(awsAccessFor(aws, queue));
+    const needsSfn = Boolean(queue.stateMachineArn) || queue.replayTarget.kind === 'stepfunctions';
+    return createSqsQueueBackend(queue, {
+      sqs: clients.sqs(),
+      sfn: needsSfn ? clients.sfn() : null,
+      cloudwatch: useCloudWatch ? clients.cloudwatch() : null,
+      clock,
+      alarmTopicArn: aws.alarmTopicArn ?? null,
+      ...(checkoutVisibilitySeconds ? { checkoutVisibilitySeconds } : {}),
+    });
+  });
 };

@@ -8,6 +8,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import type { Clock } from '../../../ports/clock.port.ts';
 import type { OutgoingMessage, ReplayTarget, SendResult } from '../../../ports/replay-target.port.ts';
 import { awsErrorName, translateAwsError } from '../sqs/sqs-errors.ts';
+import type { AwsCredentials } from '../sqs/sqs-client.ts';
 
 export interface SfnReplayTargetOptions {
   client: SFNClient;
@@ -141,7 +142,7 @@ export class SfnReplayTarget implements ReplayTarget {
   }
 }
 
-export const createSfnClient = (settings: { region: string; endpoint?: string | undefined; credentials?: { accessKeyId: string; secretAccessKey: string } | undefined }): SFNClient =>
+export const createSfnClient = (settings: { region: string; endpoint?: string | undefined; credentials?: AwsCredentials | undefined }): SFNClient =>
   new SFNClient({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
