@@ -34,8 +34,10 @@ const dir = mkdtempSync(join(tmpdir(), 'redrive-bench-preflight-'));
 const store = SqliteStore.open(join(dir, 'redrive.db'));
 await store.migrate();
 
+const alarmStates = createCloudWatchAlarmStates(cloudwatch);
+
 const measure = async (label: string, checks: PreflightChecks): Promise<void> => {
-  const deps = { audit: { store, clock: systemClock, metrics: noopMetrics }, checksFor: () => checks, alarms: createCloudWatchAlarmStates(cloudwatch), http: createHttpHealthProbe(), lagFor: () => null };
+  const deps = { audit: { store, clock: systemClock, metrics: noopMetrics }, checksFor: () => checks, alarmsFor: () => alarmStates, http: createHttpHealthProbe(), lagFor: () => null };
   const times: number[] = [];
   for (let i = 0; i < rounds; i += 1) {
     const started = performance.now();

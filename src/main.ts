@@ -46,7 +46,8 @@ import { createJobRecovery, type JobRecovery } from './app/slack/job-recovery.ts
 import { readAppHome } from './app/slack/app-home.use-case.ts';
 import { createQueueBackends } from './adapters/outbound/queue-backends.ts';
 import { parseDlqArgs } from './core/slack/parse-dlq-command.ts';
-import { createCloudWatchClient } from './adapters/outbound/cloudwatch/cloudwatch-client.ts';
+import type { AwsClientFactory } from './adapters/outbound/aws/aws-client-factory.ts';
+import type { AlarmStates } from './ports/preflight-probes.port.ts';
 import { createCloudWatchAlarmStates } from './adapters/outbound/cloudwatch/cloudwatch-alarm-states.ts';
 import { createHttpHealthProbe } from './adapters/outbound/http/http-health-probe.ts';
 import { safetySettings } from './app/safety/safety-settings.ts';
@@ -59,7 +60,7 @@ import type { QueueDeps } from './app/queue/queue-deps.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from './config/config.schema.ts';
-import { credentialSets, describeCredentialSet } from './config/aws-credential-sets.ts';
+import { accessKey, awsAccessFor, credentialSets, describeCredentialSet } from './config/aws-credential-sets.ts';
 import {
   formatProblems,
   loadConfigFile,
@@ -100,22 +101,33 @@ const openStore = async (config: Config, secrets: Secrets, logger: Logger, clock
 };
 
 /** Every configured queue (SQS and Kafka); closing the registry also closes the Kafka connections. */
-const openQueueRegistry = (config: Config, secrets: Secrets, store: Store, clock: Clock, logger: Logger, demo: readonly QueueBackend[] = [], sqsCheckoutVisibilitySeconds?: number): QueueRegistry => {
+const openQueueRegistry = (config: Config, secrets: Secrets, store: Store, clock: Clock, logger: Logger, demo: readonly QueueBackend[] = [], sqsCheckoutVisibilitySeconds?: number): { registry: QueueRegistry; aws: AwsClientFactory } => {
   const built = createQueueBackends(config, secrets, { store, clock, logger: logger.child({ component: 'queues' }), sqsCheckoutVisibilitySeconds });
-  return createQueueRegistry([...built.backends, ...demo], { onClose: built.close });
+  return { registry: createQueueRegistry([...built.backends, ...demo], { onClose: built.close }), aws: built.aws };
 };
 
 /**
  * Safe redrive (issue 14): pre-flight's ports (CloudWatch DescribeAlarms only when a queue checks
  * alarms, HTTP health, Kafka lag per queue) and the approval requests, for the gates around bulk replays.
  */
-const openSafety = (config: Config, queueDeps: QueueDeps, access: AccessControl, chat: () => Chat | null) => {
+const openSafety = (config: Config, queueDeps: QueueDeps, aws: AwsClientFactory, access: AccessControl, chat: () => Chat | null) => {
   const settings = safetySettings(config.queues);
-  const { aws } = config;
+  // Each queue's alarms are read with its own region and credentials (an assumed role's account); a
+  // Kafka queue's alarms with the default ones.
+  const alarmStates = new Map<string, AlarmStates>();
+  const alarmsFor = (queue: string): AlarmStates | null => {
+    if (!settings.usesAlarms) return null;
+    const queueConfig = config.queues.find((q) => q.name === queue);
+    const access = awsAccessFor(config.aws, queueConfig?.kind === 'sqs' ? queueConfig : {});
+    const key = accessKey(access);
+    let states = alarmStates.get(key);
+    if (!states) alarmStates.set(key, (states = createCloudWatchAlarmStates(aws.clientsFor(access).cloudwatch())));
+    return states;
+  };
   const preflight: PreflightDeps = {
     audit: queueDeps,
     checksFor: settings.checksFor,
-    alarms: settings.usesAlarms ? createCloudWatchAlarmStates(createCloudWatchClient({ region: aws.region, endpoint: aws.cloudwatchEndpoint, protocol: aws.cloudwatchProtocol })) : null,
+    alarmsFor,
     http: createHttpHealthProbe(),
     lagFor: (queue) => queueDeps.registry.get(queue).consumerGroupLag ?? null,
   };
@@ -204,7 +216,7 @@ export const startServer = async (
       demoPollerIntervalSeconds: demo ? DEMO_POLLER_INTERVAL_SECONDS : null,
     });
   }
-  const registry = openQueueRegistry(config, secrets, store, clock, logger, demo?.backends ?? [], options.sqsCheckoutVisibilitySeconds);
+  const { registry, aws: awsClients } = openQueueRegistry(config, secrets, store, clock, logger, demo?.backends ?? [], options.sqsCheckoutVisibilitySeconds);
   const queueDeps = { registry, store, clock, metrics, logger: logger.child({ component: 'queues' }), auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
   // Roles (README "Roles and audit"): checked before every /dlq command, button and modal. User
   // groups are read through Bolt's client once it exists; until then (and without Slack) they grant nothing.
@@ -226,7 +238,7 @@ export const startServer = async (
   // `/dlq audit @name` looks the name up in Slack (users.list) once Bolt's client exists.
   let slackUsers: UserDirectory | null = null;
   const directory: UserDirectory = { findByName: (name) => slackUsers?.findByName(name) ?? Promise.resolve({ kind: 'unavailable', reason: 'Slack is not configured' }) };
-  const safety = openSafety(config, queueDeps, access, () => chat);
+  const safety = openSafety(config, queueDeps, awsClients, access, () => chat);
   const operations = withRedriveGates(withSlackSurface(
     { ...createQueueOperations(queueDeps, { monitors, monitorPosterFor, visibility: access }), ...createAuditOperations(queueDeps, { visibility: access, directory }) },
     { queue: queueDeps, jobs: slackJobs },
@@ -394,7 +406,7 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
       return 2;
     }
     const store = await openStore(config, secrets, logger);
-    const registry = openQueueRegistry(config, secrets, store, systemClock, logger);
+    const { registry, aws: awsClients } = openQueueRegistry(config, secrets, store, systemClock, logger);
     const monitorPost = async (_queue: string, view: { status: { queue: string; depth: number; inFlight: number | null; at: Date } }) =>
       io.out(`${view.status.at.toISOString()}  ${view.status.queue}  visible=${view.status.depth}  in-flight=${view.status.inFlight ?? '-'}`);
     try {
@@ -403,7 +415,7 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
       const cliDeps = { registry, store, clock: systemClock, metrics: noopMetrics, auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
       const access = createAccessControl({ roles: accessRolesFrom(config), userGroups: null, audit: cliDeps });
       const cliQueueDeps = { ...cliDeps, logger: logger.child({ component: 'queues' }) };
-      const cliGates = openSafety(config, cliQueueDeps, access, () => null).gates;
+      const cliGates = openSafety(config, cliQueueDeps, awsClients, access, () => null).gates;
       const cliOperations = withFailureAudit(withRedriveGates({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit, jobProgress: createJobProgressPrinter(io.err) }), ...createAuditOperations(cliDeps) }, cliGates), cliDeps);
       const router = createDlqCommandRouter(withKnownQueues(cliOperations, { registry }), { authorize: access.authorize });
       const reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });

@@ -17,8 +17,11 @@ export interface PreflightChecks {
 export interface PreflightDeps {
   audit: AuditDeps;
   checksFor(queue: string): PreflightChecks | null;
-  /** Null when CloudWatch is not configured: alarm checks then cannot be evaluated (and block). */
-  alarms: AlarmStates | null;
+  /**
+   * The queue's CloudWatch (its own region and credentials); null when CloudWatch is not configured:
+   * alarm checks then cannot be evaluated (and block).
+   */
+  alarmsFor(queue: string): AlarmStates | null;
   http: HealthProbe;
   /** The queue's cluster's lag reader; null when the queue is not on Kafka. */
   lagFor(queue: string): ConsumerGroupLag | null;
@@ -40,9 +43,10 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 export const observePreflight = async (deps: PreflightDeps, queue: string, checks: PreflightChecks): Promise<PreflightObservation[]> => {
   const alarmPart = async (): Promise<PreflightObservation[]> => {
     if (checks.alarms.length === 0) return [];
-    if (!deps.alarms) return checks.alarms.map((name) => ({ check: 'alarm', name, state: null, error: 'CloudWatch is not configured (aws.cloudwatchEndpoint or AWS credentials)' }));
+    const alarms = deps.alarmsFor(queue);
+    if (!alarms) return checks.alarms.map((name) => ({ check: 'alarm', name, state: null, error: 'CloudWatch is not configured (aws.cloudwatchEndpoint or AWS credentials)' }));
     try {
-      const states = await deps.alarms.read(checks.alarms);
+      const states = await alarms.read(checks.alarms);
       return checks.alarms.map((name) => ({ check: 'alarm', name, state: states.get(name)?.state ?? null, reason: states.get(name)?.reason ?? null }));
     } catch (error) {
       return checks.alarms.map((name) => ({ check: 'alarm', name, state: null, error: `CloudWatch DescribeAlarms failed: ${messageOf(error)}` }));

@@ -42,7 +42,7 @@ describe('approval requests on a SQLite store', () => {
     const preflight: PreflightDeps = {
       audit: queue,
       checksFor: () => checks,
-      alarms: null,
+      alarmsFor: () => null,
       http: { check: async () => (healthy ? { status: 200, elapsedMs: 1 } : { status: 503, elapsedMs: 1 }) },
       lagFor: () => null,
     };

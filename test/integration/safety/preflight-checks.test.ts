@@ -14,15 +14,16 @@ import { createKafkaConsumerLag } from '../../../src/adapters/outbound/kafka/kaf
 import { runPreflight, type PreflightChecks, type PreflightDeps } from '../../../src/app/safety/preflight.use-case.ts';
 import { noopMetrics } from '../../../src/ports/metrics.port.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
+import type { AlarmStates } from '../../../src/ports/preflight-probes.port.ts';
 import { motoEndpoint, services, TEST_CREDENTIALS, uniqueQueueName } from '../sqs/sqs-test-env.ts';
 import { connectionSettings, KafkaTestBench, quietLogger, tempStore, type TempStore } from '../kafka/kafka-test-env.ts';
 
 const NO_CHECKS: PreflightChecks = { alarms: [], http: [], consumerLag: null };
 
-const depsWith = (store: TempStore['store'], parts: Partial<PreflightDeps> & { checks: PreflightChecks }): PreflightDeps => ({
+const depsWith = (store: TempStore['store'], parts: Partial<PreflightDeps> & { checks: PreflightChecks; alarms?: AlarmStates | null }): PreflightDeps => ({
   audit: { store, clock: systemClock, metrics: noopMetrics },
   checksFor: () => parts.checks,
-  alarms: parts.alarms ?? null,
+  alarmsFor: () => parts.alarms ?? null,
   http: parts.http ?? createHttpHealthProbe(),
   lagFor: parts.lagFor ?? (() => null),
 });
