@@ -7,7 +7,8 @@ import { writeAudit } from '../queue/audit-trail.ts';
 import type { ActionLogger } from '../queue/queue-deps.ts';
 import { randomUUID } from 'node:crypto';
 import { decideLevel } from '../../core/escalation/decide-level.ts';
-import { displayGrowthPerMinute } from '../../core/escalation/growth.ts';
+import { escalationPoints } from '../../core/escalation/escalation-depth.ts';
+import { displayGrowthPerMinute, type DepthPoint } from '../../core/escalation/growth.ts';
 import { lookbackMinutes } from '../../core/escalation/presets.ts';
 import { runbookSteps } from '../../core/escalation/runbook-steps.ts';
 import { emptyIncidentData, readIncidentData, writeIncidentData, type AlertStatus, type Reading } from '../../core/incident/incident-data.ts';
@@ -81,10 +82,12 @@ export interface IncidentService {
 const MINUTE_MS = 60_000;
 const PARENT_RETRY_MS = 30_000;
 
-const readingOf = (samples: readonly DepthSample[]): Reading | null => {
+/** The latest reading, its depth counted as escalation counts it (visible + in flight). */
+const readingOf = (samples: readonly DepthSample[], points: readonly DepthPoint[]): Reading | null => {
   const last = samples[samples.length - 1];
-  if (!last) return null;
-  return { at: last.at, depth: last.depth, growthPerMinute: displayGrowthPerMinute(samples), oldestAgeSeconds: last.oldestAgeSeconds ?? null };
+  const point = points[points.length - 1];
+  if (!last || !point) return null;
+  return { at: point.at, depth: point.depth, inFlight: last.inFlight ?? null, growthPerMinute: displayGrowthPerMinute(points), oldestAgeSeconds: last.oldestAgeSeconds ?? null };
 };
 
 const alertStatusOf = (event: RecordedAlertEvent): AlertStatus => {
@@ -159,8 +162,10 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
   const evaluate = (q: IncidentQueue, alert: AlertStatus | null): Promise<void> =>
     state.run(q.name, async () => {
       const now = clock.now();
-      const samples = await samplesFor(q, now);
-      const reading = readingOf(samples);
+      const stored = await samplesFor(q, now);
+      // Escalation decides on every message still in the DLQ: a bulk replay's hidden ones count too.
+      const samples = escalationPoints(stored);
+      const reading = readingOf(stored, samples);
       let incident = await store.findOpenIncident(q.name);
       if (!incident) {
         const data = { ...emptyIncidentData(), alerts: alert ? [alert] : [], reading };

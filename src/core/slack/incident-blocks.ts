@@ -2,6 +2,7 @@
 // thread replies (opened, level change, alert, acknowledged, re-notified, resolved) and the L3 page.
 // Pure: text from alerts and queues goes through toSlackText (redact, escape, cap).
 
+import { describeDepth } from '../escalation/escalation-depth.ts';
 import type { AlertStatus, AnalysisSnapshot, Reading } from '../incident/incident-data.ts';
 import type { IncidentSummary } from '../incident/incident-lifecycle.ts';
 import { levelRank, type AuditRecord, type Level } from '../model.ts';
@@ -71,9 +72,11 @@ export const renderParent = (view: ParentView): RenderedMessage => {
   const open = view.status === 'open';
   const title = open ? `${LEVEL_LABEL[view.level]} — ${view.queue}` : `Resolved — ${view.queue}`;
   const depth = view.reading ? view.reading.depth.toLocaleString('en-US') : 'n/a';
+  // The depth escalation counts; while some messages are hidden (a bulk replay holds them) it says so.
+  const depthShown = view.reading ? describeDepth(view.reading) : 'n/a';
   const fields = [
     mrkdwn(`*Level*\n${LEVEL_EMOJI[open ? view.level : 'OK']} ${open ? `${LEVEL_LABEL[view.level]} since ${slackDate(view.levelSince)}` : 'resolved'}`),
-    mrkdwn(`*Depth*\n${depth}`),
+    mrkdwn(`*Depth*\n${depthShown}`),
     mrkdwn(`*Growth*\n${formatGrowth(view.reading?.growthPerMinute ?? null)}`),
     mrkdwn(`*Oldest message*\n${formatAge(view.reading?.oldestAgeSeconds ?? null)}`),
     mrkdwn(`*Opened*\n${slackDate(view.openedAt)}`),
@@ -166,7 +169,7 @@ export const renderPage = (view: PageView): RenderedMessage => {
   const link = view.permalink ? ` — <${view.permalink}|incident thread>` : '';
   const r = view.reading;
   const count = r
-    ? `${r.depth.toLocaleString('en-US')} message(s), growth ${formatGrowth(r.growthPerMinute)}, oldest ${formatAge(r.oldestAgeSeconds)}`
+    ? `${describeDepth(r)} message(s), growth ${formatGrowth(r.growthPerMinute)}, oldest ${formatAge(r.oldestAgeSeconds)}`
     : 'no depth reading yet';
   const blocks: Block[] = [
     section(`${mention}:rotating_light: *L3 page: ${escapeMrkdwn(view.queue)}*${link}`),
