@@ -133,8 +133,10 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
   const onLevelChanged = (incident: Incident, q: IncidentQueue, from: Level, to: Level, reasons: string[]): void => {
     metrics.incidentLevel(q.name, to);
     logger.info({ incidentId: incident.id, queue: q.name, from, to, reasons }, 'incident level changed');
+    const rising = levelRank(to) > levelRank(from);
     effects.enqueue(q.name, async () => {
-      await slack.reply(incident.id, renderLevelReply(from, to, reasons, levelRank(to) > levelRank(from) ? runbookSteps(q.policy.preset, to) : []));
+      // A rise is broadcast to the channel: a thread reply alone notifies nobody in Slack.
+      await slack.reply(incident.id, renderLevelReply(from, to, reasons, rising ? runbookSteps(q.policy.preset, to) : []), { broadcast: rising });
       editor.request(incident.id);
       if (levelRank(to) > levelRank(from) && levelRank(to) >= levelRank('L2')) await slack.chart(incident.id, to);
       if (to === 'L3' && from !== 'L3') await slack.page(incident.id);
@@ -224,7 +226,8 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
       if (to !== from) metrics.incidentLevel(q.name, to);
       logger.warn({ incidentId: incident.id, queue: q.name, from, to, waitedMinutes: waited }, 'incident not acknowledged: re-notified');
       effects.enqueue(q.name, async () => {
-        await slack.reply(incident.id, renderRenotifyReply(from, to, waited, to === 'L3' || from === 'L3' ? slack.mention() : null));
+        // A re-notification, and the escalation it may bring, is broadcast to the channel to reach people.
+        await slack.reply(incident.id, renderRenotifyReply(from, to, waited, to === 'L3' || from === 'L3' ? slack.mention() : null), { broadcast: true });
         editor.request(incident.id);
         if (to !== from && levelRank(to) >= levelRank('L2')) await slack.chart(incident.id, to);
         if (to === 'L3' && from !== 'L3') await slack.page(incident.id);

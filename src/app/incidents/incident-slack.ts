@@ -166,10 +166,11 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
     if (incident.status === 'resolved' && updated.ok) shown.delete(incidentId);
   };
 
-  const reply = async (incidentId: string, message: RenderedMessage): Promise<void> => {
+  /** A thread reply; `broadcast` also shows it in the channel, so people are notified (a level rise). */
+  const reply = async (incidentId: string, message: RenderedMessage, options: { broadcast?: boolean } = {}): Promise<void> => {
     const incident = await withParent(incidentId);
     if (!incident || !chat || incident.slackChannel === null || incident.slackTs === null) return;
-    const posted = await chat.reply(incident.slackChannel, incident.slackTs, message);
+    const posted = await chat.reply(incident.slackChannel, incident.slackTs, message, options.broadcast ? { broadcast: true } : undefined);
     if (!posted.ok) log(incident, 'thread reply', posted.failure);
   };
 

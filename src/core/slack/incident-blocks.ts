@@ -135,8 +135,16 @@ export const renderAlertReply = (alert: AlertStatus): RenderedMessage => {
   return reply(`${emoji} Alert \`${safe(alert.name, 200)}\` from ${alert.source}: *${state}*${reason}`, `Alert ${alert.name}: ${state}`);
 };
 
+/**
+ * What Acknowledge stops, and what it does not (incident-lifecycle `acknowledge`, `dueRenotification`):
+ * re-notifications and the escalation for lack of acknowledgement stop; a level rise the measurements
+ * call for is still announced in the channel, and reaching L3 still pages.
+ */
+export const ACK_EFFECT =
+  'Re-notifications stop, and so does escalation for lack of acknowledgement. Not stopped: a level rise the measurements call for is still announced in the channel, and reaching L3 still pages the L3 channel.';
+
 export const renderAckReply = (user: string): RenderedMessage =>
-  reply(`:eyes: Acknowledged by <@${escapeMrkdwn(user)}>. No more re-notifications for this incident.`, 'Acknowledged.');
+  reply(`:eyes: Acknowledged by <@${escapeMrkdwn(user)}>. ${ACK_EFFECT}`, `Acknowledged. ${ACK_EFFECT}`);
 
 export const renderRenotifyReply = (from: Level, to: Level, waitedMinutes: number, mention: string | null): RenderedMessage =>
   reply(
