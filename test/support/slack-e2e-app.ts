@@ -144,6 +144,9 @@ export const shown = (call: RecordedCall | undefined): string => {
   return walk([call?.args.text, call?.args.blocks, call?.args.view]).join('\n');
 };
 
+/** The job id an answer to redrive-all / redrive-batch / resume names ("… job `<id>` on …"); '' when none. */
+export const jobIdIn = (call: RecordedCall | undefined): string => /\bjob `([^`]+)`/.exec(shown(call))?.[1] ?? '';
+
 /** The buttons in blocks (or a view's blocks): action id and value. */
 export const buttonsIn = (call: RecordedCall | undefined): { action_id: string; value: string; confirm?: unknown }[] => {
   const blocks = ((call?.args.blocks ?? (call?.args.view as { blocks?: unknown[] } | undefined)?.blocks) ?? []) as { type: string; elements?: { action_id: string; value: string; confirm?: unknown }[] }[];

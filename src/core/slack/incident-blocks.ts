@@ -11,6 +11,7 @@ import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
 import { truncate } from '../text/truncate.ts';
 import { context, header, mrkdwn, plain, section, type Block } from './blocks.ts';
 import { INCIDENT_ACTIONS } from './incident-actions.ts';
+import { bulkReplayButtonText } from './interactive-actions.ts';
 
 export interface RenderedMessage {
   text: string;
@@ -95,7 +96,7 @@ export const renderParent = (view: ParentView): RenderedMessage => {
       button('Peek', INCIDENT_ACTIONS.peek, view.queue),
       button('Analyze', INCIDENT_ACTIONS.analyze, view.queue),
       // Opens the bulk replay modal (count, rate, filters), which is its own confirmation.
-      button('Redrive all…', INCIDENT_ACTIONS.redriveAll, view.queue, { style: 'danger' }),
+      button(bulkReplayButtonText(INCIDENT_ACTIONS.redriveAll), INCIDENT_ACTIONS.redriveAll, view.queue, { style: 'danger' }),
     ];
     if (!view.acknowledgedBy) elements.push(button('Acknowledge', INCIDENT_ACTIONS.acknowledge, view.incidentId, { style: 'primary' }));
     blocks.push({ type: 'actions', block_id: 'incident_actions', elements });
