@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
-import { shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
+import { latestIncident, shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
 
 const MINUTE = 60_000;
 const body = (i: number, category: string) => JSON.stringify({ job_id: `job-${category}-${i}`, error_category: category, error: `HTTP 503 from upstream (${category})` });
@@ -25,11 +25,7 @@ describe.skipIf(!services)('escalation during a filtered bulk replay (SQS DLQ on
     await e?.close();
   });
 
-  const incident = async () => {
-    const [found] = await e.app.store.listIncidents({ queue: e.queue, limit: 1 });
-    if (!found) throw new Error('no incident');
-    return found;
-  };
+  const incident = () => latestIncident(e);
   const poll = async (advanceMs: number) => {
     clock.advance(advanceMs);
     expect(await e.app.poller.pollOnce()).toBe(true);

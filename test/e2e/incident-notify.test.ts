@@ -9,7 +9,7 @@ import { fixedClock } from '../../src/ports/clock.port.ts';
 import { sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
 import type { RecordedCall } from '../support/slack-api-server.ts';
-import { CHANNEL, shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
+import { CHANNEL, latestIncident, shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
 
 const MINUTE = 60_000;
 const bodies = (n: number, from = 0) => Array.from({ length: n }, (_, i) => JSON.stringify({ orderId: from + i, error: 'Lambda timeout after 30000 ms' }));
@@ -29,11 +29,7 @@ describe.skipIf(!services)('incident notifications (SQS DLQ on ElasticMQ)', () =
     await e?.close();
   });
 
-  const incident = async () => {
-    const [found] = await e.app.store.listIncidents({ queue: e.queue, limit: 1 });
-    if (!found) throw new Error('no incident');
-    return found;
-  };
+  const incident = () => latestIncident(e);
   /** Polls after moving the clock; returns the thread replies that poll caused. */
   const poll = async (advanceMs: number): Promise<RecordedCall[]> => {
     const before = e.slack.callsTo('chat.postMessage').length;
