@@ -7,6 +7,7 @@ import { CLI_USAGE, parseCliArgs, type CliRequest } from './adapters/inbound/cli
 import { renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.ts';
 import { createJobProgressPrinter } from './adapters/inbound/cli/job-progress-printer.ts';
 import { healthRoutes } from './adapters/inbound/http/health-routes.ts';
+import { createReadiness } from './app/health/readiness.ts';
 import { createHttpServer } from './adapters/inbound/http/http-server.ts';
 import { createBoltApp, type BoltApp } from './adapters/inbound/slack/bolt-app.ts';
 import { registerSlackListeners } from './adapters/inbound/slack/register-listeners.ts';
@@ -310,7 +311,7 @@ export const startServer = async (
   });
   const http = createHttpServer({
     routes: [
-      ...healthRoutes({ store, metrics, slack: transport }),
+      ...healthRoutes({ readiness: createReadiness({ store, backends: () => registry.list() }), metrics, slack: transport }),
       ...(localConsole?.routes ?? []),
       ...alertRoutes({ ingest, config, secrets, logger: alertLogger, metrics, clock, ...(options.certificateFetcher ? { certificateFetcher: options.certificateFetcher } : {}) }),
     ],

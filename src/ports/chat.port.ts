@@ -50,7 +50,11 @@ export interface FileUpload {
 export interface Chat {
   post(channel: string, message: ChatMessage): Promise<ChatResult<PostedMessage>>;
   update(channel: string, ts: string, message: ChatMessage): Promise<ChatResult<PostedMessage>>;
-  reply(channel: string, threadTs: string, message: ChatMessage): Promise<ChatResult<PostedMessage>>;
+  /**
+   * A thread reply. `broadcast` also shows it in the channel (Slack `reply_broadcast`), which is what
+   * notifies people: a plain thread reply reaches only those following the thread.
+   */
+  reply(channel: string, threadTs: string, message: ChatMessage, options?: { broadcast?: boolean }): Promise<ChatResult<PostedMessage>>;
   ephemeral(channel: string, user: string, message: ChatMessage, threadTs?: string): Promise<ChatResult<void>>;
   permalink(channel: string, ts: string): Promise<ChatResult<string>>;
   /** files.uploadV2: upload URL, upload, complete into the channel (and thread). */

@@ -1,8 +1,9 @@
 // The local console in a real browser: `redrive serve` without Slack credentials or queues, opened in
 // Debian's chromium through playwright-core. A person waits for the demo incident, peeks from its
 // parent message, views a message in a modal, replays one (confirm dialog), resolves one with a
-// reason (modal), checks the thread and the audit, and sees the incident escalate to L2. A
-// screenshot of the incident thread is saved under test-artifacts/.
+// reason (modal), checks the thread and the audit, and sees the incident escalate to L2, the rise
+// also sent to the channel. Screenshots of the incident thread and of the broadcast rise (channel and
+// thread) are saved under test-artifacts/.
 
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,7 +141,20 @@ describe.skipIf(!haveBrowser)('local console in a browser', () => {
     // It keeps filling: the incident escalates to L2 within a minute or so of start.
     await parent().locator('.bk-header', { hasText: /L2 critical/ }).waitFor({ timeout: 90_000 });
     timings.escalatedToL2Ms = Date.now() - startedAt;
+    // The rise is a thread reply also sent to the channel (Acknowledge did not stop it): in the
+    // channel, marked as a reply to the incident's thread.
+    const rise = page.locator('#messages .message')
+      .filter({ has: page.locator('.broadcast-note', { hasText: 'demo-downloads-dlq' }) })
+      .filter({ hasText: 'L1 warning → L2 critical' })
+      .first();
+    await rise.waitFor({ timeout: 10_000 });
+    expect(await rise.locator('.broadcast-note').textContent()).toMatch(/^Replied to a thread: .*demo-downloads-dlq.* · also sent to the channel$/);
+    await rise.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'console-incident-l2.png') });
+    // In the thread, the same reply says it went to the channel too.
+    await rise.locator('.broadcast-note .thread-link').click();
+    await thread().locator('.message', { hasText: 'L1 warning → L2 critical' }).locator('.broadcast-note', { hasText: 'Also sent to the channel' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'console-incident-l2-thread.png') });
 
     // The demo feed can be paused from the page (to drain the queue and watch the incident resolve).
     await page.locator('#demo-toggle').click();

@@ -24,7 +24,7 @@ import { createQueuePair, deleteQueues, queueDepth, sendMessages, services, test
 import { waitFor } from '../support/services.ts';
 import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
-import { buttonsIn, shown, sqsAppConfig } from '../support/slack-e2e-app.ts';
+import { buttonsIn, jobIdIn, shown, sqsAppConfig } from '../support/slack-e2e-app.ts';
 import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';
@@ -110,7 +110,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
   it('B takes the job over after A\'s heartbeat expires, finishes it without replaying a message twice, and reports in the same thread', async () => {
     await sendMessages(sqs, pair.dlq.url, bodies);
     const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
-    const jobId = buttonsIn(answer).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(answer);
     expect(jobId).not.toBe('');
     const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
     const rootTs = (root.response as { ts: string }).ts;
@@ -185,7 +185,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     await sendMessages(sqs, pair.dlq.url, bodies.slice(0, 15));
     const answer = await dlq(a, `redrive-all ${pair.dlq.name}`);
     expect(shown(answer)).toContain('message move task');
-    const jobId = buttonsIn(answer).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(answer);
     const stored = await waitFor(async () => (await b.store.getJob(jobId))?.thread ?? undefined, { timeoutMs: 10_000, description: 'the job\'s thread stored' });
     const postsBeforeCrash = slack.callsTo('chat.postMessage').length;
     await a.crash();
@@ -221,7 +221,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     b = await start('replica-b3');
     await sendMessages(sqs, pair.dlq.url, bodies);
     const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
-    const jobId = buttonsIn(answer).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(answer);
     expect(jobId).not.toBe('');
     const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
     const rootTs = (root.response as { ts: string }).ts;

@@ -1,7 +1,8 @@
 // Long jobs started from Slack on the real app against a real SQS DLQ on ElasticMQ: the command (or
-// the bulk replay modal) answers at once with the job id and a Cancel button, the job runs in the
-// background and posts progress and its result in a thread, Cancel stops a running job after its
-// batch, and a message move task (redrive-all) is followed through ListMessageMoveTasks to its end.
+// the bulk replay modal) answers at once with the job id, the job runs in the background and posts
+// progress and its result in a thread whose start message carries Cancel, Cancel stops a running job
+// after its batch, the finished job's messages lose Cancel and show the final count, and a message
+// move task (redrive-all) is followed through ListMessageMoveTasks to its end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobLeaseName } from '../../src/app/queue/job-lease.ts';
 import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
@@ -9,7 +10,7 @@ import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-ac
 import { queueDepth, sendMessages, services, sqsEndpoint } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
 import { newSlackTs, plainTextValue, stateValues } from '../support/slack-payloads.ts';
-import { buttonsIn, CHANNEL, shown, startSlackE2e, viewOf, type SlackE2e } from '../support/slack-e2e-app.ts';
+import { buttonsIn, CHANNEL, jobIdIn, shown, startSlackE2e, viewOf, type SlackE2e } from '../support/slack-e2e-app.ts';
 import type { RecordedCall } from '../support/slack-api-server.ts';
 
 const bodies = (n: number, from = 0) => Array.from({ length: n }, (_, i) => JSON.stringify({ orderId: from + i, error: 'Lambda timeout after 30000 ms' }));
@@ -31,15 +32,17 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     await e?.close();
   });
 
-  it('redrive-batch answers at once with the job id and Cancel; Cancel stops the running job; the thread gets progress and the result', async () => {
+  it('redrive-batch answers at once with the job id (Cancel is on its thread message); Cancel stops the running job; the thread gets progress and the result; the finished job\'s messages lose Cancel and show the final count', async () => {
     await sendMessages(e.sqs, e.pair.dlq.url, bodies(100));
     const reply = await e.dlq(`redrive-batch ${e.queue} --count 100 --rate 20`, 'U_BOB');
     expect(reply.status).toBe(200);
     expect(reply.args.response_type).toBe('ephemeral');
-    const cancel = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel);
-    const jobId = cancel?.value ?? '';
+    const jobId = jobIdIn(reply);
     expect(jobId).not.toBe('');
     expect(shown(reply)).toContain(`Started *redrive-batch* job \`${jobId}\``);
+    // The answer is ephemeral (never edited when the job ends): it names how to cancel, with no button.
+    expect(buttonsIn(reply)).toEqual([]);
+    expect(shown(reply)).toContain(`/dlq cancel ${jobId}`);
     // The job's own thread: a root message in the channel with the Cancel button.
     const root = await waitFor(() => rootOf(jobId), { timeoutMs: 10_000, description: 'job root message' });
     expect(okCall(root)).toBe(true);
@@ -65,17 +68,22 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     expect(progress).toHaveLength(1);
     const progressTs = (progress[0]?.response as { ts: string }).ts;
     expect(e.slack.callsTo('chat.update').filter((c) => c.args.ts === progressTs).every(okCall)).toBe(true);
-    // The start message no longer offers Cancel.
+    // The start message no longer offers Cancel and shows the final count.
     const edit = e.slack.callsTo('chat.update').find((c) => c.args.ts === rootTs);
     expect(okCall(edit)).toBe(true);
     expect(buttonsIn(edit)).toEqual([]);
+    expect(shown(edit)).toContain(`cancelled (${job?.progress.done} replayed, 0 failed)`);
+    // The progress reply is edited in place, last, to the final count (not the last progress seen).
+    const lastProgress = e.slack.callsTo('chat.update').filter((c) => c.args.ts === progressTs).at(-1);
+    expect(okCall(lastProgress)).toBe(true);
+    expect(shown(lastProgress)).toContain(`Job ${jobId} on ${e.queue} cancelled: ${job?.progress.done} replayed, 0 failed (final)`);
     const audit = await e.app.store.searchAudit({ ref: jobId, action: 'cancel', limit: 5 });
     expect(audit[0]).toMatchObject({ actor: 'U_BOB', result: 'success' });
   });
 
   it('redrive-all follows the message move task to its end and posts the result', async () => {
     const reply = await e.dlq(`redrive-all ${e.queue}`, 'U_ALICE');
-    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(reply);
     expect(jobId).not.toBe('');
     expect(shown(reply)).toContain('message move task');
     const root = await waitFor(() => rootOf(jobId), { timeoutMs: 10_000, description: 'job root message' });
@@ -83,8 +91,13 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     await waitFor(() => e.app.slackJobs.idle().then(() => true), { timeoutMs: 60_000, description: 'move task followed to its end' });
     const result = await waitFor(() => thread(rootTs).find((c) => shown(c).includes(`Job ${jobId} on ${e.queue} finished`)), { timeoutMs: 60_000, description: 'result' });
     expect(okCall(result)).toBe(true);
-    expect((await e.app.store.getJob(jobId))?.status).toBe('succeeded');
+    const ended = await e.app.store.getJob(jobId);
+    expect(ended?.status).toBe('succeeded');
     expect(await dlqDepth()).toBe(0);
+    // The finished task's start message: no Cancel, the final count.
+    const edit = e.slack.callsTo('chat.update').filter((c) => c.args.ts === rootTs).at(-1);
+    expect(buttonsIn(edit)).toEqual([]);
+    expect(shown(edit)).toContain(`succeeded (${ended?.progress.done} replayed, 0 failed)`);
   });
 
   it('the Redrive all button opens the bulk replay modal; bad numbers are refused on the field; a count starts a batch job that answers in the clicked thread', async () => {
@@ -96,6 +109,8 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     expect(okCall(open)).toBe(true);
     const view = viewOf(open) as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(VIEW_CALLBACKS.bulkReplay);
+    // Titled as the button clicked ("Redrive all…"), not by another name.
+    expect((viewOf(open).title as { text: string }).text).toBe('Redrive all');
     expect(shown(open)).toContain('How many messages');
     expect(shown(open)).toContain('Only messages older than');
     const refused = await e.submit(
@@ -111,7 +126,7 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     const [started] = (await e.slack.waitForCalls('chat.postEphemeral', ephemerals + 1, 10_000)).slice(ephemerals);
     expect(okCall(started)).toBe(true);
     expect(started?.args).toMatchObject({ channel: CHANNEL, user: 'U_ALICE' });
-    const jobId = buttonsIn(started).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(started);
     expect(jobId).not.toBe('');
     await e.app.slackJobs.idle();
     const replies = thread(parentTs);
@@ -135,6 +150,7 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     const peek = await e.dlq(`peek ${e.queue} --count 5`);
     const bulk = buttonsIn(peek).find((b) => b.action_id === JOB_ACTIONS.bulkReplay);
     expect(bulk?.value).toBe(e.queue);
+    expect((bulk as { text?: { text: string } } | undefined)?.text?.text).toBe('Bulk replay…');
     const opens = e.slack.callsTo('views.open').length;
     const peekTs = e.slack.messagesIn(CHANNEL).at(-1)?.ts ?? newSlackTs();
     await e.click({ actionId: JOB_ACTIONS.bulkReplay, value: bulk?.value ?? '', messageTs: peekTs });
@@ -143,6 +159,7 @@ describe.skipIf(!services)('jobs started from Slack end to end (SQS DLQ on Elast
     const view = viewOf(open) as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(VIEW_CALLBACKS.bulkReplay);
     expect(JSON.parse(view.private_metadata)).toMatchObject({ q: e.queue, c: CHANNEL, m: peekTs });
+    expect((viewOf(open).title as { text: string }).text).toBe('Bulk replay');
   });
 
   it('a viewer who is not an admin is refused before anything starts', async () => {
@@ -169,7 +186,7 @@ describe.skipIf(!services)('a job from Slack whose messages cannot be delivered 
   it('ends failed: the result goes to the thread and the starter alone gets the error', async () => {
     await sendMessages(e.sqs, e.pair.dlq.url, bodies(3));
     const reply = await e.dlq(`redrive-batch ${e.queue} --count 3`, 'U_BOB');
-    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(reply);
     expect(jobId).not.toBe('');
     await e.app.slackJobs.idle();
     expect((await e.app.store.getJob(jobId))?.status).toBe('failed');
@@ -192,7 +209,7 @@ describe.skipIf(!services)('a job from Slack whose messages cannot be delivered 
     const reply = await e.dlq(`resume ${e.queue} ${job?.id}`, 'U_BOB');
     expect(reply.args.response_type).toBe('ephemeral');
     expect(shown(reply)).toContain(`Resumed *redrive-batch* job \`${job?.id}\``);
-    expect(buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value).toBe(job?.id);
+    expect(jobIdIn(reply)).toBe(job?.id);
     await e.app.slackJobs.idle();
     const later = e.slack.callsTo('chat.postMessage').slice(posts);
     expect(later.some((c) => shown(c).includes(`Job ${job?.id} on ${e.queue}`))).toBe(true);
@@ -219,7 +236,7 @@ describe.skipIf(!services)('a job from Slack when Redrive stops (SQS DLQ on Elas
   it('hands the job over after its batch: still running, its lease freed, nothing said in the thread', async () => {
     await sendMessages(e.sqs, e.pair.dlq.url, bodies(60));
     const reply = await e.dlq(`redrive-batch ${e.queue} --count 60 --rate 10`, 'U_BOB');
-    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(reply);
     const root = await waitFor(() => rootOf(jobId), { timeoutMs: 10_000, description: 'job root message' });
     const rootTs = (root.response as { ts: string }).ts;
     await waitFor(() => thread(rootTs).some((c) => shown(c).includes('replayed')), { timeoutMs: 15_000, description: 'a progress reply' });

@@ -25,7 +25,7 @@ import { createQueuePair, deleteQueues, queueDepth, sendMessages, services, test
 import { requireServices, waitFor } from '../support/services.ts';
 import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
-import { buttonsIn, shown } from '../support/slack-e2e-app.ts';
+import { buttonsIn, jobIdIn, shown } from '../support/slack-e2e-app.ts';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';
@@ -360,7 +360,7 @@ describe.skipIf(!services)('every /dlq subcommand end to end (SQS DLQs on Elasti
 
   it('jobs lists a running redrive job with its counts; cancel stops it after its batch; both audited', async () => {
     const started = await dlq(`redrive-batch ${queueB} --count 40 --rate 2`);
-    const jobId = buttonsIn(started).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(started);
     expect(jobId).not.toBe('');
     await waitFor(async () => ((await app.store.getJob(jobId))?.progress.done ?? 0) > 0, { timeoutMs: 15_000, description: 'the job replayed something' });
 
@@ -402,7 +402,7 @@ describe.skipIf(!services)('every /dlq subcommand end to end (SQS DLQs on Elasti
     expect(inDlq).toBeGreaterThan(10);
     const started = await dlq(`redrive-all ${queueB} --rate 2`);
     expect(shown(started)).toContain('message move task');
-    const jobId = buttonsIn(started).find((button) => button.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(started);
     expect(jobId).not.toBe('');
     await waitFor(async () => (await depthOf(b.source)).visible > inSource, { timeoutMs: 20_000, description: 'the first moved message' });
 

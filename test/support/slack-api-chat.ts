@@ -20,18 +20,32 @@ function contentProblem(ctx: MethodContext, args: Record<string, unknown>): Meth
   return verdict.ok ? undefined : refuse(verdict.error, verdict.issues, true);
 }
 
+/**
+ * `reply_broadcast`: a boolean (a form field arrives as "true"/"false", "1"/"0"); anything else is
+ * refused. Slack ignores it on a message that is not a thread reply.
+ */
+function readBroadcast(value: unknown): boolean | 'invalid' {
+  if (value === undefined || value === false || value === 'false' || value === '0' || value === 0) return false;
+  if (value === true || value === 'true' || value === '1' || value === 1) return true;
+  return 'invalid';
+}
+
 const postMessage: MethodHandler = (ctx) => {
   const { args, ws } = ctx;
   const target = writableChannel(ctx, args.channel);
   if ('error' in target) return target.error;
+  const broadcast = readBroadcast(args.reply_broadcast);
+  if (broadcast === 'invalid') return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] reply_broadcast must be a boolean'] } });
   const problem = contentProblem(ctx, args);
   if (problem) return problem;
+  const threadTs = str(args.thread_ts);
   const message: MessageRecord = {
     channel: target.channel.id,
     ts: ws.nextTs(),
     text: str(args.text),
     blocks: Array.isArray(args.blocks) ? args.blocks : undefined,
-    threadTs: str(args.thread_ts),
+    threadTs,
+    ...(broadcast && threadTs !== undefined ? { broadcast: true } : {}),
     metadata: args.metadata,
   };
   ws.putMessage(message);

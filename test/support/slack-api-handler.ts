@@ -45,6 +45,7 @@ export function messageJson(m: MessageRecord): Record<string, unknown> {
     text: m.text ?? '',
     ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
     ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
+    ...(m.broadcast ? { subtype: 'thread_broadcast' } : {}),
     ...(m.metadata !== undefined ? { metadata: m.metadata } : {}),
     ...(m.edited !== undefined ? { edited: m.edited } : {}),
     bot_profile: { id: TEST_BOT_ID, app_id: TEST_APP_ID, name: 'Redrive', team_id: TEST_TEAM_ID },

@@ -10,6 +10,7 @@ import { vi } from 'vitest';
 import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
 import { parseConfig, resolveSecrets, type Secrets } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config.schema.ts';
+import type { Incident } from '../../src/core/model.ts';
 import { startServer, type Runtime, type ServerOptions } from '../../src/main.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
@@ -143,6 +144,16 @@ export const shown = (call: RecordedCall | undefined): string => {
   };
   return walk([call?.args.text, call?.args.blocks, call?.args.view]).join('\n');
 };
+
+/** The queue's latest incident (the open one while there is one); throws when it has none. */
+export const latestIncident = async (e: Pick<SlackE2e, 'app' | 'queue'>): Promise<Incident> => {
+  const [found] = await e.app.store.listIncidents({ queue: e.queue, limit: 1 });
+  if (!found) throw new Error(`no incident on ${e.queue}`);
+  return found;
+};
+
+/** The job id an answer to redrive-all / redrive-batch / resume names ("… job `<id>` on …"); '' when none. */
+export const jobIdIn = (call: RecordedCall | undefined): string => /\bjob `([^`]+)`/.exec(shown(call))?.[1] ?? '';
 
 /** The buttons in blocks (or a view's blocks): action id and value. */
 export const buttonsIn = (call: RecordedCall | undefined): { action_id: string; value: string; confirm?: unknown }[] => {

@@ -41,6 +41,8 @@ export interface MessageRecord {
   text?: string;
   blocks?: unknown[];
   threadTs?: string;
+  /** A thread reply also shown in the channel (`reply_broadcast`). */
+  broadcast?: boolean;
   metadata?: unknown;
   edited?: { user: string; ts: string };
   /** Set for chat.postEphemeral messages: the only user who sees it. */

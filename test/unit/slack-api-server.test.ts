@@ -44,6 +44,17 @@ describe('chat.postMessage', () => {
     expect(slack.messagesIn('C_ALERTS').map((m) => m.ts)).toEqual([result.ts]);
   });
 
+  it('takes reply_broadcast on a thread reply (a message in the channel too) and refuses a value that is not a boolean', async () => {
+    const parent = await client().chat.postMessage({ channel: 'C_ALERTS', text: 'parent' });
+    const reply = await client().chat.postMessage({ channel: 'C_ALERTS', thread_ts: parent.ts ?? '', text: 'L1 → L2', reply_broadcast: true });
+    expect(reply.message).toMatchObject({ thread_ts: parent.ts, subtype: 'thread_broadcast' });
+    expect(slack.callsTo('chat.postMessage')[1]?.args.reply_broadcast).toBe('true');
+    const quiet = await client().chat.postMessage({ channel: 'C_ALERTS', thread_ts: parent.ts ?? '', text: 'in the thread only', reply_broadcast: false });
+    expect(quiet.message).not.toHaveProperty('subtype');
+    expect(slack.messagesIn('C_ALERTS').map((m) => m.broadcast ?? false)).toEqual([false, true, false]);
+    expect(await slackError(client().chat.postMessage({ channel: 'C_ALERTS', thread_ts: parent.ts ?? '', text: 't', reply_broadcast: 'yes' } as never))).toBe('invalid_arguments');
+  });
+
   it('posts to a user id as a DM and to #name', async () => {
     await expect(client().chat.postMessage({ channel: 'U_BOB', text: 'hi' })).resolves.toMatchObject({ channel: 'D_BOB' });
     await expect(client().chat.postMessage({ channel: '#general', text: 'hi' })).resolves.toMatchObject({ channel: 'C_GENERAL' });

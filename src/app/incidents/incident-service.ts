@@ -7,7 +7,8 @@ import { writeAudit } from '../queue/audit-trail.ts';
 import type { ActionLogger } from '../queue/queue-deps.ts';
 import { randomUUID } from 'node:crypto';
 import { decideLevel } from '../../core/escalation/decide-level.ts';
-import { displayGrowthPerMinute } from '../../core/escalation/growth.ts';
+import { escalationPoints } from '../../core/escalation/escalation-depth.ts';
+import { displayGrowthPerMinute, type DepthPoint } from '../../core/escalation/growth.ts';
 import { lookbackMinutes } from '../../core/escalation/presets.ts';
 import { runbookSteps } from '../../core/escalation/runbook-steps.ts';
 import { emptyIncidentData, readIncidentData, writeIncidentData, type AlertStatus, type Reading } from '../../core/incident/incident-data.ts';
@@ -81,10 +82,12 @@ export interface IncidentService {
 const MINUTE_MS = 60_000;
 const PARENT_RETRY_MS = 30_000;
 
-const readingOf = (samples: readonly DepthSample[]): Reading | null => {
+/** The latest reading, its depth counted as escalation counts it (visible + in flight). */
+const readingOf = (samples: readonly DepthSample[], points: readonly DepthPoint[]): Reading | null => {
   const last = samples[samples.length - 1];
-  if (!last) return null;
-  return { at: last.at, depth: last.depth, growthPerMinute: displayGrowthPerMinute(samples), oldestAgeSeconds: last.oldestAgeSeconds ?? null };
+  const point = points[points.length - 1];
+  if (!last || !point) return null;
+  return { at: point.at, depth: point.depth, inFlight: last.inFlight ?? null, growthPerMinute: displayGrowthPerMinute(points), oldestAgeSeconds: last.oldestAgeSeconds ?? null };
 };
 
 const alertStatusOf = (event: RecordedAlertEvent): AlertStatus => {
@@ -130,8 +133,10 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
   const onLevelChanged = (incident: Incident, q: IncidentQueue, from: Level, to: Level, reasons: string[]): void => {
     metrics.incidentLevel(q.name, to);
     logger.info({ incidentId: incident.id, queue: q.name, from, to, reasons }, 'incident level changed');
+    const rising = levelRank(to) > levelRank(from);
     effects.enqueue(q.name, async () => {
-      await slack.reply(incident.id, renderLevelReply(from, to, reasons, levelRank(to) > levelRank(from) ? runbookSteps(q.policy.preset, to) : []));
+      // A rise is broadcast to the channel: a thread reply alone notifies nobody in Slack.
+      await slack.reply(incident.id, renderLevelReply(from, to, reasons, rising ? runbookSteps(q.policy.preset, to) : []), { broadcast: rising });
       editor.request(incident.id);
       if (levelRank(to) > levelRank(from) && levelRank(to) >= levelRank('L2')) await slack.chart(incident.id, to);
       if (to === 'L3' && from !== 'L3') await slack.page(incident.id);
@@ -159,8 +164,10 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
   const evaluate = (q: IncidentQueue, alert: AlertStatus | null): Promise<void> =>
     state.run(q.name, async () => {
       const now = clock.now();
-      const samples = await samplesFor(q, now);
-      const reading = readingOf(samples);
+      const stored = await samplesFor(q, now);
+      // Escalation decides on every message still in the DLQ: a bulk replay's hidden ones count too.
+      const samples = escalationPoints(stored);
+      const reading = readingOf(stored, samples);
       let incident = await store.findOpenIncident(q.name);
       if (!incident) {
         const data = { ...emptyIncidentData(), alerts: alert ? [alert] : [], reading };
@@ -219,7 +226,8 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
       if (to !== from) metrics.incidentLevel(q.name, to);
       logger.warn({ incidentId: incident.id, queue: q.name, from, to, waitedMinutes: waited }, 'incident not acknowledged: re-notified');
       effects.enqueue(q.name, async () => {
-        await slack.reply(incident.id, renderRenotifyReply(from, to, waited, to === 'L3' || from === 'L3' ? slack.mention() : null));
+        // A re-notification, and the escalation it may bring, is broadcast to the channel to reach people.
+        await slack.reply(incident.id, renderRenotifyReply(from, to, waited, to === 'L3' || from === 'L3' ? slack.mention() : null), { broadcast: true });
         editor.request(incident.id);
         if (to !== from && levelRank(to) >= levelRank('L2')) await slack.chart(incident.id, to);
         if (to === 'L3' && from !== 'L3') await slack.page(incident.id);

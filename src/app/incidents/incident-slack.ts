@@ -7,7 +7,9 @@ import { renderDepthChart, CHART_COLORS, type Rgb } from '../../core/chart/depth
 import type { EscalationPolicy } from '../../core/escalation/presets.ts';
 import { readIncidentData, writeIncidentData } from '../../core/incident/incident-data.ts';
 import { renderPage, renderParent, LEVEL_LABEL, type RenderedMessage } from '../../core/slack/incident-blocks.ts';
-import type { DepthSample, Incident, Level } from '../../core/model.ts';
+import type { Incident, Level } from '../../core/model.ts';
+import { escalationPoints } from '../../core/escalation/escalation-depth.ts';
+import type { DepthPoint } from '../../core/escalation/growth.ts';
 import { sparkline } from '../../core/text/sparkline.ts';
 import type { Chat } from '../../ports/chat.port.ts';
 import type { Clock } from '../../ports/clock.port.ts';
@@ -57,11 +59,12 @@ const PARENT_POST_LEASE_MS = 5 * MINUTE_MS;
 const PARENT_WAIT_MS = 30_000;
 const PARENT_WAIT_STEP_MS = 200;
 
-const incidentSamples = (store: Store, incident: Incident, now: Date): Promise<DepthSample[]> =>
-  store.listDepthSamples(incident.queue, {
+/** The incident's depth history as escalation counts it (visible + in flight), for the sparkline and chart. */
+const incidentSamples = async (store: Store, incident: Incident, now: Date): Promise<DepthPoint[]> =>
+  escalationPoints(await store.listDepthSamples(incident.queue, {
     since: new Date(incident.openedAt.getTime() - 10 * MINUTE_MS),
     until: new Date((incident.resolvedAt ?? now).getTime() + 1),
-  });
+  }));
 
 /** Keeps at most `max` points, evenly spread, always the first and the last. */
 const thin = <T>(points: readonly T[], max: number): T[] => {
@@ -163,10 +166,11 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
     if (incident.status === 'resolved' && updated.ok) shown.delete(incidentId);
   };
 
-  const reply = async (incidentId: string, message: RenderedMessage): Promise<void> => {
+  /** A thread reply; `broadcast` also shows it in the channel, so people are notified (a level rise). */
+  const reply = async (incidentId: string, message: RenderedMessage, options: { broadcast?: boolean } = {}): Promise<void> => {
     const incident = await withParent(incidentId);
     if (!incident || !chat || incident.slackChannel === null || incident.slackTs === null) return;
-    const posted = await chat.reply(incident.slackChannel, incident.slackTs, message);
+    const posted = await chat.reply(incident.slackChannel, incident.slackTs, message, options.broadcast ? { broadcast: true } : undefined);
     if (!posted.ok) log(incident, 'thread reply', posted.failure);
   };
 

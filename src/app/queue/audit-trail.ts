@@ -51,7 +51,7 @@ export const writeAudit = async (
     details: { ...(input.details ?? {}), ...(details ?? {}) },
   };
   const stored = await deps.store.appendAudit(record);
-  deps.metrics.actionCompleted(input.action, result);
+  deps.metrics.actionCompleted(input.action, result, input.queue ?? null);
   const { details: _details, ...fields } = stored;
   (deps.auditLogger ?? deps.logger)?.info({ audit: true, auditId: stored.id, ...fields, at: stored.at.toISOString() }, `audit: ${input.action} ${result}`);
 };

@@ -21,6 +21,6 @@ export const sampleDepth = async (deps: DepthSampleDeps, backend: Pick<QueueBack
     delayed: status.delayed,
     oldestAgeSeconds: status.oldestAgeSeconds,
   });
-  deps.metrics.queueDepth(backend.name, status.depth);
+  deps.metrics.queueDepth(backend.name, status.depth, status.inFlight);
   return status;
 };

@@ -47,6 +47,7 @@ export const startMoveTask = async (deps: QueueDeps, request: { queue: string; r
       total: depth,
     });
     job = await deps.store.updateJob(id, { status: 'running', updatedAt: deps.clock.now() });
+    deps.metrics.jobProgress(job, 0, depth);
     return { job, tasks: await moves.list() };
   }, (view) => ({ taskHandle: String(view.job.params.taskHandle ?? ''), destination: String(view.job.params.destination ?? '') }));
 };
@@ -76,7 +77,8 @@ export const refreshMoveTask = async (deps: QueueDeps, jobId: string): Promise<M
     error: task.failureReason ?? job.error,
     updatedAt: deps.clock.now(),
   });
-  deps.metrics.jobProgress(jobId, 'redrive-all', task.moved, total);
+  deps.metrics.jobProgress(updated, task.moved, total);
+  if (updated.status !== 'running') deps.metrics.jobEnded(updated, updated.status);
   return { job: updated, tasks, task };
 };
 

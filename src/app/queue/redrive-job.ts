@@ -76,8 +76,12 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     const since = other ? ` (last heartbeat ${lastHeartbeat(other, stored).toISOString()})` : '';
     throw new RedriveError('JOB_NOT_RESUMABLE', `Job ${stored.id} is running in another process${since}; cancel it, or wait for it to end.`, { context: { jobId: stored.id, queue: stored.queue } });
   }
+  // How this process's run of the job ended, for the metrics (a crash or a refusal: failed).
+  let ended = 'failed';
   try {
-    return await runHoldingLease(deps, stored.id, hold, events, options);
+    const result = await runHoldingLease(deps, stored.id, hold, events, options);
+    ended = result.stopped === 'halted' || result.stopped === 'handed-over' || result.stopped === 'handed-off' ? result.stopped : result.job.status;
+    return result;
   } catch (error) {
     // Failed before it could write an end (the target or the store refused at start): marked failed,
     // so job recovery does not take it over again at every poll.
@@ -91,6 +95,7 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
     // Released after the final status is written, so recovery never mistakes an ended run for a dead one.
     // A crashed (halted) run keeps it until it expires, as a killed process would.
     await hold.release({ keep: options.halt?.aborted === true });
+    deps.metrics.jobEnded(stored, ended);
   }
 };
 
@@ -164,6 +169,8 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   const runStamp = { runStartedAt: clockNow().toISOString(), doneBeforeRun: count('done') };
 
   await deps.store.updateJob(job.id, { status: 'running', updatedAt: clockNow(), error: null, checkpoint: { ...job.checkpoint, ...runStamp } });
+  // The metrics' baseline: what earlier runs replayed is not counted again.
+  deps.metrics.jobProgress(job, runStamp.doneBeforeRun, params.count);
   await writeAudit(deps, { action: `${job.kind}:run`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, {
     resumed: checkpoint.size > 0,
     count: params.count,
@@ -178,7 +185,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     const p = { total: params.count, done: count('done'), failed: failed.length };
     const stored = await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done, ...runStamp }, updatedAt: clockNow() });
     noteCancel(stored.status, stored.error);
-    deps.metrics.jobProgress(job.id, job.kind, p.done, p.total);
+    deps.metrics.jobProgress(job, p.done, p.total);
     options.onProgress?.({ done: p.done, failed: p.failed, total: p.total, sent: count('sent') });
   };
 

@@ -16,7 +16,7 @@ import { realSleep, type QueueDeps, type Sleep } from '../queue/queue-deps.ts';
 import { runRedriveJob, type RunOptions } from '../queue/redrive-job.ts';
 import type { RedriveJobResult } from '../queue/redrive-job-result.ts';
 import { safeText } from '../queue/reply-format.ts';
-import { renderJobEnded, renderJobProgress, renderJobResult, renderJobRoot, renderJobTakenOver } from './job-messages.ts';
+import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobTakenOver } from './job-messages.ts';
 
 export interface JobLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -161,12 +161,18 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     await chat.ephemeral(channel, starter.actor, { text: safeText(text, 2_000) }, thread?.threadTs);
   };
 
+  /** The result in the thread; the start message (no Cancel any more) and the progress reply edited in place to the final count. */
   const finish = async (thread: Thread | null, job: Job, result: ChatMessage): Promise<void> => {
     await post(thread, result);
     const chat = deps.chat();
     if (chat && thread?.startTs) {
       const ended = renderJobEnded(job);
       await chat.update(thread.channel, thread.startTs, { text: ended.text, blocks: ended.blocks });
+    }
+    if (chat && thread?.progressTs) {
+      const final = renderJobFinalProgress(job);
+      const edited = await chat.update(thread.channel, thread.progressTs, { text: final.text, blocks: final.blocks });
+      if (!edited.ok) logger.warn({ code: edited.failure.code, channel: thread.channel }, 'job progress reply not edited to its final count');
     }
   };
 
@@ -207,7 +213,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       logger.error({ err: error, jobId: job.id, queue: job.queue }, 'job from Slack failed');
       const failed = (await store.getJob(job.id)) ?? job;
       const rendered = renderJobResult({ job: { ...failed, status: 'failed', error: reason }, done: failed.progress.done, failed: [] });
-      await finish(thread, failed, { text: rendered.text, blocks: rendered.blocks });
+      await finish(thread, { ...failed, status: failed.status === 'running' ? 'failed' : failed.status }, { text: rendered.text, blocks: rendered.blocks });
       await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue} failed: ${reason}`);
     }
   };

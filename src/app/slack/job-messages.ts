@@ -37,13 +37,16 @@ const describe = (job: Job): string => {
   return `${count}${filter ? ` matching ${filter}` : ''}${rate}, ${how}`;
 };
 
-/** The immediate answer: the job runs; progress and the result go to the thread. */
+/**
+ * The immediate answer: the job runs; progress and the result go to the thread. No Cancel button: this
+ * answer is ephemeral and cannot be edited when the job ends, so the button lives on the job's message
+ * in the thread (which loses it at the end) and the answer names `/dlq cancel`.
+ */
 export const renderJobStarted = (job: Job, where: string, verb: 'Started' | 'Resumed' = 'Started'): Reply => {
   const title = `${verb} ${job.kind} job ${job.id} on ${job.queue}`;
   return reply(title, [
     section(`:arrow_forward: ${verb} *${safeText(job.kind, 40)}* job \`${safeText(job.id, 80)}\` on *${safeText(job.queue, 200)}* (${safeText(describe(job), 300)}).`),
-    context(safeText(where, 500)),
-    cancelButton(job.id),
+    context(safeText(`${where} To stop it: Cancel on the job's message there, or /dlq cancel ${job.id}.`, 800)),
   ]);
 };
 
@@ -59,6 +62,12 @@ export const renderJobProgress = (job: Job, progress: { done: number; failed: nu
   const share = progress.total ? ` (${Math.min(100, Math.round((progress.done / progress.total) * 100))}%)` : '';
   const text = `Job ${job.id} on ${job.queue}: ${progress.done}${total} replayed${share}, ${progress.failed} failed`;
   return reply(text, [context(`:arrows_counterclockwise: ${safeText(text, 1_000)}`)]);
+};
+
+/** The progress reply once the job ended, edited in place: its final count, not the last progress seen. */
+export const renderJobFinalProgress = (job: Job): Reply => {
+  const text = `Job ${job.id} on ${job.queue} ${job.status}: ${job.progress.done} replayed, ${job.progress.failed} failed (final)`;
+  return reply(text, [context(`:checkered_flag: ${safeText(text, 1_000)}`)]);
 };
 
 export interface JobResultFacts {

@@ -107,6 +107,19 @@ type GroupedReport = Omit<AnalysisReport, 'systematic' | 'findings'>;
 
 const lowerBound = (group: { count: number; maxOvercount: number }): number => group.count - group.maxOvercount;
 
+/**
+ * Error signatures on more messages than the runbook's L3 bound ("same error affecting > 100
+ * messages"). One rule for the verdict and the findings: any of them makes the DLQ systematic
+ * (Pattern 5: many messages, one error), whatever share of the DLQ it is.
+ */
+const widespreadSignatures = (report: GroupedReport, thresholds: JudgementThresholds) =>
+  report.bySignature.filter((group) => group.pattern.id !== 'no-error-info' && lowerBound(group) > thresholds.sameErrorThreshold);
+
+/**
+ * The systematic-vs-isolated verdict, the one rule the findings follow too: systematic when at least
+ * `systematicMinMessages` messages are read and one error signature or one domain covers
+ * `systematicShare` of them, or one error signature is on more than `sameErrorThreshold` messages.
+ */
 export const judgeSystematic = (report: GroupedReport, thresholds: JudgementThresholds): SystematicVerdict => {
   const { total } = report;
   // Messages without an error text or a URL say nothing about a common cause.
@@ -125,7 +138,8 @@ export const judgeSystematic = (report: GroupedReport, thresholds: JudgementThre
   }
   const dominant = (share: number, group: { count: number; maxOvercount: number } | null): boolean =>
     group !== null && share >= thresholds.systematicShare && lowerBound(group) >= thresholds.systematicMinMessages;
-  const bySignature = dominant(signatureShare, topSignature);
+  const widespread = widespreadSignatures(report, thresholds)[0] ?? null;
+  const bySignature = dominant(signatureShare, topSignature) || widespread !== null;
   const byDomain = dominant(domainShare, topDomain);
   if (!bySignature && !byDomain) {
     return {
@@ -137,12 +151,17 @@ export const judgeSystematic = (report: GroupedReport, thresholds: JudgementThre
     };
   }
   const parts: string[] = [];
-  if (bySignature && topSignature) parts.push(`${percent(signatureShare)} share the error “${topSignature.signature}”`);
+  if (bySignature && topSignature && signatureShare >= thresholds.systematicShare) parts.push(`${percent(signatureShare)} share the error “${topSignature.signature}”`);
+  else if (bySignature && widespread) {
+    parts.push(`${lowerBound(widespread)} (${percent(lowerBound(widespread) / total)}) share the error “${widespread.signature}”, more than ${thresholds.sameErrorThreshold}`);
+  }
   if (byDomain && topDomain) parts.push(`${percent(domainShare)} come from ${topDomain.domain}`);
   const filter = [bySignature ? 'error signature' : null, byDomain ? 'domain' : null].filter(Boolean).join(' and ');
-  const replayable = bySignature && topSignature ? topSignature.pattern.replayable : true;
+  const signatureGroup = signatureShare >= thresholds.systematicShare ? topSignature : (widespread ?? topSignature);
+  const replayable = bySignature && signatureGroup ? signatureGroup.pattern.replayable : true;
   return {
     ...base,
+    ...(bySignature && signatureGroup ? { signature: signatureGroup.signature, signatureShare: lowerBound(signatureGroup) / total } : {}),
     systematic: true,
     basis: bySignature && byDomain ? 'signature+domain' : bySignature ? 'signature' : 'domain',
     reason: `Systematic: of ${total} messages, ${parts.join(' and ')}.`,
@@ -167,9 +186,8 @@ export const buildFindings = (
   if (systematic.systematic) {
     findings.push({ kind: 'systematic', severity: 'critical', text: `${systematic.reason} ${systematic.action ?? ''}`.trim() });
   }
-  const widespread = report.bySignature.filter(
-    (group) => group.pattern.id !== 'no-error-info' && lowerBound(group) > thresholds.sameErrorThreshold,
-  );
+  // Only ever beside a systematic verdict: judgeSystematic follows the same rule.
+  const widespread = systematic.systematic ? widespreadSignatures(report, thresholds) : [];
   for (const group of widespread.slice(0, 3)) {
     findings.push({
       kind: 'same-error-over-threshold',

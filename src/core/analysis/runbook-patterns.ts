@@ -79,7 +79,8 @@ export const RUNBOOK_PATTERNS: Readonly<Record<RunbookPatternId, RunbookPattern>
   'ssl-certificate': pattern(
     'ssl-certificate',
     'TLS certificate verification failed at the source',
-    'Kafka DLQ runbook, Pattern 5: Systematic Failures (SSL certificate)',
+    // The runbook's example for Pattern 5; whether this DLQ is systematic is the verdict's call, not the pattern's.
+    'Kafka DLQ runbook, Pattern 5 example (SSL certificate verification failed)',
     'The source domain’s TLS certificate fails verification: get it fixed, then bulk-replay the domain’s messages.',
     'replay-after-fix',
   ),

@@ -3,6 +3,7 @@
 // never flaps. Pure: the caller loads the measurements and persists `pendingDown` for the next call.
 
 import { levelRank, maxLevel, type Level } from '../model.ts';
+import { describeDepth } from './escalation-depth.ts';
 import { growthOverWindow, type DepthPoint } from './growth.ts';
 import type { EscalationPolicy } from './presets.ts';
 
@@ -24,7 +25,10 @@ export interface PendingDown {
 }
 
 export interface Measurements {
-  /** Depth samples, oldest first, reaching back `lookbackMinutes(policy)` when the history exists. */
+  /**
+   * Depth samples, oldest first, reaching back `lookbackMinutes(policy)` when the history exists.
+   * Their depth is what escalation counts: visible + in flight (escalation-depth.ts).
+   */
   samples: readonly DepthPoint[];
   /** Levels implied by the alerts currently firing (ok alerts are left out). */
   firingAlerts: readonly { name: string; level: Level }[];
@@ -62,8 +66,9 @@ const sampleFindings = (samples: readonly DepthPoint[], end: number, policy: Esc
   if (!sample) return [];
   const found: Finding[] = [];
   const { depth } = sample;
-  if (policy.l2Depth !== null && depth > policy.l2Depth) found.push({ level: 'L2', reason: `depth ${fmt(depth)} > ${fmt(policy.l2Depth)}` });
-  else if (policy.l1Depth !== null && depth > policy.l1Depth) found.push({ level: 'L1', reason: `depth ${fmt(depth)} > ${fmt(policy.l1Depth)}` });
+  const shown = describeDepth(sample);
+  if (policy.l2Depth !== null && depth > policy.l2Depth) found.push({ level: 'L2', reason: `depth ${shown} > ${fmt(policy.l2Depth)}` });
+  else if (policy.l1Depth !== null && depth > policy.l1Depth) found.push({ level: 'L1', reason: `depth ${shown} > ${fmt(policy.l1Depth)}` });
   if (policy.l3GrowthPerMinute !== null) {
     const growth = growthOverWindow(samples, end, policy.l3GrowthWindowMinutes);
     if (growth !== null && growth > policy.l3GrowthPerMinute) {

@@ -4,6 +4,8 @@
 export interface DepthPoint {
   at: Date;
   depth: number;
+  /** Of `depth`, messages not visible now (SQS in flight); see escalation-depth.ts. */
+  inFlight?: number;
 }
 
 const MINUTE_MS = 60_000;

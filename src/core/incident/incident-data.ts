@@ -18,7 +18,10 @@ export interface AlertStatus {
 
 export interface Reading {
   at: Date;
+  /** What escalation counts: visible + in flight (escalation-depth.ts). */
   depth: number;
+  /** Of `depth`, not visible at the reading (SQS in flight); null or absent where unknown (Kafka, older data). */
+  inFlight?: number | null;
   growthPerMinute: number | null;
   oldestAgeSeconds: number | null;
 }
@@ -135,7 +138,7 @@ export const readIncidentData = (data: JsonObject): IncidentData => {
     reasons: arr(data.reasons).filter((r): r is string => typeof r === 'string'),
     holdUntil: date(data.holdUntil),
     reading: reading && readingAt && num(reading.depth) !== null
-      ? { at: readingAt, depth: num(reading.depth)!, growthPerMinute: num(reading.growthPerMinute), oldestAgeSeconds: num(reading.oldestAgeSeconds) }
+      ? { at: readingAt, depth: num(reading.depth)!, inFlight: num(reading.inFlight), growthPerMinute: num(reading.growthPerMinute), oldestAgeSeconds: num(reading.oldestAgeSeconds) }
       : null,
     peakLevel: level(data.peakLevel) ?? 'OK',
     analysis: readAnalysis(data.analysis),
@@ -168,7 +171,7 @@ export const writeIncidentData = (data: IncidentData): JsonObject => ({
   reasons: [...data.reasons],
   holdUntil: iso(data.holdUntil),
   reading: data.reading
-    ? { at: data.reading.at.toISOString(), depth: data.reading.depth, growthPerMinute: data.reading.growthPerMinute, oldestAgeSeconds: data.reading.oldestAgeSeconds }
+    ? { at: data.reading.at.toISOString(), depth: data.reading.depth, inFlight: data.reading.inFlight ?? null, growthPerMinute: data.reading.growthPerMinute, oldestAgeSeconds: data.reading.oldestAgeSeconds }
     : null,
   peakLevel: data.peakLevel,
   analysis: data.analysis

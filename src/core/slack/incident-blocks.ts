@@ -2,6 +2,7 @@
 // thread replies (opened, level change, alert, acknowledged, re-notified, resolved) and the L3 page.
 // Pure: text from alerts and queues goes through toSlackText (redact, escape, cap).
 
+import { describeDepth } from '../escalation/escalation-depth.ts';
 import type { AlertStatus, AnalysisSnapshot, Reading } from '../incident/incident-data.ts';
 import type { IncidentSummary } from '../incident/incident-lifecycle.ts';
 import { levelRank, type AuditRecord, type Level } from '../model.ts';
@@ -10,6 +11,7 @@ import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
 import { truncate } from '../text/truncate.ts';
 import { context, header, mrkdwn, plain, section, type Block } from './blocks.ts';
 import { INCIDENT_ACTIONS } from './incident-actions.ts';
+import { bulkReplayButtonText } from './interactive-actions.ts';
 
 export interface RenderedMessage {
   text: string;
@@ -71,9 +73,11 @@ export const renderParent = (view: ParentView): RenderedMessage => {
   const open = view.status === 'open';
   const title = open ? `${LEVEL_LABEL[view.level]} — ${view.queue}` : `Resolved — ${view.queue}`;
   const depth = view.reading ? view.reading.depth.toLocaleString('en-US') : 'n/a';
+  // The depth escalation counts; while some messages are hidden (a bulk replay holds them) it says so.
+  const depthShown = view.reading ? describeDepth(view.reading) : 'n/a';
   const fields = [
     mrkdwn(`*Level*\n${LEVEL_EMOJI[open ? view.level : 'OK']} ${open ? `${LEVEL_LABEL[view.level]} since ${slackDate(view.levelSince)}` : 'resolved'}`),
-    mrkdwn(`*Depth*\n${depth}`),
+    mrkdwn(`*Depth*\n${depthShown}`),
     mrkdwn(`*Growth*\n${formatGrowth(view.reading?.growthPerMinute ?? null)}`),
     mrkdwn(`*Oldest message*\n${formatAge(view.reading?.oldestAgeSeconds ?? null)}`),
     mrkdwn(`*Opened*\n${slackDate(view.openedAt)}`),
@@ -92,7 +96,7 @@ export const renderParent = (view: ParentView): RenderedMessage => {
       button('Peek', INCIDENT_ACTIONS.peek, view.queue),
       button('Analyze', INCIDENT_ACTIONS.analyze, view.queue),
       // Opens the bulk replay modal (count, rate, filters), which is its own confirmation.
-      button('Redrive all…', INCIDENT_ACTIONS.redriveAll, view.queue, { style: 'danger' }),
+      button(bulkReplayButtonText(INCIDENT_ACTIONS.redriveAll), INCIDENT_ACTIONS.redriveAll, view.queue, { style: 'danger' }),
     ];
     if (!view.acknowledgedBy) elements.push(button('Acknowledge', INCIDENT_ACTIONS.acknowledge, view.incidentId, { style: 'primary' }));
     blocks.push({ type: 'actions', block_id: 'incident_actions', elements });
@@ -132,8 +136,16 @@ export const renderAlertReply = (alert: AlertStatus): RenderedMessage => {
   return reply(`${emoji} Alert \`${safe(alert.name, 200)}\` from ${alert.source}: *${state}*${reason}`, `Alert ${alert.name}: ${state}`);
 };
 
+/**
+ * What Acknowledge stops, and what it does not (incident-lifecycle `acknowledge`, `dueRenotification`):
+ * re-notifications and the escalation for lack of acknowledgement stop; a level rise the measurements
+ * call for is still announced in the channel, and reaching L3 still pages.
+ */
+export const ACK_EFFECT =
+  'Re-notifications stop, and so does escalation for lack of acknowledgement. Not stopped: a level rise the measurements call for is still announced in the channel, and reaching L3 still pages the L3 channel.';
+
 export const renderAckReply = (user: string): RenderedMessage =>
-  reply(`:eyes: Acknowledged by <@${escapeMrkdwn(user)}>. No more re-notifications for this incident.`, 'Acknowledged.');
+  reply(`:eyes: Acknowledged by <@${escapeMrkdwn(user)}>. ${ACK_EFFECT}`, `Acknowledged. ${ACK_EFFECT}`);
 
 export const renderRenotifyReply = (from: Level, to: Level, waitedMinutes: number, mention: string | null): RenderedMessage =>
   reply(
@@ -166,7 +178,7 @@ export const renderPage = (view: PageView): RenderedMessage => {
   const link = view.permalink ? ` — <${view.permalink}|incident thread>` : '';
   const r = view.reading;
   const count = r
-    ? `${r.depth.toLocaleString('en-US')} message(s), growth ${formatGrowth(r.growthPerMinute)}, oldest ${formatAge(r.oldestAgeSeconds)}`
+    ? `${describeDepth(r)} message(s), growth ${formatGrowth(r.growthPerMinute)}, oldest ${formatAge(r.oldestAgeSeconds)}`
     : 'no depth reading yet';
   const blocks: Block[] = [
     section(`${mention}:rotating_light: *L3 page: ${escapeMrkdwn(view.queue)}*${link}`),

@@ -29,6 +29,18 @@ export const SAFETY_ACTIONS = {
   override: 'dlq_preflight_override',
 } as const;
 
+/**
+ * The two buttons that open the bulk replay modal, by action_id: the button reads `<label>…` and the
+ * modal it opens is titled `<label>`, so what was clicked is what opens (Slack modal titles ≤ 24).
+ */
+export const BULK_REPLAY_LABELS: Readonly<Record<string, string>> = {
+  [INCIDENT_ACTIONS.redriveAll]: 'Redrive all',
+  [JOB_ACTIONS.bulkReplay]: 'Bulk replay',
+};
+
+/** A bulk replay button's text: its label and an ellipsis (it opens a form). */
+export const bulkReplayButtonText = (actionId: string): string => `${BULK_REPLAY_LABELS[actionId] ?? 'Bulk replay'}…`;
+
 /** callback_id of each modal whose submission Redrive handles. */
 export const VIEW_CALLBACKS = {
   message: 'dlq_message_modal',

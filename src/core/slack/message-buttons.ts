@@ -5,7 +5,7 @@
 import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
 import { truncate } from '../text/truncate.ts';
 import type { Block } from './blocks.ts';
-import { encodeMessageRef, JOB_ACTIONS, MESSAGE_ACTIONS, type MessageRef } from './interactive-actions.ts';
+import { bulkReplayButtonText, encodeMessageRef, JOB_ACTIONS, MESSAGE_ACTIONS, type MessageRef } from './interactive-actions.ts';
 
 type Button = Record<string, unknown>;
 
@@ -48,4 +48,4 @@ export const messageButtons = (ref: MessageRef, blockId: string, which: readonly
 export const bulkReplayButton = (queue: string): Block | null =>
   queue.length > 2_000
     ? null
-    : { type: 'actions', block_id: 'peek_bulk', elements: [button('Bulk replay…', JOB_ACTIONS.bulkReplay, queue)] };
+    : { type: 'actions', block_id: 'peek_bulk', elements: [button(bulkReplayButtonText(JOB_ACTIONS.bulkReplay), JOB_ACTIONS.bulkReplay, queue)] };

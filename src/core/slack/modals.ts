@@ -6,7 +6,7 @@
 import type { DlqCommand } from './parse-dlq-command.ts';
 import { MAX_RATE_PER_SECOND } from './parse-dlq-command.ts';
 import type { Block } from './blocks.ts';
-import { VIEW_CALLBACKS, type MessageRef } from './interactive-actions.ts';
+import { BULK_REPLAY_LABELS, JOB_ACTIONS, VIEW_CALLBACKS, type MessageRef } from './interactive-actions.ts';
 import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
 import { truncate } from '../text/truncate.ts';
 import { isFiltered, parseDuration, type ReplayFilter } from '../analysis/replay-filter.ts';
@@ -103,8 +103,9 @@ export interface ModalOrigin {
   threadTs: string | null;
 }
 
-export const bulkReplayModal = (queue: string, origin: ModalOrigin): View =>
-  modal('Bulk replay', [
+/** The bulk replay form, titled as the button that opened it says (`BULK_REPLAY_LABELS`). */
+export const bulkReplayModal = (queue: string, origin: ModalOrigin, openedBy: string = JOB_ACTIONS.bulkReplay): View =>
+  modal(BULK_REPLAY_LABELS[openedBy] ?? 'Bulk replay', [
     mrkdwnSection(
       `Replay messages of *${esc(queue, 200)}* back to their source (an admin operation). Leave the count empty to replay every message: ` +
         'SQS standard queues use a message move task (≤ 500/s), FIFO and Kafka queues batches of 10. A count or a filter replays in batches of 10.',

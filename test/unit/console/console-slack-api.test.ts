@@ -22,6 +22,16 @@ const setup = (token = CONSOLE_BOT_TOKEN) => {
 };
 
 describe('console Slack Web API', () => {
+  it('keeps a reply sent with reply_broadcast as broadcast (shown in the channel too), as Slack does', async () => {
+    const { workspace, chat } = setup();
+    const parent = await chat.post('C0ALERTS', { text: 'L1 warning' });
+    if (!parent.ok) throw new Error('post failed');
+    const rise = await chat.reply('C0ALERTS', parent.value.ts, { text: 'L1 → L2' }, { broadcast: true });
+    expect(rise.ok).toBe(true);
+    const [, reply] = workspace.snapshot(CONSOLE_USER.id).messages;
+    expect(reply).toMatchObject({ threadTs: parent.value.ts, text: 'L1 → L2', broadcast: true });
+  });
+
   it('posts, replies in a thread, edits in place and links to a message, through the SlackChat adapter', async () => {
     const { workspace, chat, events } = setup();
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*L1* <!channel>' } }];
@@ -37,6 +47,7 @@ describe('console Slack Web API', () => {
     expect(messages).toHaveLength(2);
     expect(messages[0]).toMatchObject({ ts: parent.value.ts, text: 'L2 critical', blocks, edited: true, user: CONSOLE_BOT.userId, threadTs: null });
     expect(messages[1]).toMatchObject({ threadTs: parent.value.ts, text: 'Incident opened' });
+    expect(messages[1]).not.toHaveProperty('broadcast');
     expect(events.filter((e) => e.type === 'message')).toHaveLength(3);
     expect(await chat.update('C0ALERTS', '1.000001', { text: 'x' })).toMatchObject({ ok: false, failure: { code: 'message_not_found', retriable: false } });
   });

@@ -155,6 +155,31 @@ describe('createAnalyzer: systematic failures (Kafka runbook Pattern 5)', () => 
   });
 });
 
+describe('createAnalyzer: the verdict and the findings follow one rule', () => {
+  it('one error on more than 100 messages, under 80% of the DLQ: systematic, and the same-error finding beside it', () => {
+    const others = (['expiredUrl', 'fileType', 'timeout', 'oneLakeAuth'] as const).flatMap((name, n) =>
+      Array.from({ length: 10 }, (_, i) => example(name, 60 * 24, { url: `https://d${n}-${i}.example.io/x` })),
+    );
+    const messages = [...Array.from({ length: 110 }, (_, i) => example('sslCertificate', 60 * 24, { url: `https://h${i}.example.net/a.pdf` })), ...others];
+    const report = analyze(messages);
+    expect(report.total).toBe(150);
+    expect(report.systematic).toMatchObject({ systematic: true, basis: 'signature', signature: 'SSL certificate verification failed' });
+    expect(report.systematic.reason).toBe('Systematic: of 150 messages, 110 (73%) share the error “SSL certificate verification failed”, more than 100.');
+    expect(report.findings.map((f) => f.kind).slice(0, 2)).toEqual(['systematic', 'same-error-over-threshold']);
+  });
+
+  it.each([
+    ['9 SSL errors', () => Array.from({ length: 9 }, () => example('sslCertificate', 1))],
+    ['100 SSL errors among 200', () => [...Array.from({ length: 100 }, (_, i) => example('sslCertificate', 600, { url: `https://s${i}.example.net/a` })), ...Array.from({ length: 100 }, (_, i) => example('timeout', 600, { url: `https://t${i}.example.org/b` }))]],
+  ])('isolated (%s): no finding and no pattern reference says systematic or asks for L3 on one error', (_name, build) => {
+    const report = analyze(build());
+    expect(report.systematic.systematic).toBe(false);
+    expect(report.findings.map((f) => f.kind)).not.toContain('same-error-over-threshold');
+    const said = [...report.findings.map((f) => f.text), ...report.bySignature.map((g) => `${g.pattern.title} ${g.pattern.runbookRef} ${g.pattern.action}`)].join('\n');
+    expect(said).not.toMatch(/systematic/i);
+  });
+});
+
 describe('createAnalyzer: odd bodies and SQS messages', () => {
   it('counts raw bodies and unknown categories without dropping anything', () => {
     const messages = [
@@ -264,6 +289,9 @@ describe('createAnalyzer: bounded memory', () => {
     expect(report.byPattern.reduce((sum, g) => sum + g.count, 0)).toBe(total);
     expect(report.byAge.reduce((sum, g) => sum + g.count, 0)).toBe(total);
     expect(report.unknownCategory).toBeGreaterThan(total * 0.25);
-    expect(report.systematic.systematic).toBe(false);
+    // No error covers 80%, but each runbook error is on far more than 100 messages: systematic (one rule
+    // with the same-error findings), never "isolated" beside "the same error affects 28,000 messages".
+    expect(report.systematic).toMatchObject({ systematic: true, basis: 'signature' });
+    expect(report.systematic.reason).toMatch(/share the error “.+”, more than 100\.$/);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { axisFigure, niceMax, renderDepthChart, CHART_COLORS } from '../../../src/core/chart/depth-chart.ts';
 import { runbookSteps } from '../../../src/core/escalation/runbook-steps.ts';
 import { INCIDENT_ACTIONS } from '../../../src/core/slack/incident-actions.ts';
+import { bulkReplayModal } from '../../../src/core/slack/modals.ts';
 import {
   formatDuration,
   renderAlertReply,
@@ -55,8 +56,14 @@ describe('incident parent message', () => {
     for (const part of ['*Depth*\\n250', '+12.5/min', '1 h 5 min', '▁▃▅█', 'Source alarm', 'not yet']) expect(json).toContain(part);
     const actions = message.blocks.find((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string; confirm?: unknown }[] };
     expect(actions.elements.map((e) => e.action_id)).toEqual([INCIDENT_ACTIONS.peek, INCIDENT_ACTIONS.analyze, INCIDENT_ACTIONS.redriveAll, INCIDENT_ACTIONS.acknowledge]);
-    // Redrive all opens the bulk replay modal: the modal is the confirmation, no dialog before it.
-    expect(actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.redriveAll)?.confirm).toBeUndefined();
+    // Redrive all opens the bulk replay modal: the modal is the confirmation, no dialog before it,
+    // and it is titled as the button reads ("Redrive all…" opens "Redrive all").
+    const redrive = actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.redriveAll) as { confirm?: unknown; text?: { text: string } } | undefined;
+    expect(redrive?.confirm).toBeUndefined();
+    expect(redrive?.text?.text).toBe('Redrive all…');
+    const modal = bulkReplayModal('orders-dlq', { channel: 'C1', messageTs: '1.1', threadTs: null }, INCIDENT_ACTIONS.redriveAll) as unknown as { title: { text: string } };
+    expect(`${modal.title.text}…`).toBe(redrive?.text?.text);
+    expect((bulkReplayModal('orders-dlq', { channel: 'C1', messageTs: null, threadTs: null }) as unknown as { title: { text: string } }).title.text).toBe('Bulk replay');
     expect(actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.acknowledge)?.value).toBe('inc-1');
     expect(message.text).toBe('L2 critical: orders-dlq has 250 message(s) in its DLQ');
   });

@@ -49,7 +49,7 @@ describe('incident data', () => {
       floor: 'L2',
       reasons: ['depth 60 > 50 → L1'],
       holdUntil: at(17),
-      reading: reading(2, 60),
+      reading: { ...reading(2, 60), inFlight: 45 },
       peakLevel: 'L2',
       page: { channel: 'C_L3', ts: '2.0001', at: at(3) },
       charts: ['L2'],

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMessageModal, renderPeek } from '../../../src/app/queue/queue-replies.ts';
 import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
-import { renderJobProgress, renderJobResult, renderJobStarted, renderJobTakenOver } from '../../../src/app/slack/job-messages.ts';
+import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from '../../../src/app/slack/job-messages.ts';
 import { renderAppHome } from '../../../src/core/slack/app-home-view.ts';
 import { INCIDENT_ACTIONS } from '../../../src/core/slack/incident-actions.ts';
 import {
@@ -220,11 +220,18 @@ describe('App Home and job messages', () => {
     expect(strings(renderAppHome({ ...base, queues: [] }).blocks).join('\n')).toContain('No queues are configured.');
   });
 
-  it('job messages: started with a Cancel button, progress, result', () => {
+  it('job messages: started (no button: the ephemeral answer names /dlq cancel), root with Cancel, progress, final count, result', () => {
     const started = renderJobStarted(job, 'Progress follows in a thread.');
     expect(checkMessage({ text: started.text, blocks: started.blocks })).toEqual({ ok: true });
-    expect(buttonsOf(started.blocks)).toEqual([expect.objectContaining({ action_id: JOB_ACTIONS.cancel, value: 'job-1' })]);
+    expect(buttonsOf(started.blocks)).toEqual([]);
+    expect(strings(started.blocks).join('\n')).toContain('/dlq cancel job-1');
+    expect(buttonsOf(renderJobRoot(job).blocks)).toEqual([expect.objectContaining({ action_id: JOB_ACTIONS.cancel, value: 'job-1' })]);
     expect(renderJobProgress(job, { done: 10, failed: 1, total: 30 }).text).toContain('10 of 30 replayed (33%), 1 failed');
+    const final = renderJobFinalProgress({ ...job, status: 'succeeded', progress: { done: 30, failed: 0, total: 30 } });
+    expect(final.text).toBe('Job job-1 on orders-dlq succeeded: 30 replayed, 0 failed (final)');
+    const ended = renderJobEnded({ ...job, status: 'succeeded', progress: { done: 30, failed: 0, total: 30 } });
+    expect(buttonsOf(ended.blocks)).toEqual([]);
+    expect(strings(ended.blocks).join('\n')).toContain('succeeded (30 replayed, 0 failed)');
     const result = renderJobResult({ job: { ...job, status: 'cancelled' }, done: 10, failed: [] });
     expect(checkMessage({ text: result.text, blocks: result.blocks })).toEqual({ ok: true });
     expect(result.text).toContain('cancelled: 10 message(s) replayed');

@@ -89,9 +89,15 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     if (text === '' && !blocks) return fail('no_text');
     const verdict = checkMessageBlocks(args.blocks);
     if (verdict) return refuse(verdict, true);
-    const message: ConsoleMessage = { channel: channel.id, ts: ws.nextTs(), threadTs: str(args.thread_ts), user, text, blocks, files: [], edited: false, ephemeralFor };
+    const threadTs = str(args.thread_ts);
+    // reply_broadcast (a boolean; "true" from a form): a thread reply also shown in the channel, as in Slack.
+    const broadcast = threadTs !== null && (args.reply_broadcast === true || args.reply_broadcast === 'true');
+    const message: ConsoleMessage = { channel: channel.id, ts: ws.nextTs(), threadTs, user, text, blocks, files: [], edited: false, ephemeralFor, ...(broadcast ? { broadcast } : {}) };
     ws.putMessage(message);
-    return { ok: true, channel: channel.id, ts: message.ts, message: { type: 'message', user, bot_id: CONSOLE_BOT.botId, text, ts: message.ts, ...(blocks ? { blocks } : {}), ...(message.threadTs ? { thread_ts: message.threadTs } : {}) } };
+    return {
+      ok: true, channel: channel.id, ts: message.ts,
+      message: { type: 'message', user, bot_id: CONSOLE_BOT.botId, text, ts: message.ts, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), ...(broadcast ? { subtype: 'thread_broadcast' } : {}) },
+    };
   };
 
   const userFromTrigger = (args: Json): string | Json => {

@@ -37,6 +37,8 @@ export interface ConsoleMessage {
   edited: boolean;
   /** Only this user sees it (chat.postEphemeral, respond with response_type ephemeral). */
   ephemeralFor: string | null;
+  /** A thread reply also shown in the channel (chat.postMessage `reply_broadcast`). */
+  broadcast?: boolean;
 }
 
 export interface ConsoleView {

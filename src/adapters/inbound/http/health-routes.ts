@@ -1,21 +1,24 @@
-// /healthz (the process answers), /readyz (the store answers) and /metrics (Prometheus).
+// /healthz (the process answers), /readyz (the store decides; queue backends reported beside it, see
+// app/health/readiness.ts) and /metrics (Prometheus).
 
-import type { Store } from '../../../ports/store.port.ts';
+import type { Readiness } from '../../../app/health/readiness.ts';
 import type { PrometheusMetrics } from '../../outbound/metrics/prometheus-metrics.ts';
 import { sendJson, type Route } from './route.ts';
 
-export const healthRoutes = (deps: { store: Store; metrics: PrometheusMetrics; slack: 'http' | 'socket' | 'none' }): Route[] => [
+export const healthRoutes = (deps: { readiness: () => Promise<Readiness>; metrics: PrometheusMetrics; slack: 'http' | 'socket' | 'none' }): Route[] => [
   { method: 'GET', path: '/healthz', handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
   {
     method: 'GET',
     path: '/readyz',
     handler: async (_req, res) => {
-      try {
-        await deps.store.ping();
-        sendJson(res, 200, { status: 'ready', store: 'ok', slack: deps.slack });
-      } catch (error) {
-        sendJson(res, 503, { status: 'not-ready', store: 'unreachable', error: error instanceof Error ? error.message : String(error) });
-      }
+      const r = await deps.readiness();
+      sendJson(res, r.ready ? 200 : 503, {
+        status: r.ready ? 'ready' : 'not-ready',
+        store: r.store,
+        ...(r.storeError ? { error: r.storeError } : {}),
+        slack: deps.slack,
+        queues: r.queues,
+      });
     },
   },
   {

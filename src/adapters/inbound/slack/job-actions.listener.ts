@@ -37,7 +37,7 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
           await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: allowed.reply.text, blocks: allowed.reply.blocks });
           return;
         }
-        await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin) });
+        await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin, actionId) });
       } catch (error) {
         logger.error({ err: error, queue }, 'bulk replay modal failed');
         await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: failureText(error) }).catch(() => undefined);

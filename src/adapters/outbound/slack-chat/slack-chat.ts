@@ -54,8 +54,9 @@ export const createSlackChat = (deps: { client: webApi.WebClient; metrics: Pick<
       call('chat.postMessage', async () => posted(await client.chat.postMessage({ channel, ...content(message) }), channel)),
     update: (channel, ts, message) =>
       call('chat.update', async () => posted(await client.chat.update({ channel, ts, ...content(message) }), channel)),
-    reply: (channel, threadTs, message) =>
-      call('chat.postMessage', async () => posted(await client.chat.postMessage({ channel, thread_ts: threadTs, ...content(message) }), channel)),
+    reply: (channel, threadTs, message, options) =>
+      call('chat.postMessage', async () =>
+        posted(await client.chat.postMessage({ channel, thread_ts: threadTs, ...content(message), ...(options?.broadcast ? { reply_broadcast: true } : {}) } as never), channel)),
     ephemeral: (channel, user, message, threadTs) =>
       call('chat.postEphemeral', async () => {
         await client.chat.postEphemeral({ channel, user, ...content(message), ...(threadTs ? { thread_ts: threadTs } : {}) });

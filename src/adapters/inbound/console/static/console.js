@@ -90,6 +90,27 @@ const messageContext = (message) => ({
   },
 });
 
+/**
+ * A thread reply also sent to the channel (reply_broadcast), as Slack marks it: in the channel, which
+ * thread it answers (a link that opens it); in the thread, that it went to the channel too.
+ */
+const broadcastNote = (message, inThread) => {
+  const note = document.createElement('div');
+  note.className = 'broadcast-note';
+  if (inThread) {
+    note.textContent = 'Also sent to the channel';
+    return note;
+  }
+  const parent = state.messages.get(`${message.channel}/${message.threadTs}`);
+  const link = document.createElement('button');
+  link.type = 'button';
+  link.className = 'thread-link';
+  link.textContent = parent ? (parent.text.length > 90 ? `${parent.text.slice(0, 90)}…` : parent.text) : 'a thread';
+  link.addEventListener('click', () => openThread(message.channel, message.threadTs));
+  note.append('Replied to a thread: ', link, ' · also sent to the channel');
+  return note;
+};
+
 const renderMessage = (message, { inThread }) => {
   const node = document.createElement('article');
   node.className = `message${message.ephemeralFor ? ' ephemeral' : ''}${message.user === state.me?.id ? ' mine' : ''}`;
@@ -102,6 +123,7 @@ const renderMessage = (message, { inThread }) => {
     <time>${formatTime(message.ts)}</time>${message.edited ? '<span class="edited">(edited)</span>' : ''}
     ${message.ephemeralFor ? '<span class="only-you">Only visible to you</span>' : ''}</div></div>`;
   const body = node.querySelector('.message-body');
+  if (message.broadcast) body.appendChild(broadcastNote(message, inThread));
   if (message.blocks && message.blocks.length > 0) body.appendChild(renderBlocks(message.blocks, messageContext(message)));
   else if (message.text) body.insertAdjacentHTML('beforeend', `<div class="bk-text">${mrkdwnToHtml(message.text, names)}</div>`);
   for (const file of message.files ?? []) {
@@ -141,7 +163,7 @@ const messageNodes = (cache, messages, inThread) => {
   const seen = new Set();
   const nodes = messages.map((m) => {
     const replies = inThread ? [] : repliesOf(m.channel, m.ts);
-    const signature = JSON.stringify([m.text, m.blocks, m.files, m.edited, m.ephemeralFor, replies.length, replies[replies.length - 1]?.ts]);
+    const signature = JSON.stringify([m.text, m.blocks, m.files, m.edited, m.ephemeralFor, m.broadcast, replies.length, replies[replies.length - 1]?.ts]);
     const key = keyOf(m);
     seen.add(key);
     const cached = cache.get(key);
@@ -170,7 +192,8 @@ const renderChannel = () => {
   $('channel-title').textContent = channel ? `${channel.isDm ? '' : '#'}${channel.name}` : '';
   keepBottom(list, () => {
     // Replies whose parent is gone (an older conversation) are shown in the channel, never hidden.
-    const top = channelMessages(state.view.id).filter((m) => !m.threadTs || m.threadTs === m.ts || !state.messages.has(`${m.channel}/${m.threadTs}`));
+    // Thread replies broadcast to the channel (a level rise) show there too.
+    const top = channelMessages(state.view.id).filter((m) => !m.threadTs || m.threadTs === m.ts || m.broadcast || !state.messages.has(`${m.channel}/${m.threadTs}`));
     setChildren(list, top.length === 0 ? [emptyChannel] : messageNodes(nodeCache.channel, top, false));
   });
 };
