@@ -7,6 +7,7 @@ export type CliRequest =
   | { command: 'serve'; configPath: string | null }
   | { command: 'check-config'; configPath: string | null }
   | { command: 'migrate'; configPath: string | null }
+  | { command: 'iam-policy'; configPath: string | null }
   | { command: 'dlq'; configPath: string | null; args: string[] }
   | { command: 'help' }
   | { command: 'version' };
@@ -18,6 +19,7 @@ Commands:
   check-config     validate the config file and print every problem with its path
   migrate          apply database migrations and exit
   dlq <op> ...     queue operations from the terminal (redrive dlq help)
+  iam-policy       print the least-privilege AWS IAM policy for the configured queues (JSON)
   help             this help
 
 The config file comes from --config or REDRIVE_CONFIG; without either, the embedded defaults run
@@ -29,7 +31,7 @@ export const parseCliArgs = (argv: readonly string[], env: Record<string, string
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { ok: true, request: { command: 'help' } };
   if (command === '--version' || command === 'version') return { ok: true, request: { command: 'version' } };
-  if (!['serve', 'check-config', 'migrate', 'dlq'].includes(command)) return { ok: false, error: `Unknown command "${command}".` };
+  if (!['serve', 'check-config', 'migrate', 'dlq', 'iam-policy'].includes(command)) return { ok: false, error: `Unknown command "${command}".` };
   // `dlq` keeps its own arguments; only --config is taken out.
   const configIndex = rest.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
   let configPath: string | null = env.REDRIVE_CONFIG ?? null;
@@ -47,5 +49,5 @@ export const parseCliArgs = (argv: readonly string[], env: Record<string, string
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  return { ok: true, request: { command: command as 'serve' | 'check-config' | 'migrate', configPath } };
+  return { ok: true, request: { command: command as 'serve' | 'check-config' | 'migrate' | 'iam-policy', configPath } };
 };
