@@ -49,33 +49,36 @@ def promql():
     import promql_parser
     out = []
     for expr in json.loads(sys.stdin.read()):
-        names = set()
+        found = []
         try:
             parsed = promql_parser.parse(expr)
         except Exception as e:
             out.append({"expr": expr, "error": str(e), "metrics": []})
             continue
-        collect(parsed, names)
-        out.append({"expr": expr, "error": None, "metrics": sorted(names)})
+        collect(parsed, found, None)
+        out.append({"expr": expr, "error": None, "metrics": [{"name": n, "function": f} for n, f in sorted(set(found), key=str)]})
     return out
 
 
-def collect(node, names):
-    """Every metric name a vector selector names, walking the parsed expression."""
+def collect(node, found, function):
+    """Every metric name a vector selector names, with the function applied to it (rate, deriv...) or None."""
     import promql_parser as p
     if isinstance(node, p.VectorSelector):
-        if node.name:
-            names.add(node.name)
-        for m in node.matchers.matchers:
-            if m.name == "__name__":
-                names.add(m.value)
+        names = [node.name] if node.name else []
+        names += [m.value for m in node.matchers.matchers if m.name == "__name__"]
+        found.extend((name, function) for name in names)
         return
-    for attr in ("expr", "lhs", "rhs", "vector_selector", "param"):
+    if isinstance(node, p.Call):
+        for arg in node.args or []:
+            collect(arg, found, node.func.name)
+        return
+    if isinstance(node, p.MatrixSelector):
+        collect(node.vector_selector, found, function)
+        return
+    for attr in ("expr", "lhs", "rhs", "param"):
         child = getattr(node, attr, None)
         if child is not None and isinstance(child, p.Expr):
-            collect(child, names)
-    for arg in getattr(node, "args", None) or []:
-        collect(arg, names)
+            collect(child, found, None)
 
 
 if __name__ == "__main__":
