@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runDeployCheck } from '../support/deploy-tools.ts';
+import { dockerfileHealthcheck, ROOT, runDeployCheck } from '../support/deploy-tools.ts';
 import { knownEnvNames, parseDeployedConfig, startupWith } from './env-contract.ts';
 
 interface Service {
@@ -36,11 +36,6 @@ const interpolate = (value: string): string => value.replace(/\$\{(\w+)(?::?[?-]
 const mountOf = (service: Service, target: string): string | null => {
   const volume = (service.volumes ?? []).find((v) => v.split(':')[1] === target);
   return volume ? resolve(DEPLOY, volume.split(':')[0] ?? '') : null;
-};
-
-const dockerfileHealthcheck = (): string[] => {
-  const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
-  return JSON.parse(/^HEALTHCHECK .*?\bCMD (\[.*\])$/m.exec(text)?.[1] ?? '[]') as string[];
 };
 
 describe('deploy/compose.yaml', () => {

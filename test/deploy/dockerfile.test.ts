@@ -5,14 +5,12 @@
 // The image's `npm ci --omit=dev` holds exactly what src imports: no unused or dev-only dependency.
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.ts';
-import { serveRedrive, type ServingRedrive } from '../support/run-redrive.ts';
-import { ROOT } from '../support/deploy-tools.ts';
+import { dockerfileHealthcheck, ROOT, useLocalRedrive, sourceFiles } from '../support/deploy-tools.ts';
 
 interface Instruction {
   op: string;
@@ -39,15 +37,9 @@ const defaultPort = (() => {
   return parsed.config.server.port;
 })();
 
-const healthcheckArgv = (): string[] => {
-  const healthcheck = dockerfile.find((i) => i.op === 'HEALTHCHECK');
-  const exec = /\bCMD (\[.*\])$/.exec(healthcheck?.args ?? '');
-  return JSON.parse(exec?.[1] ?? '[]') as string[];
-};
-
 /** Runs the HEALTHCHECK command with the project's node, pointed at `port` instead of the image's default. */
 const runHealthcheck = (port: number): Promise<number> => {
-  const [command, ...args] = healthcheckArgv();
+  const [command, ...args] = dockerfileHealthcheck();
   const patched = args.map((arg) => arg.replace(`:${defaultPort}/`, `:${port}/`));
   return new Promise((resolve) => {
     execFile(command === 'node' ? process.execPath : (command ?? 'false'), patched, { timeout: 20_000 }, (error) => resolve(error ? Number(error.code ?? 1) : 0));
@@ -97,25 +89,17 @@ describe('Dockerfile', () => {
   });
 
   describe('HEALTHCHECK', () => {
-    let redrive: ServingRedrive;
-    beforeAll(async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'redrive-health-'));
-      writeFileSync(join(dir, 'redrive.yml'), `server: {host: 127.0.0.1, port: 0}\nstore: {kind: sqlite, path: ${join(dir, 'redrive.db')}}\n`);
-      redrive = await serveRedrive(['--config', join(dir, 'redrive.yml')], { cwd: dir, env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '' } });
-    });
-    afterAll(async () => {
-      await redrive?.stop();
-    });
+    const redrive = useLocalRedrive('redrive-health-');
 
     it('asks /readyz with node (no curl in the slim image) on the default port', () => {
-      const argv = healthcheckArgv();
+      const argv = dockerfileHealthcheck();
       expect(argv.slice(0, 2)).toEqual(['node', '-e']);
       expect(argv[2]).toContain(`http://127.0.0.1:${defaultPort}/readyz`);
       expect(dockerfile.some((i) => /\b(curl|wget)\b/.test(i.args))).toBe(false);
     });
 
     it('passes against a ready Redrive, fails when /readyz says 503 or nothing listens', async () => {
-      expect(await runHealthcheck(Number(new URL(redrive.url).port))).toBe(0);
+      expect(await runHealthcheck(Number(new URL(redrive().url).port))).toBe(0);
       const notReady = createServer((_req, res) => res.writeHead(503).end('{"status":"not-ready"}'));
       await new Promise<void>((resolve) => notReady.listen(0, '127.0.0.1', resolve));
       const address = notReady.address();
@@ -130,21 +114,14 @@ describe('Dockerfile', () => {
 /** Packages imported at run time (not `import type`) by src/, by package name. */
 const runtimeImports = (): Set<string> => {
   const packages = new Set<string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir)) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.(ts|js)$/.test(path)) {
-        const source = readFileSync(path, 'utf8');
-        for (const match of source.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'".][^'"]*)['"]|\bimport\(\s*['"]([^'".][^'"]*)['"]\s*\)/gm)) {
-          const specifier = match[1] ?? match[2] ?? '';
-          if (specifier.startsWith('node:')) continue;
-          packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier));
-        }
-      }
+  for (const path of sourceFiles('src')) {
+    const source = readFileSync(path, 'utf8');
+    for (const match of source.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'".][^'"]*)['"]|\bimport\(\s*['"]([^'".][^'"]*)['"]\s*\)/gm)) {
+      const specifier = match[1] ?? match[2] ?? '';
+      if (specifier.startsWith('node:')) continue;
+      packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier));
     }
-  };
-  walk(join(ROOT, 'src'));
+  }
   return packages;
 };
 

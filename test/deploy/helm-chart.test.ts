@@ -4,14 +4,12 @@
 // writable paths are emptyDirs, Slack and DATABASE_URL from a Secret under the names the ConfigMap's
 // config reads, and a ServiceMonitor that scrapes /metrics through the Service.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderChart, renderTemplate } from '../support/helm-subset-renderer.ts';
-import { serveRedrive, type ServingRedrive } from '../support/run-redrive.ts';
-import { ROOT, runDeployCheck } from '../support/deploy-tools.ts';
+import { ROOT, runDeployCheck, useLocalRedrive } from '../support/deploy-tools.ts';
 import { knownEnvNames, parseDeployedConfig, startupWith } from './env-contract.ts';
 
 const CHART = join(ROOT, 'deploy/helm/redrive');
@@ -103,21 +101,13 @@ describe('Helm chart deploy/helm/redrive', () => {
   });
 
   describe('probes', () => {
-    let redrive: ServingRedrive;
-    beforeAll(async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'redrive-probes-'));
-      writeFileSync(join(dir, 'redrive.yml'), `server: {host: 127.0.0.1, port: 0}\nstore: {kind: sqlite, path: ${join(dir, 'redrive.db')}}\n`);
-      redrive = await serveRedrive(['--config', join(dir, 'redrive.yml')], { cwd: dir, env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '' } });
-    });
-    afterAll(async () => {
-      await redrive?.stop();
-    });
+    const redrive = useLocalRedrive('redrive-probes-');
 
     it('ask readiness on /readyz and liveness on /healthz, paths a running Redrive answers, as the ServiceMonitor does /metrics', async () => {
       expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
       expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
       for (const path of ['/readyz', '/healthz', byKind(docs, 'ServiceMonitor').spec.endpoints[0].path]) {
-        expect((await fetch(`${redrive.url}${path}`)).status, path).toBe(200);
+        expect((await fetch(`${redrive().url}${path}`)).status, path).toBe(200);
       }
     });
   });

@@ -2,13 +2,13 @@
 // send has its IAM action in the policy, scoped to exactly the configured queues, alarms and state
 // machines, and parliament (the AWS IAM linter, community auditors included) finds nothing.
 
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GRANTS } from '../../src/adapters/outbound/aws-iam/iam-policy.ts';
 import { runRedrive } from '../support/run-redrive.ts';
-import { ROOT, runDeployCheck } from '../support/deploy-tools.ts';
+import { ROOT, runDeployCheck, sourceFiles } from '../support/deploy-tools.ts';
 
 interface Statement {
   Sid: string;
@@ -84,17 +84,8 @@ const resourcesOf = (policy: Policy, action: string): string[] =>
 
 /** `new XCommand(` in every adapter file that imports an AWS SDK client. */
 const sdkCommandsSent = (): Set<string> => {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir)) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (path.endsWith('.ts')) files.push(path);
-    }
-  };
-  walk(join(ROOT, 'src'));
   const commands = new Set<string>();
-  for (const file of files) {
+  for (const file of sourceFiles('src')) {
     const source = readFileSync(file, 'utf8');
     if (!/from '@aws-sdk\/client-(sqs|cloudwatch|sfn)'/.test(source)) continue;
     for (const match of source.matchAll(/new (\w+)Command\(/g)) commands.add(match[1] ?? '');

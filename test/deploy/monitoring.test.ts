@@ -4,15 +4,13 @@
 // the Kafka runbook's alert names, severities and thresholds in the shape Redrive's Alertmanager
 // route maps to the right queue and level. Metric names come from the live app, so a rename fails here.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_ALERT_LEVELS, mapAlertmanagerAlert } from '../../src/core/alerts/map-alertmanager-alert.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
-import { serveRedrive, type ServingRedrive } from '../support/run-redrive.ts';
-import { familyOf, metricFamilies, ROOT, runDeployCheck } from '../support/deploy-tools.ts';
+import { familyOf, metricFamilies, ROOT, runDeployCheck, useLocalRedrive } from '../support/deploy-tools.ts';
 
 interface Target {
   expr: string;
@@ -55,18 +53,11 @@ const grafanaToPromql = (expr: string): string => expr.replaceAll('$__rate_inter
 const COUNTER_FUNCTIONS = ['rate', 'irate', 'increase'];
 const GAUGE_FUNCTIONS = ['deriv', 'delta', 'idelta', 'predict_linear'];
 
-let redrive: ServingRedrive;
+const redrive = useLocalRedrive('redrive-metrics-');
 let families: Map<string, string>;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'redrive-metrics-'));
-  writeFileSync(join(dir, 'redrive.yml'), `server: {host: 127.0.0.1, port: 0}\nstore: {kind: sqlite, path: ${join(dir, 'redrive.db')}}\n`);
-  redrive = await serveRedrive(['--config', join(dir, 'redrive.yml')], { cwd: dir, env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '' } });
-  families = metricFamilies(await (await fetch(`${redrive.url}/metrics`)).text());
-});
-
-afterAll(async () => {
-  await redrive?.stop();
+  families = metricFamilies(await (await fetch(`${redrive().url}/metrics`)).text());
 });
 
 /** Every PromQL expression parsed; each metric it names must be exported with a type fit for the function applied. */

@@ -3,7 +3,11 @@
 // The venv is installed once by test/deploy/global-setup.ts; here the script only prints its python.
 
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { serveRedrive, type ServingRedrive } from './run-redrive.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -30,4 +34,38 @@ export const familyOf = (sample: string, families: ReadonlyMap<string, string>):
   if (families.has(sample)) return sample;
   const base = sample.replace(/_(bucket|sum|count)$/, '');
   return base !== sample && ['histogram', 'summary'].includes(families.get(base) ?? '') ? base : null;
+};
+
+/** `redrive serve` on SQLite in a temporary directory, loopback port 0, no Slack: health and metrics only. */
+export const serveLocalRedrive = (prefix: string): Promise<ServingRedrive> => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, 'redrive.yml'), `server: {host: 127.0.0.1, port: 0}\nstore: {kind: sqlite, path: ${join(dir, 'redrive.db')}}\n`);
+  return serveRedrive(['--config', join(dir, 'redrive.yml')], { cwd: dir, env: { SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: '' } });
+};
+
+/** One local Redrive for the enclosing suite (started before its tests, stopped after); call the getter inside a test. */
+export const useLocalRedrive = (prefix: string): (() => ServingRedrive) => {
+  let redrive: ServingRedrive | null = null;
+  beforeAll(async () => {
+    redrive = await serveLocalRedrive(prefix);
+  });
+  afterAll(async () => {
+    await redrive?.stop();
+  });
+  return () => {
+    if (!redrive) throw new Error('the local Redrive is not running');
+    return redrive;
+  };
+};
+
+/** Every .ts / .js file under a directory of the project. */
+export const sourceFiles = (dir: string): string[] =>
+  readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .filter((path) => /\.(ts|js)$/.test(path))
+    .map((path) => join(ROOT, dir, path));
+
+/** The Dockerfile's HEALTHCHECK command in exec form (the argv after CMD). */
+export const dockerfileHealthcheck = (): string[] => {
+  const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  return JSON.parse(/^HEALTHCHECK .*?\bCMD (\[.*\])$/m.exec(text)?.[1] ?? '[]') as string[];
 };
