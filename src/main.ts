@@ -318,7 +318,7 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
   }
   const config = result.config;
   // The policy is read from the config alone: no secret, store or AWS call is needed to print it.
-  if (request.command === 'iam-policy') return printIamPolicy(config, source, io);
+  if (request.command === 'iam-policy') return printIamPolicy(config, request.role, source, io);
   const secrets = resolveSecrets(config, env);
   const secretProblems = missingSecrets(config, secrets);
   if (request.command === 'check-config') {

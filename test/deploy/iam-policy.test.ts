@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GRANTS } from '../../src/adapters/outbound/aws-iam/iam-policy.ts';
+import { buildIamPolicy, GRANTS } from '../../src/adapters/outbound/aws-iam/iam-policy.ts';
+import type { Config } from '../../src/config/config.schema.ts';
+import { parseConfigText } from '../../src/config/load-config.ts';
 import { runRedrive } from '../support/run-redrive.ts';
 import { ROOT, runDeployCheck, sourceFiles } from '../support/deploy-tools.ts';
 
@@ -157,4 +159,59 @@ describe('redrive iam-policy', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(/no SQS queue is configured/);
   });
+
+  it('refuses --role for a role no queue assumes, naming the roles there are', async () => {
+    const result = await runRedrive(['iam-policy', '--config', writeConfig(CONFIG), '--role', 'arn:aws:iam::210987654321:role/nobody'], { env: noSecrets });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/no queue assumes arn:aws:iam::210987654321:role\/nobody \(no queue sets assumeRoleArn\)/);
+  });
 });
+
+// queues[].region and queues[].assumeRoleArn (per-queue accounts and regions): read where the schema
+// has them, so these build the config object directly rather than through the YAML schema.
+describe('iam policy per queue region and role', () => {
+  const ROLE = 'arn:aws:iam::210987654321:role/redrive-billing';
+  const config = (): Pick<Config, 'aws' | 'queues'> => {
+    const parsed = parseConfigText(CONFIG);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const queues = parsed.config.queues.map((q) => {
+      if (q.name === 'billing-dlq') {
+        const withRole = { ...q, assumeRoleArn: ROLE };
+        return withRole;
+      }
+      if (q.name === 'lookup-dlq' && q.kind === 'sqs') {
+        // An emulator-style URL names no region: the queue's own region field decides.
+        const withRegion = { ...q, queueUrl: `http://localhost:9324/${ACCOUNT}/lookup-dlq`, region: 'ap-southeast-2' };
+        return withRegion;
+      }
+      return q;
+    });
+    return { aws: parsed.config.aws, queues };
+  };
+
+  it("gives Redrive's own credentials sts:AssumeRole on the role and none of that role's queue resources", () => {
+    const outcome = buildIamPolicy(config());
+    if (outcome.kind !== 'policy') throw new Error(outcome.kind);
+    const all = outcome.policy.Statement.filter((s) => !s.Action.includes('sts:AssumeRole')).flatMap((s) => s.Resource).join('\n');
+    expect(all).not.toMatch(/billing/);
+    expect(resourcesOf(outcome.policy, 'sts:AssumeRole')).toEqual([ROLE]);
+    expect(outcome.notes.join('\n')).toContain(`billing-dlq runs under ${ROLE}: attach \`redrive iam-policy --role ${ROLE}\``);
+    expect(resourcesOf(outcome.policy, 'sqs:ReceiveMessage')).toContain(sqsArn('ap-southeast-2', 'lookup-dlq'));
+    expect(resourcesOf(outcome.policy, 'cloudwatch:PutMetricAlarm')).toContain(`arn:aws:cloudwatch:ap-southeast-2:${ACCOUNT}:alarm:lookup-dlq-depth-alarm`);
+    // The one finding is the one the design needs: sts:AssumeRole returns credentials (a community auditor's note).
+    const findings = runDeployCheck<(Finding & { location: { actions?: string[] } })[]>(['iam'], JSON.stringify(outcome.policy));
+    expect(findings.map((f) => `${f.issue} ${f.location.actions?.join(',') ?? ''}`)).toEqual(['CREDENTIALS_EXPOSURE sts:assumerole']);
+  });
+
+  it("gives the role exactly its queues' resources, its alarms in the role's account", () => {
+    const outcome = buildIamPolicy(config(), ROLE);
+    if (outcome.kind !== 'policy') throw new Error(outcome.kind);
+    expect(resourcesOf(outcome.policy, 'sqs:ReceiveMessage')).toEqual([sqsArn('eu-west-1', 'billing-dlq')]);
+    expect(resourcesOf(outcome.policy, 'states:StartExecution')).toEqual([machine('eu-west-1', 'billing')]);
+    expect(resourcesOf(outcome.policy, 'cloudwatch:PutMetricAlarm')).toEqual(['arn:aws:cloudwatch:eu-west-1:210987654321:alarm:billing-dlq-depth-alarm']);
+    expect(resourcesOf(outcome.policy, 'sts:AssumeRole')).toEqual([]);
+    expect(runDeployCheck<Finding[]>(['iam'], JSON.stringify(outcome.policy))).toEqual([]);
+  });
+});
+

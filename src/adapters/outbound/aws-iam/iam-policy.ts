@@ -3,7 +3,7 @@
 // resource ARNs of exactly the queues, alarms and state machines in the config. Pure: reads no AWS.
 //
 // Adding an SDK call is one line in GRANTS (a test scans the adapters for every `new …Command(` and
-// fails until it is there); a per-queue region is one line in regionOf.
+// fails until it is there); a queue's region is one line in regionOf, its credentials one in roleOf.
 // IAM action and resource types: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html,
 // .../list_amazoncloudwatch.html, .../list_awsstepfunctions.html
 
@@ -79,10 +79,14 @@ const parseQueueUrl = (url: string): { region: string | null; account: string; n
   return { region, account, name };
 };
 
-/** The queue's own region: its URL's, else the config's (a queues[].region field, where the schema has one, wins). */
-const regionOf = (queue: SqsQueueConfig, url: string, aws: Config['aws']): string =>
-  ('region' in queue && typeof queue.region === 'string' ? queue.region : null) ?? parseQueueUrl(url).region ?? aws.region;
+/** The region of a queue's CloudWatch metrics and alarms: queues[].region where the schema has it, else its URL's, else aws.region. */
+const regionOf = (queue: SqsQueueConfig, aws: Config['aws']): string =>
+  ('region' in queue && typeof queue.region === 'string' ? queue.region : null) ?? parseQueueUrl(queue.queueUrl).region ?? aws.region;
 
+/** The IAM role a queue's AWS calls run under (queues[].assumeRoleArn where the schema has it), else null: Redrive's own credentials. */
+export const roleOf = (queue: SqsQueueConfig): string | null => ('assumeRoleArn' in queue && typeof queue.assumeRoleArn === 'string' ? queue.assumeRoleArn : null);
+
+/** A queue's ARN: the region and account of its URL (a URL without them, e.g. an emulator's, takes `fallbackRegion`). */
 export const sqsQueueArn = (url: string, fallbackRegion: string): string => {
   const { region, account, name } = parseQueueUrl(url);
   const r = region ?? fallbackRegion;
@@ -98,16 +102,12 @@ const executionsOf = (stateMachineArn: string): string[] => [
   `${stateMachineArn.replace(':stateMachine:', ':express:')}:*:*`,
 ];
 
-export interface PolicyResult {
-  policy: IamPolicy;
-  /** Grants left out because the config does not name the resource (said on stderr). */
-  notes: string[];
-}
-
 const queueResources = (queue: SqsQueueConfig, aws: Config['aws'], notes: string[]): QueueResources => {
-  const region = regionOf(queue, queue.queueUrl, aws);
-  const arn = (url: string): string => sqsQueueArn(url, regionOf(queue, url, aws));
-  const { account, name } = parseQueueUrl(queue.queueUrl);
+  const region = regionOf(queue, aws);
+  const arn = (url: string): string => sqsQueueArn(url, region);
+  const { account: queueAccount, name } = parseQueueUrl(queue.queueUrl);
+  // Alarms live in the account whose credentials create them: the assumed role's, else the queue's.
+  const account = /^arn:[\w-]+:iam::(\d{12}):/.exec(roleOf(queue) ?? '')?.[1] ?? queueAccount;
   const fifo = queue.fifo ?? queue.queueUrl.endsWith('.fifo');
   const target = queue.replayTarget;
   const sourceUrl = queue.sourceQueueUrl ?? null;
@@ -133,15 +133,27 @@ const queueResources = (queue: SqsQueueConfig, aws: Config['aws'], notes: string
   };
 };
 
+export type PolicyOutcome =
+  | { kind: 'policy'; policy: IamPolicy; notes: string[] }
+  /** No SQS queue runs under these credentials: nothing to grant. */
+  | { kind: 'none' }
+  | { kind: 'unknown-role'; roles: string[] };
+
 /**
- * The policy for every SQS queue in the config: actions grouped into one statement per set of
- * resources, never a wildcard action. Kafka queues need no AWS permission. Null when no queue is SQS.
+ * The policy for the SQS queues whose calls run under one set of credentials: Redrive's own (`role`
+ * null: the queues without assumeRoleArn, plus sts:AssumeRole on the queues' roles) or one assumed
+ * role's (its queues). Actions are grouped into one statement per set of resources, never a wildcard
+ * action. Kafka queues need no AWS permission.
  */
-export const buildIamPolicy = (config: Pick<Config, 'aws' | 'queues'>): PolicyResult | null => {
+export const buildIamPolicy = (config: Pick<Config, 'aws' | 'queues'>, role: string | null = null): PolicyOutcome => {
   const sqsQueues = config.queues.filter((q): q is SqsQueueConfig => q.kind === 'sqs');
-  if (sqsQueues.length === 0) return null;
+  const roles = [...new Set(sqsQueues.map(roleOf).filter((r): r is string => r !== null))].sort();
+  if (role !== null && !roles.includes(role)) return { kind: 'unknown-role', roles };
+  const mine = sqsQueues.filter((q) => roleOf(q) === role);
+  const assumed = role === null ? roles : [];
+  if (mine.length === 0 && assumed.length === 0) return { kind: 'none' };
   const notes: string[] = [];
-  const resources = sqsQueues.map((queue) => queueResources(queue, config.aws, notes));
+  const resources = mine.map((queue) => queueResources(queue, config.aws, notes));
   const statements = new Map<string, IamStatement>();
   for (const grant of GRANTS) {
     const arns = [...new Set(resources.flatMap(grant.on))].sort();
@@ -155,5 +167,11 @@ export const buildIamPolicy = (config: Pick<Config, 'aws' | 'queues'>): PolicyRe
     const taken = [...statements.values()].filter((s) => s.Sid === grant.sid || s.Sid.startsWith(`${grant.sid}N`)).length;
     statements.set(key, { Sid: taken === 0 ? grant.sid : `${grant.sid}N${taken + 1}`, Effect: 'Allow', Action: [grant.action], Resource: arns });
   }
-  return { policy: { Version: '2012-10-17', Statement: [...statements.values()] }, notes };
+  // Credentials, not a queue operation: the per-queue roles Redrive's own principal switches to.
+  if (assumed.length > 0) statements.set('sts', { Sid: 'AssumeQueueRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: assumed });
+  for (const r of assumed) {
+    const names = sqsQueues.filter((q) => roleOf(q) === r).map((q) => q.name);
+    notes.push(`${names.join(', ')} run${names.length === 1 ? 's' : ''} under ${r}: attach \`redrive iam-policy --role ${r}\` to that role, and let its trust policy allow this principal.`);
+  }
+  return { kind: 'policy', policy: { Version: '2012-10-17', Statement: [...statements.values()] }, notes };
 };
