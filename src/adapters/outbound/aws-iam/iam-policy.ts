@@ -84,10 +84,10 @@ const regionOf = (queue: SqsQueueConfig, aws: Config['aws']): string =>
   ('region' in queue && typeof queue.region === 'string' ? queue.region : null) ?? parseQueueUrl(queue.queueUrl).region ?? aws.region;
 
 /** The IAM role a queue's AWS calls run under (queues[].assumeRoleArn where the schema has it), else null: Redrive's own credentials. */
-export const roleOf = (queue: SqsQueueConfig): string | null => ('assumeRoleArn' in queue && typeof queue.assumeRoleArn === 'string' ? queue.assumeRoleArn : null);
+const roleOf = (queue: SqsQueueConfig): string | null => ('assumeRoleArn' in queue && typeof queue.assumeRoleArn === 'string' ? queue.assumeRoleArn : null);
 
 /** A queue's ARN: the region and account of its URL (a URL without them, e.g. an emulator's, takes `fallbackRegion`). */
-export const sqsQueueArn = (url: string, fallbackRegion: string): string => {
+const sqsQueueArn = (url: string, fallbackRegion: string): string => {
   const { region, account, name } = parseQueueUrl(url);
   const r = region ?? fallbackRegion;
   return `arn:${partitionOf(r)}:sqs:${r}:${account}:${name}`;
