@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderChart, renderTemplate } from '../support/helm-subset-renderer.ts';
 import { ROOT, runDeployCheck, useLocalRedrive } from '../support/deploy-tools.ts';
@@ -46,6 +46,14 @@ describe('Helm chart deploy/helm/redrive', () => {
     for (const result of results) expect(result.error, result.resource).toBeNull();
     const broken = text.replace('readOnlyRootFilesystem: true', 'readOnlyRootFileSystem: true');
     expect(runDeployCheck<{ error: string | null }[]>(['k8s', KUBERNETES_VERSION], broken).some((r) => /readOnlyRootFileSystem/.test(r.error ?? ''))).toBe(true);
+  });
+
+  it("describes itself as Redrive's chart: name of its directory, appVersion and default image tag the package's version", () => {
+    const chart = parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as Record<string, string>;
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(chart).toMatchObject({ apiVersion: 'v2', name: posix.basename(CHART), type: 'application', appVersion: pkg.version });
+    expect(chart.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(container.image).toBe(`redrive:${pkg.version}`);
   });
 
   it('runs the configured replicas, rolling one at a time', () => {
