@@ -42,7 +42,7 @@ describe('Helm chart deploy/helm/redrive', () => {
   it('renders manifests the Kubernetes schemas accept (strict), and the check refuses a broken one', () => {
     const text = renderChart(CHART, { releaseName: 'redrive', namespace: 'dlq' });
     const results = runDeployCheck<{ resource: string; error: string | null; noSchema?: string }[]>(['k8s', KUBERNETES_VERSION], text);
-    expect(results.filter((r) => r.noSchema === undefined).map((r) => r.resource).sort()).toEqual(['ConfigMap/redrive-config', 'Deployment/redrive', 'Service/redrive']);
+    expect(results.filter((r) => r.noSchema === undefined).map((r) => r.resource).sort()).toEqual(['ConfigMap/redrive-config', 'Deployment/redrive', 'PodDisruptionBudget/redrive', 'Service/redrive']);
     for (const result of results) expect(result.error, result.resource).toBeNull();
     const broken = text.replace('readOnlyRootFilesystem: true', 'readOnlyRootFileSystem: true');
     expect(runDeployCheck<{ error: string | null }[]>(['k8s', KUBERNETES_VERSION], broken).some((r) => /readOnlyRootFileSystem/.test(r.error ?? ''))).toBe(true);
@@ -60,6 +60,11 @@ describe('Helm chart deploy/helm/redrive', () => {
     expect(deployment.spec.replicas).toBe(2);
     expect(byKind(render({ replicaCount: 3 }), 'Deployment').spec.replicas).toBe(3);
     expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+    // A drain leaves one replica serving: the budget selects the same pods and keeps fewer than all.
+    const budget = byKind(docs, 'PodDisruptionBudget');
+    expect(budget.spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    expect(budget.spec.minAvailable).toBeGreaterThanOrEqual(1);
+    expect(budget.spec.minAvailable).toBeLessThan(deployment.spec.replicas);
   });
 
   it("mounts a config the schema accepts, listening on all interfaces at the container's port", () => {
