@@ -1,6 +1,6 @@
 // Test projects: unit (pure core, no I/O), integration (real servers on loopback and real SQLite),
-// e2e (the real app over HTTP with signed Slack requests and the local Slack API server), browser
-// (the local console in a real browser).
+// e2e (the real app over HTTP with signed Slack requests and the local Slack API server), deploy
+// (deploy/ files checked against the code), browser (the local console in a real browser).
 import { defineConfig } from 'vitest/config';
 
 // kafkajs 2.2.4 arms a timer with a negative delay on every connection (see bin/redrive); the warning
@@ -36,6 +36,19 @@ export default defineConfig({
           execArgv,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          // deploy/ against the code: IAM policy, Compose file, Helm chart, Dockerfile, dashboard and
+          // alert rules, with the linters of scripts/deploy-tools.sh; starts Redrive on SQLite, no service.
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          globalSetup: ['test/deploy/global-setup.ts'],
+          execArgv,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
           maxWorkers: 2,
         },
       },

@@ -78,6 +78,7 @@ import type { QueueBackend } from './ports/queue-backend.port.ts';
 import { systemClock, type Clock } from './ports/clock.port.ts';
 import { realTimers, type Timers } from './ports/timers.port.ts';
 import { noopMetrics } from './ports/metrics.port.ts';
+import { printIamPolicy } from './adapters/inbound/cli/iam-policy-command.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -373,6 +374,8 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
     return 1;
   }
   const config = result.config;
+  // The policy is read from the config alone: no secret, store or AWS call is needed to print it.
+  if (request.command === 'iam-policy') return printIamPolicy(config, request.role, source, io);
   const secrets = resolveSecrets(config, env);
   const secretProblems = missingSecrets(config, secrets);
   if (request.command === 'check-config') {

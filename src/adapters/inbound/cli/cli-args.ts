@@ -7,6 +7,7 @@ export type CliRequest =
   | { command: 'serve'; configPath: string | null }
   | { command: 'check-config'; configPath: string | null }
   | { command: 'migrate'; configPath: string | null }
+  | { command: 'iam-policy'; configPath: string | null; role: string | null }
   | { command: 'dlq'; configPath: string | null; args: string[] }
   | { command: 'help' }
   | { command: 'version' };
@@ -18,6 +19,8 @@ Commands:
   check-config     validate the config file and print every problem with its path
   migrate          apply database migrations and exit
   dlq <op> ...     queue operations from the terminal (redrive dlq help)
+  iam-policy       print the least-privilege AWS IAM policy for the configured queues (JSON);
+                   --role <arn>: the policy for the queues that assume that role
   help             this help
 
 The config file comes from --config or REDRIVE_CONFIG; without either, the embedded defaults run
@@ -29,7 +32,7 @@ export const parseCliArgs = (argv: readonly string[], env: Record<string, string
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { ok: true, request: { command: 'help' } };
   if (command === '--version' || command === 'version') return { ok: true, request: { command: 'version' } };
-  if (!['serve', 'check-config', 'migrate', 'dlq'].includes(command)) return { ok: false, error: `Unknown command "${command}".` };
+  if (!['serve', 'check-config', 'migrate', 'dlq', 'iam-policy'].includes(command)) return { ok: false, error: `Unknown command "${command}".` };
   // `dlq` keeps its own arguments; only --config is taken out.
   const configIndex = rest.findIndex((arg) => arg === '--config' || arg.startsWith('--config='));
   let configPath: string | null = env.REDRIVE_CONFIG ?? null;
@@ -43,6 +46,10 @@ export const parseCliArgs = (argv: readonly string[], env: Record<string, string
   }
   if (command === 'dlq') return { ok: true, request: { command: 'dlq', configPath, args: remaining } };
   try {
+    if (command === 'iam-policy') {
+      const { values } = parseArgs({ args: remaining, options: { role: { type: 'string' } }, strict: true, allowPositionals: false });
+      return { ok: true, request: { command, configPath, role: values.role ?? null } };
+    }
     parseArgs({ args: remaining, options: {}, strict: true, allowPositionals: false });
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };

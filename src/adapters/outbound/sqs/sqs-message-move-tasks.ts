@@ -5,7 +5,6 @@
 import {
   CancelMessageMoveTaskCommand,
   GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   ListDeadLetterSourceQueuesCommand,
   ListMessageMoveTasksCommand,
   StartMessageMoveTaskCommand,
@@ -42,11 +41,6 @@ export class SqsMessageMoveTasks {
     const arn = response.Attributes?.QueueArn;
     if (!arn) throw new RedriveError('DLQ_QUEUE_MISSING', `No ARN for ${queueUrl}.`, { context: { queueUrl } });
     return arn;
-  }
-
-  async queueUrl(queueName: string): Promise<string> {
-    const response = await this.#call('GetQueueUrl', () => this.#client.send(new GetQueueUrlCommand({ QueueName: queueName })));
-    return response.QueueUrl ?? '';
   }
 
   /** Queues whose redrive policy points at this DLQ (the runbook's "frontier" queue). */
