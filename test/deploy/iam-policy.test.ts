@@ -46,6 +46,7 @@ queues:
     sourceQueueUrl: ${sqsUrl('us-east-1', 'frontier')}
     stateMachineArn: ${machine('us-east-1', 'orchestration')}
     alarmNames: [jaunt-dlq-depth-alarm]
+    preflight: {alarms: [data-scout-consumer-errors]}
   - name: orders-dlq
     kind: sqs
     queueUrl: ${sqsUrl('us-east-1', 'orders-dlq.fifo')}
@@ -63,6 +64,7 @@ queues:
     topic: xact.downloads.dlq
     consumerGroup: xact-dlq-cli
     replayTopic: downloads.pending
+    preflight: {alarms: [downloads-worker-errors]}
 `;
 
 const writeConfig = (text: string): string => {
@@ -130,6 +132,10 @@ describe('redrive iam-policy', () => {
       `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:orders-dlq.fifo-depth-alarm`,
     ]);
     expect(resourcesOf(policy, 'cloudwatch:DescribeAlarms')).toContain(`arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:jaunt-dlq-depth-alarm`);
+    // Pre-flight reads its alarms before a bulk replay: the SQS queue's in its account; the Kafka
+    // queue's account is not in the config, so stderr says what to grant.
+    expect(resourcesOf(policy, 'cloudwatch:DescribeAlarms')).toContain(`arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:data-scout-consumer-errors`);
+    expect(stderr).toMatch(/downloads-dlq: pre-flight reads the alarms downloads-worker-errors .*cloudwatch:DescribeAlarms/);
     expect(resourcesOf(policy, 'states:StartExecution')).toEqual([machine('eu-west-1', 'billing'), machine('us-east-1', 'orchestration')]);
     expect(resourcesOf(policy, 'states:DescribeExecution')).toContain(`arn:aws:states:eu-west-1:${ACCOUNT}:execution:billing:*`);
     // '*' only where IAM has no resource to scope to (parliament below flags any other).

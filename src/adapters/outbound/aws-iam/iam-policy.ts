@@ -126,7 +126,8 @@ const queueResources = (queue: SqsQueueConfig, aws: Config['aws'], notes: string
     moveDestinations: !fifo && moveUrl ? [arn(moveUrl)] : [],
     moveSources: fifo ? [] : [arn(queue.queueUrl)],
     sourceLookups: target.kind === 'source' && !sourceUrl ? [arn(queue.queueUrl)] : [],
-    alarms: queue.alarmNames.map(alarmArn),
+    // The runbook's named alarms and the ones pre-flight must see in OK before a bulk replay.
+    alarms: [...queue.alarmNames, ...(queue.preflight?.alarms ?? [])].map(alarmArn),
     depthAlarm: alarmArn(runbookDepthAlarm(name, null).alarmName),
     stateMachines,
     executions: stateMachines.flatMap(executionsOf),
@@ -154,6 +155,13 @@ export const buildIamPolicy = (config: Pick<Config, 'aws' | 'queues'>, role: str
   if (mine.length === 0 && assumed.length === 0) return { kind: 'none' };
   const notes: string[] = [];
   const resources = mine.map((queue) => queueResources(queue, config.aws, notes));
+  // A Kafka queue's pre-flight alarms are read with Redrive's own credentials, in an account the config does not name.
+  if (role === null) {
+    for (const queue of config.queues) {
+      const alarms = queue.kind === 'kafka' ? (queue.preflight?.alarms ?? []) : [];
+      if (alarms.length > 0) notes.push(`${queue.name}: pre-flight reads the alarms ${alarms.join(', ')} with these credentials in ${config.aws.region}; grant cloudwatch:DescribeAlarms on arn:${partitionOf(config.aws.region)}:cloudwatch:${config.aws.region}:<account>:alarm:<name> for each.`);
+    }
+  }
   const statements = new Map<string, IamStatement>();
   for (const grant of GRANTS) {
     const arns = [...new Set(resources.flatMap(grant.on))].sort();
