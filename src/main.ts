@@ -201,6 +201,7 @@ export const startServer = async (
       appToken: secrets.slackAppToken,
       apiUrl: config.slack.apiUrl,
       logger,
+      clock,
       ...(options.slackRetries === undefined ? {} : { retries: options.slackRetries }),
     });
   } else {
