@@ -40,7 +40,7 @@ export const renderKafkaList = (
   const cards: Block[] = messages.slice(0, KAFKA_BUTTON_CARDS).flatMap((m) => {
     const mapped = mapDlqMessage(m, mapping);
     const line = `*${m.partition ?? '-'}:${m.offset ?? '-'}* ${safeText(mapped.traceId ?? '', 120, keys)} ${safeText(mapped.errorCategory ?? '', 40, keys)}`.trim();
-    const buttons = messageButtons({ queue, id: m.messageKey }, `kafka_msg_${m.partition ?? 'x'}_${m.offset ?? 'x'}`);
+    const buttons = messageButtons({ queue, id: m.messageKey }, `kafka_msg_${m.partition ?? 'x'}_${m.offset ?? 'x'}`, 'kafka');
     return buttons ? [section(line), buttons] : [];
   });
   const bulk = messages.length > 0 ? bulkReplayButton(queue) : null;

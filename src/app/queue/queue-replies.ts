@@ -9,6 +9,7 @@ import { context, header, section, type Block, type Reply } from '../../core/sla
 import { bulkReplayButton, messageButtons } from '../../core/slack/message-buttons.ts';
 import { isSecretKey, redactJson, REDACTED } from '../../core/text/redact.ts';
 import { isRedriveError } from '../../errors.ts';
+import type { QueueKind } from '../../core/model.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../ports/queue-backend.port.ts';
 import type { StatusView } from './read-queue.use-case.ts';
@@ -79,7 +80,7 @@ export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kin
     const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), attributeMax, keys)}` : '';
     blocks.push(section(`${title}${attributes}\n${code(m.body, keys, preview + 6)}`));
     // The id in the button is the raw message key: buttons carry it back, they never render it.
-    const buttons = messageButtons({ queue, id: m.messageKey }, `peek_msg_${i + 1}`);
+    const buttons = messageButtons({ queue, id: m.messageKey }, `peek_msg_${i + 1}`, kind);
     if (buttons) blocks.push(buttons);
   }
   const bulk = messages.length > 0 ? bulkReplayButton(queue) : null;
@@ -218,7 +219,7 @@ const chunkEscaped = (text: string, size: number): string[] => {
  * a marker past MODAL_BODY_SECTIONS, then Replay / Edit and replay / Resolve. Same redaction and
  * escaping as everywhere. Blocks fit a modal (≤ 100), not a message.
  */
-export const renderMessageModal = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Block[] => {
+export const renderMessageModal = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping; kind?: QueueKind } = {}): Block[] => {
   const keys = options.redactKeys ?? [];
   const summary = renderMessage(message, now, options);
   // renderMessage: [header, facts, body, ...footer]; keep the facts, render the body in full here.
@@ -231,7 +232,7 @@ export const renderMessageModal = (message: DlqMessage, now: Date, options: Text
   for (const chunk of chunks) blocks.push(section('```' + chunk + '```'));
   const cut = /… \[truncated \d+ chars\]$/.test(body);
   blocks.push(context(cut ? `${note} Truncated: the body is ${pretty.length.toLocaleString('en-US')} characters, more than a Slack modal shows.` : note));
-  const buttons = messageButtons({ queue: message.queue, id: message.messageKey }, 'modal_msg_actions', ['replay', 'editReplay', 'resolve']);
+  const buttons = messageButtons({ queue: message.queue, id: message.messageKey }, 'modal_msg_actions', options.kind ?? null, ['replay', 'editReplay', 'resolve']);
   if (buttons) blocks.push(buttons);
   return blocks;
 };

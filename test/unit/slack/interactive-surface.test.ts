@@ -149,13 +149,13 @@ describe('forms and submissions', () => {
   const values = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { [k]: { value: v } }]));
 
   it('resolve needs a reason', () => {
-    expect(checkView(resolveModal(ref, origin), 'modal')).toEqual({ ok: true });
+    expect(checkView(resolveModal(ref, origin, 'sqs'), 'modal')).toEqual({ ok: true });
     expect(readResolveSubmission(ref, values({ reason: '  ' }))).toEqual({ ok: false, errors: { reason: expect.any(String) } });
     expect(readResolveSubmission(ref, values({ reason: 'expired URL' }))).toEqual({ ok: true, value: { op: 'resolve', queue: 'orders-dlq', id: 'm-1', reason: 'expired URL' } });
   });
 
   it('edit and replay refuses invalid JSON on the field and passes valid JSON as the edited body', () => {
-    expect(checkView(editReplayModal(ref, editReplayBlocks(ref, '{"a":1}'), origin), 'modal')).toEqual({ ok: true });
+    expect(checkView(editReplayModal(ref, editReplayBlocks(ref, '{"a":1}', 'sqs'), origin), 'modal')).toEqual({ ok: true });
     const bad = readEditReplaySubmission(ref, values({ body: '{"a":' }));
     expect(bad.ok).toBe(false);
     expect(bad.ok ? null : bad.errors.body).toMatch(/Not valid JSON/);
@@ -163,7 +163,7 @@ describe('forms and submissions', () => {
   });
 
   it('bulk replay: empty = redrive-all, a count or a filter = redrive-batch, bad numbers refused per field', () => {
-    expect(checkView(bulkReplayModal('orders-dlq', origin), 'modal')).toEqual({ ok: true });
+    expect(checkView(bulkReplayModal('orders-dlq', origin, 'sqs'), 'modal')).toEqual({ ok: true });
     expect(readBulkSubmission('q', values({}))).toEqual({ ok: true, value: { op: 'redrive-all', queue: 'q', rate: null } });
     expect(readBulkSubmission('q', values({ count: '20', rate: '5' }))).toEqual({ ok: true, value: { op: 'redrive-batch', queue: 'q', count: 20, rate: 5 } });
     expect(readBulkSubmission('q', values({ category: 'Transient' }))).toEqual({
@@ -177,7 +177,7 @@ describe('forms and submissions', () => {
       value: { op: 'redrive-batch', queue: 'q', count: null, rate: 10, filter: { category: null, domain: null, signature: null, olderThanSeconds: 7_200 } },
     });
     expect(readBulkSubmission('q', values({ older_than: 'yesterday' }))).toEqual({ ok: false, errors: { older_than: 'A duration like 90s, 30m, 2h or 7d, or empty.' } });
-    const blockIds = bulkReplayModal('orders-dlq', origin).blocks.map((b) => (b as { block_id?: string }).block_id);
+    const blockIds = bulkReplayModal('orders-dlq', origin, 'sqs').blocks.map((b) => (b as { block_id?: string }).block_id);
     expect(blockIds).toContain('older_than');
   });
 });

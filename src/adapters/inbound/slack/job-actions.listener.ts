@@ -10,6 +10,7 @@ import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
 import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
 import { bulkReplayModal, readBulkSubmission } from '../../../core/slack/modals.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
+import type { QueueKind } from '../../../core/model.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
@@ -21,6 +22,8 @@ export interface JobActionDeps {
   logger: Logger;
   /** Checks the admin role before the bulk form opens (the submission is checked again by the router). */
   access?: AccessControl | undefined;
+  /** The queue's backend kind, so the Bulk replay form says what it does there. */
+  kindOf?: ((queue: string) => QueueKind | null) | undefined;
 }
 
 export const registerJobActions = (app: App, deps: JobActionDeps): void => {
@@ -37,7 +40,7 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
           await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: allowed.reply.text, blocks: allowed.reply.blocks });
           return;
         }
-        await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin) });
+        await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin, deps.kindOf?.(queue) ?? null) });
       } catch (error) {
         logger.error({ err: error, queue }, 'bulk replay modal failed');
         await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: failureText(error) }).catch(() => undefined);

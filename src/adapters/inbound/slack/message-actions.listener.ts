@@ -23,6 +23,7 @@ import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
 import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
 import { truncate } from '../../../core/text/truncate.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
+import type { QueueKind } from '../../../core/model.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';
@@ -34,6 +35,8 @@ export interface MessageActionDeps {
   logger: Logger;
   /** Checks the role before a form opens (the submission goes through the router and is checked again). */
   access?: AccessControl | undefined;
+  /** The queue's backend kind, so the Resolve form says what resolving does there. */
+  kindOf?: ((queue: string) => QueueKind | null) | undefined;
 }
 
 const originOf = (context: CommandContext): ModalOrigin => ({
@@ -136,7 +139,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
         await whisper(delivery, { text: allowed.reply.text, blocks: allowed.reply.blocks });
         return;
       }
-      await openModal(client, body.trigger_id, viewId !== null, resolveModal(ref, origin));
+      await openModal(client, body.trigger_id, viewId !== null, resolveModal(ref, origin, deps.kindOf?.(ref.queue) ?? null));
     } catch (error) {
       logger.error({ err: error, queue: ref.queue }, 'resolve modal failed');
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);

@@ -5,6 +5,7 @@ import type { App } from '@slack/bolt';
 import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
 import type { AccessControl } from '../../../app/access/access-control.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
+import type { QueueKind } from '../../../core/model.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { registerDlqCommand } from './dlq-command.listener.ts';
 import { registerIncidentActions, type IncidentAcknowledger } from './incident-actions.listener.ts';
@@ -21,6 +22,8 @@ export interface SlackListenerDeps {
   /** Roles for clicks that do not go through the router (Acknowledge); see app/access `checkAccess`. */
   access?: AccessControl;
   logger: Logger;
+  /** The backend kind of a configured queue (what Resolve and bulk replay forms say they do), null if unknown. */
+  kindOf?: (queue: string) => QueueKind | null;
   /** App Home contents (queues, levels, incident links, last actions); no App Home without it. */
   readHome?: (scope: QueueScope) => Promise<HomeData>;
 }
@@ -28,7 +31,7 @@ export interface SlackListenerDeps {
 export const registerSlackListeners = (app: App, deps: SlackListenerDeps): void => {
   registerDlqCommand(app, deps.router, deps.logger);
   registerIncidentActions(app, { incidents: deps.incidents, router: deps.router, chat: deps.chat, logger: deps.logger, ...(deps.access ? { access: deps.access } : {}) });
-  registerMessageActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access });
-  registerJobActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access });
+  registerMessageActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access, kindOf: deps.kindOf });
+  registerJobActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access, kindOf: deps.kindOf });
   if (deps.readHome) registerAppHome(app, { readHome: deps.readHome, logger: deps.logger, access: deps.access });
 };
