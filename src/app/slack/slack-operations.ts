@@ -9,6 +9,7 @@
 
 import { section, type Reply } from '../../core/slack/blocks.ts';
 import { editReplayBlocks, INPUT_MAX } from '../../core/slack/modals.ts';
+import { hasHiddenControls } from '../../core/text/neutralize-controls.ts';
 import { redactSecrets } from '../../core/text/redact.ts';
 import type { DlqCommand } from '../../core/slack/parse-dlq-command.ts';
 import { slackDate } from '../../core/slack/incident-blocks.ts';
@@ -71,6 +72,8 @@ const editForm = (queueName: string, id: string, body: string, keys: readonly st
   const refusal = (why: string): Reply => reply(why, [section(`:warning: ${safeText(why, 1_000)}`), section(`In a terminal: \`${safeText(terminal, 1_000)}\``)], { private: true });
   if (body.length > INPUT_MAX) return refusal(`This body is ${body.length.toLocaleString('en-US')} characters, more than a Slack input holds (${INPUT_MAX.toLocaleString('en-US')}).`);
   if (redactSecrets(body, { jsonKeys: keys }) !== body) return refusal('This body holds values Redrive never shows in Slack (tokens, passwords, signatures or configured keys).');
+  // A plain-text input would carry a bidi override or a NUL unseen; shown as \uXXXX it would change the body.
+  if (hasHiddenControls(body)) return refusal('This body holds control characters (bidi overrides, NUL, CR...) that Slack would hide or an edit would change.');
   return { text: safeText(`Edit and replay ${id}`, 500), blocks: editReplayBlocks(ref, body, kind), private: true };
 };
 

@@ -2,8 +2,7 @@
 // dialog, Edit and replay, Resolve (which opens a modal asking for a reason). Pure. The queue and id
 // only travel in button values (never rendered as mrkdwn here), and the confirm text is escaped.
 
-import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
-import { truncate } from '../text/truncate.ts';
+import { toSlackId } from '../text/slack-text.ts';
 import type { QueueKind } from '../model.ts';
 import { effectFor, REPLAY_EFFECT } from './backend-effects.ts';
 import type { Block } from './blocks.ts';
@@ -24,7 +23,7 @@ const button = (text: string, actionId: string, value: string, extra: Record<str
 const replayConfirm = (ref: MessageRef, kind: QueueKind | null): Record<string, unknown> => ({
   title: { type: 'plain_text', text: 'Replay this message?' },
   // Slack caps a confirm's text at 300 characters: the id is cut, never the effect.
-  text: { type: 'mrkdwn', text: `Replay ${escapeMrkdwn(truncate(ref.id, 60, '…'))}? ${effectFor(REPLAY_EFFECT, kind)}`.slice(0, 300) },
+  text: { type: 'mrkdwn', text: `Replay ${toSlackId(ref.id, 60)}? ${effectFor(REPLAY_EFFECT, kind)}`.slice(0, 300) },
   confirm: { type: 'plain_text', text: 'Replay' },
   deny: { type: 'plain_text', text: 'Cancel' },
 });

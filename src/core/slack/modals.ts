@@ -9,7 +9,7 @@ import type { Block } from './blocks.ts';
 import { VIEW_CALLBACKS, type MessageRef } from './interactive-actions.ts';
 import { BULK_REPLAY_EFFECT, effectFor, REPLAY_EFFECT, RESOLVE_EFFECT } from './backend-effects.ts';
 import type { QueueKind } from '../model.ts';
-import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
+import { toSlackId } from '../text/slack-text.ts';
 import { truncate } from '../text/truncate.ts';
 import { isFiltered, parseDuration, type ReplayFilter } from '../analysis/replay-filter.ts';
 
@@ -21,7 +21,7 @@ export const REASON_MAX = 500;
 
 const plainText = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 24) });
 const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
-const esc = (text: string, max = 300): string => escapeMrkdwn(truncate(text, max));
+const esc = (text: string, max = 300): string => toSlackId(text, max);
 
 export const modal = (title: string, blocks: Block[], extra: Record<string, unknown> = {}): View => ({
   type: 'modal',

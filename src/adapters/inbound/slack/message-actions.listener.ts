@@ -20,8 +20,7 @@ import {
   type View,
 } from '../../../core/slack/modals.ts';
 import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
-import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
-import { truncate } from '../../../core/text/truncate.ts';
+import { toSlackId } from '../../../core/text/slack-text.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { QueueKind } from '../../../core/model.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
@@ -46,7 +45,7 @@ const originOf = (context: CommandContext): ModalOrigin => ({
 });
 
 const loading = (ref: MessageRef): View =>
-  noticeModal('DLQ message', `:hourglass_flowing_sand: Reading \`${escapeMrkdwn(truncate(ref.id, 300))}\` from *${escapeMrkdwn(truncate(ref.queue, 200))}*…`);
+  noticeModal('DLQ message', `:hourglass_flowing_sand: Reading \`${toSlackId(ref.id, 300)}\` from *${toSlackId(ref.queue, 200)}*…`);
 
 export const registerMessageActions = (app: App, deps: MessageActionDeps): void => {
   const { router, chat, logger } = deps;
