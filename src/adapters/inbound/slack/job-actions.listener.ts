@@ -15,6 +15,7 @@ import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';
+import { logFailure } from '../../../app/log-failure.ts';
 
 export interface JobActionDeps {
   router: DlqCommandRouter;
@@ -42,7 +43,7 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
         }
         await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin, deps.kindOf?.(queue) ?? null) });
       } catch (error) {
-        logger.error({ err: error, queue }, 'bulk replay modal failed');
+        logFailure(logger, error, { queue }, 'bulk replay modal failed');
         await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: failureText(error) }).catch(() => undefined);
       }
     });
@@ -58,7 +59,7 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
     try {
       await deliver(delivery, await router.handleCommand({ op: 'cancel', jobId: action.value ?? '' }, contextFor(user, origin)));
     } catch (error) {
-      logger.error({ err: error, user, jobId: action.value }, 'cancel button failed');
+      logFailure(logger, error, { user, jobId: action.value }, 'cancel button failed');
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
     }
   });

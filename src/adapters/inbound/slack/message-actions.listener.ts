@@ -27,6 +27,7 @@ import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
+import { logFailure } from '../../../app/log-failure.ts';
 
 export interface MessageActionDeps {
   router: DlqCommandRouter;
@@ -86,7 +87,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
         const view = await build(ref, contextFor(user, origin), command(ref));
         if (modalId) await updateModal(client, modalId, view);
       } catch (error) {
-        logger.error({ err: error, user, queue: ref.queue, action }, 'message modal failed');
+        logFailure(logger, error, { user, queue: ref.queue, action }, 'message modal failed');
         if (modalId) await updateModal(client, modalId, noticeModal('DLQ message', failureText(error))).catch(() => undefined);
         else await whisper({ chat, logger, user, origin, respond: viewId ? undefined : respond }, { text: failureText(error) }).catch(() => undefined);
       }
@@ -120,7 +121,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
         if (!reply.private && origin.channel) await deliver(delivery, reply);
       } else await deliver(delivery, reply);
     } catch (error) {
-      logger.error({ err: error, user, queue: ref.queue }, 'replay button failed');
+      logFailure(logger, error, { user, queue: ref.queue }, 'replay button failed');
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
     }
   });
@@ -140,7 +141,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
       }
       await openModal(client, body.trigger_id, viewId !== null, resolveModal(ref, origin, deps.kindOf?.(ref.queue) ?? null));
     } catch (error) {
-      logger.error({ err: error, queue: ref.queue }, 'resolve modal failed');
+      logFailure(logger, error, { queue: ref.queue }, 'resolve modal failed');
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
     }
   });
