@@ -97,8 +97,9 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const messages = await peekMessages(deps, command.queue, command.count, ctx.actor);
-      if (backend.kind === 'kafka') return renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping });
-      return renderPeek(command.queue, messages, deps.clock.now(), backend.kind, text);
+      const paging = { count: command.count, page: command.page ?? 0 };
+      if (backend.kind === 'kafka') return renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping, paging });
+      return renderPeek(command.queue, messages, deps.clock.now(), backend.kind, { ...text, paging });
     },
     view: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);

@@ -14,6 +14,7 @@ import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../ports/queue-backend.port.ts';
 import type { StatusView } from './read-queue.use-case.ts';
 import { cell, code, formatAge, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
+import { PEEK_PAGE_CARDS, pagedPeekBlocks, peekOrder, type PeekPaging } from './peek-pages.ts';
 
 export { formatAge, textTable } from './reply-format.ts';
 
@@ -23,8 +24,6 @@ export interface TextOptions {
   redactKeys?: readonly string[];
 }
 
-/** Cards (body preview + View / Replay / Resolve buttons) in one peek reply; the table lists all. */
-const MAX_MESSAGE_CARDS = 8;
 /** Characters of body per peek card: the cards and their buttons share one message's budget. */
 const PEEK_BODY_BUDGET = 3_200;
 const BODY_PREVIEW_MAX = 600;
@@ -64,28 +63,29 @@ const attributeLines = (message: DlqMessage, keys: readonly string[]): string[] 
   return lines;
 };
 
-export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kind: 'sqs' | 'kafka' = 'sqs', options: TextOptions = {}): Reply => {
+export const renderPeek = (queue: string, peeked: DlqMessage[], now: Date, kind: 'sqs' | 'kafka' = 'sqs', options: TextOptions & { paging?: PeekPaging } = {}): Reply => {
   const keys = options.redactKeys ?? [];
+  // Pages are cut in a fixed order (oldest first), so Previous / Next, which peek again, line up.
+  const messages = peekOrder(peeked);
   const table = textTable(
     ['#', 'MESSAGE ID', 'AGE', 'RECEIVES', 'BYTES'],
     messages.map((m, i) => [i + 1, m.messageKey, ageOf(m, now), m.receiveCount, Buffer.byteLength(m.body)]),
   );
-  const cards = messages.slice(0, MAX_MESSAGE_CARDS);
-  const preview = Math.min(BODY_PREVIEW_MAX, Math.floor(PEEK_BODY_BUDGET / Math.max(1, cards.length)));
-  const attributeMax = Math.max(120, Math.floor(1_600 / Math.max(1, cards.length)));
-  const blocks: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys, PEEK_TABLE_MAX))];
-  for (const [i, m] of cards.entries()) {
+  // Sizes depend on the number of messages, not on the page: the same messages cut the same pages.
+  const perPage = Math.min(PEEK_PAGE_CARDS, Math.max(1, messages.length));
+  const preview = Math.min(BODY_PREVIEW_MAX, Math.floor(PEEK_BODY_BUDGET / perPage));
+  const attributeMax = Math.max(120, Math.floor(1_600 / perPage));
+  const cards = messages.map((m, i): Block[] => {
     const attrs = attributeLines(m, keys);
     const title = `*${i + 1}. ${safeText(m.messageKey, 300, keys)}*`;
     const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), attributeMax, keys)}` : '';
-    blocks.push(section(`${title}${attributes}\n${code(m.body, keys, preview + 6)}`));
     // The id in the button is the raw message key: buttons carry it back, they never render it.
     const buttons = messageButtons({ queue, id: m.messageKey }, `peek_msg_${i + 1}`, kind);
-    if (buttons) blocks.push(buttons);
-  }
+    return [section(`${title}${attributes}\n${code(m.body, keys, preview + 6)}`), ...(buttons ? [buttons] : [])];
+  });
+  const top: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys, PEEK_TABLE_MAX))];
   const bulk = messages.length > 0 ? bulkReplayButton(queue) : null;
   const footer: Block[] = bulk ? [bulk] : [];
-  if (messages.length > MAX_MESSAGE_CARDS) footer.push(context(`${messages.length - MAX_MESSAGE_CARDS} more not shown in full: \`view ${safeText(queue, 100)} &lt;id&gt;\` opens any of them.`));
   footer.push(
     context(
       kind === 'sqs'
@@ -93,8 +93,10 @@ export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kin
         : 'Read without committing any offset.',
     ),
   );
+  const blocks = pagedPeekBlocks(queue, kind, { top, cards, footer }, options.paging ?? { count: messages.length, page: 0 });
   return reply(`Peek ${queue}: ${messages.length} message(s)`, blocks, { footer, keys });
 };
+
 
 /** The runbook's fields as the queue's mapping reads them (trace id, error, category, ...). */
 const mappedRows = (message: DlqMessage, mapping: FieldMapping | undefined): [string, string | number | null][] => {

@@ -21,6 +21,12 @@ export const JOB_ACTIONS = {
   refreshHome: 'dlq_home_refresh',
 } as const;
 
+/** Previous / Next under a peek with more messages than one Slack message holds. */
+export const PEEK_PAGE_ACTIONS = {
+  previous: 'dlq_peek_previous',
+  next: 'dlq_peek_next',
+} as const;
+
 /** callback_id of each modal whose submission Redrive handles. */
 export const VIEW_CALLBACKS = {
   message: 'dlq_message_modal',
@@ -34,6 +40,7 @@ export const SLACK_ACTION_IDS: readonly string[] = [
   ...Object.values(INCIDENT_ACTIONS),
   ...Object.values(MESSAGE_ACTIONS),
   ...Object.values(JOB_ACTIONS),
+  ...Object.values(PEEK_PAGE_ACTIONS),
 ];
 
 export const SLACK_VIEW_CALLBACK_IDS: readonly string[] = Object.values(VIEW_CALLBACKS);

@@ -6,7 +6,7 @@ import { isFiltered, parseDuration, type ReplayFilter } from '../analysis/replay
 export type DlqCommand =
   | { op: 'help' }
   | { op: 'status'; queue: string | null }
-  | { op: 'peek'; queue: string; count: number }
+  | { op: 'peek'; queue: string; count: number; /** 0-based page of the reply (Previous / Next buttons). */ page?: number }
   /** Buttons only: `modal` renders the whole message for a modal, `edit` the Edit and replay form. */
   | { op: 'view'; queue: string; id: string; surface?: 'message' | 'modal' | 'edit' }
   | { op: 'analyze'; queue: string }

@@ -12,6 +12,7 @@ import { registerIncidentActions, type IncidentAcknowledger } from './incident-a
 import { registerMessageActions } from './message-actions.listener.ts';
 import { registerJobActions } from './job-actions.listener.ts';
 import { registerAppHome } from './app-home.listener.ts';
+import { registerPeekPages } from './peek-page.listener.ts';
 import type { HomeData } from '../../../core/slack/app-home-view.ts';
 import type { QueueScope } from '../../../app/access/queue-visibility.ts';
 
@@ -33,5 +34,6 @@ export const registerSlackListeners = (app: App, deps: SlackListenerDeps): void 
   registerIncidentActions(app, { incidents: deps.incidents, router: deps.router, chat: deps.chat, logger: deps.logger, ...(deps.access ? { access: deps.access } : {}) });
   registerMessageActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access, kindOf: deps.kindOf });
   registerJobActions(app, { router: deps.router, chat: deps.chat, logger: deps.logger, access: deps.access, kindOf: deps.kindOf });
+  registerPeekPages(app, { router: deps.router, chat: deps.chat, logger: deps.logger });
   if (deps.readHome) registerAppHome(app, { readHome: deps.readHome, logger: deps.logger, access: deps.access });
 };
