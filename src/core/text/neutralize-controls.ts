@@ -8,8 +8,11 @@
  * Bidi controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM), C0 controls, DEL and
  * C1 controls. `\n` and `\t` are matched too; `neutralizeControls` keeps them when asked to.
  */
-const CONTROL = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/g;
-const CONTROL_OR_CRLF = /\r\n|[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/g;
+const BIDI = '\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C';
+const CONTROL = new RegExp(`[\\u0000-\\u001F\\u007F-\\u009F${BIDI}]`, 'g');
+const CONTROL_OR_CRLF = new RegExp(`\\r\\n|[\\u0000-\\u001F\\u007F-\\u009F${BIDI}]`, 'g');
+/** The same without line feed and tab. */
+const HIDDEN = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F${BIDI}]`);
 
 /** `\u202E` for U+202E: what replaces a control character. */
 export const visibleControl = (char: string): string => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -35,8 +38,6 @@ export const neutralizeControls = (text: string, options: NeutralizeOptions = {}
   }
   return text.replace(CONTROL, visibleControl);
 };
-
-const HIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/;
 
 /** Whether `text` holds a control character other than a line feed or a tab (a CR counts). */
 export const hasHiddenControls = (text: string): boolean => HIDDEN.test(text);
