@@ -9,6 +9,7 @@ import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
 import { renderMessage, renderMessageModal, renderPeek } from '../../../src/app/queue/queue-replies.ts';
 import { createAnalyzer } from '../../../src/core/analysis/analyzer.ts';
 import type { Reply } from '../../../src/core/slack/blocks.ts';
+import { renderPage } from '../../../src/core/slack/incident-blocks.ts';
 import { hasHiddenControls, neutralizeControls } from '../../../src/core/text/neutralize-controls.ts';
 import { toSlackText } from '../../../src/core/text/slack-text.ts';
 import { dlqMessage } from '../../fixtures/download-dlq-body.ts';
@@ -119,5 +120,19 @@ describe('renderers of queue text', () => {
     const raw = renderMessage(dlqMessage('raw\u0000body\u202E', { messageKey: 'm-2' }), NOW);
     expect(strings(raw.blocks).join('\n')).toContain('raw\\u0000body\\u202E');
     expect(renderReplyForTerminal(raw)).toContain('raw\\u0000body\\u202E');
+  });
+
+  it('the incident thread analysis (the L3 page: top patterns, sample, reasons) shows them visibly too', () => {
+    fc.assert(
+      fc.property(hostileText, hostileText, (label, sample) => {
+        const page = renderPage({
+          queue: 'downloads-dlq', userGroup: null, permalink: null, reading: null, reasons: [`signature ${label} on 120 messages`],
+          analysis: { at: NOW, topSignature: label, topSignatureCount: 120, unknownCategories: [], replayFailures: 0, scanned: 10, topPatterns: [{ label, count: 120, action: null }], sample: { messageKey: `0:${label}`, text: sample } },
+          actions: [],
+        });
+        for (const text of strings(page)) expect(text).not.toMatch(CONTROL_BUT_LAYOUT);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
