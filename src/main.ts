@@ -257,6 +257,7 @@ export const startServer = async (
       appToken: secrets.slackAppToken,
       apiUrl: config.slack.apiUrl,
       logger,
+      clock,
       ...(options.slackRetries === undefined ? {} : { retries: options.slackRetries }),
     });
   } else {
@@ -290,7 +291,8 @@ export const startServer = async (
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
     encodeChart: encodePng,
   });
-  if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, logger: logger.child({ component: 'slack' }), readHome: (scope) => readAppHome({ queue: queueDeps, chat }, scope) });
+  const kindOf = (queue: string) => registry.list().find((backend) => backend.name === queue)?.kind ?? null;
+  if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, kindOf, logger: logger.child({ component: 'slack' }), readHome: (scope) => readAppHome({ queue: queueDeps, chat }, scope) });
   const alertLogger = logger.child({ component: 'alerts' });
   const ingest = createIngestAlert({ store, clock, metrics, logger: alertLogger, queues: config.queues, alertmanager: config.alerts.alertmanager, cloudwatch: { alarmLevels: config.alerts.sns.alarmLevels }, onAlert: incidents.onAlert });
   const poller = createDepthPoller({

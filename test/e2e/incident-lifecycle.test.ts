@@ -28,6 +28,8 @@ const quietLogger = () => createRootLogger({ level: 'warn', destination: new Wri
 
 describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)', () => {
   const clock = fixedClock(new Date());
+  /** Slack requests are dated on the app's clock: the app refuses one more than 5 minutes off it. */
+  const signedOnAppClock = { now: () => clock.now().getTime() };
   const timers = manualTimers();
   const sqs = testSqsClient();
   let slack: SlackApiServer;
@@ -141,7 +143,7 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
       message: { ts: parentTs },
       actions: [buttonAction({ action_id: INCIDENT_ACTIONS.peek, value: queue })],
       response_url: slack.mintResponseUrl({ channel: 'C_ALERTS', messageTs: parentTs }),
-    }));
+    }), signedOnAppClock);
     expect(response.status).toBe(200);
     const [reply] = await slack.waitForCalls('chat.postMessage', 1, 15_000);
     expect(reply?.args).toMatchObject({ channel: 'C_ALERTS', thread_ts: parentTs });
@@ -157,7 +159,7 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
       message: { ts: parentTs },
       actions: [buttonAction({ action_id: INCIDENT_ACTIONS.analyze, value: 'no-such-queue' })],
       response_url: slack.mintResponseUrl({ channel: 'C_ALERTS', messageTs: parentTs }),
-    }));
+    }), signedOnAppClock);
     const [answer] = await slack.waitForCalls('response_url', 1);
     expect(answer?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(answer?.args.text)).toContain('No queue named "no-such-queue" is configured');
@@ -232,7 +234,7 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
         message: { ts: parentTs },
         actions: [buttonAction({ action_id: INCIDENT_ACTIONS.acknowledge, value: id })],
         response_url: slack.mintResponseUrl({ channel: 'C_ALERTS', messageTs: parentTs }),
-      }));
+      }), signedOnAppClock);
     expect((await click('U_ALICE')).status).toBe(200);
     const acked = await waitFor(async () => ((await incident()).acknowledgedBy === 'U_ALICE' ? incident() : null));
     expect(acked.acknowledgedAt).toEqual(clock.now());
@@ -262,7 +264,7 @@ describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)
 
   it('drains after /dlq redrive-all, steps down only after the hold, and resolves with a summary', async () => {
     slack.clear();
-    await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text: `redrive-all ${queue}`, user_id: 'U_BOB', channel_id: 'C_ALERTS', response_url: slack.mintResponseUrl() });
+    await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text: `redrive-all ${queue}`, user_id: 'U_BOB', channel_id: 'C_ALERTS', response_url: slack.mintResponseUrl() }, signedOnAppClock);
     await slack.waitForCalls('response_url', 1, 15_000);
     await waitFor(async () => {
       const depth = await queueDepth(sqs, pair.dlq.url);

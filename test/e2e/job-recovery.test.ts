@@ -35,6 +35,8 @@ const quietLogger = () => createRootLogger({ level: 'error', destination: new Wr
 
 describe.skipIf(!services)('a Slack job when the replica running it crashes (two apps, one SQLite file, ElasticMQ)', () => {
   const clock = fixedClock(new Date());
+  /** Slack requests are dated on the app's clock: the app refuses one more than 5 minutes off it. */
+  const signedOnAppClock = { now: () => clock.now().getTime() };
   let sqs: ReturnType<typeof testSqsClient>;
   let pair: { source: CreatedQueue; dlq: CreatedQueue };
   let slack: SlackApiServer;
@@ -69,7 +71,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
   /** `/dlq <text>` from an admin to one app; resolves with its response_url answer. */
   const dlq = async (app: Runtime, text: string): Promise<RecordedCall> => {
     const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
-    const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: 'U_BOB', channel_id: CHANNEL, response_url: responseUrl });
+    const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: 'U_BOB', channel_id: CHANNEL, response_url: responseUrl }, signedOnAppClock);
     expect(sent.status).toBe(200);
     return waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: `the answer to ${text}` });
   };

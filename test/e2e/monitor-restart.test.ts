@@ -27,6 +27,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe.skipIf(!services)('a /dlq monitor across replicas and restarts (one SQLite file, ElasticMQ)', () => {
   const clock = fixedClock(new Date());
+  /** Slack requests are dated on the app's clock: the app refuses one more than 5 minutes off it. */
+  const signedOnAppClock = { now: () => clock.now().getTime() };
   let sqs: ReturnType<typeof testSqsClient>;
   let pair: { source: CreatedQueue; dlq: CreatedQueue };
   let slack: SlackApiServer;
@@ -58,7 +60,7 @@ describe.skipIf(!services)('a /dlq monitor across replicas and restarts (one SQL
 
   const dlq = async (app: Runtime, text: string): Promise<RecordedCall> => {
     const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
-    const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: 'U_ALICE', channel_id: CHANNEL, response_url: responseUrl });
+    const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: 'U_ALICE', channel_id: CHANNEL, response_url: responseUrl }, signedOnAppClock);
     expect(sent.status).toBe(200);
     return waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: `the answer to ${text}` });
   };

@@ -39,6 +39,8 @@ const quietLogger = () => createRootLogger({ level: 'warn', destination: new Wri
 
 describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ)', () => {
   const clock = fixedClock(new Date());
+  /** Slack requests are dated on the app's clock: the app refuses one more than 5 minutes off it. */
+  const signedOnAppClock = { now: () => clock.now().getTime() };
   const certificate = makeTestCertificate();
   const sqs = testSqsClient();
   const schema = uniqueName('redrive_replicas', '_');
@@ -260,7 +262,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
 
     // /dlq peek on A: the reply with the buttons is posted in the channel.
     const peekUrl = slack.mintResponseUrl({ channel: CHANNEL });
-    expect((await sendSlashCommand(a.url, TEST_SIGNING_SECRET, { text: `peek ${queue} --count 10`, user_id: 'U_ALICE', channel_id: CHANNEL, response_url: peekUrl })).status).toBe(200);
+    expect((await sendSlashCommand(a.url, TEST_SIGNING_SECRET, { text: `peek ${queue} --count 10`, user_id: 'U_ALICE', channel_id: CHANNEL, response_url: peekUrl }, signedOnAppClock)).status).toBe(200);
     const [peekReply] = await slack.waitForCalls('response_url', 1, 20_000);
     const replayButtons = buttonsIn(peekReply).filter((x) => x.action_id === MESSAGE_ACTIONS.replay);
     expect(replayButtons).toHaveLength(3);
@@ -273,11 +275,11 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
 
     const responseUrl = slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs });
     const payload = replayPayload(value, peekTs, responseUrl);
-    expect((await sendBlockActions(a.url, TEST_SIGNING_SECRET, payload)).status).toBe(200);
+    expect((await sendBlockActions(a.url, TEST_SIGNING_SECRET, payload, signedOnAppClock)).status).toBe(200);
     const replayed = (c: RecordedCall) => c.args.thread_ts === peekTs && shown(c).includes(`Replayed ${id}`);
     await waitFor(() => slack.callsTo('chat.postMessage').some(replayed), { timeoutMs: 15_000, description: 'A replayed and said so in the thread' });
     // Slack did not see A's ack in time and retries: the retry lands on B.
-    const retried = await sendBlockActions(b.url, TEST_SIGNING_SECRET, payload, { headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
+    const retried = await sendBlockActions(b.url, TEST_SIGNING_SECRET, payload, { ...signedOnAppClock, headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } });
     expect(retried.status).toBe(200);
     const answer = await waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 15_000, description: 'B answered the retry' });
     expect(answer.args.response_type).toBe('ephemeral');
@@ -294,7 +296,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
     const { id, value } = await nextUnreplayed();
     const before = (await queueDepth(sqs, pair.source.url)).visible;
     const urls = [slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs }), slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs })];
-    const responses = await Promise.all([a, b].map((replica, i) => sendBlockActions(replica.url, TEST_SIGNING_SECRET, replayPayload(value, peekTs, urls[i] ?? ''))));
+    const responses = await Promise.all([a, b].map((replica, i) => sendBlockActions(replica.url, TEST_SIGNING_SECRET, replayPayload(value, peekTs, urls[i] ?? ''), signedOnAppClock)));
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
     const replayed = (c: RecordedCall) => c.args.thread_ts === peekTs && shown(c).includes(`Replayed ${id}`);
     await waitFor(() => slack.callsTo('chat.postMessage').some(replayed), { timeoutMs: 15_000, description: 'one replica replayed' });
@@ -312,7 +314,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
   it('a Replay click on a message A peeked, landing only on B, replays it from B', async () => {
     const { id, value } = await nextUnreplayed();
     const responseUrl = slack.mintResponseUrl({ channel: CHANNEL, messageTs: peekTs });
-    expect((await sendBlockActions(b.url, TEST_SIGNING_SECRET, replayPayload(value, peekTs, responseUrl))).status).toBe(200);
+    expect((await sendBlockActions(b.url, TEST_SIGNING_SECRET, replayPayload(value, peekTs, responseUrl), signedOnAppClock)).status).toBe(200);
     await waitFor(() => slack.callsTo('chat.postMessage').some((c) => c.args.thread_ts === peekTs && shown(c).includes(`Replayed ${id}`)), { timeoutMs: 15_000, description: 'B replayed and said so in the thread' });
     expect(await successfulReplays(id)).toHaveLength(1);
     expect((await sourceBodies()).filter((x) => x === bodyOf.get(id))).toHaveLength(1);
@@ -376,7 +378,7 @@ describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ
         message: { ts: parentTs },
         actions: [buttonAction({ action_id: INCIDENT_ACTIONS.acknowledge, value: incident.id })],
         response_url: urls[i] ?? '',
-      }))));
+      }), signedOnAppClock)));
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
     const answer = await waitFor(() => slack.callsTo('response_url').find((c) => urls.includes(c.url ?? '')), { timeoutMs: 15_000, description: 'the second click answered' });
     await settle();

@@ -27,6 +27,8 @@ import { runRedrive } from '../support/run-redrive.ts';
 
 describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on ElasticMQ)', () => {
   const clock = fixedClock(new Date());
+  /** Slack requests are dated on the app's clock: the app refuses one more than 5 minutes off it. */
+  const signedOnAppClock = { now: () => clock.now().getTime() };
   const sqs = testSqsClient();
   const logLines: Record<string, unknown>[] = [];
   let slack: SlackApiServer;
@@ -46,7 +48,7 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
     slack.clear();
     prepare?.();
     const responseUrl = slack.mintResponseUrl();
-    const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: user, channel_id: 'C_ALERTS', response_url: responseUrl });
+    const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: user, channel_id: 'C_ALERTS', response_url: responseUrl }, signedOnAppClock);
     expect(sent.status).toBe(200);
     const [reply] = await slack.waitForCalls('response_url', 1, 15_000);
     if (!reply) throw new Error('no reply');
@@ -176,7 +178,7 @@ describe.skipIf(!services)('roles, audit and report end to end (SQS DLQ on Elast
         message: { ts: incident?.slackTs ?? '' },
         actions: [buttonAction({ action_id: INCIDENT_ACTIONS.acknowledge, value: incident?.id ?? '' })],
         response_url: slack.mintResponseUrl({ channel: 'C_ALERTS', messageTs: incident?.slackTs ?? '' }),
-      }));
+      }), signedOnAppClock);
       expect(response.status).toBe(200);
     };
     await click('U_CAROL');

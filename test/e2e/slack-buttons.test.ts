@@ -58,7 +58,7 @@ describe.skipIf(!services)('message buttons and modals end to end (SQS DLQ on El
     const buttons = buttonsIn(reply);
     const views = buttons.filter((b) => b.action_id === MESSAGE_ACTIONS.view);
     expect(views).toHaveLength(6);
-    expect(buttons.filter((b) => b.action_id === MESSAGE_ACTIONS.replay).every((b) => b.confirm !== undefined)).toBe(true);
+    expect(buttons.filter((b) => b.action_id === MESSAGE_ACTIONS.replay).every((b) => JSON.stringify(b.confirm).includes('It is sent to the replay target, then deleted from the DLQ once the send is accepted.'))).toBe(true);
     expect(buttons.filter((b) => b.action_id === MESSAGE_ACTIONS.resolve)).toHaveLength(6);
     for (const b of views) {
       const { q, id } = JSON.parse(b.value) as { q: string; id: string };
@@ -161,6 +161,7 @@ describe.skipIf(!services)('message buttons and modals end to end (SQS DLQ on El
     ok(open);
     const view = viewOf(open) as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(VIEW_CALLBACKS.resolve);
+    expect(shown(open)).toContain("Its body and attributes are archived in Redrive's store, then it is deleted from the DLQ.");
     const refused = await e.submit(view, stateValues(['reason', 'reason', plainTextValue('')]));
     expect(refused.json).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
     expect(await e.app.store.getResolution(e.queue, id)).toBeNull();

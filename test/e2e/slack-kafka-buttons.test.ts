@@ -76,6 +76,13 @@ describe.skipIf(!services)('message buttons on a Kafka DLQ end to end (real brok
     expect(shown(answer)).toMatch(/Partition +Offset +Trace ID/);
     for (const b of buttonsIn(answer).filter((x) => x.action_id === MESSAGE_ACTIONS.view)) values.set((JSON.parse(b.value) as { id: string }).id, b.value);
     expect([...values.keys()]).toEqual(['0:0', '0:1', '0:2']);
+    // The Replay confirm says what Kafka does: a copy to the replay topic, the record stays until resolved.
+    const confirms = buttonsIn(answer).filter((x) => x.action_id === MESSAGE_ACTIONS.replay).map((x) => JSON.stringify(x.confirm));
+    expect(confirms).toHaveLength(3);
+    for (const confirm of confirms) {
+      expect(confirm).toContain('A copy is produced to the replay topic; the message stays in the DLQ topic until it is resolved.');
+      expect(confirm).not.toMatch(/deleted|out of the DLQ/);
+    }
   }, 40_000);
 
   it('View shows partition/offset and the mapped runbook fields', async () => {
@@ -103,6 +110,8 @@ describe.skipIf(!services)('message buttons on a Kafka DLQ end to end (real brok
     const [open] = await slack.waitForCalls('views.open', 2, 20_000).then((calls) => calls.slice(1));
     const view = viewOf(open) as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(VIEW_CALLBACKS.resolve);
+    expect(shown(open)).toContain("the consumer group's offset is committed up to the lowest unresolved offset; the record itself stays in the topic");
+    expect(shown(open)).not.toContain('deleted from the DLQ');
     await sendViewSubmission(app.url, TEST_SIGNING_SECRET, buildViewSubmission({ callback_id: view.callback_id, private_metadata: view.private_metadata, values: stateValues(['reason', 'reason', plainTextValue('file type not allowed')]) }));
     const resolution = await waitFor(() => app.store.getResolution(QUEUE, '0:2'), { timeoutMs: 30_000, description: 'resolved' });
     expect(resolution).toMatchObject({ reason: 'file type not allowed', partition: 0, offset: '2' });

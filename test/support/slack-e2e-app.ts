@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { createRootLogger, type Logger } from '../../src/adapters/outbound/logging/pino-logger.ts';
 import { parseConfig, resolveSecrets, type Secrets } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config.schema.ts';
 import type { Incident } from '../../src/core/model.ts';
@@ -68,7 +68,7 @@ export const sqsAppConfig = (options: {
 
 export const startSlackE2e = async (
   prefix: string,
-  options: { config?: Record<string, unknown>; server?: ServerOptions; queue?: Record<string, unknown>; /** More queues, configured after the pair's. */ extraQueues?: Record<string, unknown>[] } = {},
+  options: { config?: Record<string, unknown>; server?: ServerOptions; /** The app's logger (default: a silent one at warn). */ logger?: Logger; queue?: Record<string, unknown>; /** More queues, configured after the pair's. */ extraQueues?: Record<string, unknown>[] } = {},
 ): Promise<SlackE2e> => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', TEST_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', TEST_CREDENTIALS.secretAccessKey);
@@ -84,7 +84,7 @@ export const startSlackE2e = async (
     roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
     config: options.config,
   });
-  const app = await startServer(config, secrets, quietLogger(), { slackRetries: 0, timers: manualTimers(), replicaId: prefix, ...options.server });
+  const app = await startServer(config, secrets, options.logger ?? quietLogger(), { slackRetries: 0, timers: manualTimers(), replicaId: prefix, ...options.server });
   await slack.waitForCalls('auth.test', 1);
 
   return {

@@ -8,20 +8,20 @@ import { context, header, section, type Block, type Reply } from '../../core/sla
 import { bulkReplayButton, messageButtons } from '../../core/slack/message-buttons.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { cell, code, reply, safeText, textTable } from './reply-format.ts';
+import { pagedPeekBlocks, peekOrder, type PeekPaging } from './peek-pages.ts';
 
 /** The runbook truncates URLs in the list; the full one is in `view`. */
 const URL_WIDTH = 60;
 const TRACE_WIDTH = 40;
 
-/** Messages of a Kafka peek that get their own View / Replay / Resolve buttons. */
-const KAFKA_BUTTON_CARDS = 8;
-
 export const renderKafkaList = (
   queue: string,
-  messages: readonly DlqMessage[],
-  options: { mapping?: FieldMapping | undefined; redactKeys?: readonly string[] } = {},
+  peeked: readonly DlqMessage[],
+  options: { mapping?: FieldMapping | undefined; redactKeys?: readonly string[]; paging?: PeekPaging } = {},
 ): Reply => {
   const keys = options.redactKeys ?? [];
+  // Partition, then offset: the order pages are cut in, the same when Previous / Next read again.
+  const messages = peekOrder(peeked);
   const mapping = options.mapping ?? DEFAULT_FIELD_MAPPING;
   const rows = messages.map((m) => {
     const mapped = mapDlqMessage(m, mapping);
@@ -36,22 +36,21 @@ export const renderKafkaList = (
   });
   const table = textTable(['Partition', 'Offset', 'Trace ID', 'Retry Count', 'Error Category', 'URL'], rows);
   const title = `DLQ Messages in ${queue} (${messages.length} shown)`;
-  // View / Replay / Resolve under the first few, like the SQS peek (one message's size budget).
-  const cards: Block[] = messages.slice(0, KAFKA_BUTTON_CARDS).flatMap((m) => {
+  // View / Replay / Resolve under every message, a page at a time (one message's size budget each).
+  const cards = messages.map((m): Block[] => {
     const mapped = mapDlqMessage(m, mapping);
     const line = `*${m.partition ?? '-'}:${m.offset ?? '-'}* ${safeText(mapped.traceId ?? '', 120, keys)} ${safeText(mapped.errorCategory ?? '', 40, keys)}`.trim();
-    const buttons = messageButtons({ queue, id: m.messageKey }, `kafka_msg_${m.partition ?? 'x'}_${m.offset ?? 'x'}`);
-    return buttons ? [section(line), buttons] : [];
+    const buttons = messageButtons({ queue, id: m.messageKey }, `kafka_msg_${m.partition ?? 'x'}_${m.offset ?? 'x'}`, 'kafka');
+    return buttons ? [section(line), buttons] : [section(line)];
   });
   const bulk = messages.length > 0 ? bulkReplayButton(queue) : null;
-  if (bulk) cards.push(bulk);
-  return reply(title, [header(title.slice(0, 150)), section(code(table, keys, 2_400)), ...cards], {
-    keys,
-    footer: [
-      context(
-        `Read from the committed offset without committing anything; resolved messages are skipped. ` +
-          `\`view ${safeText(queue, 100)} &lt;trace id | partition:offset&gt;\` shows one in full.`,
-      ),
-    ],
-  });
+  const footer: Block[] = [
+    ...(bulk ? [bulk] : []),
+    context(
+      `Read from the committed offset without committing anything; resolved messages are skipped. ` +
+        `\`view ${safeText(queue, 100)} &lt;trace id | partition:offset&gt;\` shows one in full.`,
+    ),
+  ];
+  const top = [header(title.slice(0, 150)), section(code(table, keys, 2_400))];
+  return reply(title, pagedPeekBlocks(queue, 'kafka', { top, cards, footer }, options.paging ?? { count: messages.length, page: 0 }), { keys, footer });
 };

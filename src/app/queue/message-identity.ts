@@ -28,10 +28,14 @@ export const parseJsonObject = (text: string): JsonObject | null => {
   }
 };
 
+/** Trace ids longer than this are fingerprinted by their SHA-256: fingerprints are index keys. */
+const FINGERPRINT_TRACE_MAX = 256;
+
 /** Message id, trace id and body hash: any one matching later means "this message came back". */
 export const replayFingerprints = (message: DlqMessage, mapping?: FieldMapping): string[] => {
   const trace = traceIdOf(message, mapping);
-  return [`key:${message.messageKey}`, ...(trace ? [`trace:${trace}`] : []), bodyHash(message.body)];
+  const traceKey = trace === null ? null : trace.length > FINGERPRINT_TRACE_MAX ? `sha256:${createHash('sha256').update(trace).digest('hex')}` : trace;
+  return [`key:${message.messageKey}`, ...(traceKey ? [`trace:${traceKey}`] : []), bodyHash(message.body)];
 };
 
 /** A URL without its query and fragment: presigned signatures and tokens never reach the store. */

@@ -97,8 +97,9 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const messages = await peekMessages(deps, command.queue, command.count, ctx.actor);
-      if (backend.kind === 'kafka') return renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping });
-      return renderPeek(command.queue, messages, deps.clock.now(), backend.kind, text);
+      const paging = { count: command.count, page: command.page ?? 0 };
+      if (backend.kind === 'kafka') return renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping, paging });
+      return renderPeek(command.queue, messages, deps.clock.now(), backend.kind, { ...text, paging });
     },
     view: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
@@ -108,13 +109,15 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     analyze: async (command, ctx) => renderAnalysis(await analyzeQueue(deps, { queue: command.queue, actor: ctx.actor }), text),
     replay: async (command, ctx) => {
       const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody: command.body ?? options.bodyEdit ?? null });
+      const kafka = deps.registry.get(command.queue).kind === 'kafka';
       const rows: [string, string | null][] = [
         ['message', outcome.message.messageKey],
         ['destination', outcome.destination],
         ['destination id', outcome.destinationId],
-        ['removed from DLQ', outcome.removed ? 'yes' : `no${outcome.removeError ? ` (${outcome.removeError})` : ''}`],
+        // Kafka keeps a replayed record in the DLQ topic until it is resolved (the runbook's rule).
+        kafka ? ['in the DLQ', 'yes, until resolved'] : ['removed from DLQ', outcome.removed ? 'yes' : `no${outcome.removeError ? ` (${outcome.removeError})` : ''}`],
       ];
-      return renderDone(`Replayed ${outcome.message.messageKey} to ${outcome.destination}`, rows);
+      return renderDone(`Replayed ${outcome.message.messageKey} to ${outcome.destination}`, rows, kafka ? `Resolve it once it was processed: \`resolve ${command.queue} ${outcome.message.messageKey}\`.` : undefined);
     },
     're-execute': async (command, ctx) => {
       const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, via: 'reexecute' });
@@ -127,7 +130,11 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     history: async (command, ctx) => renderHistory(await queueHistory(deps, { queue: command.queue, hours: command.hours, actor: ctx.actor })),
     resolve: async (command, ctx) => {
       const outcome = await resolveMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, reason: command.reason });
-      return renderDone(`Resolved ${outcome.message.messageKey}: archived, ${outcome.removed ? 'deleted from the DLQ' : `not deleted (${outcome.removeError ?? 'unknown'})`}`, [
+      const kafka = deps.registry.get(command.queue).kind === 'kafka';
+      const effect = kafka
+        ? outcome.removed ? "the consumer group's offset committed up to the lowest unresolved one" : `offset not committed yet (${outcome.removeError ?? 'unknown'}); the next resolve retries`
+        : outcome.removed ? 'deleted from the DLQ' : `not deleted (${outcome.removeError ?? 'unknown'})`;
+      return renderDone(`Resolved ${outcome.message.messageKey}: ${kafka ? 'recorded as resolved' : 'archived'}, ${effect}`, [
         ['message', outcome.message.messageKey],
         ['reason', command.reason],
         ['archived before', outcome.alreadyResolved ? 'yes' : 'no'],

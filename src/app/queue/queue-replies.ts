@@ -11,10 +11,12 @@ import { context, header, section, type Block, type Reply } from '../../core/sla
 import { bulkReplayButton, messageButtons } from '../../core/slack/message-buttons.ts';
 import { isSecretKey, redactJson, REDACTED } from '../../core/text/redact.ts';
 import { isRedriveError } from '../../errors.ts';
+import type { QueueKind } from '../../core/model.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../ports/queue-backend.port.ts';
 import type { StatusView } from './read-queue.use-case.ts';
 import { cell, code, formatAge, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
+import { PEEK_PAGE_CARDS, pagedPeekBlocks, peekOrder, type PeekPaging } from './peek-pages.ts';
 
 export { formatAge, textTable } from './reply-format.ts';
 
@@ -24,8 +26,6 @@ export interface TextOptions {
   redactKeys?: readonly string[];
 }
 
-/** Cards (body preview + View / Replay / Resolve buttons) in one peek reply; the table lists all. */
-const MAX_MESSAGE_CARDS = 8;
 /** Characters of body per peek card: the cards and their buttons share one message's budget. */
 const PEEK_BODY_BUDGET = 3_200;
 const BODY_PREVIEW_MAX = 600;
@@ -86,31 +86,32 @@ const frameworkSummary = (framework: FrameworkMetadata): string =>
     .filter((part): part is string => part !== null)
     .join(' · ');
 
-export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kind: 'sqs' | 'kafka' = 'sqs', options: TextOptions = {}): Reply => {
+export const renderPeek = (queue: string, peeked: DlqMessage[], now: Date, kind: 'sqs' | 'kafka' = 'sqs', options: TextOptions & { paging?: PeekPaging } = {}): Reply => {
   const keys = options.redactKeys ?? [];
+  // Pages are cut in a fixed order (oldest first), so Previous / Next, which peek again, line up.
+  const messages = peekOrder(peeked);
   const table = textTable(
     ['#', 'MESSAGE ID', 'AGE', 'RECEIVES', 'BYTES'],
     messages.map((m, i) => [i + 1, m.messageKey, ageOf(m, now), m.receiveCount, Buffer.byteLength(m.body)]),
   );
-  const cards = messages.slice(0, MAX_MESSAGE_CARDS);
-  const preview = Math.min(BODY_PREVIEW_MAX, Math.floor(PEEK_BODY_BUDGET / Math.max(1, cards.length)));
-  const attributeMax = Math.max(120, Math.floor(1_600 / Math.max(1, cards.length)));
-  const blocks: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys, PEEK_TABLE_MAX))];
-  for (const [i, m] of cards.entries()) {
+  // Sizes depend on the number of messages, not on the page: the same messages cut the same pages.
+  const perPage = Math.min(PEEK_PAGE_CARDS, Math.max(1, messages.length));
+  const preview = Math.min(BODY_PREVIEW_MAX, Math.floor(PEEK_BODY_BUDGET / perPage));
+  const attributeMax = Math.max(120, Math.floor(1_600 / perPage));
+  const cards = messages.map((m, i): Block[] => {
     const attrs = attributeLines(m, keys);
     const framework = recogniseAwsDeadLetter(m);
     const title = `*${i + 1}. ${safeText(m.messageKey, 300, keys)}*`;
     const summary = framework ? `\n${safeText(frameworkSummary(framework), 400, keys)}` : '';
     const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), attributeMax, keys)}` : '';
-    // An SNS envelope shows the Message it carries; the whole envelope is what a replay sends.
-    blocks.push(section(`${title}${summary}${attributes}\n${code(framework?.payload ?? m.body, keys, preview + 6)}`));
     // The id in the button is the raw message key: buttons carry it back, they never render it.
-    const buttons = messageButtons({ queue, id: m.messageKey }, `peek_msg_${i + 1}`);
-    if (buttons) blocks.push(buttons);
-  }
+    const buttons = messageButtons({ queue, id: m.messageKey }, `peek_msg_${i + 1}`, kind);
+    // An SNS envelope shows the Message it carries; the whole envelope is what a replay sends.
+    return [section(`${title}${summary}${attributes}\n${code(framework?.payload ?? m.body, keys, preview + 6)}`), ...(buttons ? [buttons] : [])];
+  });
+  const top: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys, PEEK_TABLE_MAX))];
   const bulk = messages.length > 0 ? bulkReplayButton(queue) : null;
   const footer: Block[] = bulk ? [bulk] : [];
-  if (messages.length > MAX_MESSAGE_CARDS) footer.push(context(`${messages.length - MAX_MESSAGE_CARDS} more not shown in full: \`view ${safeText(queue, 100)} &lt;id&gt;\` opens any of them.`));
   footer.push(
     context(
       kind === 'sqs'
@@ -118,8 +119,10 @@ export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kin
         : 'Read without committing any offset.',
     ),
   );
+  const blocks = pagedPeekBlocks(queue, kind, { top, cards, footer }, options.paging ?? { count: messages.length, page: 0 });
   return reply(`Peek ${queue}: ${messages.length} message(s)`, blocks, { footer, keys });
 };
+
 
 /** The runbook's fields as the queue's mapping reads them (trace id, error, category, ...). */
 const mappedRows = (message: DlqMessage, mapping: FieldMapping | undefined): [string, string | number | null][] => {
@@ -254,7 +257,7 @@ const chunkEscaped = (text: string, size: number): string[] => {
  * a marker past MODAL_BODY_SECTIONS, then Replay / Edit and replay / Resolve. Same redaction and
  * escaping as everywhere. Blocks fit a modal (≤ 100), not a message.
  */
-export const renderMessageModal = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Block[] => {
+export const renderMessageModal = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping; kind?: QueueKind } = {}): Block[] => {
   const keys = options.redactKeys ?? [];
   const summary = renderMessage(message, now, options);
   // renderMessage: [header, facts, body, ...footer]; keep the facts, render the body in full here.
@@ -267,7 +270,7 @@ export const renderMessageModal = (message: DlqMessage, now: Date, options: Text
   for (const chunk of chunks) blocks.push(section('```' + chunk + '```'));
   const cut = /… \[truncated \d+ chars\]$/.test(body);
   blocks.push(context(cut ? `${note} Truncated: the body is ${pretty.length.toLocaleString('en-US')} characters, more than a Slack modal shows.` : note));
-  const buttons = messageButtons({ queue: message.queue, id: message.messageKey }, 'modal_msg_actions', ['replay', 'editReplay', 'resolve']);
+  const buttons = messageButtons({ queue: message.queue, id: message.messageKey }, 'modal_msg_actions', options.kind ?? null, ['replay', 'editReplay', 'resolve']);
   if (buttons) blocks.push(buttons);
   return blocks;
 };

@@ -5,6 +5,7 @@
 
 import { context, type Block, type Reply } from '../../core/slack/blocks.ts';
 import { redactSecrets } from '../../core/text/redact.ts';
+import { neutralizeControls } from '../../core/text/neutralize-controls.ts';
 import { toSlackText } from '../../core/text/slack-text.ts';
 
 /** Block Kit: a section's text is at most 3,000 characters. */
@@ -31,7 +32,9 @@ export const code = (text: string, keys: readonly string[] = [], max = SECTION_M
 
 /** A fixed-width table like the runbook's CLI output. Cells are raw text: wrap the result in `code`. */
 export const textTable = (headers: string[], rows: (string | number | null)[][]): string => {
-  const cells = rows.map((row) => row.map((cell) => (cell === null ? '-' : String(cell))));
+  // Controls are made visible before the widths are measured, so a NUL or a bidi override in a cell
+  // can neither hide nor shift a column.
+  const cells = rows.map((row) => row.map((cell) => (cell === null ? '-' : neutralizeControls(String(cell)))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
@@ -43,7 +46,7 @@ export const textTable = (headers: string[], rows: (string | number | null)[][])
  */
 export const cell = (text: string | null, max: number, keys: readonly string[] = []): string | null => {
   if (text === null) return null;
-  const flat = redactSecrets(text, { jsonKeys: keys }).replace(/\s+/g, ' ');
+  const flat = redactSecrets(neutralizeControls(text), { jsonKeys: keys }).replace(/\s+/g, ' ');
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1))}…`;
 };
 

@@ -17,6 +17,7 @@ import { runRedriveJob, type RunOptions } from '../queue/redrive-job.ts';
 import type { RedriveJobResult } from '../queue/redrive-job-result.ts';
 import { safeText } from '../queue/reply-format.ts';
 import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobTakenOver } from './job-messages.ts';
+import { logFailure } from '../log-failure.ts';
 
 export interface JobLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -96,7 +97,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   };
 
   const track = (work: Promise<void>): void => {
-    const done = work.catch((error: unknown) => logger.error({ err: error }, 'job follower failed')).finally(() => running.delete(done));
+    const done = work.catch((error: unknown) => logFailure(logger, error, {}, 'job follower failed')).finally(() => running.delete(done));
     running.add(done);
   };
 
@@ -210,7 +211,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       await chain;
       if (halt.signal.aborted) return;
       const reason = error instanceof Error ? error.message : String(error);
-      logger.error({ err: error, jobId: job.id, queue: job.queue }, 'job from Slack failed');
+      logFailure(logger, error, { jobId: job.id, queue: job.queue }, 'job from Slack failed');
       const failed = (await store.getJob(job.id)) ?? job;
       const rendered = renderJobResult({ job: { ...failed, status: 'failed', error: reason }, done: failed.progress.done, failed: [] });
       await finish(thread, { ...failed, status: failed.status === 'running' ? 'failed' : failed.status }, { text: rendered.text, blocks: rendered.blocks });

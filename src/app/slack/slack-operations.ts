@@ -9,10 +9,11 @@
 
 import { section, type Reply } from '../../core/slack/blocks.ts';
 import { editReplayBlocks, INPUT_MAX } from '../../core/slack/modals.ts';
+import { hasHiddenControls } from '../../core/text/neutralize-controls.ts';
 import { redactSecrets } from '../../core/text/redact.ts';
 import type { DlqCommand } from '../../core/slack/parse-dlq-command.ts';
 import { slackDate } from '../../core/slack/incident-blocks.ts';
-import type { AuditRecord } from '../../core/model.ts';
+import type { AuditRecord, QueueKind } from '../../core/model.ts';
 import type { ReplayFilter } from '../../core/analysis/replay-filter.ts';
 import type { CommandContext, OperationHandler, OperationHandlers } from '../dlq-command-router.ts';
 import { liveJobLease } from '../queue/job-lease.ts';
@@ -65,13 +66,15 @@ const alreadyDone = (op: Once, id: string, record: AuditRecord | null): Reply =>
  * The Edit and replay form, or why there is none. A body that holds something redaction would hide
  * is never put in Slack (and replaying the redacted text would corrupt it): edit it in a terminal.
  */
-const editForm = (queueName: string, id: string, body: string, keys: readonly string[]): Reply => {
+const editForm = (queueName: string, id: string, body: string, keys: readonly string[], kind: QueueKind): Reply => {
   const ref = { queue: queueName, id };
   const terminal = `redrive dlq replay ${queueName} ${id} --body-file edited.json`;
   const refusal = (why: string): Reply => reply(why, [section(`:warning: ${safeText(why, 1_000)}`), section(`In a terminal: \`${safeText(terminal, 1_000)}\``)], { private: true });
   if (body.length > INPUT_MAX) return refusal(`This body is ${body.length.toLocaleString('en-US')} characters, more than a Slack input holds (${INPUT_MAX.toLocaleString('en-US')}).`);
   if (redactSecrets(body, { jsonKeys: keys }) !== body) return refusal('This body holds values Redrive never shows in Slack (tokens, passwords, signatures or configured keys).');
-  return { text: safeText(`Edit and replay ${id}`, 500), blocks: editReplayBlocks(ref, body), private: true };
+  // A plain-text input would carry a bidi override or a NUL unseen; shown as \uXXXX it would change the body.
+  if (hasHiddenControls(body)) return refusal('This body holds control characters (bidi overrides, NUL, CR...) that Slack would hide or an edit would change.');
+  return { text: safeText(`Edit and replay ${id}`, 500), blocks: editReplayBlocks(ref, body, kind), private: true };
 };
 
 export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperationsDeps): OperationHandlers => {
@@ -145,8 +148,8 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
             if (command.surface !== 'modal' && command.surface !== 'edit') return view(command, context);
             const backend = queue.registry.get(command.queue);
             const message = await viewMessage(queue, command.queue, command.id, context.actor);
-            if (command.surface === 'edit') return editForm(message.queue, message.messageKey, message.body, queue.redactKeys ?? []);
-            const blocks = renderMessageModal(message, queue.clock.now(), { redactKeys: queue.redactKeys ?? [], ...(backend.mapping ? { mapping: backend.mapping } : {}) });
+            if (command.surface === 'edit') return editForm(message.queue, message.messageKey, message.body, queue.redactKeys ?? [], backend.kind);
+            const blocks = renderMessageModal(message, queue.clock.now(), { redactKeys: queue.redactKeys ?? [], kind: backend.kind, ...(backend.mapping ? { mapping: backend.mapping } : {}) });
             return { text: safeText(`Message ${message.messageKey} in ${message.queue}`, 500), blocks, private: true };
           },
         }

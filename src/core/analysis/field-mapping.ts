@@ -145,6 +145,10 @@ const compileMapping = (mapping: FieldMapping): CompiledMapping => {
   return compiled;
 };
 
+/**
+ * Cap for id-like labels that are grouped and shown (error type, event type). Trace ids and job ids
+ * are never cut: `view <id>` must match an id of any length exactly (the store indexes a digest).
+ */
 const MAX_ID_LENGTH = 256;
 
 const parseBody = (body: string): { json: Record<string, unknown> | null; shape: string } => {
@@ -209,7 +213,7 @@ export const mapMessage = (body: string, mapping: FieldMapping = DEFAULT_FIELD_M
   return {
     parsed: json ? 'json' : 'raw',
     json,
-    traceId: text('traceId', MAX_ID_LENGTH),
+    traceId: text('traceId'),
     errorCategory: category === null ? null : category.toLowerCase(),
     errorText: text('errorText'),
     errorType: text('errorType', MAX_ID_LENGTH),
@@ -221,7 +225,7 @@ export const mapMessage = (body: string, mapping: FieldMapping = DEFAULT_FIELD_M
     destinationPath: text('destinationPath'),
     failedAt: pick('failedAt', parseTimestamp).value ?? fallback.enqueuedAt ?? null,
     createdAt: pick('createdAt', parseTimestamp).value,
-    jobId: text('jobId', MAX_ID_LENGTH),
+    jobId: text('jobId'),
     shape,
   };
 };

@@ -3,7 +3,7 @@
 // names, errors and audit text are escaped; links are Slack permalinks the Web API returned.
 
 import type { AuditRecord, Level } from '../model.ts';
-import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
+import { toSlackId } from '../text/slack-text.ts';
 import { truncate } from '../text/truncate.ts';
 import type { Block } from './blocks.ts';
 import { LEVEL_LABEL, slackDate } from './incident-blocks.ts';
@@ -34,7 +34,7 @@ const MAX_QUEUES = 40;
 const MAX_RECENT = 10;
 const LEVEL_EMOJI: Record<Level, string> = { OK: ':white_check_mark:', L1: ':warning:', L2: ':red_circle:', L3: ':rotating_light:' };
 
-const esc = (text: string, max: number): string => escapeMrkdwn(truncate(text, max));
+const esc = (text: string, max: number): string => toSlackId(text, max);
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
 const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3_000) }] });
 

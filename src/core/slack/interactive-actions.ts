@@ -41,6 +41,12 @@ export const BULK_REPLAY_LABELS: Readonly<Record<string, string>> = {
 /** A bulk replay button's text: its label and an ellipsis (it opens a form). */
 export const bulkReplayButtonText = (actionId: string): string => `${BULK_REPLAY_LABELS[actionId] ?? 'Bulk replay'}…`;
 
+/** Previous / Next under a peek with more messages than one Slack message holds. */
+export const PEEK_PAGE_ACTIONS = {
+  previous: 'dlq_peek_previous',
+  next: 'dlq_peek_next',
+} as const;
+
 /** callback_id of each modal whose submission Redrive handles. */
 export const VIEW_CALLBACKS = {
   message: 'dlq_message_modal',
@@ -56,6 +62,7 @@ export const SLACK_ACTION_IDS: readonly string[] = [
   ...Object.values(MESSAGE_ACTIONS),
   ...Object.values(JOB_ACTIONS),
   ...Object.values(SAFETY_ACTIONS),
+  ...Object.values(PEEK_PAGE_ACTIONS),
 ];
 
 export const SLACK_VIEW_CALLBACK_IDS: readonly string[] = Object.values(VIEW_CALLBACKS);

@@ -2,8 +2,9 @@
 // dialog, Edit and replay, Resolve (which opens a modal asking for a reason). Pure. The queue and id
 // only travel in button values (never rendered as mrkdwn here), and the confirm text is escaped.
 
-import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
-import { truncate } from '../text/truncate.ts';
+import { toSlackId } from '../text/slack-text.ts';
+import type { QueueKind } from '../model.ts';
+import { effectFor, REPLAY_EFFECT } from './backend-effects.ts';
 import type { Block } from './blocks.ts';
 import { bulkReplayButtonText, encodeMessageRef, JOB_ACTIONS, MESSAGE_ACTIONS, type MessageRef } from './interactive-actions.ts';
 
@@ -18,10 +19,11 @@ const button = (text: string, actionId: string, value: string, extra: Record<str
   ...extra,
 });
 
-/** Replay confirm: destructive for the DLQ (the message leaves it once the destination took it). */
-const replayConfirm = (ref: MessageRef): Record<string, unknown> => ({
+/** Replay confirm: says what the backend does to the DLQ (SQS deletes after the send, Kafka keeps it). */
+const replayConfirm = (ref: MessageRef, kind: QueueKind | null): Record<string, unknown> => ({
   title: { type: 'plain_text', text: 'Replay this message?' },
-  text: { type: 'mrkdwn', text: truncate(`Sends ${escapeMrkdwn(ref.id)} back for processing and takes it out of the DLQ.`, 300) },
+  // Slack caps a confirm's text at 300 characters: the id is cut, never the effect.
+  text: { type: 'mrkdwn', text: `Replay ${toSlackId(ref.id, 60)}? ${effectFor(REPLAY_EFFECT, kind)}`.slice(0, 300) },
   confirm: { type: 'plain_text', text: 'Replay' },
   deny: { type: 'plain_text', text: 'Cancel' },
 });
@@ -32,12 +34,12 @@ export type MessageButton = 'view' | 'replay' | 'editReplay' | 'resolve';
  * An actions block for one message, or null when its queue + id do not fit a button value.
  * `blockId` must be unique within the message or view.
  */
-export const messageButtons = (ref: MessageRef, blockId: string, which: readonly MessageButton[] = ['view', 'replay', 'resolve']): Block | null => {
+export const messageButtons = (ref: MessageRef, blockId: string, kind: QueueKind | null, which: readonly MessageButton[] = ['view', 'replay', 'resolve']): Block | null => {
   const value = encodeMessageRef(ref);
   if (value === null) return null;
   const all: Record<MessageButton, Button> = {
     view: button('View', MESSAGE_ACTIONS.view, value),
-    replay: button('Replay', MESSAGE_ACTIONS.replay, value, { style: 'primary', confirm: replayConfirm(ref) }),
+    replay: button('Replay', MESSAGE_ACTIONS.replay, value, { style: 'primary', confirm: replayConfirm(ref, kind) }),
     editReplay: button('Edit and replay', MESSAGE_ACTIONS.editReplay, value),
     resolve: button('Resolve', MESSAGE_ACTIONS.resolve, value, { style: 'danger' }),
   };

@@ -8,6 +8,9 @@ import { MAX_RATE_PER_SECOND } from './parse-dlq-command.ts';
 import type { Block } from './blocks.ts';
 import { BULK_REPLAY_LABELS, JOB_ACTIONS, VIEW_CALLBACKS, type MessageRef } from './interactive-actions.ts';
 import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
+import { BULK_REPLAY_EFFECT, effectFor, REPLAY_EFFECT, RESOLVE_EFFECT } from './backend-effects.ts';
+import type { QueueKind } from '../model.ts';
+import { toSlackId } from '../text/slack-text.ts';
 import { truncate } from '../text/truncate.ts';
 import { isFiltered, parseDuration, type ReplayFilter } from '../analysis/replay-filter.ts';
 
@@ -19,7 +22,7 @@ export const REASON_MAX = 500;
 
 const plainText = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 24) });
 const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
-const esc = (text: string, max = 300): string => escapeMrkdwn(truncate(text, max));
+const esc = (text: string, max = 300): string => toSlackId(text, max);
 
 export const modal = (title: string, blocks: Block[], extra: Record<string, unknown> = {}): View => ({
   type: 'modal',
@@ -78,15 +81,15 @@ export const decodeMetadata = (metadata: string | undefined): { ref: MessageRef;
   }
 };
 
-export const resolveModal = (ref: MessageRef, origin: ModalOrigin): View =>
+export const resolveModal = (ref: MessageRef, origin: ModalOrigin, kind: QueueKind | null): View =>
   modal('Resolve message', [
-    mrkdwnSection(`Resolve ${refLine(ref)}: its body and attributes are archived in Redrive's store, then it is deleted from the DLQ.`),
+    mrkdwnSection(`Resolve ${refLine(ref)}? ${effectFor(RESOLVE_EFFECT, kind)}`),
     input(FIELDS.reason, 'Reason', { type: 'plain_text_input', multiline: true, max_length: REASON_MAX, placeholder: { type: 'plain_text', text: 'e.g. presigned URL expired, customer re-uploaded' } }),
   ], { callback_id: VIEW_CALLBACKS.resolve, private_metadata: encodeMetadata(ref, origin), submit: plainText('Resolve') });
 
 /** The Edit and replay form's blocks (the listener adds callback, metadata and submit). */
-export const editReplayBlocks = (ref: MessageRef, body: string): Block[] => [
-  mrkdwnSection(`Edit the body of ${refLine(ref)}, then replay it. The body must be valid JSON; nothing is sent otherwise.`),
+export const editReplayBlocks = (ref: MessageRef, body: string, kind: QueueKind | null): Block[] => [
+  mrkdwnSection(`Edit the body of ${refLine(ref)}, then replay it. The body must be valid JSON; nothing is sent otherwise. ${effectFor(REPLAY_EFFECT, kind)}`),
   input(FIELDS.body, 'Body (JSON)', { type: 'plain_text_input', multiline: true, initial_value: body, max_length: INPUT_MAX }),
 ];
 
@@ -104,12 +107,9 @@ export interface ModalOrigin {
 }
 
 /** The bulk replay form, titled as the button that opened it says (`BULK_REPLAY_LABELS`). */
-export const bulkReplayModal = (queue: string, origin: ModalOrigin, openedBy: string = JOB_ACTIONS.bulkReplay): View =>
+export const bulkReplayModal = (queue: string, origin: ModalOrigin, kind: QueueKind | null, openedBy: string = JOB_ACTIONS.bulkReplay): View =>
   modal(BULK_REPLAY_LABELS[openedBy] ?? 'Bulk replay', [
-    mrkdwnSection(
-      `Replay messages of *${esc(queue, 200)}* back to their source (an admin operation). Leave the count empty to replay every message: ` +
-        'SQS standard queues use a message move task (≤ 500/s), FIFO and Kafka queues batches of 10. A count or a filter replays in batches of 10.',
-    ),
+    mrkdwnSection(`Replay messages of *${esc(queue, 200)}* back to their source (an admin operation). ${effectFor(BULK_REPLAY_EFFECT, kind)}`),
     input(FIELDS.count, 'How many messages (empty = all)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 100' } }, { optional: true }),
     input(FIELDS.rate, 'Rate, messages a second (empty = no cap)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: `1 to ${MAX_RATE_PER_SECOND}` } }, { optional: true }),
     input(FIELDS.category, 'Only this error category', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. transient' } }, { optional: true }),

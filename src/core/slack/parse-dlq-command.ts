@@ -6,7 +6,7 @@ import { isFiltered, parseDuration, type ReplayFilter } from '../analysis/replay
 export type DlqCommand =
   | { op: 'help' }
   | { op: 'status'; queue: string | null }
-  | { op: 'peek'; queue: string; count: number }
+  | { op: 'peek'; queue: string; count: number; /** 0-based page of the reply (Previous / Next buttons). */ page?: number }
   /** Buttons only: `modal` renders the whole message for a modal, `edit` the Edit and replay form. */
   | { op: 'view'; queue: string; id: string; surface?: 'message' | 'modal' | 'edit' }
   | { op: 'analyze'; queue: string }
@@ -59,7 +59,7 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   view: { usage: 'view <queue> <id>', summary: 'one message in full (message id, trace id or partition:offset)', positional: ['queue', 'id'], flags: {} },
   analyze: { usage: 'analyze <queue>', summary: 'group failures by error, category, domain, age; name the runbook pattern', positional: ['queue'], flags: {} },
   replay: { usage: 'replay <queue> <id>', summary: 'send one message back for processing', positional: ['queue', 'id'], flags: {} },
-  resolve: { usage: 'resolve <queue> <id> [--reason "..."]', summary: 'archive and take one message out of the DLQ', positional: ['queue', 'id'], flags: { reason: 'text' } },
+  resolve: { usage: 'resolve <queue> <id> [--reason "..."]', summary: 'archive one message (SQS: delete it from the DLQ; Kafka: commit past it, the record stays)', positional: ['queue', 'id'], flags: { reason: 'text' } },
   'redrive-all': { usage: 'redrive-all <queue> [--rate R] [--override "reason"]', summary: 'move every message back to its source (≤ 500/s)', positional: ['queue'], flags: { rate: 'number', override: 'text' } },
   'redrive-batch': {
     usage: 'redrive-batch <queue> --count N [--rate R] [--category C] [--domain host] [--signature text] [--older-than 2h] [--override "reason"]',

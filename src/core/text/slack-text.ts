@@ -1,7 +1,9 @@
-// The one safe path for queue and alert text into Slack mrkdwn: redact, then escape, then cap. The
-// order matters: redaction patterns read raw `&`/`<`, and the cap must not cut an escape in half.
+// The one safe path for queue and alert text into Slack mrkdwn: make control characters visible,
+// redact, escape, then cap. The order matters: redaction patterns read raw `&`/`<`, and the cap must
+// not cut an escape in half.
 
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
+import { neutralizeControls } from './neutralize-controls.ts';
 import { redactSecrets } from './redact.ts';
 import { truncate, type TruncateMarker } from './truncate.ts';
 
@@ -13,6 +15,12 @@ export interface SlackTextOptions {
   marker?: TruncateMarker;
 }
 
-/** Redacted, mrkdwn-escaped and capped text: safe to put inside a section or a code block. */
+/**
+ * Controls shown as `\uXXXX` (line feeds and tabs kept), redacted, mrkdwn-escaped and capped text:
+ * safe to put inside a section or a code block.
+ */
 export const toSlackText = (text: string, options: SlackTextOptions): string =>
-  truncate(escapeMrkdwn(redactSecrets(text, { jsonKeys: options.jsonKeys ?? [] })), options.max, options.marker);
+  truncate(escapeMrkdwn(redactSecrets(neutralizeControls(text), { jsonKeys: options.jsonKeys ?? [] })), options.max, options.marker);
+
+/** An id or name from a queue in mrkdwn, without redaction: controls made visible, escaped, capped. */
+export const toSlackId = (text: string, max: number): string => escapeMrkdwn(truncate(neutralizeControls(text), max));

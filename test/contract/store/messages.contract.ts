@@ -1,6 +1,7 @@
 // Store contract, messages part: the message index found by key or trace id, resolutions recorded
 // once and listed by partition and numeric offset, replays found by any fingerprint.
 
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ReplayRecord } from '../../../src/core/model.ts';
 import { at, indexEntry, kafkaResolution, resolution, T0, unique, type StoreRef } from './store-fixtures.ts';
@@ -49,6 +50,29 @@ export const describeMessageContract = (store: StoreRef): void => {
       expect(await store().listIndexedMessages(queue, { since: T0, until: at(3_000) })).toEqual([a, b]);
       expect(await store().listIndexedMessages(queue, { since: T0, limit: 1 })).toEqual([a]);
       expect(await store().listIndexedMessages(queue, { since: at(5_000) })).toEqual([]);
+    });
+
+    it('finds trace ids of any length exactly (300 characters, 10,000 characters), never by a shared prefix', async () => {
+      const queue = unique('q');
+      const prefix = `${unique('trace')}-`.padEnd(256, 'x');
+      const long = indexEntry(queue, { traceId: `${prefix}${'a'.repeat(44)}` });
+      const sibling = indexEntry(queue, { traceId: `${prefix}${'b'.repeat(44)}` });
+      // Random hex: PostgreSQL compresses a repeated character well enough to fit a btree row.
+      const huge = indexEntry(queue, { traceId: `${prefix}${randomBytes(5_000).toString('hex')}` });
+      await store().upsertMessageIndex([long, sibling, huge]);
+      expect(await store().findIndexedMessage(queue, long.traceId!)).toEqual(long);
+      expect(await store().findIndexedMessage(queue, sibling.traceId!)).toEqual(sibling);
+      expect(await store().findIndexedMessage(queue, huge.traceId!)).toEqual(huge);
+      expect(await store().findIndexedMessage(queue, prefix)).toBeNull();
+      expect(await store().findIndexedMessage(queue, `${prefix}${'a'.repeat(43)}`)).toBeNull();
+    });
+
+    it('records and finds audit records whose message and trace ids are 10,000 characters long', async () => {
+      const id = `${unique('long')}-${randomBytes(5_000).toString('hex')}`;
+      const queue = unique('q');
+      await store().appendAudit({ at: T0, action: 'view', queue, messageId: id, traceId: id, partition: null, offset: null, actor: 'U1', result: 'failure', error: 'not found', incidentId: null, jobId: null, details: {} });
+      const [found] = await store().searchAudit({ ref: id });
+      expect(found).toMatchObject({ queue, messageId: id, traceId: id });
     });
 
     it('keeps Kafka partition and int64 offsets exact', async () => {

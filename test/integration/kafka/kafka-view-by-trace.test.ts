@@ -2,6 +2,7 @@
 // back from the message index to the topic itself, reading trace ids through the queue's configured
 // field mapping (the same one the analyzer and the replies use).
 
+import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { replayMessage, resolveMessage } from '../../../src/app/queue/change-queue.use-case.ts';
 import { viewMessage } from '../../../src/app/queue/read-queue.use-case.ts';
@@ -79,5 +80,31 @@ describe.skipIf(!services)('Kafka view by trace id', () => {
     const resolved = await resolveMessage(deps, { queue: 'orders-dlq', id: 'evt-back', actor: 'U0OPERATOR', reason: 'reprocessed' });
     expect(resolved).toMatchObject({ message: { messageKey: '0:3' }, alreadyResolved: false, removed: true });
     expect(await env.bench.committed(group, topic)).toEqual({ 0: '4', 1: '-1' });
+  });
+
+  it('a trace id longer than 256 characters is found exactly, by the topic and then by the index; one sharing its first 256 is not', async () => {
+    const prefix = `evt-${uniqueName('long')}-`.padEnd(256, 'p');
+    const wanted = `${prefix}${'w'.repeat(300)}`;
+    const sibling = `${prefix}${'s'.repeat(300)}`;
+    const huge = `${prefix}${randomBytes(4_000).toString('hex')}`;
+    await env.bench.produce(topic, [
+      { partition: 0, value: JSON.stringify({ trace_id: sibling, final_error: 'HTTP 404' }) },
+      { partition: 1, value: JSON.stringify({ trace_id: wanted, final_error: 'timeout' }) },
+      { partition: 0, value: JSON.stringify({ trace_id: huge, final_error: 'HTTP 410' }) },
+    ]);
+    const deps = depsFor();
+    // Nobody peeked: the topic is read, trace ids compared whole.
+    expect(await viewMessage(deps, 'orders-dlq', wanted, 'U0VIEWER')).toMatchObject({ messageKey: '1:0' });
+    expect(await viewMessage(deps, 'orders-dlq', huge, 'U0VIEWER')).toMatchObject({ messageKey: '0:1' });
+    // Now from the message index (the view indexed them), exactly.
+    expect(await env.store.findIndexedMessage('orders-dlq', wanted)).toMatchObject({ messageKey: '1:0', traceId: wanted });
+    expect(await env.store.findIndexedMessage('orders-dlq', huge)).toMatchObject({ messageKey: '0:1', traceId: huge });
+    expect(await viewMessage(deps, 'orders-dlq', wanted, 'U0VIEWER')).toMatchObject({ messageKey: '1:0' });
+    await expect(viewMessage(deps, 'orders-dlq', prefix, 'U0VIEWER')).rejects.toMatchObject({ code: 'DLQ_MESSAGE_NOT_FOUND' });
+    // Replay and resolve by the long id act on that message.
+    const replayed = await replayMessage(deps, { queue: 'orders-dlq', id: sibling, actor: 'U0OPERATOR' });
+    expect(replayed.message.messageKey).toBe('0:0');
+    const resolved = await resolveMessage(deps, { queue: 'orders-dlq', id: huge, actor: 'U0OPERATOR', reason: 'expired' });
+    expect(resolved.message.messageKey).toBe('0:1');
   });
 });

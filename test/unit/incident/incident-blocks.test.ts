@@ -61,9 +61,9 @@ describe('incident parent message', () => {
     const redrive = actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.redriveAll) as { confirm?: unknown; text?: { text: string } } | undefined;
     expect(redrive?.confirm).toBeUndefined();
     expect(redrive?.text?.text).toBe('Redrive all…');
-    const modal = bulkReplayModal('orders-dlq', { channel: 'C1', messageTs: '1.1', threadTs: null }, INCIDENT_ACTIONS.redriveAll) as unknown as { title: { text: string } };
+    const modal = bulkReplayModal('orders-dlq', { channel: 'C1', messageTs: '1.1', threadTs: null }, 'sqs', INCIDENT_ACTIONS.redriveAll) as unknown as { title: { text: string } };
     expect(`${modal.title.text}…`).toBe(redrive?.text?.text);
-    expect((bulkReplayModal('orders-dlq', { channel: 'C1', messageTs: null, threadTs: null }) as unknown as { title: { text: string } }).title.text).toBe('Bulk replay');
+    expect((bulkReplayModal('orders-dlq', { channel: 'C1', messageTs: null, threadTs: null }, 'sqs') as unknown as { title: { text: string } }).title.text).toBe('Bulk replay');
     expect(actions.elements.find((e) => e.action_id === INCIDENT_ACTIONS.acknowledge)?.value).toBe('inc-1');
     expect(message.text).toBe('L2 critical: orders-dlq has 250 message(s) in its DLQ');
   });

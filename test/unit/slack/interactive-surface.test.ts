@@ -88,7 +88,7 @@ describe('peek with buttons', () => {
     expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
     const all = strings(reply.blocks).join('\n');
     expect(all).toMatch(/truncated \d+ chars/);
-    expect(all).toContain('more not shown in full');
+    expect(all).toMatch(/Messages 1–\d of 500 \(page 1 of \d+\)/);
     expect(buttonsOf(reply.blocks).length).toBeGreaterThan(0);
   });
 });
@@ -149,13 +149,13 @@ describe('forms and submissions', () => {
   const values = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { [k]: { value: v } }]));
 
   it('resolve needs a reason', () => {
-    expect(checkView(resolveModal(ref, origin), 'modal')).toEqual({ ok: true });
+    expect(checkView(resolveModal(ref, origin, 'sqs'), 'modal')).toEqual({ ok: true });
     expect(readResolveSubmission(ref, values({ reason: '  ' }))).toEqual({ ok: false, errors: { reason: expect.any(String) } });
     expect(readResolveSubmission(ref, values({ reason: 'expired URL' }))).toEqual({ ok: true, value: { op: 'resolve', queue: 'orders-dlq', id: 'm-1', reason: 'expired URL' } });
   });
 
   it('edit and replay refuses invalid JSON on the field and passes valid JSON as the edited body', () => {
-    expect(checkView(editReplayModal(ref, editReplayBlocks(ref, '{"a":1}'), origin), 'modal')).toEqual({ ok: true });
+    expect(checkView(editReplayModal(ref, editReplayBlocks(ref, '{"a":1}', 'sqs'), origin), 'modal')).toEqual({ ok: true });
     const bad = readEditReplaySubmission(ref, values({ body: '{"a":' }));
     expect(bad.ok).toBe(false);
     expect(bad.ok ? null : bad.errors.body).toMatch(/Not valid JSON/);
@@ -163,7 +163,7 @@ describe('forms and submissions', () => {
   });
 
   it('bulk replay: empty = redrive-all, a count or a filter = redrive-batch, bad numbers refused per field', () => {
-    expect(checkView(bulkReplayModal('orders-dlq', origin), 'modal')).toEqual({ ok: true });
+    expect(checkView(bulkReplayModal('orders-dlq', origin, 'sqs'), 'modal')).toEqual({ ok: true });
     expect(readBulkSubmission('q', values({}))).toEqual({ ok: true, value: { op: 'redrive-all', queue: 'q', rate: null } });
     expect(readBulkSubmission('q', values({ count: '20', rate: '5' }))).toEqual({ ok: true, value: { op: 'redrive-batch', queue: 'q', count: 20, rate: 5 } });
     expect(readBulkSubmission('q', values({ category: 'Transient' }))).toEqual({
@@ -180,7 +180,7 @@ describe('forms and submissions', () => {
     // Override failing pre-flight checks: the typed reason rides on the command (the router checks admin).
     expect(readBulkSubmission('q', values({ preflight_override: ' alarm is stale ' }))).toEqual({ ok: true, value: { op: 'redrive-all', queue: 'q', rate: null, override: 'alarm is stale' } });
     expect(readBulkSubmission('q', values({ count: '5', preflight_override: 'ok' }))).toEqual({ ok: true, value: { op: 'redrive-batch', queue: 'q', count: 5, rate: null, override: 'ok' } });
-    const blockIds = bulkReplayModal('orders-dlq', origin).blocks.map((b) => (b as { block_id?: string }).block_id);
+    const blockIds = bulkReplayModal('orders-dlq', origin, 'sqs').blocks.map((b) => (b as { block_id?: string }).block_id);
     expect(blockIds).toContain('older_than');
   });
 });

@@ -1,7 +1,9 @@
 // Turns a Reply's Block Kit into plain terminal text: headers, sections, fields, context. The same
-// blocks Slack shows, so the terminal and Slack never disagree.
+// blocks Slack shows, so the terminal and Slack never disagree. Security: the output passes through
+// neutralizeControls last, so no escape sequence, CR or bidi override from a queue reaches the terminal.
 
 import type { Block, Reply } from '../../../core/slack/blocks.ts';
+import { neutralizeControls } from '../../../core/text/neutralize-controls.ts';
 
 const unescape = (text: string): string => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const textOf = (value: unknown): string =>
@@ -31,7 +33,7 @@ const renderBlock = (block: Block): string | null => {
 };
 
 export const renderReplyForTerminal = (reply: Reply): string => {
-  if (reply.terminal !== undefined) return reply.terminal;
+  if (reply.terminal !== undefined) return neutralizeControls(reply.terminal);
   const lines = reply.blocks.map(renderBlock).filter((line): line is string => line !== null && line !== '');
-  return lines.length > 0 ? lines.join('\n') : reply.text;
+  return neutralizeControls(lines.length > 0 ? lines.join('\n') : reply.text);
 };

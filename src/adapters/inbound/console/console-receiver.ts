@@ -3,6 +3,7 @@
 // It waits for the listener's ack (Slack's 3 s) and hands its response back; nothing listens on a port.
 
 import type { App, Receiver } from '@slack/bolt';
+import { logFailure } from '../../../app/log-failure.ts';
 
 export interface DispatchResult {
   /** The listener acknowledged within the time Slack gives it. */
@@ -14,6 +15,7 @@ export interface DispatchResult {
 }
 
 export interface ConsoleReceiverLogger {
+  info(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
 }
@@ -60,7 +62,7 @@ export class ConsoleReceiver implements Receiver {
           ack: async (response?: unknown) => settle({ acked: true, response: response ?? null, error: null }),
         })
         .catch((error: unknown) => {
-          this.#logger.error({ err: error, type: body.type ?? body.command }, 'console: listener failed');
+          logFailure(this.#logger, error, { type: body.type ?? body.command }, 'console: listener failed');
           settle({ acked: false, response: null, error: 'The listener failed; the error is in Redrive\'s log.' });
         });
     });

@@ -11,6 +11,7 @@ import type { View } from '../../../core/slack/modals.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { ALL_QUEUES, type QueueScope } from '../../../app/access/queue-visibility.ts';
+import { logFailure } from '../../../app/log-failure.ts';
 
 export interface AppHomeDeps {
   /** What the tab shows for a user who may view the queues of `scope`. */
@@ -32,7 +33,7 @@ export const registerAppHome = (app: App, deps: AppHomeDeps): void => {
       const view: View = allowed.ok ? renderAppHome(await deps.readHome(scope)) : { type: 'home', blocks: allowed.reply.blocks.slice(0, 100) };
       await (client as PublishClient).views.publish({ user_id: user, view });
     } catch (error) {
-      deps.logger.error({ err: error, user }, 'App Home publish failed');
+      logFailure(deps.logger, error, { user }, 'App Home publish failed');
     }
   };
   app.event('app_home_opened', async ({ event, client }) => {

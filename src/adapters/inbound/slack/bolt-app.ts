@@ -4,7 +4,9 @@
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
+import type { Clock } from '../../../ports/clock.port.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { verifyingSlackListener } from './slack-request-verifier.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -18,6 +20,8 @@ export interface BoltAppOptions {
   /** Web API retries; the default retries for about 30 minutes. */
   retries?: number;
   logger: Logger;
+  /** The app's clock: a request dated more than 5 minutes from it, either way, is refused. */
+  clock: Clock;
 }
 
 export interface BoltApp {
@@ -38,11 +42,14 @@ export const createBoltApp = (options: BoltAppOptions): BoltApp => {
       signingSecret: options.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
       logger,
+      // verifyingSlackListener checks signature and timestamp (both directions) on our clock first.
+      signatureVerification: false,
       // Slack expects an answer within 3 s; a listener that never acks gets a clear log line.
       unhandledRequestTimeoutMillis: 2_900,
     });
     receiver = httpReceiver;
-    http = { paths: [SLACK_EVENTS_PATH], listener: httpReceiver.requestListener };
+    const listener = verifyingSlackListener({ signingSecret: options.signingSecret, clock: options.clock, logger: options.logger.child({ component: 'slack-verify' }), next: httpReceiver.requestListener });
+    http = { paths: [SLACK_EVENTS_PATH], listener };
   } else {
     if (!options.appToken) throw new Error('Socket Mode needs an app-level token (xapp-...)');
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger, ...(options.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } } : {}) });

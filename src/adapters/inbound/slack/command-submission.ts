@@ -11,6 +11,7 @@ import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { deliver, failureText, whisper } from './interaction-replies.ts';
+import { logFailure } from '../../../app/log-failure.ts';
 
 export interface CommandSubmissionDeps {
   router: DlqCommandRouter;
@@ -57,7 +58,7 @@ export const onCommandSubmission = (
     try {
       await deliver(delivery, await router.handleCommand(submission.value, contextFor(user, meta.origin)));
     } catch (error) {
-      logger.error({ err: error, user, queue: meta.ref.queue, callbackId }, failureLog);
+      logFailure(logger, error, { user, queue: meta.ref.queue, callbackId }, failureLog);
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
     }
   });

@@ -6,6 +6,7 @@ import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { isRedriveError } from '../../../errors.ts';
 import { toSlackText } from '../../../core/text/slack-text.ts';
+import { logFailure } from '../../../app/log-failure.ts';
 
 export const DLQ_COMMAND = '/dlq';
 
@@ -17,7 +18,7 @@ export const registerDlqCommand = (app: App, router: DlqCommandRouter, logger: L
       const reply = await router.handleText(command.text, { actor: command.user_id, channelId: command.channel_id, transport: 'slack' });
       await respond({ response_type: reply.private ? 'ephemeral' : 'in_channel', text: reply.text, blocks: reply.blocks });
     } catch (error) {
-      log.error({ err: error }, '/dlq failed');
+      logFailure(log, error, {}, '/dlq failed');
       // The message may quote what the user typed (a queue name, an id): escape it like queue text.
       const text = isRedriveError(error) ? `:x: ${toSlackText(error.userMessage(), { max: 2_000 })}` : ':x: Something went wrong; the error is in Redrive\'s log.';
       await respond({ response_type: 'ephemeral', text });

@@ -12,6 +12,7 @@ import { toSlackText } from '../../../core/text/slack-text.ts';
 import { isRedriveError } from '../../../errors.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
+import { logFailure } from '../../../app/log-failure.ts';
 
 export interface IncidentAcknowledger {
   acknowledge(incidentId: string, user: string): Promise<AckResult>;
@@ -61,7 +62,7 @@ export const registerIncidentActions = (
       const text = explain(await incidents.acknowledge(incidentId, user));
       if (text) await respond({ response_type: 'ephemeral', replace_original: false, text });
     } catch (error) {
-      logger.error({ err: error, user, incidentId: action.value }, 'acknowledge failed');
+      logFailure(logger, error, { user, incidentId: action.value }, 'acknowledge failed');
       await respond({ response_type: 'ephemeral', replace_original: false, text: failureText(error) });
     }
   });
@@ -82,7 +83,7 @@ export const registerIncidentActions = (
         const posted = await chat.reply(channel, threadTs, { text: reply.text, blocks: reply.blocks });
         if (!posted.ok) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
       } catch (error) {
-        logger.error({ err: error, user, op, queue: action.value }, `${op} button failed`);
+        logFailure(logger, error, { user, op, queue: action.value }, `${op} button failed`);
         await respond({ response_type: 'ephemeral', replace_original: false, text: failureText(error) });
       }
     });

@@ -10,10 +10,12 @@ import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
 import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
 import { bulkReplayModal, readBulkSubmission } from '../../../core/slack/modals.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
+import type { QueueKind } from '../../../core/model.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';
+import { logFailure } from '../../../app/log-failure.ts';
 
 export interface JobActionDeps {
   router: DlqCommandRouter;
@@ -21,6 +23,8 @@ export interface JobActionDeps {
   logger: Logger;
   /** Checks the admin role before the bulk form opens (the submission is checked again by the router). */
   access?: AccessControl | undefined;
+  /** The queue's backend kind, so the Bulk replay form says what it does there. */
+  kindOf?: ((queue: string) => QueueKind | null) | undefined;
 }
 
 export const registerJobActions = (app: App, deps: JobActionDeps): void => {
@@ -37,9 +41,9 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
           await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: allowed.reply.text, blocks: allowed.reply.blocks });
           return;
         }
-        await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin, actionId) });
+        await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin, deps.kindOf?.(queue) ?? null, actionId) });
       } catch (error) {
-        logger.error({ err: error, queue }, 'bulk replay modal failed');
+        logFailure(logger, error, { queue }, 'bulk replay modal failed');
         await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: failureText(error) }).catch(() => undefined);
       }
     });
@@ -55,7 +59,7 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
     try {
       await deliver(delivery, await router.handleCommand({ op: 'cancel', jobId: action.value ?? '' }, contextFor(user, origin)));
     } catch (error) {
-      logger.error({ err: error, user, jobId: action.value }, 'cancel button failed');
+      logFailure(logger, error, { user, jobId: action.value }, 'cancel button failed');
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
     }
   });

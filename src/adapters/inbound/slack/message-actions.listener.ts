@@ -20,13 +20,14 @@ import {
   type View,
 } from '../../../core/slack/modals.ts';
 import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
-import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
-import { truncate } from '../../../core/text/truncate.ts';
+import { toSlackId } from '../../../core/text/slack-text.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
+import type { QueueKind } from '../../../core/model.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
+import { logFailure } from '../../../app/log-failure.ts';
 
 export interface MessageActionDeps {
   router: DlqCommandRouter;
@@ -34,6 +35,8 @@ export interface MessageActionDeps {
   logger: Logger;
   /** Checks the role before a form opens (the submission goes through the router and is checked again). */
   access?: AccessControl | undefined;
+  /** The queue's backend kind, so the Resolve form says what resolving does there. */
+  kindOf?: ((queue: string) => QueueKind | null) | undefined;
 }
 
 const originOf = (context: CommandContext): ModalOrigin => ({
@@ -43,7 +46,7 @@ const originOf = (context: CommandContext): ModalOrigin => ({
 });
 
 const loading = (ref: MessageRef): View =>
-  noticeModal('DLQ message', `:hourglass_flowing_sand: Reading \`${escapeMrkdwn(truncate(ref.id, 300))}\` from *${escapeMrkdwn(truncate(ref.queue, 200))}*…`);
+  noticeModal('DLQ message', `:hourglass_flowing_sand: Reading \`${toSlackId(ref.id, 300)}\` from *${toSlackId(ref.queue, 200)}*…`);
 
 export const registerMessageActions = (app: App, deps: MessageActionDeps): void => {
   const { router, chat, logger } = deps;
@@ -84,7 +87,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
         const view = await build(ref, contextFor(user, origin), command(ref));
         if (modalId) await updateModal(client, modalId, view);
       } catch (error) {
-        logger.error({ err: error, user, queue: ref.queue, action }, 'message modal failed');
+        logFailure(logger, error, { user, queue: ref.queue, action }, 'message modal failed');
         if (modalId) await updateModal(client, modalId, noticeModal('DLQ message', failureText(error))).catch(() => undefined);
         else await whisper({ chat, logger, user, origin, respond: viewId ? undefined : respond }, { text: failureText(error) }).catch(() => undefined);
       }
@@ -118,7 +121,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
         if (!reply.private && origin.channel) await deliver(delivery, reply);
       } else await deliver(delivery, reply);
     } catch (error) {
-      logger.error({ err: error, user, queue: ref.queue }, 'replay button failed');
+      logFailure(logger, error, { user, queue: ref.queue }, 'replay button failed');
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
     }
   });
@@ -136,9 +139,9 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
         await whisper(delivery, { text: allowed.reply.text, blocks: allowed.reply.blocks });
         return;
       }
-      await openModal(client, body.trigger_id, viewId !== null, resolveModal(ref, origin));
+      await openModal(client, body.trigger_id, viewId !== null, resolveModal(ref, origin, deps.kindOf?.(ref.queue) ?? null));
     } catch (error) {
-      logger.error({ err: error, queue: ref.queue }, 'resolve modal failed');
+      logFailure(logger, error, { queue: ref.queue }, 'resolve modal failed');
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
     }
   });

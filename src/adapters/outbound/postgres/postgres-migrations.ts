@@ -238,4 +238,19 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = checkMigrationList([
   last_reading_at TIMESTAMPTZ
 );`,
   },
+  {
+    version: 7,
+    name: 'trace ids looked up by a SHA-256 digest (any length, exact)',
+    // A btree index row holds at most about 2.7 KB: a longer trace or message id would make the
+    // insert fail. The message index keys on a digest; the audit log's id columns get hash indexes
+    // (fixed-size entries, equality only, which is all `/dlq audit <id>` asks).
+    sql: `ALTER TABLE message_index ADD COLUMN trace_digest TEXT;
+UPDATE message_index SET trace_digest = encode(sha256(convert_to(trace_id, 'UTF8')), 'hex') WHERE trace_id IS NOT NULL;
+DROP INDEX message_index_trace;
+CREATE INDEX message_index_trace_digest ON message_index (queue, trace_digest);
+DROP INDEX audit_log_message;
+DROP INDEX audit_log_trace;
+CREATE INDEX audit_log_message ON audit_log USING hash (message_id);
+CREATE INDEX audit_log_trace ON audit_log USING hash (trace_id);`,
+  },
 ]);

@@ -2,6 +2,7 @@
 // SqlDriver. Replays are found by fingerprint through a lookup table (queue, fingerprint) so "did
 // this message come back?" is one indexed query whatever the number of replays.
 
+import { createHash } from 'node:crypto';
 import type { MessageIndexEntry, ReplayRecord, Resolution } from '../../../core/model.ts';
 import type { SqlDriver, SqlParam, SqlSession } from './sql-driver.ts';
 import {
@@ -25,14 +26,20 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
   return out;
 };
 
+/**
+ * The fixed-size key trace ids are looked up by (SHA-256, hex): an id of any length is found exactly,
+ * and no index holds the id itself (PostgreSQL's btree refuses index rows past about 2.7 KB).
+ */
+export const traceDigest = (traceId: string): string => createHash('sha256').update(traceId, 'utf8').digest('hex');
+
 const upsertOne = (tx: SqlSession, e: MessageIndexEntry): Promise<number> =>
   tx.run(
-    `INSERT INTO message_index (queue, message_key, trace_id, kafka_partition, kafka_offset, body_hash, first_seen_at, last_seen_at, summary)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO message_index (queue, message_key, trace_id, trace_digest, kafka_partition, kafka_offset, body_hash, first_seen_at, last_seen_at, summary)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (queue, message_key) DO UPDATE SET
-       trace_id = excluded.trace_id, kafka_partition = excluded.kafka_partition, kafka_offset = excluded.kafka_offset,
+       trace_id = excluded.trace_id, trace_digest = excluded.trace_digest, kafka_partition = excluded.kafka_partition, kafka_offset = excluded.kafka_offset,
        body_hash = excluded.body_hash, last_seen_at = excluded.last_seen_at, summary = excluded.summary`,
-    [e.queue, e.messageKey, e.traceId, e.partition, offsetParam(e.offset), e.bodyHash, e.firstSeenAt, e.lastSeenAt, jsonParam(e.summary)],
+    [e.queue, e.messageKey, e.traceId, e.traceId === null ? null : traceDigest(e.traceId), e.partition, offsetParam(e.offset), e.bodyHash, e.firstSeenAt, e.lastSeenAt, jsonParam(e.summary)],
   );
 
 /** Inserts new entries, refreshes known ones (keeping their firstSeenAt), all in one transaction. */
@@ -47,9 +54,13 @@ export const upsertMessageIndex = async (db: SqlDriver, entries: MessageIndexEnt
 export const findIndexedMessage = async (db: SqlDriver, queue: string, idOrTraceId: string): Promise<MessageIndexEntry | null> => {
   const [byKey] = await db.all(`SELECT ${MESSAGE_COLUMNS} FROM message_index WHERE queue = ? AND message_key = ?`, [queue, idOrTraceId]);
   if (byKey) return toMessageIndexEntry(byKey);
+  // By digest (indexed), then the id itself (exact whatever a digest does); rows written before the
+  // digest column existed match on the id alone until they are seen again.
   const [byTrace] = await db.all(
-    `SELECT ${MESSAGE_COLUMNS} FROM message_index WHERE queue = ? AND trace_id = ? ORDER BY last_seen_at DESC, message_key LIMIT 1`,
-    [queue, idOrTraceId],
+    `SELECT ${MESSAGE_COLUMNS} FROM message_index
+     WHERE queue = ? AND (trace_digest = ? OR trace_digest IS NULL) AND trace_id = ?
+     ORDER BY last_seen_at DESC, message_key LIMIT 1`,
+    [queue, traceDigest(idOrTraceId), idOrTraceId],
   );
   return byTrace ? toMessageIndexEntry(byTrace) : null;
 };

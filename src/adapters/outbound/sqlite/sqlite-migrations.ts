@@ -219,4 +219,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = checkMigrationList([
   last_reading_at INTEGER
 ) STRICT;`,
   },
+  {
+    version: 7,
+    name: 'trace ids looked up by a SHA-256 digest (any length, exact)',
+    sql: `ALTER TABLE message_index ADD COLUMN trace_digest TEXT;
+DROP INDEX message_index_trace;
+CREATE INDEX message_index_trace_digest ON message_index (queue, trace_digest);`,
+  },
 ]);
