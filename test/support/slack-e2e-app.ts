@@ -86,13 +86,17 @@ export const startSlackE2e = async (
   });
   const app = await startServer(config, secrets, options.logger ?? quietLogger(), { slackRetries: 0, timers: manualTimers(), replicaId: prefix, ...options.server });
   await slack.waitForCalls('auth.test', 1);
+  // Requests are dated on the app's clock when the test drives one: the app refuses a request more than
+  // 5 minutes off its own time (a test may still pass its own `now` to send a skewed one).
+  const appClock = options.server?.clock;
+  const onAppClock = appClock ? { now: () => appClock.now().getTime() } : {};
 
   return {
     app, slack, sqs, pair, queue,
     dlq: async (text, user = 'U_ALICE') => {
       const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
       const before = slack.callsTo('response_url').length;
-      const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: user, channel_id: CHANNEL, response_url: responseUrl });
+      const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: user, channel_id: CHANNEL, response_url: responseUrl }, onAppClock);
       if (sent.status !== 200) throw new Error(`/dlq ${text}: HTTP ${sent.status}`);
       const calls = await slack.waitForCalls('response_url', before + 1, 20_000);
       const reply = calls[before];
@@ -106,9 +110,9 @@ export const startSlackE2e = async (
         actions: [buttonAction({ action_id: input.actionId, value: input.value })],
         ...(input.view ? { view: input.view } : { message: { ts: input.messageTs ?? newSlackTs(), ...(input.threadTs ? { thread_ts: input.threadTs } : {}) } }),
         ...(input.view ? {} : { response_url: input.responseUrl ?? slack.mintResponseUrl({ channel: CHANNEL, ...(input.messageTs ? { messageTs: input.messageTs } : {}) }) }),
-      }), sendOptions),
+      }), { ...onAppClock, ...sendOptions }),
     submit: (view, values, user = 'U_ALICE') =>
-      sendViewSubmission(app.url, TEST_SIGNING_SECRET, buildViewSubmission({ user_id: user, callback_id: view.callback_id, private_metadata: view.private_metadata, values })),
+      sendViewSubmission(app.url, TEST_SIGNING_SECRET, buildViewSubmission({ user_id: user, callback_id: view.callback_id, private_metadata: view.private_metadata, values }), onAppClock),
     sourceBodies: async () => {
       const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.source.url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
       return (received.Messages ?? []).map((m) => m.Body ?? '');
