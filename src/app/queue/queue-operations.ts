@@ -16,7 +16,7 @@ import { cancelJob, listJobViews } from './jobs.use-case.ts';
 import { peekMessages, queueStatus, viewMessage, type StatusView } from './read-queue.use-case.ts';
 import { replayMessage, resolveMessage } from './change-queue.use-case.ts';
 import { resumeRedriveJob, runRedriveJob } from './redrive-job.ts';
-import { createRedriveJob, filterOfJob } from './redrive-job-params.ts';
+import { createRedriveJob, filterOfJob, jobVerb, replayedBeforeInstant, type ManualJobKind } from './redrive-job-params.ts';
 import type { RedriveJobResult } from './redrive-job-result.ts';
 import { startMoveTask } from './move-task.use-case.ts';
 import { createMonitors, type MonitorPost, type Monitors } from './monitor.use-case.ts';
@@ -39,25 +39,35 @@ export interface QueueOperationsOptions {
   /** Which queues each user may view, for `status` and `jobs` of all queues (default: all, as for the terminal). */
   visibility?: QueueVisibility;
   /** Progress of manual redrive jobs run to their end by this caller (the terminal prints it). */
-  jobProgress?: (job: { id: string; queue: string }, progress: { done: number; failed: number; total: number | null }) => void;
+  jobProgress?: (job: { id: string; queue: string; verb?: string }, progress: { done: number; failed: number; total: number | null }) => void;
 }
 
+/** What the "done" row of a finished job counts, by what the job does and where. */
+const doneLabel = (job: RedriveJobResult['job'], kind: 'sqs' | 'kafka'): string => {
+  if (jobVerb(job) === 'resolved') return kind === 'kafka' ? 'resolved (archived, offset committed up to the lowest unresolved)' : 'resolved (archived and deleted)';
+  return kind === 'kafka' ? 'replayed (kept in the DLQ until resolved)' : 'replayed and deleted';
+};
+
 const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
-  const filter = describeFilter(filterOfJob(result.job.params.filter));
+  const job = result.job;
+  const filter = [describeFilter(filterOfJob(job.params.filter)), typeof job.params.replayedBefore === 'string' ? `replayed before ${job.params.replayedBefore}` : null].filter(Boolean).join(' ');
+  const verb = jobVerb(job);
+  const what = verb === 'resolved' ? 'Resolve' : 'Redrive';
   const rows: [string, string | number | null][] = [
-    ['job', result.job.id],
-    ['status', result.job.status],
+    ['job', job.id],
+    ['status', job.status],
     ...(filter ? [['filter', filter] as [string, string], ['not matching, left alone', result.skipped] as [string, number]] : []),
-    [kind === 'kafka' ? 'replayed (kept in the DLQ until resolved)' : 'replayed and deleted', result.done],
+    ...(verb === 'resolved' ? [['reason', typeof job.params.reason === 'string' ? job.params.reason : null] as [string, string | null]] : []),
+    [doneLabel(job, kind), result.done],
     ['failed (still in DLQ)', result.failed.length],
-    ['interrupted, not resent', result.uncertain.length],
+    [verb === 'resolved' ? 'interrupted, not archived again' : 'interrupted, not resent', result.uncertain.length],
     ['stopped', result.stopped],
     ['rate', result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null],
   ];
   const failures = result.failed.slice(0, 10).map((f) => `${f.messageKey}: ${f.error}`).join('\n');
-  if (result.job.status === 'cancelled') return renderDone(`Redrive of ${queue} cancelled: ${result.done} message(s) replayed before it stopped`, rows, failures || undefined);
-  if (result.job.status === 'succeeded' || result.job.status === 'paused') return renderDone(`Redrive of ${queue}: ${result.done} message(s) replayed`, rows, failures || undefined);
-  const warning = renderWarning(`Redrive of ${queue}: ${result.done} replayed, ${result.failed.length} failed`, `${result.job.error ?? ''}\n${failures}`);
+  if (job.status === 'cancelled') return renderDone(`${what} of ${queue} cancelled: ${result.done} message(s) ${verb} before it stopped`, rows, failures || undefined);
+  if (job.status === 'succeeded' || job.status === 'paused') return renderDone(`${what} of ${queue}: ${result.done} message(s) ${verb}`, rows, failures || undefined);
+  const warning = renderWarning(`${what} of ${queue}: ${result.done} ${verb}, ${result.failed.length} failed`, `${job.error ?? ''}\n${failures}`);
   return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
 };
 
@@ -78,15 +88,15 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
   const visibility = options.visibility ?? SEE_ALL;
   const queueNames = (): string[] => deps.registry.list().map((b) => b.name);
   const text = { redactKeys: deps.redactKeys ?? [] };
-  const progressFor = (id: string, queue: string) => {
+  const progressFor = (id: string, queue: string, verb = 'replayed') => {
     const listener = options.jobProgress;
-    return listener ? { onProgress: (p: { done: number; failed: number; total: number | null }) => listener({ id, queue }, p) } : {};
+    return listener ? { onProgress: (p: { done: number; failed: number; total: number | null }) => listener({ id, queue, verb }, p) } : {};
   };
-  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all', filter: ReplayFilter | null = null) => {
-    const bodyMerge = parseMerge(options.bodyEdit);
+  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: ManualJobKind, filter: ReplayFilter | null = null, resolve: { reason: string | null; replayedBefore: string | null } | null = null) => {
+    const bodyMerge = kind === 'resolve-batch' ? null : parseMerge(options.bodyEdit);
     const backend = deps.registry.get(queue);
-    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4 });
-    return jobReply(queue, await runRedriveJob(deps, job.id, progressFor(job.id, queue)), backend.kind);
+    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4, ...(resolve ?? {}) });
+    return jobReply(queue, await runRedriveJob(deps, job.id, progressFor(job.id, queue, jobVerb(job))), backend.kind);
   };
   return {
     status: async (command, ctx) => {
@@ -142,6 +152,8 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all');
     },
     'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch', command.filter ?? null),
+    'resolve-batch': async (command, ctx) =>
+      runJob(command.queue, command.count, command.rate, ctx.actor, 'resolve-batch', command.filter ?? null, { reason: command.reason, replayedBefore: replayedBeforeInstant(command.replayedBefore, deps.clock.now()) }),
     monitor: async (command, ctx) => {
       const post = options.monitorPosterFor?.(command.queue, ctx) ?? options.monitorPost;
       if (!post) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', 'Monitoring needs a place to post readings (a Slack thread or a terminal).');

@@ -17,9 +17,9 @@ export type View = Record<string, unknown> & { type: 'modal' | 'home'; blocks: B
 export const INPUT_MAX = 3_000;
 export const REASON_MAX = 500;
 
-const plainText = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 24) });
-const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
-const esc = (text: string, max = 300): string => escapeMrkdwn(truncate(text, max));
+export const plainText = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 24) });
+export const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
+export const esc = (text: string, max = 300): string => escapeMrkdwn(truncate(text, max));
 
 export const modal = (title: string, blocks: Block[], extra: Record<string, unknown> = {}): View => ({
   type: 'modal',
@@ -47,7 +47,7 @@ export const FIELDS = {
   olderThan: 'older_than',
 } as const;
 
-const input = (blockId: string, label: string, element: Record<string, unknown>, options: { optional?: boolean; hint?: string } = {}): Block => ({
+export const input = (blockId: string, label: string, element: Record<string, unknown>, options: { optional?: boolean; hint?: string } = {}): Block => ({
   type: 'input',
   block_id: blockId,
   label: { type: 'plain_text', text: label },
@@ -102,6 +102,14 @@ export interface ModalOrigin {
   threadTs: string | null;
 }
 
+/** The optional filter inputs of the bulk modals; `op` names the command whose flags they mirror. */
+export const filterInputs = (op: 'redrive-batch' | 'resolve-batch'): Block[] => [
+  input(FIELDS.category, 'Only this error category', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. transient' } }, { optional: true }),
+  input(FIELDS.domain, 'Only this URL domain (and subdomains)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. cdn.example.com' } }, { optional: true }),
+  input(FIELDS.signature, 'Only this error signature (part of it)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'as `analyze` shows it' } }, { optional: true }),
+  input(FIELDS.olderThan, 'Only messages older than', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 2h, 30m, 7d' } }, { optional: true, hint: `Filters use the queue's field mapping, like \`${op} --category/--domain/--signature/--older-than\`.` }),
+];
+
 export const bulkReplayModal = (queue: string, origin: ModalOrigin): View =>
   modal('Bulk replay', [
     mrkdwnSection(
@@ -110,16 +118,13 @@ export const bulkReplayModal = (queue: string, origin: ModalOrigin): View =>
     ),
     input(FIELDS.count, 'How many messages (empty = all)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 100' } }, { optional: true }),
     input(FIELDS.rate, 'Rate, messages a second (empty = no cap)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: `1 to ${MAX_RATE_PER_SECOND}` } }, { optional: true }),
-    input(FIELDS.category, 'Only this error category', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. transient' } }, { optional: true }),
-    input(FIELDS.domain, 'Only this URL domain (and subdomains)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. cdn.example.com' } }, { optional: true }),
-    input(FIELDS.signature, 'Only this error signature (part of it)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'as `analyze` shows it' } }, { optional: true }),
-    input(FIELDS.olderThan, 'Only messages older than', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 2h, 30m, 7d' } }, { optional: true, hint: 'Filters use the queue\'s field mapping, like `redrive-batch --category/--domain/--signature/--older-than`.' }),
+    ...filterInputs('redrive-batch'),
   ], { callback_id: VIEW_CALLBACKS.bulkReplay, private_metadata: encodeMetadata({ queue, id: '' }, origin), submit: plainText('Start') });
 
 /** `view.state.values` as Slack sends it: block_id → action_id → element state. */
 export type StateValues = Record<string, Record<string, { value?: string | null } | undefined> | undefined>;
 
-const valueOf = (values: StateValues, field: string): string => (values[field]?.[field]?.value ?? '').trim();
+export const valueOf = (values: StateValues, field: string): string => (values[field]?.[field]?.value ?? '').trim();
 
 export type Submission<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 
@@ -140,6 +145,15 @@ export const readEditReplaySubmission = (ref: MessageRef, values: StateValues): 
   return { ok: true, value: { op: 'replay', queue: ref.queue, id: ref.id, body: raw } };
 };
 
+/** The filter inputs a bulk modal shares (category, domain, signature, older than); errors go into `errors`. */
+export const readFilterFields = (values: StateValues, errors: Record<string, string>): ReplayFilter => {
+  const olderText = valueOf(values, FIELDS.olderThan);
+  const olderThanSeconds = olderText === '' ? null : parseDuration(olderText);
+  if (olderThanSeconds === null && olderText !== '') errors[FIELDS.olderThan] = 'A duration like 90s, 30m, 2h or 7d, or empty.';
+  const text = (field: string): string | null => valueOf(values, field).slice(0, 200) || null;
+  return { category: text(FIELDS.category)?.toLowerCase() ?? null, domain: text(FIELDS.domain)?.toLowerCase() ?? null, signature: text(FIELDS.signature), olderThanSeconds };
+};
+
 export const readBulkSubmission = (queue: string, values: StateValues): Submission<DlqCommand> => {
   const errors: Record<string, string> = {};
   const countText = valueOf(values, FIELDS.count);
@@ -148,12 +162,8 @@ export const readBulkSubmission = (queue: string, values: StateValues): Submissi
   const rate = rateText === '' ? null : Number(rateText);
   if (count !== null && !(Number.isInteger(count) && count > 0)) errors[FIELDS.count] = 'A positive whole number, or empty for all.';
   if (rate !== null && !(Number.isFinite(rate) && rate > 0 && rate <= MAX_RATE_PER_SECOND)) errors[FIELDS.rate] = `A number from 1 to ${MAX_RATE_PER_SECOND}, or empty.`;
-  const olderText = valueOf(values, FIELDS.olderThan);
-  const olderThanSeconds = olderText === '' ? null : parseDuration(olderText);
-  if (olderThanSeconds === null && olderText !== '') errors[FIELDS.olderThan] = 'A duration like 90s, 30m, 2h or 7d, or empty.';
+  const filter = readFilterFields(values, errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const text = (field: string): string | null => valueOf(values, field).slice(0, 200) || null;
-  const filter: ReplayFilter = { category: text(FIELDS.category)?.toLowerCase() ?? null, domain: text(FIELDS.domain)?.toLowerCase() ?? null, signature: text(FIELDS.signature), olderThanSeconds };
   // Everything, unfiltered: redrive-all (a message move task where the queue has one).
   if (count === null && !isFiltered(filter)) return { ok: true, value: { op: 'redrive-all', queue, rate } };
   return { ok: true, value: { op: 'redrive-batch', queue, count, rate, ...(isFiltered(filter) ? { filter } : {}) } };

@@ -2,9 +2,13 @@
 
 import { escapeMrkdwn as escapeText } from '../text/escape-mrkdwn.ts';
 import { context, header, section, type Reply } from './blocks.ts';
-import { usageText } from './parse-dlq-command.ts';
+import { opUsageText, usageText, type DlqOp } from './parse-dlq-command.ts';
 
-export const renderHelp = (prefix = '/dlq'): Reply => {
+export const renderHelp = (prefix = '/dlq', topic?: DlqOp): Reply => {
+  if (topic !== undefined) {
+    const usage = opUsageText(topic, prefix);
+    return { text: usage, private: true, blocks: [section('```' + escapeText(usage) + '```')] };
+  }
   const usage = usageText(prefix);
   return {
     text: `Redrive commands:\n${usage}`,
