@@ -21,6 +21,8 @@ import type { RedriveJobResult } from './redrive-job-result.ts';
 import { startMoveTask } from './move-task.use-case.ts';
 import { createMonitors, type MonitorPost, type Monitors } from './monitor.use-case.ts';
 import { audited } from './audit-trail.ts';
+import { withData } from '../../core/slack/blocks.ts';
+import { jobData, jobResultData, messageData } from './reply-data.ts';
 import type { QueueDeps } from './queue-deps.ts';
 import type { JsonObject } from '../../core/model.ts';
 import { describeFilter, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
@@ -48,7 +50,9 @@ const doneLabel = (job: RedriveJobResult['job'], kind: 'sqs' | 'kafka'): string 
   return kind === 'kafka' ? 'replayed (kept in the DLQ until resolved)' : 'replayed and deleted';
 };
 
-const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
+const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => withData(jobSummary(queue, result, kind), jobResultData(result));
+
+const jobSummary = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
   const job = result.job;
   const filter = [describeFilter(filterOfJob(job.params.filter)), typeof job.params.replayedBefore === 'string' ? `replayed before ${job.params.replayedBefore}` : null].filter(Boolean).join(' ');
   const verb = jobVerb(job);
@@ -70,6 +74,14 @@ const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka'
   const warning = renderWarning(`${what} of ${queue}: ${result.done} ${verb}, ${result.failed.length} failed`, `${job.error ?? ''}\n${failures}`);
   return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
 };
+
+const outcomeData = (outcome: { message: { messageKey: string }; destination: string; destinationId: string | null; removed: boolean; removeError: string | null }) => ({
+  messageKey: outcome.message.messageKey,
+  destination: outcome.destination,
+  destinationId: outcome.destinationId,
+  removed: outcome.removed,
+  removeError: outcome.removeError,
+});
 
 const parseMerge = (text: string | null | undefined): JsonObject | null => {
   if (text === null || text === undefined) return null;
@@ -102,20 +114,25 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     status: async (command, ctx) => {
       const scope = command.queue === null ? await visibility.scopeFor(ctx.actor) : ALL_QUEUES;
       const views = await queueStatus(deps, command.queue, ctx.actor, scope);
-      return withHiddenNote(withPartitionLag(renderStatus(views), views), hiddenQueuesNote(countHidden(queueNames(), scope)));
+      return withData(withHiddenNote(withPartitionLag(renderStatus(views), views), hiddenQueuesNote(countHidden(queueNames(), scope))), { queues: views });
     },
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const messages = await peekMessages(deps, command.queue, command.count, ctx.actor);
-      if (backend.kind === 'kafka') return renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping });
-      return renderPeek(command.queue, messages, deps.clock.now(), backend.kind, text);
+      const data = { queue: backend.name, kind: backend.kind, messages: messages.map((m) => messageData(m, backend.mapping)) };
+      if (backend.kind === 'kafka') return withData(renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping }), data);
+      return withData(renderPeek(command.queue, messages, deps.clock.now(), backend.kind, text), data);
     },
     view: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const message = await viewMessage(deps, command.queue, command.id, ctx.actor);
-      return withMessageLocation(renderMessage(message, deps.clock.now(), { ...text, ...(backend.mapping ? { mapping: backend.mapping } : {}) }), message, backend);
+      const rendered = withMessageLocation(renderMessage(message, deps.clock.now(), { ...text, ...(backend.mapping ? { mapping: backend.mapping } : {}) }), message, backend);
+      return withData(rendered, { queue: backend.name, kind: backend.kind, message: messageData(message, backend.mapping) });
     },
-    analyze: async (command, ctx) => renderAnalysis(await analyzeQueue(deps, { queue: command.queue, actor: ctx.actor }), text),
+    analyze: async (command, ctx) => {
+      const analysis = await analyzeQueue(deps, { queue: command.queue, actor: ctx.actor });
+      return withData(renderAnalysis(analysis, text), analysis);
+    },
     replay: async (command, ctx) => {
       const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody: command.body ?? options.bodyEdit ?? null });
       const rows: [string, string | null][] = [
@@ -124,30 +141,33 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
         ['destination id', outcome.destinationId],
         ['removed from DLQ', outcome.removed ? 'yes' : `no${outcome.removeError ? ` (${outcome.removeError})` : ''}`],
       ];
-      return renderDone(`Replayed ${outcome.message.messageKey} to ${outcome.destination}`, rows);
+      return withData(renderDone(`Replayed ${outcome.message.messageKey} to ${outcome.destination}`, rows), outcomeData(outcome));
     },
     're-execute': async (command, ctx) => {
       const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, via: 'reexecute' });
-      return renderDone(`Re-executed ${outcome.message.messageKey} in ${outcome.destination}`, [
+      return withData(renderDone(`Re-executed ${outcome.message.messageKey} in ${outcome.destination}`, [
         ['message', outcome.message.messageKey],
         ['execution', outcome.destinationId],
         ['removed from DLQ', outcome.removed ? 'yes' : `no${outcome.removeError ? ` (${outcome.removeError})` : ''}`],
-      ], 'Input: the body plus reprocessed: true and original_failure_time. The message was deleted only after StartExecution succeeded.');
+      ], 'Input: the body plus reprocessed: true and original_failure_time. The message was deleted only after StartExecution succeeded.'), outcomeData(outcome));
     },
-    history: async (command, ctx) => renderHistory(await queueHistory(deps, { queue: command.queue, hours: command.hours, actor: ctx.actor })),
+    history: async (command, ctx) => {
+      const history = await queueHistory(deps, { queue: command.queue, hours: command.hours, actor: ctx.actor });
+      return withData(renderHistory(history), history);
+    },
     resolve: async (command, ctx) => {
       const outcome = await resolveMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, reason: command.reason });
-      return renderDone(`Resolved ${outcome.message.messageKey}: archived, ${outcome.removed ? 'deleted from the DLQ' : `not deleted (${outcome.removeError ?? 'unknown'})`}`, [
+      return withData(renderDone(`Resolved ${outcome.message.messageKey}: archived, ${outcome.removed ? 'deleted from the DLQ' : `not deleted (${outcome.removeError ?? 'unknown'})`}`, [
         ['message', outcome.message.messageKey],
         ['reason', command.reason],
         ['archived before', outcome.alreadyResolved ? 'yes' : 'no'],
-      ]);
+      ]), { messageKey: outcome.message.messageKey, reason: command.reason, alreadyResolved: outcome.alreadyResolved, removed: outcome.removed, removeError: outcome.removeError });
     },
     'redrive-all': async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       if (backend.moveTasks && !backend.fifo) {
         const view = await startMoveTask(deps, { queue: command.queue, ratePerSecond: command.rate, actor: ctx.actor });
-        return renderMoveTasks(command.queue, view.tasks, String(view.job.params.taskHandle ?? ''));
+        return withData(renderMoveTasks(command.queue, view.tasks, String(view.job.params.taskHandle ?? '')), { job: jobData(view.job), tasks: view.tasks });
       }
       return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all');
     },
@@ -158,29 +178,34 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       const post = options.monitorPosterFor?.(command.queue, ctx) ?? options.monitorPost;
       if (!post) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', 'Monitoring needs a place to post readings (a Slack thread or a terminal).');
       const first: StatusView = await monitors.start({ queue: command.queue, intervalSeconds: command.intervalSeconds, actor: ctx.actor, post });
-      return renderDone(`Monitoring ${command.queue} every ${command.intervalSeconds}s`, [['visible now', first.status.depth]], `Stop with stop-monitor ${command.queue}.`);
+      return withData(renderDone(`Monitoring ${command.queue} every ${command.intervalSeconds}s`, [['visible now', first.status.depth]], `Stop with stop-monitor ${command.queue}.`), { intervalSeconds: command.intervalSeconds, first });
     },
     'stop-monitor': async (command, ctx) => {
       const stopped = await monitors.stop({ queue: command.queue, actor: ctx.actor });
-      return stopped ? renderDone(`Stopped monitoring ${command.queue}`, []) : renderWarning(`${command.queue} was not being monitored`, 'Nothing to stop.');
+      return withData(stopped ? renderDone(`Stopped monitoring ${command.queue}`, []) : renderWarning(`${command.queue} was not being monitored`, 'Nothing to stop.'), { queue: command.queue, stopped });
     },
     jobs: async (command, ctx) => {
       const scope = command.queue === null ? await visibility.scopeFor(ctx.actor) : ALL_QUEUES;
       const views = await listJobViews(deps, { queue: command.queue, actor: ctx.actor, scope });
-      return withHiddenNote(renderJobs(command.queue, views, deps.clock.now()), hiddenQueuesNote(countHidden(queueNames(), scope)));
+      const data = { jobs: views.map((v) => ({ ...v, job: jobData(v.job) })) };
+      return withData(withHiddenNote(renderJobs(command.queue, views, deps.clock.now()), hiddenQueuesNote(countHidden(queueNames(), scope))), data);
     },
     resume: async (command, ctx) => {
       const result = await resumeRedriveJob(deps, { queue: command.queue, jobId: command.jobId, actor: ctx.actor }, progressFor(command.jobId, command.queue));
       return jobReply(command.queue, result, deps.registry.get(command.queue).kind);
     },
-    cancel: async (command, ctx) => renderCancel(await cancelJob(deps, { jobId: command.jobId, actor: ctx.actor })),
+    cancel: async (command, ctx) => {
+      const outcome = await cancelJob(deps, { jobId: command.jobId, actor: ctx.actor });
+      return withData(renderCancel(outcome), { ...outcome, job: jobData(outcome.job) });
+    },
     alarms: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const alarms = backend.alarms;
       if (!alarms) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', `${command.queue} has no CloudWatch alarms (SQS queues only).`);
       return audited(deps, { action: 'alarms', queue: command.queue, actor: ctx.actor }, async () => {
         const ensured = await alarms.ensureDepthAlarm();
-        return renderAlarms(command.queue, ensured.result, await alarms.list());
+        const list = await alarms.list();
+        return withData(renderAlarms(command.queue, ensured.result, list), { queue: command.queue, result: ensured.result, alarms: list });
       });
     },
   };

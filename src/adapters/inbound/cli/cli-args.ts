@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util';
 
 export type CliRequest =
-  | { command: 'serve'; configPath: string | null }
+  /** `port`: `--port`, else null (the composition root then reads PORT, then the config). */
+  | { command: 'serve'; configPath: string | null; port?: string | null }
   | { command: 'check-config'; configPath: string | null }
   | { command: 'migrate'; configPath: string | null }
   | { command: 'dlq'; configPath: string | null; args: string[] }
@@ -15,6 +16,7 @@ export const CLI_USAGE = `Usage: redrive <command> [--config <file>]
 
 Commands:
   serve            run the bot: Slack app, alert routes, /healthz, /readyz, /metrics
+                   (--port N, or the PORT environment variable, overrides server.port)
   check-config     validate the config file and print every problem with its path
   migrate          apply database migrations and exit
   dlq <op> ...     queue operations from the terminal (redrive dlq help)
@@ -42,10 +44,14 @@ export const parseCliArgs = (argv: readonly string[], env: Record<string, string
     remaining.splice(configIndex, arg.includes('=') ? 1 : 2);
   }
   if (command === 'dlq') return { ok: true, request: { command: 'dlq', configPath, args: remaining } };
+  let port: string | null = null;
   try {
-    parseArgs({ args: remaining, options: {}, strict: true, allowPositionals: false });
+    const parsed = parseArgs({ args: remaining, options: command === 'serve' ? { port: { type: 'string' } } : {}, strict: true, allowPositionals: false });
+    const value = (parsed.values as { port?: string }).port;
+    if (value !== undefined) port = value;
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  return { ok: true, request: { command: command as 'serve' | 'check-config' | 'migrate', configPath } };
+  if (command === 'serve') return { ok: true, request: { command: 'serve', configPath, port } };
+  return { ok: true, request: { command: command as 'check-config' | 'migrate', configPath } };
 };
