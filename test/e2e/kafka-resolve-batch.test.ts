@@ -6,21 +6,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
-import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
-import { startServer, type Runtime } from '../../src/main.ts';
+import type { Runtime } from '../../src/main.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES, type RunbookExampleName } from '../fixtures/download-dlq-body.ts';
-import { KafkaTestBench, kafkaBrokers, services, writeKafkaQueueConfig } from '../integration/kafka/kafka-test-env.ts';
+import { KafkaTestBench, services, writeKafkaQueueConfig } from '../integration/kafka/kafka-test-env.ts';
 import { runRedrive } from '../support/run-redrive.ts';
 import { uniqueName, waitFor } from '../support/services.ts';
 import { sendBlockActions, sendSlashCommand, sendViewSubmission } from '../support/signed-slack.ts';
-import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
-import { buttonsIn, shown, viewOf } from '../support/slack-e2e-app.ts';
+import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
+import type { SlackApiServer } from '../support/slack-api-server.ts';
+import { buttonsIn, shown, startKafkaSlackE2e, viewOf } from '../support/slack-e2e-app.ts';
 import { buildBlockActions, buildViewSubmission, buttonAction, newSlackTs, plainTextValue, stateValues } from '../support/slack-payloads.ts';
-import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const QUEUE = 'downloads-dlq';
 const CHANNEL = 'C_ALERTS';
@@ -129,9 +126,9 @@ describe.skipIf(!services)('resolve-batch on a Kafka DLQ from the terminal', () 
 
 describe.skipIf(!services)('resolve-batch on a Kafka DLQ from Slack', () => {
   let bench: KafkaTestBench;
+  let e2e: Awaited<ReturnType<typeof startKafkaSlackE2e>>;
   let slack: SlackApiServer;
   let app: Runtime;
-  let dir: string;
   let dlqTopic: string;
   let group: string;
   // Partition 0: example.com (0), timeout.com (1), example.com (2), files.example.org (3).
@@ -143,26 +140,16 @@ describe.skipIf(!services)('resolve-batch on a Kafka DLQ from Slack', () => {
     const replayTopic = await bench.createTopic('e2e-slack-resolve-batch-pending');
     group = uniqueName('e2e-slack-resolve-batch');
     await produce(bench, dlqTopic, msgs);
-    slack = await startSlackApiServer();
-    dir = mkdtempSync(join(tmpdir(), 'redrive-e2e-slack-resolve-batch-'));
-    const parsed = parseConfig({
-      server: { host: '127.0.0.1', port: 0 },
-      store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
-      slack: { apiUrl: slack.url, mode: 'http' },
-      kafka: { default: { brokers: kafkaBrokers(), clientId: 'redrive-e2e-resolve-batch' } },
+    e2e = await startKafkaSlackE2e('slack-resolve-batch', {
+      queue: { name: QUEUE, topic: dlqTopic, group, replayTopic },
       roles: { admins: ['U_ALICE'], operators: ['U_OPS'], viewers: 'everyone' },
-      queues: [{ name: QUEUE, kind: 'kafka', cluster: 'default', topic: dlqTopic, consumerGroup: group, replayTopic, alertChannel: CHANNEL, escalation: { preset: 'kafka-runbook' } }],
+      server: { slackJobs: { progressEveryMs: 0 } },
     });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
-    app = await startServer(parsed.config, resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }), logger, { slackRetries: 0, slackJobs: { progressEveryMs: 0 } });
-    await slack.waitForCalls('auth.test', 1);
+    ({ app, slack } = e2e);
   }, 60_000);
   afterAll(async () => {
-    await app?.stop();
-    await slack?.close();
+    await e2e?.close();
     await bench?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const command = async (text: string, user = 'U_ALICE') => {
