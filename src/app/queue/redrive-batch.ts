@@ -224,7 +224,9 @@ export const batchSource = (run: RedriveRun): (() => Promise<CheckedOutMessage[]
     return (await backend.dlq.checkout(picked.map((m) => m.messageKey), { timeoutMs: 10_000 })).found;
   };
   return async () => {
-    if (!backend.dlq.checkoutNext) return scanBatch();
+    // A DLQ that keeps what was replayed (Kafka, the demo's Kafka-like queue) is walked once by scan:
+    // its "next in line" would hand back the same messages again.
+    if (!backend.dlq.checkoutNext || !backend.dlq.replayRemovesMessage) return scanBatch();
     const batch = await backend.dlq.checkoutNext(BATCH, { timeoutMs: 5_000 });
     return batch.length > 0 ? batch : confirmEmpty(run);
   };
