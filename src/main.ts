@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { CLI_USAGE, parseCliArgs, type CliRequest } from './adapters/inbound/cli/cli-args.ts';
-import { renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.ts';
+import { plainMessage, renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.ts';
 import { jsonError, jsonResult, takeJsonFlag } from './adapters/inbound/cli/json-output.ts';
 import { createJobProgressPrinter } from './adapters/inbound/cli/job-progress-printer.ts';
 import { healthRoutes } from './adapters/inbound/http/health-routes.ts';
@@ -446,7 +446,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: Io): Promise
       return 1;
     }
     if (isRedriveError(error)) {
-      io.err(`redrive: ${error.code}: ${error.userMessage()}`);
+      io.err(`redrive: ${error.code}: ${plainMessage(error.userMessage())}`);
       return 1;
     }
     io.err(`redrive: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -122,6 +122,10 @@ describe.skipIf(!services)('redrive dlq output on a Kafka DLQ: plain text, and -
       expect(out.stdout.trim(), args.join(' ')).not.toBe('');
       expect(out.stdout, args.join(' ')).not.toMatch(MRKDWN);
     }
+    // Errors too: the hint's command is not in Slack code quotes.
+    const unknown = await run('peek', 'nope-dlq');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^redrive: QUEUE_UNKNOWN: .*\(redrive dlq status lists them\)\.$/m);
   }, 120_000);
 
   it('--json answers every subcommand with one JSON document: {ok, op, result, text} or {ok: false, op, error}', async () => {

@@ -38,3 +38,6 @@ export const renderReplyForTerminal = (reply: Reply): string => {
   const lines = reply.blocks.map(renderBlock).filter((line): line is string => line !== null && line !== '');
   return lines.length > 0 ? lines.join('\n') : mrkdwnToPlain(reply.text);
 };
+
+/** A plain message (an error and its hint) for a terminal: inline `code` quotes dropped, nothing else touched. */
+export const plainMessage = (text: string): string => text.replace(/`([^`\n]+)`/g, '$1');
