@@ -84,7 +84,6 @@ const auditResolved = async (run: RedriveRun, items: CheckedOutMessage[], failed
   }
 };
 
-
 /** Handles one checked-out batch; returns how many messages it moved on (0 = no progress). */
 export const handleBatch = async (run: RedriveRun, batch: CheckedOutMessage[]): Promise<number> => {
   const { deps, job, backend, params, target, checkpoint, tally } = run;

@@ -10,6 +10,8 @@
 // so two runs of one job never go on at once, and a run whose runner died is taken over. A clean
 // stop of the process (`handOff`) ends the run after its batch and frees the lease, leaving the job
 // `running` for the poller's replica to take over at its next poll.
+// Bulk resolve (`resolve-batch`) is the same machine with the store's archive as target: each message
+// is archived, then deleted (SQS) or committed up to the lowest unresolved offset (Kafka).
 // This module runs a job end to end (lease, workers, final status); a batch is redrive-batch.ts, the
 // per-message checkpoint job-checkpoint.ts, params redrive-job-params.ts, the end redrive-job-result.ts.
 
