@@ -159,6 +159,17 @@ describe.skipIf(!services)('resolve-batch on a Kafka DLQ from Slack', () => {
     return waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 30_000, description: `answer to /dlq ${text}` });
   };
 
+  it('an unknown queue or a bad filter is answered with what is wrong, and nothing is resolved', async () => {
+    const unknown = await command('resolve-batch nope-dlq --category permanent --reason x');
+    expect(shown(unknown)).toMatch(/No queue named "nope-dlq".*known: downloads-dlq/s);
+    const bad = await command(`resolve-batch ${QUEUE} --replayed-before someday`);
+    expect(shown(bad)).toMatch(/--replayed-before is a time/);
+    expect(shown(bad)).toMatch(/Usage: \/dlq resolve-batch <queue>/);
+    const none = await command(`resolve-batch ${QUEUE} --reason "no filter"`);
+    expect(shown(none)).toMatch(/resolve-batch needs --count N, or a filter/);
+    expect(await app.store.listResolutions(QUEUE)).toEqual([]);
+  }, 40_000);
+
   it('an operator is refused: bulk resolve needs admin, and nothing is resolved', async () => {
     const answer = await command(`resolve-batch ${QUEUE} --domain example.com --reason nope`, 'U_OPS');
     expect(shown(answer)).toMatch(/admin/);

@@ -44,6 +44,8 @@ export const parseCliArgs = (argv: readonly string[], env: Record<string, string
     remaining.splice(configIndex, arg.includes('=') ? 1 : 2);
   }
   if (command === 'dlq') return { ok: true, request: { command: 'dlq', configPath, args: remaining } };
+  // `redrive serve --help` and the like: the usage, not an unknown-option error.
+  if (remaining.includes('--help') || remaining.includes('-h')) return { ok: true, request: { command: 'help' } };
   let port: string | null = null;
   try {
     const parsed = parseArgs({ args: remaining, options: command === 'serve' ? { port: { type: 'string' } } : {}, strict: true, allowPositionals: false });
