@@ -332,7 +332,7 @@ const wantsJson = (request: CliRequest): request is Extract<CliRequest, { comman
 const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'version' }>, env: Env, io: Io): Promise<number> => {
   const { result, source } = loadConfig(request.configPath, portOverride(request, env));
   if (!result.ok && wantsJson(request)) {
-    io.out(jsonError(request.args[0] ?? null, new RedriveError('CONFIG_INVALID', `${source}: ${formatProblems(source, result.problems)}`)));
+    io.out(jsonError(request.args.find((a) => a !== '--json') ?? null, new RedriveError('CONFIG_INVALID', formatProblems(source, result.problems))));
     return 1;
   }
   if (!result.ok) {
@@ -442,7 +442,7 @@ export const runCli = async (argv: readonly string[], env: Env, io: Io): Promise
     return await runCommand(request, env, io);
   } catch (error) {
     if (wantsJson(request)) {
-      io.out(jsonError(request.args[0] ?? null, error));
+      io.out(jsonError(request.args.find((a) => a !== '--json') ?? null, error));
       return 1;
     }
     if (isRedriveError(error)) {
