@@ -2,9 +2,11 @@
 // Fills a fresh DLQ topic with runbook-shaped download failures, runs the redrive job through the app
 // layer (scan → filter → produce to the replay topic, checkpoint per message in a SQLite store), and
 // prints matched/skipped, msgs/s of replay, the rate held against the one asked for, and checks that
-// the replay topic received each matching message exactly once.
+// the replay topic received each matching message exactly once. With --resolve it runs bulk resolve
+// (`resolve-batch --category transient`) instead: archive, per-message audit, commit up to the lowest
+// unresolved offset per partition; it prints msgs/s and the committed offsets.
 // Usage: node bench/kafka-bulk-replay.ts [--brokers 127.0.0.1:19092] [--messages 5000] [--rate 0]
-//        [--concurrency 4]   (rate 0 = unlimited). Brokers default to REDRIVE_KAFKA_BROKERS.
+//        [--concurrency 4] [--resolve]   (rate 0 = unlimited). Brokers default to REDRIVE_KAFKA_BROKERS.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '5000' },
     rate: { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '4' },
+    resolve: { type: 'boolean', default: false },
   },
 });
 const brokers = (values.brokers ?? process.env.REDRIVE_KAFKA_BROKERS ?? '127.0.0.1:19092').split(',').filter(Boolean);
@@ -70,16 +73,27 @@ try {
   const backend = createKafkaQueueBackend(queue, { clients, store, clock: systemClock });
   const deps = { registry: createQueueRegistry([backend]), store, clock: systemClock, metrics: noopMetrics };
   const filter = { category: 'transient', domain: null, signature: null, olderThanSeconds: null };
-  const job = await createRedriveJob(deps, 'bench-dlq', { actor: 'bench', count: null, ratePerSecond: rate, filter, concurrency: Number(values.concurrency) });
+  const kind = values.resolve ? 'resolve-batch' : 'redrive-batch';
+  const job = await createRedriveJob(deps, 'bench-dlq', { actor: 'bench', count: null, ratePerSecond: rate, filter, concurrency: Number(values.concurrency), kind, reason: values.resolve ? 'bench' : null });
   const result = await runRedriveJob(deps, job.id);
-  const offsets = await admin.fetchTopicOffsets(replayTopic);
-  const produced = offsets.reduce((sum, p) => sum + Number(p.high), 0);
-  const msgsPerSecond = (result.done / result.elapsedMs) * 1000;
-  console.log(`messages in DLQ         ${total} (3 partitions), transient ${matching}`);
-  console.log(`replayed / skipped      ${result.done} / ${result.skipped}, failed ${result.failed.length}, status ${result.job.status}`);
-  console.log(`replay topic records    ${produced} (${produced === matching ? 'each match exactly once' : 'MISMATCH'})`);
-  console.log(`elapsed                 ${(result.elapsedMs / 1000).toFixed(2)} s, ${msgsPerSecond.toFixed(0)} replayed msg/s`);
-  if (rate) console.log(`rate asked / held       ${rate} / ${msgsPerSecond.toFixed(1)} msg/s (${(((msgsPerSecond - rate) / rate) * 100).toFixed(1)} %)`);
+  if (values.resolve) {
+    const committed = await admin.fetchOffsets({ groupId: queue.consumerGroup, topics: [topic] });
+    const resolved = (await store.listResolutions('bench-dlq')).length;
+    console.log(`messages in DLQ         ${total} (3 partitions), transient ${matching}`);
+    console.log(`resolved / skipped      ${result.done} / ${result.skipped}, failed ${result.failed.length}, status ${result.job.status}; ${resolved} archived (${resolved === matching ? 'each match once' : 'MISMATCH'})`);
+    console.log(`committed offsets       ${(committed[0]?.partitions ?? []).map((p) => `${p.partition}:${p.offset}`).join(' ')} (each partition's lowest unresolved)`);
+    console.log(`elapsed                 ${(result.elapsedMs / 1000).toFixed(2)} s, ${((result.done / result.elapsedMs) * 1000).toFixed(0)} resolved msg/s`);
+    process.exitCode = resolved === matching ? 0 : 1;
+  } else {
+    const offsets = await admin.fetchTopicOffsets(replayTopic);
+    const produced = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    const msgsPerSecond = (result.done / result.elapsedMs) * 1000;
+    console.log(`messages in DLQ         ${total} (3 partitions), transient ${matching}`);
+    console.log(`replayed / skipped      ${result.done} / ${result.skipped}, failed ${result.failed.length}, status ${result.job.status}`);
+    console.log(`replay topic records    ${produced} (${produced === matching ? 'each match exactly once' : 'MISMATCH'})`);
+    console.log(`elapsed                 ${(result.elapsedMs / 1000).toFixed(2)} s, ${msgsPerSecond.toFixed(0)} replayed msg/s`);
+    if (rate) console.log(`rate asked / held       ${rate} / ${msgsPerSecond.toFixed(1)} msg/s (${(((msgsPerSecond - rate) / rate) * 100).toFixed(1)} %)`);
+  }
 } finally {
   await clients.close();
   await store.close();

@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   SLACK_API_FAILED: { retriable: true, hint: 'Slack did not accept the call; it will be retried.' },
   SLACK_NOT_CONFIGURED: { retriable: false, hint: 'Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode).' },
   AUTH_DENIED: { retriable: false, userMistake: true, hint: 'Ask an admin for the role this action needs.' },
+  SERVER_PORT_UNAVAILABLE: { retriable: false, hint: 'Free the port, or choose another one.' },
   INTERNAL_ERROR: { retriable: false, hint: 'An unexpected error; see the log line with the same request id.' },
 } as const satisfies Record<string, { retriable: boolean; hint: string; userMistake?: true }>;
 

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { CLI_USAGE, parseCliArgs, type CliRequest } from './adapters/inbound/cli/cli-args.ts';
-import { renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.ts';
+import { plainMessage, renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.ts';
+import { jsonError, jsonResult, takeJsonFlag } from './adapters/inbound/cli/json-output.ts';
 import { createJobProgressPrinter } from './adapters/inbound/cli/job-progress-printer.ts';
 import { healthRoutes } from './adapters/inbound/http/health-routes.ts';
 import { createReadiness } from './app/health/readiness.ts';
@@ -69,6 +70,7 @@ import {
   parseConfig,
   resolveSecrets,
   slackTransport,
+  type ConfigOverrides,
   type ConfigResult,
   type Secrets,
 } from './config/load-config.ts';
@@ -154,9 +156,17 @@ const consoleChannels = (config: Config): { id: string; name: string }[] => {
   return [...new Set(ids)].map((id) => ({ id, name: named.get(id) ?? id.toLowerCase() }));
 };
 
-const loadConfig = (path: string | null): { result: ConfigResult; source: string } => {
-  if (path === null) return { result: parseConfig({}), source: '(embedded defaults)' };
-  return { result: loadConfigFile(path), source: path };
+const loadConfig = (path: string | null, overrides?: ConfigOverrides): { result: ConfigResult; source: string } => {
+  if (path === null) return { result: parseConfig({}, overrides), source: '(embedded defaults)' };
+  return { result: loadConfigFile(path, overrides), source: path };
+};
+
+/** `serve --port N` wins over `PORT`, which wins over server.port; the schema validates either. */
+const portOverride = (request: CliRequest, env: Env): ConfigOverrides | undefined => {
+  if (request.command !== 'serve') return undefined;
+  if (request.port !== undefined && request.port !== null) return { serverPort: { value: request.port, from: '--port' } };
+  if (env.PORT !== undefined && env.PORT !== '') return { serverPort: { value: env.PORT, from: 'the PORT environment variable' } };
+  return undefined;
 };
 
 export interface Runtime {
@@ -321,7 +331,15 @@ export const startServer = async (
     logger: logger.child({ component: 'http' }),
     ...(bolt?.http ? { slack: bolt.http } : {}),
   });
-  const address = await http.listen(config.server.host, config.server.port);
+  let address;
+  try {
+    address = await http.listen(config.server.host, config.server.port);
+  } catch (error) {
+    // A busy port (another Redrive, another program): nothing started yet; close what was opened.
+    await registry.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   await bolt?.start();
   localConsole?.setOrigin(address.url);
   demo?.feed.start();
@@ -368,8 +386,15 @@ export const startServer = async (
   };
 };
 
+/** `redrive dlq ... --json`: errors, too, come as one JSON document on stdout. */
+const wantsJson = (request: CliRequest): request is Extract<CliRequest, { command: 'dlq' }> => request.command === 'dlq' && request.args.includes('--json');
+
 const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'version' }>, env: Env, io: Io): Promise<number> => {
-  const { result, source } = loadConfig(request.configPath);
+  const { result, source } = loadConfig(request.configPath, portOverride(request, env));
+  if (!result.ok && wantsJson(request)) {
+    io.out(jsonError(request.args.find((a) => a !== '--json') ?? null, new RedriveError('CONFIG_INVALID', formatProblems(source, result.problems))));
+    return 1;
+  }
   if (!result.ok) {
     io.err(`${source}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}:`);
     io.err(formatProblems(source, result.problems));
@@ -403,18 +428,27 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
   if (request.command === 'dlq') {
     // `--body-file <path>`: a replacement body for replay, a JSON object merged into each body for redrive-batch.
     const args = [...request.args];
+    // `--json`: one JSON document on stdout (result or error) instead of the plain text.
+    const json = takeJsonFlag(args);
+    const op = args[0]?.toLowerCase() ?? 'help';
     const at = args.indexOf('--body-file');
     const bodyEdit = at >= 0 ? readFileSync(args.splice(at, 2)[1] ?? '', 'utf8') : null;
     // Bad input: the usage line on stderr and exit 2, like any command-line tool (nothing is opened).
     const parsed = parseDlqArgs(args);
     if (!parsed.ok) {
-      io.err(`redrive dlq: ${parsed.error}\n${parsed.usage.replace('Usage: /dlq', 'Usage: redrive dlq')}`);
+      const usage = parsed.usage.replace('Usage: /dlq', 'Usage: redrive dlq');
+      if (json) io.out(jsonError(op, parsed.error, { usage }));
+      else io.err(`redrive dlq: ${parsed.error}\n${usage}`);
       return 2;
     }
     const store = await openStore(config, secrets, logger);
     const { registry, aws: awsClients } = openQueueRegistry(config, secrets, store, systemClock, logger);
     const monitorPost = async (_queue: string, view: { status: { queue: string; depth: number; inFlight: number | null; at: Date } }) =>
-      io.out(`${view.status.at.toISOString()}  ${view.status.queue}  visible=${view.status.depth}  in-flight=${view.status.inFlight ?? '-'}`);
+      io.out(
+        json
+          ? JSON.stringify({ queue: view.status.queue, at: view.status.at.toISOString(), visible: view.status.depth, inFlight: view.status.inFlight })
+          : `${view.status.at.toISOString()}  ${view.status.queue}  visible=${view.status.depth}  in-flight=${view.status.inFlight ?? '-'}`,
+      );
     try {
       // The terminal is trusted as admin (`cli:<user>` actors pass every role check; see app/access): whoever
       // runs it holds the config and the credentials already. Its actions are audited like Slack's.
@@ -424,8 +458,15 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
       const cliGates = openSafety(config, cliQueueDeps, awsClients, access, () => null).gates;
       const cliOperations = withFailureAudit(withRedriveGates({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit, jobProgress: createJobProgressPrinter(io.err) }), ...createAuditOperations(cliDeps) }, cliGates), cliDeps);
       const router = createDlqCommandRouter(withKnownQueues(cliOperations, { registry }), { authorize: access.authorize });
-      const reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
-      io.out(renderReplyForTerminal(reply));
+      let reply;
+      try {
+        reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });
+      } catch (error) {
+        if (!json) throw error;
+        io.out(jsonError(parsed.command.op, error, { redactKeys: config.redactKeys }));
+        return 1;
+      }
+      io.out(json ? jsonResult(parsed.command.op, reply, config.redactKeys) : renderReplyForTerminal(reply));
       // `monitor` keeps printing until Ctrl-C.
       if (args[0] === 'monitor') await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     } finally {
@@ -466,8 +507,12 @@ export const runCli = async (argv: readonly string[], env: Env, io: Io): Promise
   try {
     return await runCommand(request, env, io);
   } catch (error) {
+    if (wantsJson(request)) {
+      io.out(jsonError(request.args.find((a) => a !== '--json') ?? null, error));
+      return 1;
+    }
     if (isRedriveError(error)) {
-      io.err(`redrive: ${error.code}: ${error.userMessage()}`);
+      io.err(`redrive: ${error.code}: ${plainMessage(error.userMessage())}`);
       return 1;
     }
     io.err(`redrive: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

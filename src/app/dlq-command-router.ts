@@ -41,7 +41,7 @@ export interface RouterOptions {
 
 export const createDlqCommandRouter = (handlers: OperationHandlers, options: RouterOptions = {}): DlqCommandRouter => {
   const run = async (command: DlqCommand, context: CommandContext): Promise<Reply> => {
-    if (command.op === 'help') return renderHelp(context.transport === 'cli' ? 'redrive dlq' : '/dlq');
+    if (command.op === 'help') return renderHelp(context.transport === 'cli' ? 'redrive dlq' : '/dlq', command.topic);
     const denied = options.authorize ? await options.authorize(command, context) : null;
     if (denied) return denied;
     const handler = handlers[command.op] as OperationHandler | undefined;

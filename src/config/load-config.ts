@@ -52,17 +52,38 @@ const describeIssue = (issue: z.core.$ZodIssue): string => {
 };
 
 /** Validates already-parsed data (used by tests and by the embedded defaults). */
-export const parseConfig = (data: unknown): ConfigResult => {
-  const result = configSchema.safeParse(data ?? {});
+export const parseConfig = (data: unknown, overrides?: ConfigOverrides): ConfigResult => {
+  const result = configSchema.safeParse(applyOverrides(data ?? {}, overrides));
   if (result.success) return { ok: true, config: result.data };
   return {
     ok: false,
-    problems: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue), line: null })),
+    problems: noteOverrides(result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue), line: null })), overrides),
   };
 };
 
+/**
+ * Settings given outside the file (`redrive serve --port`, `PORT`), applied before validation so the
+ * schema checks them too; `from` names where each came from in a problem.
+ */
+export interface ConfigOverrides {
+  serverPort?: { value: string; from: string };
+}
+
+const applyOverrides = (data: unknown, overrides: ConfigOverrides | undefined): unknown => {
+  const port = overrides?.serverPort;
+  if (!port) return data;
+  const root = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const server = root.server && typeof root.server === 'object' && !Array.isArray(root.server) ? (root.server as Record<string, unknown>) : {};
+  // A number when it is one, else the text itself, so the schema's message says what was wrong.
+  const value = /^\s*\d+\s*$/.test(port.value) ? Number(port.value) : port.value;
+  return { ...root, server: { ...server, port: value } };
+};
+
+const noteOverrides = (problems: ConfigProblem[], overrides: ConfigOverrides | undefined): ConfigProblem[] =>
+  problems.map((p) => (overrides?.serverPort && p.path === 'server.port' ? { ...p, message: `${p.message} (from ${overrides.serverPort.from})`, line: null } : p));
+
 /** Parses YAML text; problems carry the line where the offending value sits. */
-export const parseConfigText = (text: string): ConfigResult => {
+export const parseConfigText = (text: string, overrides?: ConfigOverrides): ConfigResult => {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -71,30 +92,34 @@ export const parseConfigText = (text: string): ConfigResult => {
       problems: doc.errors.map((error) => ({
         path: '(yaml)',
         message: error.message.split('\n')[0] ?? 'invalid YAML',
-        line: error.linePos?.[0]?.line ?? null,
+        // prettyErrors is off (messages stay one line), so the line comes from the error's offset.
+        line: error.linePos?.[0]?.line ?? (error.pos?.[0] === undefined ? null : counter.linePos(error.pos[0]).line),
       })),
     };
   }
-  const result = configSchema.safeParse(doc.toJS() ?? {});
+  const result = configSchema.safeParse(applyOverrides(doc.toJS() ?? {}, overrides));
   if (result.success) return { ok: true, config: result.data };
   return {
     ok: false,
-    problems: result.error.issues.map((issue) => ({
-      path: formatPath(issue.path),
-      message: describeIssue(issue),
-      line: lineOf(doc, counter, issue.path),
-    })),
+    problems: noteOverrides(
+      result.error.issues.map((issue) => ({
+        path: formatPath(issue.path),
+        message: describeIssue(issue),
+        line: lineOf(doc, counter, issue.path),
+      })),
+      overrides,
+    ),
   };
 };
 
-export const loadConfigFile = (path: string): ConfigResult => {
+export const loadConfigFile = (path: string, overrides?: ConfigOverrides): ConfigResult => {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new RedriveError('CONFIG_NOT_FOUND', `Cannot read config file ${path}.`, { cause: error, context: { path } });
   }
-  return parseConfigText(text);
+  return parseConfigText(text, overrides);
 };
 
 export const formatProblems = (file: string, problems: ConfigProblem[]): string =>

@@ -71,6 +71,26 @@ describe.skipIf(!services)('console with a real queue in the config', () => {
   });
 });
 
+describe('console with the demo queues', () => {
+  it('bulk replay and bulk resolve work on the Kafka-like demo queue (walked by scan, as a real Kafka DLQ)', async () => {
+    const app = await start({});
+    try {
+      const command = (text: string) =>
+        fetch(`${app.url}/console/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'C0DLQALERTS', text }) });
+      await command('/dlq redrive-batch demo.downloads.dlq --count 3');
+      await command('/dlq resolve-batch demo.downloads.dlq --count 4 --reason demo');
+      await app.slackJobs.idle();
+      await vi.waitFor(async () => {
+        const texts = (await state(app)).messages.map((m) => m.text);
+        expect(texts.some((t) => /demo\.downloads\.dlq finished: 3 message\(s\) replayed/.test(t))).toBe(true);
+        expect(texts.some((t) => /demo\.downloads\.dlq finished: 4 message\(s\) resolved/.test(t))).toBe(true);
+      }, { timeout: 15_000 });
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
+});
+
 describe('no console', () => {
   it('with Slack credentials', async () => {
     const slack = await startSlackApiServer();

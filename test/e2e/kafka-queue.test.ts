@@ -58,7 +58,7 @@ describe.skipIf(!services)('Kafka DLQ from the terminal and from Slack', () => {
     expect(view.code).toBe(0);
     expect(view.stdout).toMatch(new RegExp(`trace id\\s+${trace('timeout')}`));
     expect(view.stdout).toMatch(/partition\/offset\s+0\/2/);
-    expect(view.stdout).toContain(`Kafka topic \`${dlqTopic}\`, partition 0, offset 2`);
+    expect(view.stdout).toContain(`Kafka topic ${dlqTopic}, partition 0, offset 2`);
     expect(view.stdout).toMatch(/error category\s+transient/);
     expect(view.stdout).toMatch(/retry count\s+4/);
     expect(view.stdout).toMatch(/url\s+https:\/\/timeout\.com\/slow\.pdf/);

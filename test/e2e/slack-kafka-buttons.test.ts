@@ -2,32 +2,26 @@
 // Replay / Resolve under each message (id = partition:offset), View shows partition, offset and the
 // mapped runbook fields, Replay produces one copy to the replay topic however often it is clicked,
 // and Resolve with a reason marks the message resolved.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
-import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
-import { startServer, type Runtime } from '../../src/main.ts';
+import type { Runtime } from '../../src/main.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES } from '../fixtures/download-dlq-body.ts';
-import { KafkaTestBench, kafkaBrokers, services } from '../integration/kafka/kafka-test-env.ts';
+import { KafkaTestBench, services } from '../integration/kafka/kafka-test-env.ts';
 import { uniqueName, waitFor } from '../support/services.ts';
 import { sendBlockActions, sendSlashCommand, sendViewSubmission } from '../support/signed-slack.ts';
-import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
+import type { SlackApiServer } from '../support/slack-api-server.ts';
 import { buildBlockActions, buildViewSubmission, buttonAction, newSlackTs, plainTextValue, stateValues } from '../support/slack-payloads.ts';
-import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
-import { buttonsIn, shown, viewOf } from '../support/slack-e2e-app.ts';
+import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
+import { buttonsIn, shown, startKafkaSlackE2e, viewOf } from '../support/slack-e2e-app.ts';
 
 const QUEUE = 'downloads-dlq';
 const CHANNEL = 'C_ALERTS';
 
 describe.skipIf(!services)('message buttons on a Kafka DLQ end to end (real broker)', () => {
   let bench: KafkaTestBench;
+  let e2e: Awaited<ReturnType<typeof startKafkaSlackE2e>>;
   let slack: SlackApiServer;
   let app: Runtime;
-  let dir: string;
   let replayTopic: string;
   const traces = [uniqueName('evt-timeout'), uniqueName('evt-expired'), uniqueName('evt-filetype')];
   const peekTs = newSlackTs();
@@ -46,26 +40,12 @@ describe.skipIf(!services)('message buttons on a Kafka DLQ end to end (real brok
       { key: traces[1], value: downloadDlqBodyJson({ ...RUNBOOK_EXAMPLES.expiredUrl, traceId: traces[1] ?? '', failedAt }) },
       { key: traces[2], value: downloadDlqBodyJson({ ...RUNBOOK_EXAMPLES.fileType, traceId: traces[2] ?? '', failedAt }) },
     ]);
-    slack = await startSlackApiServer();
-    dir = mkdtempSync(join(tmpdir(), 'redrive-kafka-buttons-'));
-    const parsed = parseConfig({
-      server: { host: '127.0.0.1', port: 0 },
-      store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
-      slack: { apiUrl: slack.url, mode: 'http' },
-      kafka: { default: { brokers: kafkaBrokers(), clientId: 'redrive-e2e-buttons' } },
-      roles: { admins: ['U_ALICE'], viewers: 'everyone' },
-      queues: [{ name: QUEUE, kind: 'kafka', cluster: 'default', topic: dlqTopic, consumerGroup: uniqueName('e2e-buttons'), replayTopic, alertChannel: CHANNEL, escalation: { preset: 'kafka-runbook' } }],
-    });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
-    app = await startServer(parsed.config, resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }), logger, { slackRetries: 0 });
-    await slack.waitForCalls('auth.test', 1);
+    e2e = await startKafkaSlackE2e('kafka-buttons', { queue: { name: QUEUE, topic: dlqTopic, group: uniqueName('e2e-buttons'), replayTopic }, roles: { admins: ['U_ALICE'], viewers: 'everyone' } });
+    ({ app, slack } = e2e);
   }, 60_000);
   afterAll(async () => {
-    await app?.stop();
-    await slack?.close();
+    await e2e?.close();
     await bench?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('peek keeps the runbook table and puts View / Replay / Resolve under each message, by partition:offset', async () => {

@@ -1,4 +1,4 @@
-// The real app on a fresh ElasticMQ source + DLQ pair with the local Slack API server, for the
+// The real app on a fresh ElasticMQ source + DLQ pair (or on a Kafka topic) with the local Slack API server, for the
 // interactive-surface e2e tests: signed clicks, modal submissions and slash commands, and readers for
 // what Slack got back (response_url answers, thread replies, views). Test support only.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import type { Incident } from '../../src/core/model.ts';
 import { startServer, type Runtime, type ServerOptions } from '../../src/main.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
+import { kafkaBrokers } from '../integration/kafka/kafka-test-env.ts';
 import { requireServices } from './services.ts';
 import { sendBlockActions, sendSlashCommand, sendViewSubmission, type SignedSendOptions, type SlackHttpResponse } from './signed-slack.ts';
 import { buildBlockActions, buildView, buildViewSubmission, buttonAction, newSlackTs, type StateValues } from './slack-payloads.ts';
@@ -64,6 +65,40 @@ export const sqsAppConfig = (options: {
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   return { config: parsed.config, secrets: resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }) };
+};
+
+/**
+ * The real app on one Kafka DLQ topic of the test broker, with its own local Slack API server and
+ * SQLite store in a temporary directory; `close` stops both and removes the directory.
+ */
+export const startKafkaSlackE2e = async (
+  prefix: string,
+  options: { queue: { name: string; topic: string; group: string; replayTopic: string }; roles: Record<string, unknown>; server?: ServerOptions },
+): Promise<{ app: Runtime; slack: SlackApiServer; close(): Promise<void> }> => {
+  const { queue } = options;
+  const slack = await startSlackApiServer();
+  const dir = mkdtempSync(join(tmpdir(), `redrive-${prefix}-e2e-`));
+  const parsed = parseConfig({
+    server: { host: '127.0.0.1', port: 0 },
+    store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
+    slack: { apiUrl: slack.url, mode: 'http' },
+    kafka: { default: { brokers: kafkaBrokers(), clientId: `redrive-${prefix}` } },
+    roles: options.roles,
+    queues: [{ name: queue.name, kind: 'kafka', cluster: 'default', topic: queue.topic, consumerGroup: queue.group, replayTopic: queue.replayTopic, alertChannel: CHANNEL, escalation: { preset: 'kafka-runbook' } }],
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
+  const app = await startServer(parsed.config, secrets, quietLogger(), { slackRetries: 0, ...options.server });
+  await slack.waitForCalls('auth.test', 1);
+  return {
+    app,
+    slack,
+    close: async () => {
+      await app.stop();
+      await slack.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 };
 
 export const startSlackE2e = async (

@@ -2,6 +2,7 @@
 // composition root: each calls one use case and renders its result.
 
 import type { OperationHandlers } from '../dlq-command-router.ts';
+import { withData } from '../../core/slack/blocks.ts';
 import type { UserDirectory } from '../../ports/user-directory.port.ts';
 import { countHidden, hiddenQueuesNote, SEE_ALL, withHiddenNote, type QueueVisibility } from '../access/queue-visibility.ts';
 import type { QueueDeps } from '../queue/queue-deps.ts';
@@ -22,12 +23,13 @@ export const createAuditOperations = (deps: QueueDeps, options: AuditOperationsO
   return {
     audit: async (command, ctx) => {
       const scope = await visibility.scopeFor(ctx.actor);
-      return renderAuditSearch(await searchAuditLog(deps, { ref: command.ref, actor: ctx.actor, scope, directory: options.directory ?? null }));
+      const result = await searchAuditLog(deps, { ref: command.ref, actor: ctx.actor, scope, directory: options.directory ?? null });
+      return withData(renderAuditSearch(result), result);
     },
     report: async (command, ctx) => {
       const scope = await visibility.scopeFor(ctx.actor);
       const report = await buildReport(deps, { days: command.days, actor: ctx.actor, scope });
-      return withHiddenNote(renderReport(report), hiddenQueuesNote(countHidden(deps.registry.list().map((b) => b.name), scope)));
+      return withData(withHiddenNote(renderReport(report), hiddenQueuesNote(countHidden(deps.registry.list().map((b) => b.name), scope))), report);
     },
   };
 };

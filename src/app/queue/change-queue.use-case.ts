@@ -11,6 +11,7 @@ import { audited, type ActionInput } from './audit-trail.ts';
 import { indexEntryFor, replayFingerprints, traceIdOf } from './message-identity.ts';
 import { findMessage, notFound } from './read-queue.use-case.ts';
 import type { QueueDeps } from './queue-deps.ts';
+import { resolutionOf } from './resolution-archive.ts';
 
 export interface ReplayOutcome {
   message: DlqMessage;
@@ -146,18 +147,7 @@ export const resolveMessage = async (deps: QueueDeps, request: { queue: string; 
     const message = held.message;
     let recorded;
     try {
-      recorded = await deps.store.recordResolution({
-        queue: backend.name,
-        messageKey: message.messageKey,
-        traceId: traceIdOf(message, backend.mapping),
-        partition: message.partition,
-        offset: message.offset,
-        body: message.body,
-        attributes: { attributes: message.attributes, messageAttributes: message.messageAttributes as unknown as JsonObject, groupId: message.groupId },
-        resolvedBy: request.actor,
-        reason: request.reason,
-        resolvedAt: deps.clock.now(),
-      });
+      recorded = await deps.store.recordResolution(resolutionOf(backend, message, { actor: request.actor, reason: request.reason, at: deps.clock.now() }));
     } catch (error) {
       await backend.dlq.release([held]);
       throw error;

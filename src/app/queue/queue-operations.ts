@@ -16,11 +16,13 @@ import { cancelJob, listJobViews } from './jobs.use-case.ts';
 import { peekMessages, queueStatus, viewMessage, type StatusView } from './read-queue.use-case.ts';
 import { replayMessage, resolveMessage } from './change-queue.use-case.ts';
 import { resumeRedriveJob, runRedriveJob } from './redrive-job.ts';
-import { createRedriveJob, filterOfJob } from './redrive-job-params.ts';
+import { createRedriveJob, filterOfJob, jobVerb, replayedBeforeInstant, type ManualJobKind } from './redrive-job-params.ts';
 import type { RedriveJobResult } from './redrive-job-result.ts';
 import { startMoveTask } from './move-task.use-case.ts';
 import { createMonitors, type MonitorPost, type Monitors } from './monitor.use-case.ts';
 import { audited } from './audit-trail.ts';
+import { withData } from '../../core/slack/blocks.ts';
+import { jobData, jobResultData, messageData } from './reply-data.ts';
 import type { QueueDeps } from './queue-deps.ts';
 import type { JsonObject } from '../../core/model.ts';
 import { describeFilter, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
@@ -39,27 +41,47 @@ export interface QueueOperationsOptions {
   /** Which queues each user may view, for `status` and `jobs` of all queues (default: all, as for the terminal). */
   visibility?: QueueVisibility;
   /** Progress of manual redrive jobs run to their end by this caller (the terminal prints it). */
-  jobProgress?: (job: { id: string; queue: string }, progress: { done: number; failed: number; total: number | null }) => void;
+  jobProgress?: (job: { id: string; queue: string; verb?: string }, progress: { done: number; failed: number; total: number | null }) => void;
 }
 
-const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
-  const filter = describeFilter(filterOfJob(result.job.params.filter));
+/** What the "done" row of a finished job counts, by what the job does and where. */
+const doneLabel = (job: RedriveJobResult['job'], kind: 'sqs' | 'kafka'): string => {
+  if (jobVerb(job) === 'resolved') return kind === 'kafka' ? 'resolved (archived, offset committed up to the lowest unresolved)' : 'resolved (archived and deleted)';
+  return kind === 'kafka' ? 'replayed (kept in the DLQ until resolved)' : 'replayed and deleted';
+};
+
+const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => withData(jobSummary(queue, result, kind), jobResultData(result));
+
+const jobSummary = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
+  const job = result.job;
+  const filter = [describeFilter(filterOfJob(job.params.filter)), typeof job.params.replayedBefore === 'string' ? `replayed before ${job.params.replayedBefore}` : null].filter(Boolean).join(' ');
+  const verb = jobVerb(job);
+  const what = verb === 'resolved' ? 'Resolve' : 'Redrive';
   const rows: [string, string | number | null][] = [
-    ['job', result.job.id],
-    ['status', result.job.status],
+    ['job', job.id],
+    ['status', job.status],
     ...(filter ? [['filter', filter] as [string, string], ['not matching, left alone', result.skipped] as [string, number]] : []),
-    [kind === 'kafka' ? 'replayed (kept in the DLQ until resolved)' : 'replayed and deleted', result.done],
+    ...(verb === 'resolved' ? [['reason', typeof job.params.reason === 'string' ? job.params.reason : null] as [string, string | null]] : []),
+    [doneLabel(job, kind), result.done],
     ['failed (still in DLQ)', result.failed.length],
-    ['interrupted, not resent', result.uncertain.length],
+    [verb === 'resolved' ? 'interrupted, not archived again' : 'interrupted, not resent', result.uncertain.length],
     ['stopped', result.stopped],
     ['rate', result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null],
   ];
   const failures = result.failed.slice(0, 10).map((f) => `${f.messageKey}: ${f.error}`).join('\n');
-  if (result.job.status === 'cancelled') return renderDone(`Redrive of ${queue} cancelled: ${result.done} message(s) replayed before it stopped`, rows, failures || undefined);
-  if (result.job.status === 'succeeded' || result.job.status === 'paused') return renderDone(`Redrive of ${queue}: ${result.done} message(s) replayed`, rows, failures || undefined);
-  const warning = renderWarning(`Redrive of ${queue}: ${result.done} replayed, ${result.failed.length} failed`, `${result.job.error ?? ''}\n${failures}`);
+  if (job.status === 'cancelled') return renderDone(`${what} of ${queue} cancelled: ${result.done} message(s) ${verb} before it stopped`, rows, failures || undefined);
+  if (job.status === 'succeeded' || job.status === 'paused') return renderDone(`${what} of ${queue}: ${result.done} message(s) ${verb}`, rows, failures || undefined);
+  const warning = renderWarning(`${what} of ${queue}: ${result.done} ${verb}, ${result.failed.length} failed`, `${job.error ?? ''}\n${failures}`);
   return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
 };
+
+const outcomeData = (outcome: { message: { messageKey: string }; destination: string; destinationId: string | null; removed: boolean; removeError: string | null }) => ({
+  messageKey: outcome.message.messageKey,
+  destination: outcome.destination,
+  destinationId: outcome.destinationId,
+  removed: outcome.removed,
+  removeError: outcome.removeError,
+});
 
 const parseMerge = (text: string | null | undefined): JsonObject | null => {
   if (text === null || text === undefined) return null;
@@ -78,35 +100,40 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
   const visibility = options.visibility ?? SEE_ALL;
   const queueNames = (): string[] => deps.registry.list().map((b) => b.name);
   const text = { redactKeys: deps.redactKeys ?? [] };
-  const progressFor = (id: string, queue: string) => {
+  const progressFor = (id: string, queue: string, verb = 'replayed') => {
     const listener = options.jobProgress;
-    return listener ? { onProgress: (p: { done: number; failed: number; total: number | null }) => listener({ id, queue }, p) } : {};
+    return listener ? { onProgress: (p: { done: number; failed: number; total: number | null }) => listener({ id, queue, verb }, p) } : {};
   };
-  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all', filter: ReplayFilter | null = null) => {
-    const bodyMerge = parseMerge(options.bodyEdit);
+  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: ManualJobKind, filter: ReplayFilter | null = null, resolve: { reason: string | null; replayedBefore: string | null } | null = null) => {
+    const bodyMerge = kind === 'resolve-batch' ? null : parseMerge(options.bodyEdit);
     const backend = deps.registry.get(queue);
-    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4 });
-    return jobReply(queue, await runRedriveJob(deps, job.id, progressFor(job.id, queue)), backend.kind);
+    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4, ...(resolve ?? {}) });
+    return jobReply(queue, await runRedriveJob(deps, job.id, progressFor(job.id, queue, jobVerb(job))), backend.kind);
   };
   return {
     status: async (command, ctx) => {
       const scope = command.queue === null ? await visibility.scopeFor(ctx.actor) : ALL_QUEUES;
       const views = await queueStatus(deps, command.queue, ctx.actor, scope);
-      return withHiddenNote(withPartitionLag(renderStatus(views), views), hiddenQueuesNote(countHidden(queueNames(), scope)));
+      return withData(withHiddenNote(withPartitionLag(renderStatus(views), views), hiddenQueuesNote(countHidden(queueNames(), scope))), { queues: views });
     },
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const messages = await peekMessages(deps, command.queue, command.count, ctx.actor);
       const paging = { count: command.count, page: command.page ?? 0 };
-      if (backend.kind === 'kafka') return renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping, paging });
-      return renderPeek(command.queue, messages, deps.clock.now(), backend.kind, { ...text, paging });
+      const data = { queue: backend.name, kind: backend.kind, messages: messages.map((m) => messageData(m, backend.mapping)) };
+      if (backend.kind === 'kafka') return withData(renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping, paging }), data);
+      return withData(renderPeek(command.queue, messages, deps.clock.now(), backend.kind, { ...text, paging }), data);
     },
     view: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const message = await viewMessage(deps, command.queue, command.id, ctx.actor);
-      return withMessageLocation(renderMessage(message, deps.clock.now(), { ...text, ...(backend.mapping ? { mapping: backend.mapping } : {}) }), message, backend);
+      const rendered = withMessageLocation(renderMessage(message, deps.clock.now(), { ...text, ...(backend.mapping ? { mapping: backend.mapping } : {}) }), message, backend);
+      return withData(rendered, { queue: backend.name, kind: backend.kind, message: messageData(message, backend.mapping) });
     },
-    analyze: async (command, ctx) => renderAnalysis(await analyzeQueue(deps, { queue: command.queue, actor: ctx.actor }), text),
+    analyze: async (command, ctx) => {
+      const analysis = await analyzeQueue(deps, { queue: command.queue, actor: ctx.actor });
+      return withData(renderAnalysis(analysis, text), analysis);
+    },
     replay: async (command, ctx) => {
       const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody: command.body ?? options.bodyEdit ?? null });
       const kafka = deps.registry.get(command.queue).kind === 'kafka';
@@ -117,65 +144,75 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
         // Kafka keeps a replayed record in the DLQ topic until it is resolved (the runbook's rule).
         kafka ? ['in the DLQ', 'yes, until resolved'] : ['removed from DLQ', outcome.removed ? 'yes' : `no${outcome.removeError ? ` (${outcome.removeError})` : ''}`],
       ];
-      return renderDone(`Replayed ${outcome.message.messageKey} to ${outcome.destination}`, rows, kafka ? `Resolve it once it was processed: \`resolve ${command.queue} ${outcome.message.messageKey}\`.` : undefined);
+      return withData(renderDone(`Replayed ${outcome.message.messageKey} to ${outcome.destination}`, rows, kafka ? `Resolve it once it was processed: \`resolve ${command.queue} ${outcome.message.messageKey}\`.` : undefined), outcomeData(outcome));
     },
     're-execute': async (command, ctx) => {
       const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, via: 'reexecute' });
-      return renderDone(`Re-executed ${outcome.message.messageKey} in ${outcome.destination}`, [
+      return withData(renderDone(`Re-executed ${outcome.message.messageKey} in ${outcome.destination}`, [
         ['message', outcome.message.messageKey],
         ['execution', outcome.destinationId],
         ['removed from DLQ', outcome.removed ? 'yes' : `no${outcome.removeError ? ` (${outcome.removeError})` : ''}`],
-      ], 'Input: the body plus reprocessed: true and original_failure_time. The message was deleted only after StartExecution succeeded.');
+      ], 'Input: the body plus reprocessed: true and original_failure_time. The message was deleted only after StartExecution succeeded.'), outcomeData(outcome));
     },
-    history: async (command, ctx) => renderHistory(await queueHistory(deps, { queue: command.queue, hours: command.hours, actor: ctx.actor })),
+    history: async (command, ctx) => {
+      const history = await queueHistory(deps, { queue: command.queue, hours: command.hours, actor: ctx.actor });
+      return withData(renderHistory(history), history);
+    },
     resolve: async (command, ctx) => {
       const outcome = await resolveMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, reason: command.reason });
       const kafka = deps.registry.get(command.queue).kind === 'kafka';
       const effect = kafka
         ? outcome.removed ? "the consumer group's offset committed up to the lowest unresolved one" : `offset not committed yet (${outcome.removeError ?? 'unknown'}); the next resolve retries`
         : outcome.removed ? 'deleted from the DLQ' : `not deleted (${outcome.removeError ?? 'unknown'})`;
-      return renderDone(`Resolved ${outcome.message.messageKey}: ${kafka ? 'recorded as resolved' : 'archived'}, ${effect}`, [
+      return withData(renderDone(`Resolved ${outcome.message.messageKey}: ${kafka ? 'recorded as resolved' : 'archived'}, ${effect}`, [
         ['message', outcome.message.messageKey],
         ['reason', command.reason],
         ['archived before', outcome.alreadyResolved ? 'yes' : 'no'],
-      ]);
+      ]), { messageKey: outcome.message.messageKey, reason: command.reason, alreadyResolved: outcome.alreadyResolved, removed: outcome.removed, removeError: outcome.removeError });
     },
     'redrive-all': async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       if (backend.moveTasks && !backend.fifo) {
         const view = await startMoveTask(deps, { queue: command.queue, ratePerSecond: command.rate, actor: ctx.actor });
-        return renderMoveTasks(command.queue, view.tasks, String(view.job.params.taskHandle ?? ''));
+        return withData(renderMoveTasks(command.queue, view.tasks, String(view.job.params.taskHandle ?? '')), { job: jobData(view.job), tasks: view.tasks });
       }
       return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all');
     },
     'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch', command.filter ?? null),
+    'resolve-batch': async (command, ctx) =>
+      runJob(command.queue, command.count, command.rate, ctx.actor, 'resolve-batch', command.filter ?? null, { reason: command.reason, replayedBefore: replayedBeforeInstant(command.replayedBefore, deps.clock.now()) }),
     monitor: async (command, ctx) => {
       const post = options.monitorPosterFor?.(command.queue, ctx) ?? options.monitorPost;
       if (!post) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', 'Monitoring needs a place to post readings (a Slack thread or a terminal).');
       const first: StatusView = await monitors.start({ queue: command.queue, intervalSeconds: command.intervalSeconds, actor: ctx.actor, post });
-      return renderDone(`Monitoring ${command.queue} every ${command.intervalSeconds}s`, [['visible now', first.status.depth]], `Stop with stop-monitor ${command.queue}.`);
+      return withData(renderDone(`Monitoring ${command.queue} every ${command.intervalSeconds}s`, [['visible now', first.status.depth]], `Stop with stop-monitor ${command.queue}.`), { intervalSeconds: command.intervalSeconds, first });
     },
     'stop-monitor': async (command, ctx) => {
       const stopped = await monitors.stop({ queue: command.queue, actor: ctx.actor });
-      return stopped ? renderDone(`Stopped monitoring ${command.queue}`, []) : renderWarning(`${command.queue} was not being monitored`, 'Nothing to stop.');
+      return withData(stopped ? renderDone(`Stopped monitoring ${command.queue}`, []) : renderWarning(`${command.queue} was not being monitored`, 'Nothing to stop.'), { queue: command.queue, stopped });
     },
     jobs: async (command, ctx) => {
       const scope = command.queue === null ? await visibility.scopeFor(ctx.actor) : ALL_QUEUES;
       const views = await listJobViews(deps, { queue: command.queue, actor: ctx.actor, scope });
-      return withHiddenNote(renderJobs(command.queue, views, deps.clock.now()), hiddenQueuesNote(countHidden(queueNames(), scope)));
+      const data = { jobs: views.map((v) => ({ ...v, job: jobData(v.job) })) };
+      return withData(withHiddenNote(renderJobs(command.queue, views, deps.clock.now()), hiddenQueuesNote(countHidden(queueNames(), scope))), data);
     },
     resume: async (command, ctx) => {
       const result = await resumeRedriveJob(deps, { queue: command.queue, jobId: command.jobId, actor: ctx.actor }, progressFor(command.jobId, command.queue));
       return jobReply(command.queue, result, deps.registry.get(command.queue).kind);
     },
-    cancel: async (command, ctx) => renderCancel(await cancelJob(deps, { jobId: command.jobId, actor: ctx.actor })),
+    cancel: async (command, ctx) => {
+      const outcome = await cancelJob(deps, { jobId: command.jobId, actor: ctx.actor });
+      return withData(renderCancel(outcome), { ...outcome, job: jobData(outcome.job) });
+    },
     alarms: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const alarms = backend.alarms;
       if (!alarms) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', `${command.queue} has no CloudWatch alarms (SQS queues only).`);
       return audited(deps, { action: 'alarms', queue: command.queue, actor: ctx.actor }, async () => {
         const ensured = await alarms.ensureDepthAlarm();
-        return renderAlarms(command.queue, ensured.result, await alarms.list());
+        const list = await alarms.list();
+        return withData(renderAlarms(command.queue, ensured.result, list), { queue: command.queue, result: ensured.result, alarms: list });
       });
     },
   };

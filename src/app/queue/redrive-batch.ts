@@ -9,7 +9,8 @@ import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import type { OutgoingMessage, ReplayTarget } from '../../ports/replay-target.port.ts';
 import type { JobCheckpoint } from './job-checkpoint.ts';
 import type { JobLeaseHold } from './job-lease.ts';
-import { parseJsonObject, replayFingerprints } from './message-identity.ts';
+import { parseJsonObject, replayFingerprints, traceIdOf } from './message-identity.ts';
+import { writeAudit } from './audit-trail.ts';
 import type { QueueDeps } from './queue-deps.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { RedriveJobParams } from './redrive-job-params.ts';
@@ -41,6 +42,8 @@ export interface RedriveRun {
     /** Messages left alone because the filter did not match them. */
     skipped: Set<string>;
   };
+  /** Bulk resolve: the target archives; every accepted message is then deleted (SQS) or committed (Kafka). */
+  resolving: boolean;
   /** Whether the job's filter takes the message (the filter's age is measured once per run). */
   wanted: (message: DlqMessage) => boolean;
   halted: () => boolean;
@@ -63,6 +66,21 @@ export const removeSent = async (run: RedriveRun, items: CheckedOutMessage[]): P
   for (const failure of result.failed) {
     run.tally.failed.push(failure);
     await run.checkpoint.noteDeleteFailed(failure.messageKey, failure.error);
+  }
+  if (run.resolving) await auditResolved(run, items, result.failed);
+};
+
+/**
+ * Bulk resolve audits every message as `resolve` (with the job id), as a single resolve does, so
+ * `/dlq audit <trace id>` finds it; the job itself has its `resolve-batch:run` and `:end` records.
+ */
+const auditResolved = async (run: RedriveRun, items: CheckedOutMessage[], failed: { messageKey: string; error: string }[]): Promise<void> => {
+  const { deps, job, backend } = run;
+  const errors = new Map(failed.map((f) => [f.messageKey, f.error]));
+  for (const { message } of items) {
+    const error = errors.get(message.messageKey) ?? null;
+    const input = { action: 'resolve', queue: job.queue, actor: job.createdBy, messageId: message.messageKey, traceId: traceIdOf(message, backend.mapping), partition: message.partition, offset: message.offset, jobId: job.id };
+    await writeAudit(deps, input, error === null ? 'success' : 'failure', error, { reason: run.params.reason, removed: error === null });
   }
 };
 
@@ -144,6 +162,11 @@ export const handleBatch = async (run: RedriveRun, batch: CheckedOutMessage[]): 
       const item = byKey.get(ok.messageKey);
       if (!item) continue;
       await checkpoint.set(ok.messageKey, 'sent');
+      if (run.resolving) {
+        // Archived: now out of the DLQ (SQS delete, Kafka commit up to the lowest unresolved offset).
+        toRemove.push(item);
+        continue;
+      }
       await deps.store.recordReplay({
         queue: backend.name,
         messageKey: ok.messageKey,
@@ -166,6 +189,8 @@ export const handleBatch = async (run: RedriveRun, batch: CheckedOutMessage[]): 
       await checkpoint.set(bad.messageKey, 'failed', bad.error);
       if (item) tally.held.push(item);
     }
+    // Not archived: audited as a failed resolve, and left in the DLQ.
+    if (run.resolving && result.failed.length > 0) await auditResolved(run, result.failed.flatMap((f) => byKey.get(f.messageKey) ?? []), result.failed);
   }
   await removeSent(run, toRemove);
   await run.progress();
@@ -198,7 +223,9 @@ export const batchSource = (run: RedriveRun): (() => Promise<CheckedOutMessage[]
     return (await backend.dlq.checkout(picked.map((m) => m.messageKey), { timeoutMs: 10_000 })).found;
   };
   return async () => {
-    if (!backend.dlq.checkoutNext) return scanBatch();
+    // A DLQ that keeps what was replayed (Kafka, the demo's Kafka-like queue) is walked once by scan:
+    // its "next in line" would hand back the same messages again.
+    if (!backend.dlq.checkoutNext || !backend.dlq.replayRemovesMessage) return scanBatch();
     const batch = await backend.dlq.checkoutNext(BATCH, { timeoutMs: 5_000 });
     return batch.length > 0 ? batch : confirmEmpty(run);
   };

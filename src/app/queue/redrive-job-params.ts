@@ -1,8 +1,10 @@
 // A manual redrive job's parameters: what `createRedriveJob` stores in the job and how a run reads
 // them back (`paramsOf`, `filterOfJob`). It writes only the new job; running it is redrive-job.ts.
+// A `resolve-batch` job is the same machine with the store's archive as its target (bulk resolve).
 
 import { isFiltered, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
 import type { Job, JsonObject } from '../../core/model.ts';
+import type { ReplayedBefore } from '../../core/slack/parse-dlq-command.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
 export interface RedriveJobParams {
@@ -14,7 +16,20 @@ export interface RedriveJobParams {
   concurrency: number;
   /** Only messages matching it are replayed (the rest stay untouched); null = every message. */
   filter: ReplayFilter | null;
+  /** resolve-batch: only messages Redrive replayed before this instant (ISO); null = no such condition. */
+  replayedBefore: string | null;
+  /** resolve-batch: the reason kept with every archived message. */
+  reason: string | null;
 }
+
+export type ManualJobKind = 'redrive-batch' | 'redrive-all' | 'resolve-batch';
+
+/** What a manual job does to each message it takes: `resolved` for bulk resolve, else `replayed`. */
+export const jobVerb = (job: Pick<Job, 'kind'>): 'resolved' | 'replayed' => (job.kind === 'resolve-batch' ? 'resolved' : 'replayed');
+
+/** `--replayed-before` as the instant it means now (an age counts back from `now`). */
+export const replayedBeforeInstant = (spec: ReplayedBefore | null | undefined, now: Date): string | null =>
+  !spec ? null : 'at' in spec ? spec.at : new Date(now.getTime() - spec.agoSeconds * 1000).toISOString();
 
 /** The params stored in a job, with the defaults for what it does not say. */
 export const paramsOf = (job: Job): RedriveJobParams => {
@@ -25,6 +40,8 @@ export const paramsOf = (job: Job): RedriveJobParams => {
     bodyMerge: p.bodyMerge && typeof p.bodyMerge === 'object' && !Array.isArray(p.bodyMerge) ? (p.bodyMerge as JsonObject) : null,
     concurrency: typeof p.concurrency === 'number' ? p.concurrency : 4,
     filter: filterOfJob(p.filter),
+    replayedBefore: typeof p.replayedBefore === 'string' ? p.replayedBefore : null,
+    reason: typeof p.reason === 'string' ? p.reason : null,
   };
 };
 
@@ -45,7 +62,7 @@ export const filterOfJob = (value: unknown): ReplayFilter | null => {
 export const createRedriveJob = async (
   deps: QueueDeps,
   queue: string,
-  params: Partial<RedriveJobParams> & { actor: string; kind?: 'redrive-batch' | 'redrive-all' },
+  params: Partial<RedriveJobParams> & { actor: string; kind?: ManualJobKind },
 ): Promise<Job> => {
   const backend = deps.registry.get(queue);
   const full: RedriveJobParams = {
@@ -54,6 +71,8 @@ export const createRedriveJob = async (
     bodyMerge: params.bodyMerge ?? null,
     concurrency: params.concurrency ?? 4,
     filter: isFiltered(params.filter) ? params.filter : null,
+    replayedBefore: params.replayedBefore ?? null,
+    reason: params.reason ?? null,
   };
   const id = deps.newId?.() ?? crypto.randomUUID();
   const incident = await deps.store.findOpenIncident(backend.name);

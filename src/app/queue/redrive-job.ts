@@ -10,6 +10,8 @@
 // so two runs of one job never go on at once, and a run whose runner died is taken over. A clean
 // stop of the process (`handOff`) ends the run after its batch and frees the lease, leaving the job
 // `running` for the poller's replica to take over at its next poll.
+// Bulk resolve (`resolve-batch`) is the same machine with the store's archive as target: each message
+// is archived, then deleted (SQS) or committed up to the lowest unresolved offset (Kafka).
 // This module runs a job end to end (lease, workers, final status); a batch is redrive-batch.ts, the
 // per-message checkpoint job-checkpoint.ts, params redrive-job-params.ts, the end redrive-job-result.ts.
 
@@ -24,6 +26,7 @@ import { holdJobLease, jobLeaseName, lastHeartbeat, liveJobLease, newRunHolder, 
 import { createRateLimiter, unlimited } from './rate-limiter.ts';
 import { batchSource, handleBatch, removeSent, type RedriveRun } from './redrive-batch.ts';
 import { paramsOf } from './redrive-job-params.ts';
+import { archiveTarget } from './resolution-archive.ts';
 import { decideJobEnd, type RedriveJobResult } from './redrive-job-result.ts';
 import { realSleep, type QueueDeps } from './queue-deps.ts';
 
@@ -99,6 +102,10 @@ export const runRedriveJob = async (deps: QueueDeps, jobId: string, options: Run
   }
 };
 
+/** Keys of the queue's messages Redrive replayed before `before` (resolve-batch --replayed-before). */
+const replayedBefore = async (deps: QueueDeps, queue: string, before: Date): Promise<Set<string>> =>
+  new Set((await deps.store.listReplays(queue)).filter((r) => r.replayedAt.getTime() < before.getTime()).map((r) => r.messageKey));
+
 /** What the lease's periodic beat tells the run: a beat happened (read a cancel), the lease is lost. */
 interface LeaseEvents {
   onBeat: () => Promise<void>;
@@ -112,7 +119,9 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   if (!job) throw new RedriveError('JOB_NOT_FOUND', `No job ${jobId}.`, { context: { jobId } });
   const backend = deps.registry.get(job.queue);
   const params = paramsOf(job);
-  const target = await backend.replayTarget();
+  // Bulk resolve: the store's archive takes each message; the DLQ deletes (SQS) or commits (Kafka) after.
+  const resolving = job.kind === 'resolve-batch';
+  const target = resolving ? archiveTarget(deps, backend, params.reason) : await backend.replayTarget();
   const sleep = deps.sleep ?? realSleep;
   const now = options.now ?? (() => performance.now());
   const limiter = params.ratePerSecond ? createRateLimiter({ ratePerSecond: params.ratePerSecond, now, sleep }) : unlimited;
@@ -127,6 +136,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   const mapping = backend.mapping ?? DEFAULT_FIELD_MAPPING;
   // The filter's age is measured once per run, so a message does not drift in or out mid-run.
   const filterNow = clockNow();
+  const replayed = params.replayedBefore === null ? null : await replayedBefore(deps, job.queue, new Date(params.replayedBefore));
 
   // What earlier runs of this job left behind.
   const checkpoint = await loadJobCheckpoint(deps, job.id);
@@ -200,7 +210,8 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     hold,
     checkpoint,
     tally,
-    wanted: (message) => !params.filter || matchesReplayFilter(message, mapping, params.filter, filterNow),
+    resolving,
+    wanted: (message) => (replayed === null || replayed.has(message.messageKey)) && (!params.filter || matchesReplayFilter(message, mapping, params.filter, filterNow)),
     halted,
     heartbeat,
     progress,

@@ -46,7 +46,11 @@ export const renderReport = (report: DlqReport): Reply => {
     section(code(queueTable)),
   ];
   if (old.length > 0) {
-    blocks.push(section(`:hourglass: Messages older than 7 days in ${old.map((q) => `\`${safeText(q.queue, 80)}\``).join(', ')}: they likely need manual intervention (bulk replay if the cause is fixed, bulk resolve if permanent).`));
+    const first = safeText(old[0]?.queue ?? '<queue>', 80);
+    blocks.push(section(
+      `:hourglass: Messages older than 7 days in ${old.map((q) => `\`${safeText(q.queue, 80)}\``).join(', ')}: they likely need manual intervention. ` +
+        `Bulk replay if the cause is fixed (\`redrive-batch ${first} --older-than 7d\`), bulk resolve if permanent (\`resolve-batch ${first} --older-than 7d --reason "..."\`, or Bulk resolve… under a peek).`,
+    ));
   }
   if (t.topDomains.length > 0) blocks.push(section(code(rankedTable('TOP FAILING DOMAINS', t.topDomains))));
   if (t.topUrls.length > 0) blocks.push(section(code(rankedTable('TOP FAILING URLS (NO QUERY)', t.topUrls))));

@@ -16,6 +16,7 @@ import { realSleep, type QueueDeps, type Sleep } from '../queue/queue-deps.ts';
 import { runRedriveJob, type RunOptions } from '../queue/redrive-job.ts';
 import type { RedriveJobResult } from '../queue/redrive-job-result.ts';
 import { safeText } from '../queue/reply-format.ts';
+import { jobVerb } from '../queue/redrive-job-params.ts';
 import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobTakenOver } from './job-messages.ts';
 import { logFailure } from '../log-failure.ts';
 
@@ -204,7 +205,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       await finish(thread, result.job, { text: rendered.text, blocks: rendered.blocks });
       if (result.job.status === 'failed') {
         const first = result.failed[0];
-        await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue}: ${result.done} replayed, ${result.failed.length} failed${first ? ` (${first.error})` : ''}; the failed ones stay in the DLQ.`);
+        await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue}: ${result.done} ${jobVerb(job)}, ${result.failed.length} failed${first ? ` (${first.error})` : ''}; the failed ones stay in the DLQ.`);
       }
       logger.info({ jobId: job.id, queue: job.queue, status: result.job.status, done: result.done }, 'job from Slack ended');
     } catch (error) {

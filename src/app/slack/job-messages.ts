@@ -6,7 +6,7 @@ import { JOB_ACTIONS } from '../../core/slack/interactive-actions.ts';
 import type { Job } from '../../core/model.ts';
 import { reply, safeText } from '../queue/reply-format.ts';
 import { renderDone, renderWarning } from '../queue/queue-replies.ts';
-import { filterOfJob } from '../queue/redrive-job-params.ts';
+import { filterOfJob, jobVerb } from '../queue/redrive-job-params.ts';
 import { describeFilter } from '../../core/analysis/replay-filter.ts';
 
 export const cancelButton = (jobId: string): Block => ({
@@ -33,8 +33,10 @@ const describe = (job: Job): string => {
   const count = typeof job.params.count === 'number' ? `${job.params.count} message(s)` : 'every message';
   const rate = typeof job.params.ratePerSecond === 'number' ? `, at most ${job.params.ratePerSecond}/s` : '';
   const how = typeof job.params.taskHandle === 'string' ? 'message move task' : 'batches of 10';
-  const filter = describeFilter(filterOfJob(job.params.filter));
-  return `${count}${filter ? ` matching ${filter}` : ''}${rate}, ${how}`;
+  const before = typeof job.params.replayedBefore === 'string' ? `replayed before ${job.params.replayedBefore}` : null;
+  const filter = [describeFilter(filterOfJob(job.params.filter)), before].filter(Boolean).join(' ');
+  const reason = typeof job.params.reason === 'string' ? `, reason: ${job.params.reason}` : '';
+  return `${count}${filter ? ` matching ${filter}` : ''}${rate}, ${how}${reason}`;
 };
 
 /**
@@ -60,7 +62,7 @@ export const renderJobRoot = (job: Job): Reply => {
 export const renderJobProgress = (job: Job, progress: { done: number; failed: number; total: number | null }): Reply => {
   const total = progress.total === null ? '' : ` of ${progress.total}`;
   const share = progress.total ? ` (${Math.min(100, Math.round((progress.done / progress.total) * 100))}%)` : '';
-  const text = `Job ${job.id} on ${job.queue}: ${progress.done}${total} replayed${share}, ${progress.failed} failed`;
+  const text = `Job ${job.id} on ${job.queue}: ${progress.done}${total} ${jobVerb(job)}${share}, ${progress.failed} failed`;
   return reply(text, [context(`:arrows_counterclockwise: ${safeText(text, 1_000)}`)]);
 };
 
@@ -80,28 +82,29 @@ export interface JobResultFacts {
 
 export const renderJobResult = (facts: JobResultFacts): Reply => {
   const { job } = facts;
+  const verb = jobVerb(job);
   const rows: [string, string | number | null][] = [
     ['job', job.id],
     ['status', job.status],
-    ['replayed', facts.done],
+    [verb, facts.done],
     ['failed (still in DLQ)', facts.failed.length],
     ...(facts.uncertain ? [['interrupted, not resent', facts.uncertain] as [string, number]] : []),
     ...(facts.rate ? [['rate', facts.rate] as [string, string]] : []),
   ];
   const failures = facts.failed.slice(0, 10).map((f) => `${f.messageKey}: ${f.error}`).join('\n');
-  if (job.status === 'cancelled') return renderDone(`Job ${job.id} on ${job.queue} cancelled: ${facts.done} message(s) replayed before it stopped`, rows, failures || undefined);
+  if (job.status === 'cancelled') return renderDone(`Job ${job.id} on ${job.queue} cancelled: ${facts.done} message(s) ${verb} before it stopped`, rows, failures || undefined);
   if (job.status === 'paused') {
-    return renderDone(`Job ${job.id} on ${job.queue} paused: ${facts.done} message(s) replayed so far`, rows, `Redrive stopped before the job ended; \`resume ${job.queue} ${job.id}\` continues it from its checkpoint.${failures ? `\n${failures}` : ''}`);
+    return renderDone(`Job ${job.id} on ${job.queue} paused: ${facts.done} message(s) ${verb} so far`, rows, `Redrive stopped before the job ended; \`resume ${job.queue} ${job.id}\` continues it from its checkpoint.${failures ? `\n${failures}` : ''}`);
   }
-  if (job.status === 'succeeded') return renderDone(`Job ${job.id} on ${job.queue} finished: ${facts.done} message(s) replayed`, rows, failures || undefined);
-  const warning = renderWarning(`Job ${job.id} on ${job.queue}: ${facts.done} replayed, ${facts.failed.length} failed`, `${job.error ?? ''}\n${failures}`);
+  if (job.status === 'succeeded') return renderDone(`Job ${job.id} on ${job.queue} finished: ${facts.done} message(s) ${verb}`, rows, failures || undefined);
+  const warning = renderWarning(`Job ${job.id} on ${job.queue}: ${facts.done} ${verb}, ${facts.failed.length} failed`, `${job.error ?? ''}\n${failures}`);
   return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
 };
 
 /** Said in the job's thread when a replica takes over a job whose runner stopped heartbeating. */
 export const renderJobTakenOver = (job: Job, replica: string | null): Reply => {
   const who = replica ? `Redrive replica ${replica}` : 'Another Redrive replica';
-  const what = typeof job.params.taskHandle === 'string' ? 'follows the message move task to its end' : `continues it from its checkpoint (${job.progress.done} replayed so far; none is sent twice)`;
+  const what = typeof job.params.taskHandle === 'string' ? 'follows the message move task to its end' : `continues it from its checkpoint (${job.progress.done} ${jobVerb(job)} so far; none is sent twice)`;
   const text = `The Redrive process running job ${job.id} on ${job.queue} stopped or stopped answering; ${who} ${what}.`;
   return reply(text, [context(`:recycle: ${safeText(text, 1_000)}`)]);
 };
@@ -109,5 +112,5 @@ export const renderJobTakenOver = (job: Job, replica: string | null): Reply => {
 /** The start message once the job ended: same text, no Cancel button. */
 export const renderJobEnded = (job: Job): Reply => {
   const text = `${job.kind} job ${job.id} on ${job.queue}: ${job.status}`;
-  return reply(text, [section(`:checkered_flag: ${safeText(text, 500)} (${job.progress.done} replayed, ${job.progress.failed} failed). Details in the thread.`)]);
+  return reply(text, [section(`:checkered_flag: ${safeText(text, 500)} (${job.progress.done} ${jobVerb(job)}, ${job.progress.failed} failed). Details in the thread.`)]);
 };

@@ -3,7 +3,7 @@
 // - `view` for a modal renders the whole message (several sections, buttons);
 // - `replay` and `resolve` from a button run once per (operation, queue, message, clicked message):
 //   a Slack retry or a double click gets "already replayed by <@U> at …" and changes nothing;
-// - `redrive-all`, `redrive-batch` and `resume` from Slack answer at once with the job id and a Cancel button,
+// - `redrive-all`, `redrive-batch`, `resolve-batch` and `resume` from Slack answer at once with the job id and a Cancel button,
 //   and the job runs in the background, reporting in a thread (job-follower.ts).
 // The terminal keeps the plain handlers: it waits for a job to end.
 
@@ -22,7 +22,7 @@ import type { QueueDeps } from '../queue/queue-deps.ts';
 import { renderMessageModal } from '../queue/queue-replies.ts';
 import { viewMessage } from '../queue/read-queue.use-case.ts';
 import { resumeRedriveJob } from '../queue/redrive-job.ts';
-import { createRedriveJob } from '../queue/redrive-job-params.ts';
+import { createRedriveJob, replayedBeforeInstant, type ManualJobKind } from '../queue/redrive-job-params.ts';
 import { reply, safeText } from '../queue/reply-format.ts';
 import type { JobFollower } from './job-follower.ts';
 import { renderJobStarted } from './job-messages.ts';
@@ -129,8 +129,16 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
   const where = (context: CommandContext): string =>
     context.origin || context.channelId ? 'Progress and the result follow in a thread (the incident\'s, when it has one).' : 'Follow it with /dlq jobs.';
 
-  const startManual = async (queueName: string, count: number | null, rate: number | null, kind: 'redrive-all' | 'redrive-batch', context: CommandContext, filter: ReplayFilter | null = null): Promise<Reply> => {
-    const job = await createRedriveJob(queue, queueName, { count, ratePerSecond: rate, actor: context.actor, kind, filter, concurrency: 4 });
+  const startManual = async (
+    queueName: string,
+    count: number | null,
+    rate: number | null,
+    kind: ManualJobKind,
+    context: CommandContext,
+    filter: ReplayFilter | null = null,
+    resolve: { reason: string | null; replayedBefore: string | null } | null = null,
+  ): Promise<Reply> => {
+    const job = await createRedriveJob(queue, queueName, { count, ratePerSecond: rate, actor: context.actor, kind, filter, concurrency: 4, ...(resolve ?? {}) });
     jobs?.runManual(job, context);
     return { ...renderJobStarted(job, where(context)), private: true };
   };
@@ -138,6 +146,7 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
   const resume = handlers.resume;
   const redriveAll = handlers['redrive-all'];
   const redriveBatch = handlers['redrive-batch'];
+  const resolveBatch = handlers['resolve-batch'];
   const view = handlers.view;
 
   return {
@@ -181,6 +190,15 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
             if (!resumable || (await liveJobLease(queue.store, job.id, queue.clock.now()))) return resume(command, context);
             jobs?.runManual(job, context, (options) => resumeRedriveJob(queue, { queue: command.queue, jobId: job.id, actor: context.actor }, options));
             return { ...renderJobStarted(job, where(context), 'Resumed'), private: true };
+          },
+        }
+      : {}),
+    ...(resolveBatch
+      ? {
+          'resolve-batch': async (command, context) => {
+            if (!inBackground(context)) return resolveBatch(command, context);
+            const replayedBefore = replayedBeforeInstant(command.replayedBefore, queue.clock.now());
+            return startManual(command.queue, command.count, command.rate, 'resolve-batch', context, command.filter ?? null, { reason: command.reason, replayedBefore });
           },
         }
       : {}),

@@ -48,6 +48,8 @@ export const ACTION_ROLES: Readonly<Record<string, Role>> = {
   cancel: 'operator',
   'redrive-all': 'admin',
   'redrive-batch': 'admin',
+  /** Bulk resolve: as much a bulk operation as a bulk replay. */
+  'resolve-batch': 'admin',
   /** Continues a paused bulk replay: as much a bulk replay as starting one. */
   resume: 'admin',
   'bulk-replay': 'admin',

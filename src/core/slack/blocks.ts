@@ -17,7 +17,12 @@ export interface Reply {
   private: boolean;
   /** Plain text the terminal prints instead of the blocks (wide tables that read better unwrapped). */
   terminal?: string;
+  /** The operation's result as data, for `redrive dlq ... --json` (README "Machine-readable output"). */
+  data?: unknown;
 }
+
+/** The reply with its machine-readable result attached. */
+export const withData = <R extends Reply>(reply: R, data: unknown): R => ({ ...reply, data });
 
 export const mrkdwn = (text: string): TextObject => ({ type: 'mrkdwn', text });
 export const plain = (text: string): TextObject => ({ type: 'plain_text', text, emoji: true });

@@ -17,6 +17,8 @@ export const JOB_ACTIONS = {
   cancel: 'dlq_job_cancel',
   /** Opens the bulk replay modal (count, rate, filter) for a queue. */
   bulkReplay: 'dlq_bulk_replay',
+  /** Opens the bulk resolve modal (count, filters, replayed before, reason) for a queue. */
+  bulkResolve: 'dlq_bulk_resolve',
   /** App Home: re-read the queues. */
   refreshHome: 'dlq_home_refresh',
 } as const;
@@ -54,6 +56,7 @@ export const VIEW_CALLBACKS = {
   editReplay: 'dlq_edit_replay_modal',
   bulkReplay: 'dlq_bulk_replay_modal',
   preflightOverride: 'dlq_preflight_override_modal',
+  bulkResolve: 'dlq_bulk_resolve_modal',
 } as const;
 
 /** Every action_id Redrive renders (incident buttons included): what the listeners must cover. */

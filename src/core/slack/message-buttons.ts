@@ -46,8 +46,11 @@ export const messageButtons = (ref: MessageRef, blockId: string, kind: QueueKind
   return { type: 'actions', block_id: blockId.slice(0, 255), elements: which.map((w) => all[w]) };
 };
 
-/** "Bulk replay…" under a peek: opens the bulk replay modal (count, rate, filters) for the queue. */
+/**
+ * "Bulk replay…" and "Bulk resolve…" under a peek: open the bulk replay modal (count, rate, filters)
+ * and the bulk resolve modal (count, filters, replayed before, reason) for the queue.
+ */
 export const bulkReplayButton = (queue: string): Block | null =>
   queue.length > 2_000
     ? null
-    : { type: 'actions', block_id: 'peek_bulk', elements: [button(bulkReplayButtonText(JOB_ACTIONS.bulkReplay), JOB_ACTIONS.bulkReplay, queue)] };
+    : { type: 'actions', block_id: 'peek_bulk', elements: [button(bulkReplayButtonText(JOB_ACTIONS.bulkReplay), JOB_ACTIONS.bulkReplay, queue), button('Bulk resolve…', JOB_ACTIONS.bulkResolve, queue)] };

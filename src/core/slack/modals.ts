@@ -20,9 +20,9 @@ export type View = Record<string, unknown> & { type: 'modal' | 'home'; blocks: B
 export const INPUT_MAX = 3_000;
 export const REASON_MAX = 500;
 
-const plainText = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 24) });
-const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
-const esc = (text: string, max = 300): string => toSlackId(text, max);
+export const plainText = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 24) });
+export const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
+export const esc = (text: string, max = 300): string => toSlackId(text, max);
 
 export const modal = (title: string, blocks: Block[], extra: Record<string, unknown> = {}): View => ({
   type: 'modal',
@@ -51,7 +51,7 @@ export const FIELDS = {
   override: 'preflight_override',
 } as const;
 
-const input = (blockId: string, label: string, element: Record<string, unknown>, options: { optional?: boolean; hint?: string } = {}): Block => ({
+export const input = (blockId: string, label: string, element: Record<string, unknown>, options: { optional?: boolean; hint?: string } = {}): Block => ({
   type: 'input',
   block_id: blockId,
   label: { type: 'plain_text', text: label },
@@ -106,23 +106,28 @@ export interface ModalOrigin {
   threadTs: string | null;
 }
 
+/** The optional filter inputs of the bulk modals; `op` names the command whose flags they mirror. */
+export const filterInputs = (op: 'redrive-batch' | 'resolve-batch'): Block[] => [
+  input(FIELDS.category, 'Only this error category', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. transient' } }, { optional: true }),
+  input(FIELDS.domain, 'Only this URL domain (and subdomains)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. cdn.example.com' } }, { optional: true }),
+  input(FIELDS.signature, 'Only this error signature (part of it)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'as `analyze` shows it' } }, { optional: true }),
+  input(FIELDS.olderThan, 'Only messages older than', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 2h, 30m, 7d' } }, { optional: true, hint: `Filters use the queue's field mapping, like \`${op} --category/--domain/--signature/--older-than\`.` }),
+];
+
 /** The bulk replay form, titled as the button that opened it says (`BULK_REPLAY_LABELS`). */
 export const bulkReplayModal = (queue: string, origin: ModalOrigin, kind: QueueKind | null, openedBy: string = JOB_ACTIONS.bulkReplay): View =>
   modal(BULK_REPLAY_LABELS[openedBy] ?? 'Bulk replay', [
     mrkdwnSection(`Replay messages of *${esc(queue, 200)}* back to their source (an admin operation). ${effectFor(BULK_REPLAY_EFFECT, kind)}`),
     input(FIELDS.count, 'How many messages (empty = all)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 100' } }, { optional: true }),
     input(FIELDS.rate, 'Rate, messages a second (empty = no cap)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: `1 to ${MAX_RATE_PER_SECOND}` } }, { optional: true }),
-    input(FIELDS.category, 'Only this error category', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. transient' } }, { optional: true }),
-    input(FIELDS.domain, 'Only this URL domain (and subdomains)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. cdn.example.com' } }, { optional: true }),
-    input(FIELDS.signature, 'Only this error signature (part of it)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'as `analyze` shows it' } }, { optional: true }),
-    input(FIELDS.olderThan, 'Only messages older than', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 2h, 30m, 7d' } }, { optional: true, hint: 'Filters use the queue\'s field mapping, like `redrive-batch --category/--domain/--signature/--older-than`.' }),
+    ...filterInputs('redrive-batch'),
     input(FIELDS.override, 'Override failing pre-flight checks: why', { type: 'plain_text_input', max_length: REASON_MAX, placeholder: { type: 'plain_text', text: 'empty = respect the checks' } }, { optional: true, hint: 'Admins only; audited with the checks overridden.' }),
   ], { callback_id: VIEW_CALLBACKS.bulkReplay, private_metadata: encodeMetadata({ queue, id: '' }, origin), submit: plainText('Start') });
 
 /** `view.state.values` as Slack sends it: block_id → action_id → element state. */
 export type StateValues = Record<string, Record<string, { value?: string | null } | undefined> | undefined>;
 
-const valueOf = (values: StateValues, field: string): string => (values[field]?.[field]?.value ?? '').trim();
+export const valueOf = (values: StateValues, field: string): string => (values[field]?.[field]?.value ?? '').trim();
 
 export type Submission<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 
@@ -143,6 +148,15 @@ export const readEditReplaySubmission = (ref: MessageRef, values: StateValues): 
   return { ok: true, value: { op: 'replay', queue: ref.queue, id: ref.id, body: raw } };
 };
 
+/** The filter inputs a bulk modal shares (category, domain, signature, older than); errors go into `errors`. */
+export const readFilterFields = (values: StateValues, errors: Record<string, string>): ReplayFilter => {
+  const olderText = valueOf(values, FIELDS.olderThan);
+  const olderThanSeconds = olderText === '' ? null : parseDuration(olderText);
+  if (olderThanSeconds === null && olderText !== '') errors[FIELDS.olderThan] = 'A duration like 90s, 30m, 2h or 7d, or empty.';
+  const text = (field: string): string | null => valueOf(values, field).slice(0, 200) || null;
+  return { category: text(FIELDS.category)?.toLowerCase() ?? null, domain: text(FIELDS.domain)?.toLowerCase() ?? null, signature: text(FIELDS.signature), olderThanSeconds };
+};
+
 export const readBulkSubmission = (queue: string, values: StateValues): Submission<DlqCommand> => {
   const errors: Record<string, string> = {};
   const countText = valueOf(values, FIELDS.count);
@@ -151,12 +165,8 @@ export const readBulkSubmission = (queue: string, values: StateValues): Submissi
   const rate = rateText === '' ? null : Number(rateText);
   if (count !== null && !(Number.isInteger(count) && count > 0)) errors[FIELDS.count] = 'A positive whole number, or empty for all.';
   if (rate !== null && !(Number.isFinite(rate) && rate > 0 && rate <= MAX_RATE_PER_SECOND)) errors[FIELDS.rate] = `A number from 1 to ${MAX_RATE_PER_SECOND}, or empty.`;
-  const olderText = valueOf(values, FIELDS.olderThan);
-  const olderThanSeconds = olderText === '' ? null : parseDuration(olderText);
-  if (olderThanSeconds === null && olderText !== '') errors[FIELDS.olderThan] = 'A duration like 90s, 30m, 2h or 7d, or empty.';
+  const filter = readFilterFields(values, errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const text = (field: string): string | null => valueOf(values, field).slice(0, 200) || null;
-  const filter: ReplayFilter = { category: text(FIELDS.category)?.toLowerCase() ?? null, domain: text(FIELDS.domain)?.toLowerCase() ?? null, signature: text(FIELDS.signature), olderThanSeconds };
   const overrideText = valueOf(values, FIELDS.override).slice(0, REASON_MAX);
   const override = overrideText === '' ? {} : { override: overrideText };
   // Everything, unfiltered: redrive-all (a message move task where the queue has one).

@@ -3,8 +3,16 @@
 
 import { isFiltered, parseDuration, type ReplayFilter } from '../analysis/replay-filter.ts';
 
+/**
+ * `resolve-batch --replayed-before`: messages Redrive replayed before a time, given as an instant
+ * (`2026-12-04T15:00Z`) or as an age (`2h`: replayed at least two hours ago; `now`: replayed at all).
+ * The app layer turns it into a date with its clock.
+ */
+export type ReplayedBefore = { at: string } | { agoSeconds: number };
+
 export type DlqCommand =
-  | { op: 'help' }
+  /** `topic`: one subcommand's usage (`redrive dlq peek --help`, `/dlq help peek`). */
+  | { op: 'help'; topic?: DlqOp }
   | { op: 'status'; queue: string | null }
   | { op: 'peek'; queue: string; count: number; /** 0-based page of the reply (Previous / Next buttons). */ page?: number }
   /** Buttons only: `modal` renders the whole message for a modal, `edit` the Edit and replay form. */
@@ -17,6 +25,11 @@ export type DlqCommand =
   | { op: 'redrive-all'; queue: string; rate: number | null; override?: string | null }
   /** `count` null: every message the filter matches (a filter is then required). */
   | { op: 'redrive-batch'; queue: string; count: number | null; rate: number | null; filter?: ReplayFilter | null; override?: string | null }
+  /**
+   * Bulk resolve: archive (SQS: then delete; Kafka: commit up to the lowest unresolved offset) `count`
+   * messages, or every one the filter and/or `replayedBefore` select (one of them is required).
+   */
+  | { op: 'resolve-batch'; queue: string; count: number | null; rate: number | null; filter?: ReplayFilter | null; replayedBefore?: ReplayedBefore | null; reason: string | null }
   | { op: 'history'; queue: string; hours: number }
   | { op: 're-execute'; queue: string; id: string }
   | { op: 'monitor'; queue: string; intervalSeconds: number }
@@ -42,6 +55,8 @@ interface OpSpec {
   positional: string[];
   optionalPositional?: string;
   flags: Record<string, 'int' | 'number' | 'text' | 'duration'>;
+  /** What each flag means, for `<op> --help`. */
+  flagHelp?: Record<string, string>;
 }
 
 export const DEFAULT_PEEK_COUNT = 5;
@@ -52,8 +67,16 @@ export const DEFAULT_HISTORY_HOURS = 24;
 /** CloudWatch keeps 1-minute data 15 days; stored samples are pruned sooner (poller.retentionHours). */
 export const MAX_HISTORY_HOURS = 15 * 24;
 
+/** The filter options redrive-batch and resolve-batch share. */
+const FILTER_FLAG_HELP: Record<string, string> = {
+  category: 'only this error category (permanent, transient, ...)',
+  domain: 'only messages whose URL is on this host or its subdomains',
+  signature: 'only this error signature (part of it, as analyze shows it)',
+  'older-than': 'only messages that failed at least this long ago (90s, 30m, 2h, 7d)',
+};
+
 export const DLQ_OPS: Record<DlqOp, OpSpec> = {
-  help: { usage: 'help', summary: 'this help', positional: [], flags: {} },
+  help: { usage: 'help [subcommand]', summary: 'this help, or one subcommand\'s usage', positional: [], optionalPositional: 'subcommand', flags: {} },
   status: { usage: 'status [queue]', summary: 'depth, in flight, oldest age, growth and level', positional: [], optionalPositional: 'queue', flags: {} },
   peek: { usage: 'peek <queue> [--count N]', summary: 'show messages without consuming them', positional: ['queue'], flags: { count: 'int' } },
   view: { usage: 'view <queue> <id>', summary: 'one message in full (message id, trace id or partition:offset)', positional: ['queue', 'id'], flags: {} },
@@ -66,6 +89,25 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
     summary: 'replay N messages (or every one the filters match) in batches of 10, rate-limited, checkpointed',
     positional: ['queue'],
     flags: { count: 'int', rate: 'number', category: 'text', domain: 'text', signature: 'text', 'older-than': 'duration', override: 'text' },
+    flagHelp: {
+      count: 'replay at most N messages',
+      override: 'an admin\'s reason to start despite failing pre-flight checks (audited)',
+      rate: 'at most R messages a second (up to 500)',
+      ...FILTER_FLAG_HELP,
+    },
+  },
+  'resolve-batch': {
+    usage: 'resolve-batch <queue> --count N | [--category C] [--domain host] [--signature text] [--older-than 2h] [--replayed-before T] [--reason "..."] [--rate R]',
+    summary: 'resolve N messages (or every one the filters match): archived, then deleted (SQS) or committed up to the lowest unresolved offset (Kafka)',
+    positional: ['queue'],
+    flags: { count: 'int', rate: 'number', category: 'text', domain: 'text', signature: 'text', 'older-than': 'duration', 'replayed-before': 'text', reason: 'text' },
+    flagHelp: {
+      count: 'resolve at most N messages',
+      ...FILTER_FLAG_HELP,
+      'replayed-before': 'only messages Redrive replayed before T: a time (2026-12-04T15:00Z), an age (2h = replayed at least 2 hours ago) or now',
+      reason: 'why they are resolved (kept with each archived message)',
+      rate: 'at most R messages a second',
+    },
   },
   history: { usage: 'history <queue> [--hours N]', summary: 'depth over the last N hours (CloudWatch for SQS, stored samples)', positional: ['queue'], flags: { hours: 'int' } },
   're-execute': { usage: 're-execute <queue> <id>', summary: 'start the Step Functions workflow again with the message, then delete it (SQS)', positional: ['queue', 'id'], flags: {} },
@@ -100,12 +142,33 @@ const fail = (error: string, op?: DlqOp): ParseResult => ({
 
 const isOp = (word: string): word is DlqOp => Object.hasOwn(DLQ_OPS, word);
 
+/** One subcommand's usage, summary and options (`redrive dlq <op> --help`). */
+export const opUsageText = (op: DlqOp, prefix = '/dlq'): string => {
+  const spec = DLQ_OPS[op];
+  const flags = Object.keys(spec.flags).map((flag) => `  --${flag.padEnd(16)} ${spec.flagHelp?.[flag] ?? ''}`.trimEnd());
+  return [`Usage: ${prefix} ${spec.usage}`, '', spec.summary, ...(flags.length > 0 ? ['', 'Options:', ...flags] : [])].join('\n');
+};
+
+export const BULK_REASON_MAX = 500;
+
+/** `--replayed-before`: an ISO instant, an age (`2h`), or `now`. */
+export const parseReplayedBefore = (text: string): ReplayedBefore | null => {
+  const value = text.trim();
+  if (value.toLowerCase() === 'now') return { agoSeconds: 0 };
+  const seconds = parseDuration(value);
+  if (seconds !== null) return { agoSeconds: seconds };
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value)) return null;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? null : { at: at.toISOString() };
+};
+
 export const parseDlqArgs = (args: readonly string[]): ParseResult => {
   const [first, ...rest] = args;
   if (first === undefined || first === '') return { ok: true, command: { op: 'help' } };
   const word = first.toLowerCase();
   if (word === '--help' || word === '-h') return { ok: true, command: { op: 'help' } };
   if (!isOp(word)) return fail(`Unknown subcommand "${first}".`);
+  if (rest.includes('--help') || rest.includes('-h')) return { ok: true, command: { op: 'help', topic: word } };
   const spec = DLQ_OPS[word];
   const positional: string[] = [];
   const flags: Record<string, string | number> = {};
@@ -145,8 +208,12 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
   const overridden = override === null ? {} : { override };
   if (rate !== null && rate > MAX_RATE_PER_SECOND) return fail(`--rate is at most ${MAX_RATE_PER_SECOND} messages a second.`, word);
   switch (word) {
-    case 'help':
-      return { ok: true, command: { op: 'help' } };
+    case 'help': {
+      const topic = positional[0]?.toLowerCase();
+      if (topic === undefined) return { ok: true, command: { op: 'help' } };
+      if (!isOp(topic)) return fail(`Unknown subcommand "${positional[0]}".`);
+      return { ok: true, command: { op: 'help', topic } };
+    }
     case 'status':
       return { ok: true, command: { op: 'status', queue: positional[0] ?? null } };
     case 'peek': {
@@ -171,6 +238,22 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
       if (!filtered.ok) return fail(filtered.error, word);
       if (count === null && filtered.filter === null) return fail('redrive-batch needs --count N, or a filter (--category, --domain, --signature, --older-than) to replay every match.', word);
       return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate, ...(filtered.filter ? { filter: filtered.filter } : {}), ...overridden } };
+    }
+    case 'resolve-batch': {
+      const count = num('count');
+      const filtered = replayFilterOf(flags);
+      if (!filtered.ok) return fail(filtered.error, word);
+      const beforeText = typeof flags['replayed-before'] === 'string' ? flags['replayed-before'] : null;
+      const replayedBefore = beforeText === null ? null : parseReplayedBefore(beforeText);
+      if (beforeText !== null && replayedBefore === null) return fail(`--replayed-before is a time (2026-12-04T15:00Z), an age (2h) or now, got "${beforeText}".`, word);
+      const reason = typeof flags.reason === 'string' ? flags.reason.trim().slice(0, BULK_REASON_MAX) || null : null;
+      if (count === null && filtered.filter === null && replayedBefore === null) {
+        return fail('resolve-batch needs --count N, or a filter (--category, --domain, --signature, --older-than, --replayed-before) to resolve every match.', word);
+      }
+      return {
+        ok: true,
+        command: { op: 'resolve-batch', queue: a, count, rate, ...(filtered.filter ? { filter: filtered.filter } : {}), ...(replayedBefore ? { replayedBefore } : {}), reason },
+      };
     }
     case 'history': {
       const hours = num('hours') ?? DEFAULT_HISTORY_HOURS;

@@ -2,9 +2,15 @@
 
 import { escapeMrkdwn as escapeText } from '../text/escape-mrkdwn.ts';
 import { context, header, section, type Reply } from './blocks.ts';
-import { usageText } from './parse-dlq-command.ts';
+import { DLQ_OPS, opUsageText, usageText, type DlqOp } from './parse-dlq-command.ts';
 
-export const renderHelp = (prefix = '/dlq'): Reply => {
+const opData = (op: DlqOp, prefix: string) => ({ op, usage: `${prefix} ${DLQ_OPS[op].usage}`, summary: DLQ_OPS[op].summary, options: DLQ_OPS[op].flagHelp ?? {} });
+
+export const renderHelp = (prefix = '/dlq', topic?: DlqOp): Reply => {
+  if (topic !== undefined) {
+    const usage = opUsageText(topic, prefix);
+    return { text: usage, private: true, blocks: [section('```' + escapeText(usage) + '```')], data: opData(topic, prefix) };
+  }
   const usage = usageText(prefix);
   return {
     text: `Redrive commands:\n${usage}`,
@@ -14,6 +20,7 @@ export const renderHelp = (prefix = '/dlq'): Reply => {
       section('```' + escapeText(usage) + '```'),
       context('Ids: SQS message id, Kafka trace id or `partition:offset`. Buttons on alert messages do the same.'),
     ],
+    data: { commands: (Object.keys(DLQ_OPS) as DlqOp[]).map((op) => opData(op, prefix)) },
   };
 };
 

@@ -193,6 +193,9 @@ describe('weekly report', () => {
     expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
     const json = JSON.stringify(reply.blocks);
     expect(json).toContain('Messages older than 7 days in `q`');
+    // The recommendation names the commands that do it.
+    expect(json).toContain('`resolve-batch q --older-than 7d --reason \\"...\\"`');
+    expect(json).toContain('`redrive-batch q --older-than 7d`');
     expect(json).toContain('5 (index)');
     expect(json).toContain('Actions taken: 41 replayed (40 by message move tasks), 0 resolved');
   });

@@ -23,7 +23,7 @@ const closed: AccessRoles = { ...roles, queues: { payments: roles.queues.payment
 
 const VIEWER_ACTIONS = ['status', 'peek', 'view', 'analyze', 'report', 'history', 'jobs', 'audit', 'help'];
 const OPERATOR_ACTIONS = ['replay', 'resolve', 'reexecute', 're-execute', 'acknowledge', 'monitor', 'stop-monitor', 'cancel', 'approve', 'reject'];
-const ADMIN_ACTIONS = ['redrive-all', 'redrive-batch', 'resume', 'bulk-replay', 'alarms'];
+const ADMIN_ACTIONS = ['redrive-all', 'redrive-batch', 'resolve-batch', 'resume', 'bulk-replay', 'alarms'];
 const ALL_ACTIONS = [...VIEWER_ACTIONS, ...OPERATOR_ACTIONS, ...ADMIN_ACTIONS];
 const needed = (action: string): Role => (VIEWER_ACTIONS.includes(action) ? 'viewer' : OPERATOR_ACTIONS.includes(action) ? 'operator' : 'admin');
 

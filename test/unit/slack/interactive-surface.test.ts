@@ -3,6 +3,7 @@
 // message), the message modal with a 1 MB body (≤ 100 blocks, ≤ 3,000 a section, cut with a marker),
 // hostile bodies rendered as text, the modals' forms and their submissions, App Home, job messages.
 
+import { bulkResolveModal, readBulkResolveSubmission } from '../../../src/core/slack/bulk-resolve-modal.ts';
 import { describe, expect, it } from 'vitest';
 import { renderMessageModal, renderPeek } from '../../../src/app/queue/queue-replies.ts';
 import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
@@ -71,7 +72,7 @@ describe('peek with buttons', () => {
     const reply = renderPeek('orders-dlq', [message('m-1', JSON.stringify({ error: HOSTILE })), message('m-2', HOSTILE)], NOW);
     expect(checkMessage({ text: reply.text, blocks: reply.blocks })).toEqual({ ok: true });
     const buttons = buttonsOf(reply.blocks);
-    expect(buttons.map((b) => b.action_id)).toEqual([MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve, MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve, JOB_ACTIONS.bulkReplay]);
+    expect(buttons.map((b) => b.action_id)).toEqual([MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve, MESSAGE_ACTIONS.view, MESSAGE_ACTIONS.replay, MESSAGE_ACTIONS.resolve, JOB_ACTIONS.bulkReplay, JOB_ACTIONS.bulkResolve]);
     expect(buttons.at(-1)?.value).toBe('orders-dlq');
     expect(decodeMessageRef(buttons[3]?.value)).toEqual({ queue: 'orders-dlq', id: 'm-2' });
     expect(buttons[1]?.confirm).toBeDefined();
@@ -182,6 +183,24 @@ describe('forms and submissions', () => {
     expect(readBulkSubmission('q', values({ count: '5', preflight_override: 'ok' }))).toEqual({ ok: true, value: { op: 'redrive-batch', queue: 'q', count: 5, rate: null, override: 'ok' } });
     const blockIds = bulkReplayModal('orders-dlq', origin, 'sqs').blocks.map((b) => (b as { block_id?: string }).block_id);
     expect(blockIds).toContain('older_than');
+  });
+
+  it('bulk resolve: a count, a filter or "replayed before", and a reason, are required; each bad field is refused on itself', () => {
+    expect(checkView(bulkResolveModal('orders-dlq', origin), 'modal')).toEqual({ ok: true });
+    expect(readBulkResolveSubmission('q', values({ category: 'Permanent', reason: 'not retryable' }))).toEqual({
+      ok: true,
+      value: { op: 'resolve-batch', queue: 'q', count: null, rate: null, filter: { category: 'permanent', domain: null, signature: null, olderThanSeconds: null }, reason: 'not retryable' },
+    });
+    expect(readBulkResolveSubmission('q', values({ replayed_before: '2h', count: '5', reason: 'reprocessed' }))).toEqual({
+      ok: true,
+      value: { op: 'resolve-batch', queue: 'q', count: 5, rate: null, replayedBefore: { agoSeconds: 7_200 }, reason: 'reprocessed' },
+    });
+    expect(readBulkResolveSubmission('q', values({ reason: 'everything' }))).toEqual({ ok: false, errors: { count: expect.stringMatching(/count or at least one filter/) } });
+    expect(readBulkResolveSubmission('q', values({ category: 'permanent' }))).toEqual({ ok: false, errors: { reason: expect.stringMatching(/Say why/) } });
+    expect(readBulkResolveSubmission('q', values({ replayed_before: 'last week', count: '0', reason: 'x' }))).toEqual({
+      ok: false,
+      errors: { replayed_before: expect.any(String), count: expect.any(String) },
+    });
   });
 });
 

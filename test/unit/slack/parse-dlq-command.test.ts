@@ -37,6 +37,16 @@ describe('parseDlqText', () => {
     ['jobs frontier-dlq', { op: 'jobs', queue: 'frontier-dlq' }],
     ['cancel 3f2a9c1e-0b7d-4a51-9e36-2c8d1f0a4b77', { op: 'cancel', jobId: '3f2a9c1e-0b7d-4a51-9e36-2c8d1f0a4b77' }],
     ['  PEEK   q  ', { op: 'peek', queue: 'q', count: 5 }],
+    ['help peek', { op: 'help', topic: 'peek' }],
+    ['peek --help', { op: 'help', topic: 'peek' }],
+    ['resolve-batch q --count 10', { op: 'resolve-batch', queue: 'q', count: 10, rate: null, reason: null }],
+    [
+      'resolve-batch q --category Permanent --reason "not retryable"',
+      { op: 'resolve-batch', queue: 'q', count: null, rate: null, filter: { category: 'permanent', domain: null, signature: null, olderThanSeconds: null }, reason: 'not retryable' },
+    ],
+    ['resolve-batch q --replayed-before now', { op: 'resolve-batch', queue: 'q', count: null, rate: null, replayedBefore: { agoSeconds: 0 }, reason: null }],
+    ['resolve-batch q --replayed-before 2h', { op: 'resolve-batch', queue: 'q', count: null, rate: null, replayedBefore: { agoSeconds: 7_200 }, reason: null }],
+    ['resolve-batch q --replayed-before 2026-12-04T15:00Z', { op: 'resolve-batch', queue: 'q', count: null, rate: null, replayedBefore: { at: '2026-12-04T15:00:00.000Z' }, reason: null }],
   ])('%j', (text, command) => {
     expect(parseDlqText(text)).toEqual({ ok: true, command });
   });
@@ -54,6 +64,11 @@ describe('parseDlqText', () => {
     ['redrive-all q --override', /--override needs a value/],
     ['peek q --override why', /Unknown option --override/],
     ['approve q', /Missing <request-id>/],
+    ['resolve-batch q', /resolve-batch needs --count N, or a filter/],
+    ['resolve-batch q --reason "x"', /resolve-batch needs --count N/],
+    ['resolve-batch q --replayed-before yesterday', /--replayed-before is a time/],
+    ['resolve-batch q --replayed-before 2026-13-45', /--replayed-before is a time/],
+    ['help frobnicate', /Unknown subcommand "frobnicate"/],
     ['redrive-all q --rate 501', /at most 500/],
     ['analyze q extra', /Too many arguments/],
     ['cancel', /Missing <job-id>/],
@@ -73,7 +88,7 @@ describe('parseDlqText', () => {
     expect(Object.keys(DLQ_OPS).sort()).toEqual(
       [
         'alarms', 'analyze', 'approve', 'audit', 'cancel', 'help', 'history', 'jobs', 'monitor', 'peek', 're-execute', 'redrive-all', 'redrive-batch', 'replay',
-        'reject', 'report', 'resolve', 'resume', 'status', 'stop-monitor', 'view',
+        'reject', 'report', 'resolve', 'resolve-batch', 'resume', 'status', 'stop-monitor', 'view',
       ].sort(),
     );
   });

@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util';
 
 export type CliRequest =
-  | { command: 'serve'; configPath: string | null }
+  /** `port`: `--port`, else null (the composition root then reads PORT, then the config). */
+  | { command: 'serve'; configPath: string | null; port?: string | null }
   | { command: 'check-config'; configPath: string | null }
   | { command: 'migrate'; configPath: string | null }
   | { command: 'iam-policy'; configPath: string | null; role: string | null }
@@ -16,6 +17,7 @@ export const CLI_USAGE = `Usage: redrive <command> [--config <file>]
 
 Commands:
   serve            run the bot: Slack app, alert routes, /healthz, /readyz, /metrics
+                   (--port N, or the PORT environment variable, overrides server.port)
   check-config     validate the config file and print every problem with its path
   migrate          apply database migrations and exit
   dlq <op> ...     queue operations from the terminal (redrive dlq help)
@@ -45,14 +47,20 @@ export const parseCliArgs = (argv: readonly string[], env: Record<string, string
     remaining.splice(configIndex, arg.includes('=') ? 1 : 2);
   }
   if (command === 'dlq') return { ok: true, request: { command: 'dlq', configPath, args: remaining } };
+  // `redrive serve --help` and the like: the usage, not an unknown-option error.
+  if (remaining.includes('--help') || remaining.includes('-h')) return { ok: true, request: { command: 'help' } };
+  let port: string | null = null;
   try {
     if (command === 'iam-policy') {
       const { values } = parseArgs({ args: remaining, options: { role: { type: 'string' } }, strict: true, allowPositionals: false });
       return { ok: true, request: { command, configPath, role: values.role ?? null } };
     }
-    parseArgs({ args: remaining, options: {}, strict: true, allowPositionals: false });
+    const parsed = parseArgs({ args: remaining, options: command === 'serve' ? { port: { type: 'string' } } : {}, strict: true, allowPositionals: false });
+    const value = (parsed.values as { port?: string }).port;
+    if (value !== undefined) port = value;
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  return { ok: true, request: { command: command as 'serve' | 'check-config' | 'migrate', configPath } };
+  if (command === 'serve') return { ok: true, request: { command: 'serve', configPath, port } };
+  return { ok: true, request: { command: command as 'check-config' | 'migrate', configPath } };
 };

@@ -8,7 +8,8 @@ export interface JobProgress {
   total: number | null;
 }
 
-export type JobProgressListener = (job: { id: string; queue: string }, progress: JobProgress) => void;
+/** `verb`: what the job does to each message (default `replayed`; bulk resolve says `resolved`). */
+export type JobProgressListener = (job: { id: string; queue: string; verb?: string }, progress: JobProgress) => void;
 
 export const createJobProgressPrinter = (
   write: (line: string) => void,
@@ -28,6 +29,6 @@ export const createJobProgressPrinter = (
     const seconds = (at - startedAt) / 1000;
     const rate = seconds > 0 ? `${(progress.done / seconds).toFixed(1)} msg/s` : 'starting';
     const of = progress.total === null ? '' : `/${progress.total}`;
-    write(`${job.queue}: job ${job.id}: ${progress.done}${of} replayed, ${progress.failed} failed, ${rate}`);
+    write(`${job.queue}: job ${job.id}: ${progress.done}${of} ${job.verb ?? 'replayed'}, ${progress.failed} failed, ${rate}`);
   };
 };

@@ -1,21 +1,24 @@
 // Turns a Reply's Block Kit into plain terminal text: headers, sections, fields, context. The same
-// blocks Slack shows, so the terminal and Slack never disagree. Security: the output passes through
-// neutralizeControls last, so no escape sequence, CR or bidi override from a queue reaches the terminal.
+// blocks Slack shows, so the terminal and Slack never disagree; mrkdwn becomes plain text (no emoji
+// codes, *bold*, code fences or <url|text> links: core/text/mrkdwn-to-plain.ts). Security: the output
+// passes through neutralizeControls last, so no escape sequence, CR or bidi override from a queue reaches the terminal.
 
 import type { Block, Reply } from '../../../core/slack/blocks.ts';
+import { mrkdwnToPlain } from '../../../core/text/mrkdwn-to-plain.ts';
 import { neutralizeControls } from '../../../core/text/neutralize-controls.ts';
 
-const unescape = (text: string): string => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-const textOf = (value: unknown): string =>
-  value && typeof value === 'object' && 'text' in value && typeof (value as { text: unknown }).text === 'string' ? unescape((value as { text: string }).text) : '';
-const stripFences = (text: string): string => text.replace(/^```\n?|\n?```$/g, '');
+const textOf = (value: unknown): string => {
+  if (!value || typeof value !== 'object' || !('text' in value) || typeof (value as { text: unknown }).text !== 'string') return '';
+  const { type, text } = value as { type?: unknown; text: string };
+  return type === 'plain_text' ? text : mrkdwnToPlain(text);
+};
 
 const renderBlock = (block: Block): string | null => {
   switch (block.type) {
     case 'header':
       return `== ${textOf(block.text)} ==`;
     case 'section': {
-      const parts = [stripFences(textOf(block.text))];
+      const parts = [textOf(block.text)];
       if (Array.isArray(block.fields)) parts.push(block.fields.map(textOf).join('\n'));
       return parts.filter(Boolean).join('\n');
     }
@@ -35,5 +38,8 @@ const renderBlock = (block: Block): string | null => {
 export const renderReplyForTerminal = (reply: Reply): string => {
   if (reply.terminal !== undefined) return neutralizeControls(reply.terminal);
   const lines = reply.blocks.map(renderBlock).filter((line): line is string => line !== null && line !== '');
-  return neutralizeControls(lines.length > 0 ? lines.join('\n') : reply.text);
+  return neutralizeControls(lines.length > 0 ? lines.join('\n') : mrkdwnToPlain(reply.text));
 };
+
+/** A plain message (an error and its hint) for a terminal: inline `code` quotes dropped, nothing else touched. */
+export const plainMessage = (text: string): string => text.replace(/`([^`\n]+)`/g, '$1');

@@ -5,12 +5,26 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { sendJson, type Route } from './route.ts';
+import { RedriveError } from '../../../errors.ts';
 
 export interface HttpServer {
   readonly server: Server;
   listen(host: string, port: number): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
+
+/** EADDRINUSE / EACCES as a RedriveError that says which port and how to pick another. */
+const listenError = (error: NodeJS.ErrnoException, host: string, port: number): Error => {
+  const other = port === 0 || port >= 65535 ? 3001 : port + 1;
+  const how = `Pick another with: redrive serve --port ${other} (or the PORT environment variable, or server.port in the config; 0 picks a free one).`;
+  if (error.code === 'EADDRINUSE') {
+    return new RedriveError('SERVER_PORT_UNAVAILABLE', `Port ${port} on ${host} is already in use (another Redrive, or another program). ${how}`, { cause: error, context: { host, port } });
+  }
+  if (error.code === 'EACCES') {
+    return new RedriveError('SERVER_PORT_UNAVAILABLE', `Port ${port} on ${host} needs privileges this process does not have (ports below 1024). ${how}`, { cause: error, context: { host, port } });
+  }
+  return error;
+};
 
 export const createHttpServer = (options: {
   routes: Route[];
@@ -49,7 +63,7 @@ export const createHttpServer = (options: {
     server,
     listen: (host, port) =>
       new Promise((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
         server.listen(port, host, () => {
           server.off('error', reject);
           const address = server.address() as AddressInfo;

@@ -2,13 +2,15 @@
 // open the bulk replay modal (count, rate, filter); its submission starts redrive-all or
 // redrive-batch through the router (an admin operation: the router's role check applies), which
 // answers at once with the job id and a Cancel button while the job reports in a thread. The Cancel
-// button runs `cancel <job-id>`. Every handler acks first.
+// button runs `cancel <job-id>`. The Bulk resolve button opens the bulk resolve modal, whose submission
+// starts resolve-batch the same way. Every handler acks first.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
 import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
 import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
 import { bulkReplayModal, readBulkSubmission } from '../../../core/slack/modals.ts';
+import { bulkResolveModal, readBulkResolveSubmission } from '../../../core/slack/bulk-resolve-modal.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { QueueKind } from '../../../core/model.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
@@ -50,6 +52,26 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
   }
 
   onCommandSubmission(app, deps, VIEW_CALLBACKS.bulkReplay, (ref, values) => readBulkSubmission(ref.queue, values), 'bulk replay failed to start');
+
+  // Bulk resolve: the same shape, its own modal (reason required) and role check.
+  app.action<BlockButtonAction>(JOB_ACTIONS.bulkResolve, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const queue = action.value ?? '';
+    const origin = clickOrigin(body as never);
+    const delivery = { chat, logger, user: body.user.id, origin, respond };
+    try {
+      const allowed = await checkAccess(deps.access, { actor: body.user.id, action: 'resolve-batch', queue });
+      if (!allowed.ok) {
+        await whisper(delivery, { text: allowed.reply.text, blocks: allowed.reply.blocks });
+        return;
+      }
+      await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkResolveModal(queue, origin) });
+    } catch (error) {
+      logger.error({ err: error, queue }, 'bulk resolve modal failed');
+      await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
+    }
+  });
+  onCommandSubmission(app, deps, VIEW_CALLBACKS.bulkResolve, (ref, values) => readBulkResolveSubmission(ref.queue, values), 'bulk resolve failed to start');
 
   app.action<BlockButtonAction>(JOB_ACTIONS.cancel, async ({ ack, body, action, respond }) => {
     await ack();
