@@ -150,6 +150,8 @@ describe.skipIf(!services)('redrive dlq output on a Kafka DLQ: plain text, and -
       ['jobs', ['jobs', QUEUE], true],
       ['cancel', ['cancel', 'no-such-job'], false],
       ['resume', ['resume', QUEUE, 'no-such-job'], false],
+      ['approve', ['approve', QUEUE, 'no-such-request'], false],
+      ['reject', ['reject', QUEUE, 'no-such-request'], false],
     ];
     const covered = new Set(calls.map(([op]) => op));
     expect([...Object.keys(DLQ_OPS)].filter((op) => !covered.has(op as DlqOp))).toEqual(['monitor']);
