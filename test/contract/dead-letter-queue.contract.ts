@@ -142,6 +142,32 @@ export const describeDeadLetterQueueContract = (
       expect(await fixture.dlq.get(target!.messageKey, { timeoutMs })).not.toBeNull();
     });
 
+    // Two people viewing two messages at once: each read may briefly hold the other's message (SQS
+    // hides what it receives); neither may answer "not found" for a message that is there.
+    it('concurrent gets of different messages each find their own', async () => {
+      await seeded(2);
+      const keys = (await fixture.dlq.peek({ limit: 2, timeoutMs })).map((m) => m.messageKey);
+      expect(keys).toHaveLength(2);
+      for (let round = 0; round < 3; round += 1) {
+        const found = await Promise.all(keys.map((key) => fixture.dlq.get(key, { timeoutMs })));
+        expect(found.map((m) => m?.messageKey ?? null)).toEqual(keys);
+      }
+      expect((await fixture.dlq.status()).depth).toBe(2);
+    });
+
+    it('get waits for a message another reader holds for a moment, instead of answering "not found"', async () => {
+      await seeded(2);
+      const keys = (await fixture.dlq.peek({ limit: 2, timeoutMs })).map((m) => m.messageKey);
+      // A scan holds what it has received until it ends (SQS: both messages hidden).
+      const reading = fixture.dlq.scan({ timeoutMs })[Symbol.asyncIterator]();
+      expect((await reading.next()).done).toBe(false);
+      const wanted = fixture.dlq.get(keys[1] ?? '', { timeoutMs });
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await reading.return?.();
+      expect((await wanted)?.messageKey).toBe(keys[1]);
+      expect((await fixture.dlq.status()).depth).toBe(2);
+    });
+
     it('checkout returns found and missing keys; release makes the found ones visible again at once', async () => {
       await seeded(6);
       const peeked = await fixture.dlq.peek({ limit: 6, timeoutMs });

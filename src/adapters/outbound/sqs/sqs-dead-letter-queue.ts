@@ -20,6 +20,7 @@ import type {
   QueueStatus,
   RemoveResult,
 } from '../../../ports/dead-letter-queue.port.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../../ports/clock.port.ts';
 import { chunk, toDlqMessage } from './sqs-message-mapper.ts';
 import { describeBatchFailure, translateAwsError } from './sqs-errors.ts';
@@ -133,7 +134,7 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
     await this.#readHolding(Math.max(2, Math.ceil(timeoutMs / 1000) + 5), timeoutMs, (batch) => {
       found ??= batch.find((m) => m.messageKey === messageKey) ?? null;
       return found !== null;
-    });
+    }, 10, { waitForOthers: true });
     return found;
   }
 
@@ -229,20 +230,37 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
 
   async close(): Promise<void> {}
 
-  /** Receives batches, holding them hidden, until `enough` says so or nothing is visible; then shows them all again. */
-  async #readHolding(visibility: number, timeoutMs: number, enough: (batch: DlqMessage[]) => boolean, max = 10): Promise<void> {
+  /**
+   * Receives batches, holding them hidden, until `enough` says so or nothing is visible; then shows them
+   * all again. With `waitForOthers`, "nothing visible" while the queue counts more messages in flight
+   * than this read holds means another reader (a peek, a view, a job) has them for a moment: it looks
+   * again until the deadline, so a lookup by id never answers "not found" for a message that is there.
+   */
+  async #readHolding(visibility: number, timeoutMs: number, enough: (batch: DlqMessage[]) => boolean, max = 10, options: { waitForOthers?: boolean } = {}): Promise<void> {
     const held: string[] = [];
     const deadline = performance.now() + timeoutMs;
     try {
       while (performance.now() < deadline) {
         const batch = await this.#receive(max, visibility, this.#waitFor(deadline));
-        if (batch.length === 0) return;
+        if (batch.length === 0) {
+          if (!options.waitForOthers || (await this.#inFlight()) <= held.length) return;
+          await sleep(Math.min(250, Math.max(0, deadline - performance.now())));
+          continue;
+        }
         for (const raw of batch) if (raw.ReceiptHandle) held.push(raw.ReceiptHandle);
         if (enough(batch.map((raw) => toDlqMessage(this.name, raw)))) return;
       }
     } finally {
       await this.#makeVisible(held);
     }
+  }
+
+  /** ApproximateNumberOfMessagesNotVisible: what readers (this one included) hold now. */
+  async #inFlight(): Promise<number> {
+    const response = await this.#call('GetQueueAttributes', () =>
+      this.#client.send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] })),
+    );
+    return Number(response.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
 
   #waitFor(deadline: number): number {
