@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { FIELD_NAMES } from '../core/analysis/field-mapping.ts';
+import { canarySchema } from './canary.schema.ts';
 
 // Underscores are accepted for test workspaces (U_ALICE); enterprise-grid user ids start with W.
 const slackId = (prefix: string) =>
@@ -52,6 +53,8 @@ const queueBase = {
   fieldMapping: fieldMappingSchema,
   /** Per-queue roles: each field given replaces the global one for this queue; the others are inherited. */
   roles: z.lazy(() => queueRolesSchema).optional(),
+  /** Canary for bulk jobs and the post-replay watch (canary.schema.ts); absent = neither by default. */
+  canary: canarySchema.optional(),
 };
 
 export const sqsQueueSchema = z

@@ -128,7 +128,7 @@ export interface ReplayRecord {
   destination: string;
 }
 
-export type JobKind = 'redrive-all' | 'redrive-batch' | 'bulk-replay' | 'monitor' | 're-execute';
+export type JobKind = 'redrive-all' | 'redrive-batch' | 'bulk-replay' | 'monitor' | 're-execute' | 'replay-watch';
 export type JobStatus = 'pending' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface JobProgress {

@@ -1,6 +1,9 @@
 // The /dlq operations for every configured queue, as router handlers: each calls one use case and
 // renders its result. Slack, the terminal and tests share these, so an operation behaves the same everywhere.
 
+import { canarySettingsOf, canaryStateOf } from './canary.ts';
+import type { CanaryEvent } from './canary-gate.ts';
+import { renderCanaryPaused } from './canary-replies.ts';
 import type { CommandContext, OperationHandlers } from '../dlq-command-router.ts';
 import { RedriveError } from '../../errors.ts';
 import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from './queue-replies.ts';
@@ -40,9 +43,13 @@ export interface QueueOperationsOptions {
   visibility?: QueueVisibility;
   /** Progress of manual redrive jobs run to their end by this caller (the terminal prints it). */
   jobProgress?: (job: { id: string; queue: string }, progress: { done: number; failed: number; total: number | null }) => void;
+  /** A manual job's canary watching, passed or returned (the terminal prints it). */
+  onCanary?: (event: CanaryEvent) => void;
 }
 
 const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
+  const canary = canarySettingsOf(result.job);
+  if (result.stopped === 'canary-returned' && canary) return renderCanaryPaused(result.job, canary.count, canaryStateOf(result.job)?.returns ?? [], 'terminal');
   const filter = describeFilter(filterOfJob(result.job.params.filter));
   const rows: [string, string | number | null][] = [
     ['job', result.job.id],
@@ -82,11 +89,11 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     const listener = options.jobProgress;
     return listener ? { onProgress: (p: { done: number; failed: number; total: number | null }) => listener({ id, queue }, p) } : {};
   };
-  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all', filter: ReplayFilter | null = null) => {
+  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all', filter: ReplayFilter | null = null, canary?: number) => {
     const bodyMerge = parseMerge(options.bodyEdit);
     const backend = deps.registry.get(queue);
-    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4 });
-    return jobReply(queue, await runRedriveJob(deps, job.id, progressFor(job.id, queue)), backend.kind);
+    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4, canary });
+    return jobReply(queue, await runRedriveJob(deps, job.id, { ...progressFor(job.id, queue), ...(options.onCanary ? { onCanary: options.onCanary } : {}) }), backend.kind);
   };
   return {
     status: async (command, ctx) => {
@@ -139,9 +146,9 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
         const view = await startMoveTask(deps, { queue: command.queue, ratePerSecond: command.rate, actor: ctx.actor });
         return renderMoveTasks(command.queue, view.tasks, String(view.job.params.taskHandle ?? ''));
       }
-      return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all');
+      return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all', null, command.canary);
     },
-    'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch', command.filter ?? null),
+    'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch', command.filter ?? null, command.canary),
     monitor: async (command, ctx) => {
       const post = options.monitorPosterFor?.(command.queue, ctx) ?? options.monitorPost;
       if (!post) throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', 'Monitoring needs a place to post readings (a Slack thread or a terminal).');

@@ -3,6 +3,7 @@
 
 import { isFiltered, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
 import type { Job, JsonObject } from '../../core/model.ts';
+import { canaryForJob } from './canary.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
 export interface RedriveJobParams {
@@ -45,7 +46,7 @@ export const filterOfJob = (value: unknown): ReplayFilter | null => {
 export const createRedriveJob = async (
   deps: QueueDeps,
   queue: string,
-  params: Partial<RedriveJobParams> & { actor: string; kind?: 'redrive-batch' | 'redrive-all' },
+  params: Partial<RedriveJobParams> & { actor: string; kind?: 'redrive-batch' | 'redrive-all'; canary?: number | undefined },
 ): Promise<Job> => {
   const backend = deps.registry.get(queue);
   const full: RedriveJobParams = {
@@ -55,13 +56,15 @@ export const createRedriveJob = async (
     concurrency: params.concurrency ?? 4,
     filter: isFiltered(params.filter) ? params.filter : null,
   };
+  // `--canary N` over the queue's config; none when the job is no bigger than its canary.
+  const canary = canaryForJob(deps.canaryConfig?.(backend.name) ?? null, params.canary, full.count);
   const id = deps.newId?.() ?? crypto.randomUUID();
   const incident = await deps.store.findOpenIncident(backend.name);
   return deps.store.createJob({
     id,
     kind: params.kind ?? 'redrive-batch',
     queue: backend.name,
-    params: { ...full, manual: true } as unknown as JsonObject,
+    params: { ...full, manual: true, ...(canary ? { canary: { ...canary } } : {}) } as unknown as JsonObject,
     createdBy: params.actor,
     createdAt: deps.clock.now(),
     incidentId: incident?.id ?? null,

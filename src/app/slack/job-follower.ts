@@ -16,6 +16,9 @@ import { realSleep, type QueueDeps, type Sleep } from '../queue/queue-deps.ts';
 import { runRedriveJob, type RunOptions } from '../queue/redrive-job.ts';
 import type { RedriveJobResult } from '../queue/redrive-job-result.ts';
 import { safeText } from '../queue/reply-format.ts';
+import { canarySettingsOf, canaryStateOf } from '../queue/canary.ts';
+import type { CanaryEvent } from '../queue/canary-gate.ts';
+import { renderCanaryPassed, renderCanaryPaused, renderCanaryWatching } from '../queue/canary-replies.ts';
 import { renderJobEnded, renderJobProgress, renderJobResult, renderJobRoot, renderJobTakenOver } from './job-messages.ts';
 
 export interface JobLogger {
@@ -36,6 +39,8 @@ export interface JobFollowerDeps {
   sleep?: Sleep;
   /** Names this replica in job lease holders and takeover notes. */
   replicaId?: string;
+  /** Called when a manual job ended having replayed messages: the post-replay watch (replay-watches.ts). */
+  afterReplay?: (job: Job, thread: JobThread | null) => void;
 }
 
 export interface JobFollower {
@@ -183,9 +188,22 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       const progress = renderJobProgress(job, { done: p.done, failed: p.failed, total: p.total ?? total });
       chain = chain.then(() => postProgress({ text: progress.text, blocks: progress.blocks })).catch(() => undefined);
     };
+    // The canary's watch and verdict go to the thread as they happen (canary-gate.ts).
+    const onCanary = (event: CanaryEvent): void => {
+      if (event.kind === 'returned') return;
+      const message = event.kind === 'watching' ? renderCanaryWatching(job, event.count, event.until.getTime() - deps.queue.clock.now().getTime()) : renderCanaryPassed(job, event.count, event.watchMs);
+      chain = chain.then(() => post(thread, { text: message.text, blocks: message.blocks })).catch(() => undefined);
+    };
     try {
-      const result = await start({ handOff: handOff.signal, halt: halt.signal, onProgress });
+      const result = await start({ handOff: handOff.signal, halt: halt.signal, onProgress, onCanary });
       await chain;
+      // Paused on its canary: which came back and why, with Continue / Cancel; the start message keeps its Cancel.
+      if (result.stopped === 'canary-returned') {
+        const paused = renderCanaryPaused(result.job, canarySettingsOf(result.job)?.count ?? 0, canaryStateOf(result.job)?.returns ?? [], 'slack');
+        await post(thread, { text: paused.text, blocks: paused.blocks });
+        logger.warn({ jobId: job.id, queue: job.queue, done: result.done }, 'job paused: its canary came back');
+        return;
+      }
       // Killed (a test's crash): nothing more is said. Taken over or handed off at a stop: the replica
       // that carries on reports from now on, in the same thread.
       if (result.stopped === 'halted' || result.stopped === 'handed-over' || result.stopped === 'handed-off') {
@@ -195,6 +213,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       const rate = result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null;
       const rendered = renderJobResult({ job: result.job, done: result.done, failed: result.failed, uncertain: result.uncertain.length, rate });
       await finish(thread, result.job, { text: rendered.text, blocks: rendered.blocks });
+      if (result.done > 0 && !halt.signal.aborted) deps.afterReplay?.(result.job, thread);
       if (result.job.status === 'failed') {
         const first = result.failed[0];
         await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue}: ${result.done} replayed, ${result.failed.length} failed${first ? ` (${first.error})` : ''}; the failed ones stay in the DLQ.`);

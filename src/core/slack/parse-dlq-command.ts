@@ -13,9 +13,10 @@ export type DlqCommand =
   /** `body`: an edited body (Edit and replay modal), valid JSON, sent instead of the original. */
   | { op: 'replay'; queue: string; id: string; body?: string | null }
   | { op: 'resolve'; queue: string; id: string; reason: string | null }
-  | { op: 'redrive-all'; queue: string; rate: number | null }
+  /** `canary`: `--canary N` (0 = none); absent = the queue's configured canary. */
+  | { op: 'redrive-all'; queue: string; rate: number | null; canary?: number }
   /** `count` null: every message the filter matches (a filter is then required). */
-  | { op: 'redrive-batch'; queue: string; count: number | null; rate: number | null; filter?: ReplayFilter | null }
+  | { op: 'redrive-batch'; queue: string; count: number | null; rate: number | null; filter?: ReplayFilter | null; canary?: number }
   | { op: 'history'; queue: string; hours: number }
   | { op: 're-execute'; queue: string; id: string }
   | { op: 'monitor'; queue: string; intervalSeconds: number }
@@ -37,13 +38,16 @@ interface OpSpec {
   summary: string;
   positional: string[];
   optionalPositional?: string;
-  flags: Record<string, 'int' | 'number' | 'text' | 'duration'>;
+  /** `whole`: a whole number that may be 0 (`--canary 0` turns the canary off). */
+  flags: Record<string, 'int' | 'whole' | 'number' | 'text' | 'duration'>;
 }
 
 export const DEFAULT_PEEK_COUNT = 5;
 export const MAX_PEEK_COUNT = 500;
 export const DEFAULT_MONITOR_INTERVAL_SECONDS = 30;
 export const MAX_RATE_PER_SECOND = 500;
+/** The largest canary (`--canary N`): a few batches, not a job. */
+export const MAX_CANARY = 1_000;
 export const DEFAULT_HISTORY_HOURS = 24;
 /** CloudWatch keeps 1-minute data 15 days; stored samples are pruned sooner (poller.retentionHours). */
 export const MAX_HISTORY_HOURS = 15 * 24;
@@ -56,12 +60,12 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   analyze: { usage: 'analyze <queue>', summary: 'group failures by error, category, domain, age; name the runbook pattern', positional: ['queue'], flags: {} },
   replay: { usage: 'replay <queue> <id>', summary: 'send one message back for processing', positional: ['queue', 'id'], flags: {} },
   resolve: { usage: 'resolve <queue> <id> [--reason "..."]', summary: 'archive and take one message out of the DLQ', positional: ['queue', 'id'], flags: { reason: 'text' } },
-  'redrive-all': { usage: 'redrive-all <queue> [--rate R]', summary: 'move every message back to its source (≤ 500/s)', positional: ['queue'], flags: { rate: 'number' } },
+  'redrive-all': { usage: 'redrive-all <queue> [--rate R] [--canary N]', summary: 'move every message back to its source (≤ 500/s); a canary replays N first and watches for returns', positional: ['queue'], flags: { rate: 'number', canary: 'whole' } },
   'redrive-batch': {
-    usage: 'redrive-batch <queue> --count N [--rate R] [--category C] [--domain host] [--signature text] [--older-than 2h]',
+    usage: 'redrive-batch <queue> --count N [--rate R] [--canary N] [--category C] [--domain host] [--signature text] [--older-than 2h]',
     summary: 'replay N messages (or every one the filters match) in batches of 10, rate-limited, checkpointed',
     positional: ['queue'],
-    flags: { count: 'int', rate: 'number', category: 'text', domain: 'text', signature: 'text', 'older-than': 'duration' },
+    flags: { count: 'int', rate: 'number', canary: 'whole', category: 'text', domain: 'text', signature: 'text', 'older-than': 'duration' },
   },
   history: { usage: 'history <queue> [--hours N]', summary: 'depth over the last N hours (CloudWatch for SQS, stored samples)', positional: ['queue'], flags: { hours: 'int' } },
   're-execute': { usage: 're-execute <queue> <id>', summary: 'start the Step Functions workflow again with the message, then delete it (SQS)', positional: ['queue', 'id'], flags: {} },
@@ -119,7 +123,10 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
         flags[rawName] = seconds;
       } else {
         const n = Number(value);
-        if (!Number.isFinite(n) || n <= 0 || (kind === 'int' && !Number.isInteger(n))) {
+        if (kind === 'whole' && !(Number.isInteger(n) && n >= 0 && n <= MAX_CANARY)) {
+          return fail(`--${rawName} must be a whole number from 0 to ${MAX_CANARY}, got "${value}".`, word);
+        }
+        if (kind !== 'whole' && (!Number.isFinite(n) || n <= 0 || (kind === 'int' && !Number.isInteger(n)))) {
           return fail(`--${rawName} must be a positive ${kind === 'int' ? 'whole number' : 'number'}, got "${value}".`, word);
         }
         flags[rawName] = n;
@@ -134,6 +141,8 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
   const [a = '', b = ''] = positional;
   const num = (name: string): number | null => (typeof flags[name] === 'number' ? (flags[name] as number) : null);
   const rate = num('rate');
+  const canary = num('canary');
+  const withCanary = canary === null ? {} : { canary };
   if (rate !== null && rate > MAX_RATE_PER_SECOND) return fail(`--rate is at most ${MAX_RATE_PER_SECOND} messages a second.`, word);
   switch (word) {
     case 'help':
@@ -155,13 +164,13 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
     case 'resolve':
       return { ok: true, command: { op: 'resolve', queue: a, id: b, reason: typeof flags.reason === 'string' ? flags.reason : null } };
     case 'redrive-all':
-      return { ok: true, command: { op: 'redrive-all', queue: a, rate } };
+      return { ok: true, command: { op: 'redrive-all', queue: a, rate, ...withCanary } };
     case 'redrive-batch': {
       const count = num('count');
       const filtered = replayFilterOf(flags);
       if (!filtered.ok) return fail(filtered.error, word);
       if (count === null && filtered.filter === null) return fail('redrive-batch needs --count N, or a filter (--category, --domain, --signature, --older-than) to replay every match.', word);
-      return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate, ...(filtered.filter ? { filter: filtered.filter } : {}) } };
+      return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate, ...(filtered.filter ? { filter: filtered.filter } : {}), ...withCanary } };
     }
     case 'history': {
       const hours = num('hours') ?? DEFAULT_HISTORY_HOURS;

@@ -2,14 +2,17 @@
 // open the bulk replay modal (count, rate, filter); its submission starts redrive-all or
 // redrive-batch through the router (an admin operation: the router's role check applies), which
 // answers at once with the job id and a Cancel button while the job reports in a thread. The Cancel
-// button runs `cancel <job-id>`. Every handler acks first.
+// button runs `cancel <job-id>`; the Continue button of a job paused by its canary runs `resume <queue>
+// <job-id>` (an admin operation, audited like any resume). Every handler acks first.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
 import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
-import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
+import { decodeMessageRef, JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
 import { bulkReplayModal, readBulkSubmission } from '../../../core/slack/modals.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
+import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
+import { RedriveError } from '../../../errors.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
@@ -47,16 +50,25 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
 
   onCommandSubmission(app, deps, VIEW_CALLBACKS.bulkReplay, (ref, values) => readBulkSubmission(ref.queue, values), 'bulk replay failed to start');
 
-  app.action<BlockButtonAction>(JOB_ACTIONS.cancel, async ({ ack, body, action, respond }) => {
-    await ack();
-    const user = body.user.id;
-    const origin = clickOrigin(body as never);
-    const delivery = { chat, logger, user, origin, respond };
-    try {
-      await deliver(delivery, await router.handleCommand({ op: 'cancel', jobId: action.value ?? '' }, contextFor(user, origin)));
-    } catch (error) {
-      logger.error({ err: error, user, jobId: action.value }, 'cancel button failed');
-      await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
-    }
-  });
+  const jobButton = (actionId: string, commandOf: (value: string) => DlqCommand | null, what: string): void => {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const user = body.user.id;
+      const origin = clickOrigin(body as never);
+      const delivery = { chat, logger, user, origin, respond };
+      try {
+        const command = commandOf(action.value ?? '');
+        if (!command) throw new RedriveError('CLI_USAGE', 'This button does not name a job.');
+        await deliver(delivery, await router.handleCommand(command, contextFor(user, origin)));
+      } catch (error) {
+        logger.error({ err: error, user, value: action.value }, `${what} button failed`);
+        await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
+      }
+    });
+  };
+  jobButton(JOB_ACTIONS.cancel, (value) => ({ op: 'cancel', jobId: value }), 'cancel');
+  jobButton(JOB_ACTIONS.continueAfterCanary, (value) => {
+    const ref = decodeMessageRef(value);
+    return ref ? { op: 'resume', queue: ref.queue, jobId: ref.id } : null;
+  }, 'continue');
 };
