@@ -4,7 +4,7 @@
 // elements are plain text, so a body shown there can never ping anyone.
 
 import type { DlqCommand } from './parse-dlq-command.ts';
-import { MAX_RATE_PER_SECOND } from './parse-dlq-command.ts';
+import { MAX_CANARY, MAX_RATE_PER_SECOND } from './parse-dlq-command.ts';
 import type { Block } from './blocks.ts';
 import { VIEW_CALLBACKS, type MessageRef } from './interactive-actions.ts';
 import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
@@ -45,6 +45,7 @@ export const FIELDS = {
   domain: 'domain',
   signature: 'signature',
   olderThan: 'older_than',
+  canary: 'canary',
 } as const;
 
 const input = (blockId: string, label: string, element: Record<string, unknown>, options: { optional?: boolean; hint?: string } = {}): Block => ({
@@ -110,6 +111,7 @@ export const bulkReplayModal = (queue: string, origin: ModalOrigin): View =>
     ),
     input(FIELDS.count, 'How many messages (empty = all)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 100' } }, { optional: true }),
     input(FIELDS.rate, 'Rate, messages a second (empty = no cap)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: `1 to ${MAX_RATE_PER_SECOND}` } }, { optional: true }),
+    input(FIELDS.canary, 'Canary: replay this many first, watch for returns (0 = none)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'empty = the queue\'s setting' } }, { optional: true, hint: 'Any canary message back in the DLQ within the watch window pauses the job before the rest is replayed.' }),
     input(FIELDS.category, 'Only this error category', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. transient' } }, { optional: true }),
     input(FIELDS.domain, 'Only this URL domain (and subdomains)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. cdn.example.com' } }, { optional: true }),
     input(FIELDS.signature, 'Only this error signature (part of it)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'as `analyze` shows it' } }, { optional: true }),
@@ -148,6 +150,9 @@ export const readBulkSubmission = (queue: string, values: StateValues): Submissi
   const rate = rateText === '' ? null : Number(rateText);
   if (count !== null && !(Number.isInteger(count) && count > 0)) errors[FIELDS.count] = 'A positive whole number, or empty for all.';
   if (rate !== null && !(Number.isFinite(rate) && rate > 0 && rate <= MAX_RATE_PER_SECOND)) errors[FIELDS.rate] = `A number from 1 to ${MAX_RATE_PER_SECOND}, or empty.`;
+  const canaryText = valueOf(values, FIELDS.canary);
+  const canary = canaryText === '' ? null : Number(canaryText);
+  if (canary !== null && !(Number.isInteger(canary) && canary >= 0 && canary <= MAX_CANARY)) errors[FIELDS.canary] = `A whole number from 0 to ${MAX_CANARY}, or empty for the queue's setting.`;
   const olderText = valueOf(values, FIELDS.olderThan);
   const olderThanSeconds = olderText === '' ? null : parseDuration(olderText);
   if (olderThanSeconds === null && olderText !== '') errors[FIELDS.olderThan] = 'A duration like 90s, 30m, 2h or 7d, or empty.';
@@ -155,6 +160,7 @@ export const readBulkSubmission = (queue: string, values: StateValues): Submissi
   const text = (field: string): string | null => valueOf(values, field).slice(0, 200) || null;
   const filter: ReplayFilter = { category: text(FIELDS.category)?.toLowerCase() ?? null, domain: text(FIELDS.domain)?.toLowerCase() ?? null, signature: text(FIELDS.signature), olderThanSeconds };
   // Everything, unfiltered: redrive-all (a message move task where the queue has one).
-  if (count === null && !isFiltered(filter)) return { ok: true, value: { op: 'redrive-all', queue, rate } };
-  return { ok: true, value: { op: 'redrive-batch', queue, count, rate, ...(isFiltered(filter) ? { filter } : {}) } };
+  const withCanary = canary === null ? {} : { canary };
+  if (count === null && !isFiltered(filter)) return { ok: true, value: { op: 'redrive-all', queue, rate, ...withCanary } };
+  return { ok: true, value: { op: 'redrive-batch', queue, count, rate, ...(isFiltered(filter) ? { filter } : {}), ...withCanary } };
 };
