@@ -21,12 +21,19 @@ export type CanaryEvent =
 export interface CanaryGate {
   /** The most items the run may hold while the canary has not passed; null = no cap. */
   readonly limit: number | null;
-  /** Whether the job is still inside its canary (its run is not the end of the job). */
-  pending(): boolean;
+  /**
+   * Items a counted job may claim beyond its count: after Continue, the canary messages that came
+   * back are in the DLQ again under new keys, and replaying the rest includes them.
+   */
+  readonly extra: number;
   /** Fields of the checkpoint every progress write must keep. */
   stored(): { canary?: ReturnType<typeof canaryStateJson> };
-  /** After the run's workers stopped: is the canary replayed (or being watched) and due a watch? */
-  due(items: number, stopped: string): boolean;
+  /**
+   * After the run's workers stopped: is the canary replayed (or being watched) and due a watch? Not
+   * when the DLQ ran out before N were replayed: then the canary was the whole job. (A worker's empty
+   * receive is no sign the DLQ ran out: the other workers may hold what is left.)
+   */
+  due(items: number): boolean;
   /** Watches the DLQ for the canary's messages and records the verdict. */
   watch(run: { backend: QueueBackend; signal: AbortSignal; onCanary?: (event: CanaryEvent) => void }): Promise<'passed' | 'returned' | 'interrupted'>;
 }
@@ -44,9 +51,9 @@ export const canaryGate = (deps: QueueDeps, job: Job): CanaryGate => {
     writeAudit(deps, { action: `${job.kind}:canary`, queue: job.queue, actor: 'system', jobId: job.id }, result, error, details);
   return {
     limit: settings && inCanary(state) ? settings.count : null,
-    pending: () => inCanary(state),
+    extra: state?.phase === 'continued' ? state.returns.length : 0,
     stored: () => (state ? { canary: canaryStateJson(state) } : {}),
-    due: (items, stopped) => settings !== null && inCanary(state) && (state.phase === 'watching' || (items >= settings.count && stopped !== 'empty')),
+    due: (items) => settings !== null && inCanary(state) && (state.phase === 'watching' || items >= settings.count),
     watch: async ({ backend, signal, onCanary }) => {
       if (!settings || !state) return 'passed';
       if (state.phase !== 'watching') {

@@ -129,15 +129,15 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   // What earlier runs of this job left behind.
   const checkpoint = await loadJobCheckpoint(deps, job.id);
   const count = checkpoint.count;
+  const canary = canaryGate(deps, job);
   const tally: RedriveRun['tally'] = {
-    remaining: params.count === null ? Number.POSITIVE_INFINITY : Math.max(0, params.count - checkpoint.size),
+    remaining: params.count === null ? Number.POSITIVE_INFINITY : Math.max(0, params.count + canary.extra - checkpoint.size),
     failed: [],
     held: [],
     skipped: new Set<string>(),
   };
   const { failed, held, skipped } = tally;
   // Inside the canary, the run holds at most its first N messages (canary-gate.ts).
-  const canary = canaryGate(deps, job);
   if (canary.limit !== null) tally.remaining = Math.min(tally.remaining, Math.max(0, canary.limit - checkpoint.size));
   let stopped: RedriveJobResult['stopped'] = 'finished';
   if (job.status === 'cancelled') {
@@ -263,7 +263,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'handed-over' };
   }
   // The canary's messages are replayed: watch the DLQ for them; go on with the rest only if none came back.
-  if (!crash && !cancel.requested && canary.due(checkpoint.size, stopped)) {
+  if (!crash && !cancel.requested && canary.due(checkpoint.size)) {
     const verdict = await canary.watch({ backend, signal, ...(options.onCanary ? { onCanary: options.onCanary } : {}) });
     if (verdict === 'passed') return runHoldingLease(deps, jobId, hold, events, options);
     if (verdict === 'returned') return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'canary-returned' };
@@ -273,7 +273,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   // Handed off mid-job: progress written, the job left `running` and its lease freed (by the caller's
   // finally) for the poller's replica. A job that ended anyway, failed or was cancelled ends here.
   // (`finished` here: no worker saw the DLQ run out, and no pause was asked for.)
-  const unfinished = tally.remaining > 0 || count('sent') > 0 || (canary.pending() && (stopped as RedriveJobResult['stopped']) !== 'empty');
+  const unfinished = tally.remaining > 0 || count('sent') > 0 || canary.due(checkpoint.size);
   if (options.handOff?.aborted && stopped === 'finished' && unfinished && !crash && !cancel.requested) {
     await progress();
     deps.logger?.info({ jobId: job.id, queue: job.queue, done: count('done') }, 'process stopping: job left running for the poller\'s replica to take over');

@@ -37,7 +37,10 @@ interface Candidate extends ReturnCandidate {
   receiveCount: number | null;
 }
 
-/** Reads the DLQ once and returns the replays of `replays` that came back (each replayed message once). */
+/**
+ * Reads the DLQ once and returns the replays of `replays` that came back (each replayed message once)
+ * and were not replayed again since.
+ */
 export const scanForReturns = async (
   backend: QueueBackend,
   replays: readonly ReplayRecord[],
@@ -58,7 +61,7 @@ export const scanForReturns = async (
     });
     if (candidates.length >= limit || options.signal?.aborted) break;
   }
-  return findReturns(candidates, replays, { onePerReplay: true }).map(({ message, replay }) => ({
+  return findReturns(candidates, replays, { onePerReplay: true, outstandingOnly: true }).map(({ message, replay }) => ({
     messageKey: message.messageKey,
     replayedKey: replay.messageKey,
     traceId: message.traceId,

@@ -37,17 +37,21 @@ export const isReturnOf = (message: ReturnCandidate, replay: ReplayRecord, margi
 
 /**
  * The returns among `messages`: each message matched to the earliest replay it returns from. With
- * `onePerReplay`, a replayed message that came back twice counts once (its first return).
+ * `onePerReplay`, a replayed message that came back twice counts once (its first return). With
+ * `outstandingOnly`, a return that was itself replayed since (its key is among `replays`: a job that
+ * went on after its canary replays the returned copies too) no longer counts.
  */
 export const findReturns = <C extends ReturnCandidate>(
   messages: readonly C[],
   replays: readonly ReplayRecord[],
-  options: { marginMs?: number; onePerReplay?: boolean } = {},
+  options: { marginMs?: number; onePerReplay?: boolean; outstandingOnly?: boolean } = {},
 ): ReturnMatch<C>[] => {
   const ordered = [...replays].sort((a, b) => a.replayedAt.getTime() - b.replayedAt.getTime());
+  const replayedKeys = new Set(replays.map((r) => r.messageKey));
   const seen = new Set<ReplayRecord>();
   const found: ReturnMatch<C>[] = [];
   for (const message of messages) {
+    if (options.outstandingOnly && replayedKeys.has(message.messageKey)) continue;
     const replay = ordered.find((r) => isReturnOf(message, r, options.marginMs) && !(options.onePerReplay && seen.has(r)));
     if (!replay) continue;
     seen.add(replay);
