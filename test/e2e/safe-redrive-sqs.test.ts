@@ -88,4 +88,30 @@ describe.skipIf(!services)('safe redrive on SQS: canary, pause, Continue, post-r
     const watch = await waitFor(() => thread(rootTs).find((c) => shown(c).includes(`Post-replay watch on ${e.queue}`)), { timeoutMs: 30_000, description: 'post-replay watch result' });
     expect(shown(watch)).toContain(`none of the ${6 + failing.length} message(s) replayed by job ${jobId} came back`);
   }, 150_000);
+
+  it('redrive-all with a canary: the canary passes, then a message move task moves the rest; each message processed once', async () => {
+    // The downstream was fixed above: nothing fails now.
+    const before = downstream.processed.length;
+    const traces = Array.from({ length: 5 }, (_, i) => uniqueName(`all${i}`));
+    await sendMessages(e.sqs, e.pair.dlq.url, traces.map((t) => JSON.stringify({ trace_id: t, kind: 'thumbnail', error: 'Lambda timeout after 30000 ms' })));
+    const reply = await e.dlq(`redrive-all ${e.queue}`, 'U_ALICE');
+    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    // The canary goes through a manual job (batches of 10), not the move task.
+    expect(shown(reply)).toContain('batches of 10');
+    const root = await waitFor(() => e.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root' });
+    const rootTs = (root.response as { ts: string }).ts;
+    await waitFor(() => thread(rootTs).find((c) => shown(c).includes('canary passed, none of 2 came back')), { timeoutMs: 40_000, description: 'canary passed' });
+    const task = await waitFor(() => thread(rootTs).find((c) => shown(c).includes('a message move task replays the rest')), { timeoutMs: 20_000, description: 'move task started' });
+    const taskJobId = buttonsIn(task).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const taskJob = await e.app.store.getJob(taskJobId);
+    expect(typeof taskJob?.params.taskHandle).toBe('string');
+    expect((await e.app.store.getJob(jobId))?.checkpoint.moveTaskJobId).toBe(taskJobId);
+    await waitFor(() => downstream.processed.length >= before + 5, { timeoutMs: 40_000, description: 'every message processed' });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect([...downstream.processed.slice(before)].sort()).toEqual([...traces].sort());
+    // Two replayed by the canary's job, the rest moved by the task.
+    expect(await e.app.store.listReplays(e.queue, { jobId })).toHaveLength(2);
+    const depth = await queueDepth(e.sqs, e.pair.dlq.url);
+    expect(depth.visible + depth.inFlight).toBe(0);
+  }, 120_000);
 });

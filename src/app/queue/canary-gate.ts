@@ -3,12 +3,14 @@
 // job's lease, so the job stays this run's) until the stored end of the window. No return: the canary
 // passed and the run goes on with the rest. Any return: the job is `paused` with what came back in its
 // checkpoint, and nothing beyond the canary is replayed until an operator continues (resume) or
-// cancels it. Every verdict is audited. It sends nothing itself.
+// cancels it. Every verdict is audited. It sends nothing itself. On an SQS redrive-all the rest then
+// goes through a message move task instead (moveTaskAfterCanary).
 
 import type { Job } from '../../core/model.ts';
 import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import { writeAudit } from './audit-trail.ts';
 import { canarySettingsOf, canaryStateJson, canaryStateOf, type CanarySettings, type CanaryState } from './canary.ts';
+import { startMoveTask } from './move-task.use-case.ts';
 import type { QueueDeps } from './queue-deps.ts';
 import { watchForReturns, type ReturnedReplay } from './replay-watch.ts';
 
@@ -88,4 +90,18 @@ export const continueAfterCanary = async (deps: QueueDeps, job: Job, actor: stri
   const next: CanaryState = { ...state, phase: 'continued', continuedBy: actor };
   await deps.store.updateJob(job.id, { checkpoint: { ...job.checkpoint, canary: canaryStateJson(next) }, updatedAt: deps.clock.now() });
   return true;
+};
+
+/**
+ * SQS redrive-all with a canary: the canary went through this manual job and passed, so the rest goes
+ * through the broker's message move task (StartMessageMoveTask), started now as its own job; this
+ * job ends `succeeded` and names it.
+ */
+export const moveTaskAfterCanary = async (deps: QueueDeps, job: Job): Promise<Job> => {
+  const rate = typeof job.params.ratePerSecond === 'number' ? job.params.ratePerSecond : null;
+  const started = await startMoveTask(deps, { queue: job.queue, ratePerSecond: rate, actor: job.createdBy });
+  const current = (await deps.store.getJob(job.id)) ?? job;
+  await deps.store.updateJob(job.id, { status: 'succeeded', error: null, checkpoint: { ...current.checkpoint, moveTaskJobId: started.job.id }, updatedAt: deps.clock.now() });
+  await writeAudit(deps, { action: `${job.kind}:end`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, { canary: 'passed', moveTaskJobId: started.job.id });
+  return started.job;
 };

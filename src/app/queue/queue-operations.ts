@@ -1,7 +1,7 @@
 // The /dlq operations for every configured queue, as router handlers: each calls one use case and
 // renders its result. Slack, the terminal and tests share these, so an operation behaves the same everywhere.
 
-import { canarySettingsOf, canaryStateOf } from './canary.ts';
+import { canaryForJob, canarySettingsOf, canaryStateOf } from './canary.ts';
 import type { CanaryEvent } from './canary-gate.ts';
 import { renderCanaryPaused } from './canary-replies.ts';
 import type { CommandContext, OperationHandlers } from '../dlq-command-router.ts';
@@ -50,6 +50,14 @@ export interface QueueOperationsOptions {
 const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
   const canary = canarySettingsOf(result.job);
   if (result.stopped === 'canary-returned' && canary) return renderCanaryPaused(result.job, canary.count, canaryStateOf(result.job)?.returns ?? [], 'terminal');
+  if (result.moveTask) {
+    return renderDone(`Redrive of ${queue}: the canary of ${canary?.count ?? 0} passed; a message move task replays the rest`, [
+      ['canary job', result.job.id],
+      ['replayed by the canary', result.done],
+      ['move task job', result.moveTask.id],
+      ['task', String(result.moveTask.params.taskHandle ?? '')],
+    ], `Follow it with \`jobs ${queue}\`; cancel it with \`cancel ${result.moveTask.id}\`.`);
+  }
   const filter = describeFilter(filterOfJob(result.job.params.filter));
   const rows: [string, string | number | null][] = [
     ['job', result.job.id],
@@ -89,10 +97,10 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     const listener = options.jobProgress;
     return listener ? { onProgress: (p: { done: number; failed: number; total: number | null }) => listener({ id, queue }, p) } : {};
   };
-  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all', filter: ReplayFilter | null = null, canary?: number) => {
+  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: 'redrive-batch' | 'redrive-all', filter: ReplayFilter | null = null, canary?: number, thenMoveTask = false) => {
     const bodyMerge = parseMerge(options.bodyEdit);
     const backend = deps.registry.get(queue);
-    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4, canary });
+    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4, canary, thenMoveTask });
     return jobReply(queue, await runRedriveJob(deps, job.id, { ...progressFor(job.id, queue), ...(options.onCanary ? { onCanary: options.onCanary } : {}) }), backend.kind);
   };
   return {
@@ -142,6 +150,10 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     },
     'redrive-all': async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
+      // With a canary, the canary goes through a manual job first and the move task only if it passes.
+      if (backend.moveTasks && !backend.fifo && canaryForJob(deps.canaryConfig?.(backend.name) ?? null, command.canary, null)) {
+        return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all', null, command.canary, true);
+      }
       if (backend.moveTasks && !backend.fifo) {
         const view = await startMoveTask(deps, { queue: command.queue, ratePerSecond: command.rate, actor: ctx.actor });
         return renderMoveTasks(command.queue, view.tasks, String(view.job.params.taskHandle ?? ''));

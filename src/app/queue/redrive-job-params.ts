@@ -46,7 +46,13 @@ export const filterOfJob = (value: unknown): ReplayFilter | null => {
 export const createRedriveJob = async (
   deps: QueueDeps,
   queue: string,
-  params: Partial<RedriveJobParams> & { actor: string; kind?: 'redrive-batch' | 'redrive-all'; canary?: number | undefined },
+  params: Partial<RedriveJobParams> & {
+    actor: string;
+    kind?: 'redrive-batch' | 'redrive-all';
+    canary?: number | undefined;
+    /** SQS redrive-all with a canary: the canary goes through this job, the rest through a message move task. */
+    thenMoveTask?: boolean;
+  },
 ): Promise<Job> => {
   const backend = deps.registry.get(queue);
   const full: RedriveJobParams = {
@@ -64,7 +70,7 @@ export const createRedriveJob = async (
     id,
     kind: params.kind ?? 'redrive-batch',
     queue: backend.name,
-    params: { ...full, manual: true, ...(canary ? { canary: { ...canary } } : {}) } as unknown as JsonObject,
+    params: { ...full, manual: true, ...(canary ? { canary: { ...canary }, ...(params.thenMoveTask ? { moveTaskAfterCanary: true } : {}) } : {}) } as unknown as JsonObject,
     createdBy: params.actor,
     createdAt: deps.clock.now(),
     incidentId: incident?.id ?? null,

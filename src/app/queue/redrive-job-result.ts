@@ -21,6 +21,8 @@ export interface RedriveJobResult {
    */
   stopped: 'finished' | 'empty' | 'aborted' | 'cancelled' | 'handed-over' | 'handed-off' | 'halted' | 'canary-returned';
   elapsedMs: number;
+  /** SQS redrive-all with a canary that passed: the message move task started for the rest (its own job). */
+  moveTask?: Job;
 }
 
 export interface RunEnd {

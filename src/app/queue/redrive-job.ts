@@ -18,7 +18,7 @@ import { DEFAULT_FIELD_MAPPING } from '../../core/analysis/field-mapping.ts';
 import { RedriveError } from '../../errors.ts';
 import type { Job } from '../../core/model.ts';
 import { writeAudit } from './audit-trail.ts';
-import { canaryGate, continueAfterCanary, type CanaryEvent } from './canary-gate.ts';
+import { canaryGate, continueAfterCanary, moveTaskAfterCanary, type CanaryEvent } from './canary-gate.ts';
 import { loadJobCheckpoint } from './job-checkpoint.ts';
 import { createCheckoutKeeper } from './checkout-keeper.ts';
 import { holdJobLease, jobLeaseName, lastHeartbeat, liveJobLease, newRunHolder, type JobLeaseHold } from './job-lease.ts';
@@ -265,6 +265,10 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   // The canary's messages are replayed: watch the DLQ for them; go on with the rest only if none came back.
   if (!crash && !cancel.requested && canary.due(checkpoint.size)) {
     const verdict = await canary.watch({ backend, signal, ...(options.onCanary ? { onCanary: options.onCanary } : {}) });
+    if (verdict === 'passed' && job.params.moveTaskAfterCanary === true) {
+      const moveTask = await moveTaskAfterCanary(deps, job);
+      return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'finished', moveTask };
+    }
     if (verdict === 'passed') return runHoldingLease(deps, jobId, hold, events, options);
     if (verdict === 'returned') return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'canary-returned' };
     if (halted()) return { job, ...summary(), stopped: 'halted' };

@@ -19,7 +19,7 @@ import { safeText } from '../queue/reply-format.ts';
 import { canarySettingsOf, canaryStateOf } from '../queue/canary.ts';
 import type { CanaryEvent } from '../queue/canary-gate.ts';
 import { renderCanaryPassed, renderCanaryPaused, renderCanaryWatching } from '../queue/canary-replies.ts';
-import { renderJobEnded, renderJobProgress, renderJobResult, renderJobRoot, renderJobTakenOver } from './job-messages.ts';
+import { renderJobEnded, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from './job-messages.ts';
 
 export interface JobLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -213,6 +213,17 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       const rate = result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null;
       const rendered = renderJobResult({ job: result.job, done: result.done, failed: result.failed, uncertain: result.uncertain.length, rate });
       await finish(thread, result.job, { text: rendered.text, blocks: rendered.blocks });
+      // SQS redrive-all: the canary passed, a message move task replays the rest; it is followed here.
+      if (result.moveTask) {
+        const note = renderJobStarted(result.moveTask, 'The canary passed: a message move task replays the rest; its progress follows here.');
+        await post(thread, { text: note.text, blocks: note.blocks });
+        const holder = newRunHolder(replicaId);
+        const taskThread = thread ? { ...thread, startTs: null, progressTs: null } : null;
+        await store.acquireLease(jobLeaseName(result.moveTask.id), holder, deps.queue.clock.now(), JOB_LEASE_MIN_MS);
+        await saveThread(result.moveTask, taskThread);
+        await watchMoveTask(result.moveTask, taskThread, starter, holder);
+        return;
+      }
       if (result.done > 0 && !halt.signal.aborted) deps.afterReplay?.(result.job, thread);
       if (result.job.status === 'failed') {
         const first = result.failed[0];

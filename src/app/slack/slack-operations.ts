@@ -22,6 +22,7 @@ import { renderMessageModal } from '../queue/queue-replies.ts';
 import { viewMessage } from '../queue/read-queue.use-case.ts';
 import { resumeRedriveJob } from '../queue/redrive-job.ts';
 import { createRedriveJob } from '../queue/redrive-job-params.ts';
+import { canaryForJob } from '../queue/canary.ts';
 import { reply, safeText } from '../queue/reply-format.ts';
 import type { JobFollower } from './job-follower.ts';
 import type { ReplayWatches } from '../queue/replay-watches.ts';
@@ -145,8 +146,8 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
   const where = (context: CommandContext): string =>
     context.origin || context.channelId ? 'Progress and the result follow in a thread (the incident\'s, when it has one).' : 'Follow it with /dlq jobs.';
 
-  const startManual = async (queueName: string, count: number | null, rate: number | null, kind: 'redrive-all' | 'redrive-batch', context: CommandContext, filter: ReplayFilter | null = null, canary?: number): Promise<Reply> => {
-    const job = await createRedriveJob(queue, queueName, { count, ratePerSecond: rate, actor: context.actor, kind, filter, concurrency: 4, canary });
+  const startManual = async (queueName: string, count: number | null, rate: number | null, kind: 'redrive-all' | 'redrive-batch', context: CommandContext, filter: ReplayFilter | null = null, canary?: number, thenMoveTask = false): Promise<Reply> => {
+    const job = await createRedriveJob(queue, queueName, { count, ratePerSecond: rate, actor: context.actor, kind, filter, concurrency: 4, canary, thenMoveTask });
     jobs?.runManual(job, context);
     return { ...renderJobStarted(job, where(context)), private: true };
   };
@@ -177,6 +178,10 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
           'redrive-all': async (command, context) => {
             if (!inBackground(context)) return redriveAll(command, context);
             const backend = queue.registry.get(command.queue);
+            // With a canary, the canary goes through a manual job first and the move task only if it passes.
+            if (backend.moveTasks && !backend.fifo && canaryForJob(queue.canaryConfig?.(backend.name) ?? null, command.canary, null)) {
+              return startManual(command.queue, null, command.rate, 'redrive-all', context, null, command.canary, true);
+            }
             if (backend.moveTasks && !backend.fifo) {
               const started = await startMoveTask(queue, { queue: command.queue, ratePerSecond: command.rate, actor: context.actor });
               jobs?.followMoveTask(started.job, context);
