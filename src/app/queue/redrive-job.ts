@@ -277,8 +277,10 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   // Handed off mid-job: progress written, the job left `running` and its lease freed (by the caller's
   // finally) for the poller's replica. A job that ended anyway, failed or was cancelled ends here.
   // (`finished` here: no worker saw the DLQ run out, and no pause was asked for.)
-  const unfinished = tally.remaining > 0 || count('sent') > 0 || canary.due(checkpoint.size);
-  if (options.handOff?.aborted && stopped === 'finished' && unfinished && !crash && !cancel.requested) {
+  const unfinished = tally.remaining > 0 || count('sent') > 0;
+  // A canary watch cut short is unfinished however the workers ended (one may have found the DLQ empty).
+  const handOver = (stopped === 'finished' && unfinished) || canary.due(checkpoint.size);
+  if (options.handOff?.aborted && handOver && !crash && !cancel.requested) {
     await progress();
     deps.logger?.info({ jobId: job.id, queue: job.queue, done: count('done') }, 'process stopping: job left running for the poller\'s replica to take over');
     await writeAudit(deps, { action: `${job.kind}:handed-off`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, { done: count('done') });
