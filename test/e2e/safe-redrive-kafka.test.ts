@@ -21,11 +21,10 @@ import { amHeaders, BEARER, post } from '../integration/alerts/alert-test-server
 import { KafkaTestBench, kafkaBrokers, services } from '../integration/kafka/kafka-test-env.ts';
 import { startKafkaDownstream, type FailingDownstream } from '../support/failing-downstream.ts';
 import { uniqueName, waitFor } from '../support/services.ts';
-import { sendBlockActions, sendSlashCommand } from '../support/signed-slack.ts';
+import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
-import { buildBlockActions, buttonAction } from '../support/slack-payloads.ts';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
-import { buttonsIn, shown } from '../support/slack-e2e-app.ts';
+import { buttonsIn, shown, signedClick } from '../support/slack-e2e-app.ts';
 
 const CHANNEL = 'C_ALERTS';
 const CANARY_QUEUE = 'downloads-canary-dlq';
@@ -116,10 +115,7 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
 
     downstream.fix();
     const value = buttonsIn(paused).find((b) => b.action_id === JOB_ACTIONS.continueAfterCanary)?.value ?? '';
-    await sendBlockActions(app.url, TEST_SIGNING_SECRET, buildBlockActions({
-      user_id: 'U_BOB', channel_id: CHANNEL, message: { ts: tsOf(paused), thread_ts: tsOf(root) },
-      actions: [buttonAction({ action_id: JOB_ACTIONS.continueAfterCanary, value })], response_url: slack.mintResponseUrl({ channel: CHANNEL, messageTs: tsOf(paused) }),
-    }));
+    await signedClick(app.url, slack, { actionId: JOB_ACTIONS.continueAfterCanary, value, messageTs: tsOf(paused), threadTs: tsOf(root), user: 'U_BOB' });
     await waitFor(async () => (await app.store.getJob(jobId))?.status === 'succeeded', { timeoutMs: 60_000, description: 'job finished after Continue' });
     await waitFor(() => downstream.processed.length >= 6, { timeoutMs: 30_000, description: 'every download processed' });
     await new Promise((resolve) => setTimeout(resolve, 1_500));

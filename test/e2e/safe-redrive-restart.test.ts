@@ -17,10 +17,9 @@ import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, sendMessages, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
 import { startSqsDownstream, type FailingDownstream } from '../support/failing-downstream.ts';
 import { uniqueName, waitFor } from '../support/services.ts';
-import { sendBlockActions, sendSlashCommand } from '../support/signed-slack.ts';
+import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
-import { buildBlockActions, buttonAction } from '../support/slack-payloads.ts';
-import { buttonsIn, shown, sqsAppConfig } from '../support/slack-e2e-app.ts';
+import { buttonsIn, shown, signedClick, sqsAppConfig } from '../support/slack-e2e-app.ts';
 import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';
@@ -95,10 +94,7 @@ describe.skipIf(!services)('canary and post-replay watch across restarts (Elasti
 
     downstream.fix();
     const value = buttonsIn(paused).find((x) => x.action_id === JOB_ACTIONS.continueAfterCanary)?.value ?? '';
-    await sendBlockActions(b.url, TEST_SIGNING_SECRET, buildBlockActions({
-      user_id: 'U_BOB', channel_id: CHANNEL, message: { ts: tsOf(paused), thread_ts: tsOf(root) },
-      actions: [buttonAction({ action_id: JOB_ACTIONS.continueAfterCanary, value })], response_url: slack.mintResponseUrl({ channel: CHANNEL, messageTs: tsOf(paused) }),
-    }));
+    await signedClick(b.url, slack, { actionId: JOB_ACTIONS.continueAfterCanary, value, messageTs: tsOf(paused), threadTs: tsOf(root), user: 'U_BOB' });
     await waitFor(async () => (await b.store.getJob(jobId))?.status === 'succeeded', { timeoutMs: 40_000, description: 'job finished' });
     const watch = await waitFor(async () => (await b.store.listJobs({ queue: pair.dlq.name, status: ['running'] })).find((j) => j.kind === REPLAY_WATCH_KIND) ?? null, { timeoutMs: 10_000, description: 'a stored post-replay watch' });
     await b.stop();
