@@ -102,7 +102,11 @@ export const createReplayWatches = (deps: ReplayWatchesDeps): ReplayWatches => {
     try {
       seen = await watchForReturns(q, { backend, replays, until, signal, pollMs: deps.pollMs ?? WATCH_POLL_MS });
     } catch (error) {
-      if (error instanceof WatchEnded) return;
+      // Cancelled (`cancel <id>`): nothing to post; taken by another replica: its own now.
+      if (error instanceof WatchEnded) {
+        if (!lost) await store.releaseLease(jobLeaseName(watch.id), holder).catch(() => undefined);
+        return;
+      }
       throw error;
     }
     // Stopping: the watch stays `running` for whoever polls next; its lease is freed so that is at once.
