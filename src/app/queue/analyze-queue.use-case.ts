@@ -11,7 +11,7 @@ import type { JsonObject, QueueKind } from '../../core/model.ts';
 import { isReturnOf } from '../../core/replay/replay-returns.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { audited } from './audit-trail.ts';
-import { replayFingerprints } from './message-identity.ts';
+import { returnFingerprints } from './message-identity.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
 /** Messages read at most per analysis: enough to name the patterns, bounded in time on a huge DLQ. */
@@ -87,7 +87,7 @@ const createReplayWatch = (deps: QueueDeps, queue: string, mapping?: FieldMappin
     returned,
     add: async (message: DlqMessage): Promise<void> => {
       // The message-key fingerprint can only match the message itself: returns have new keys.
-      pending.push({ message, fingerprints: replayFingerprints(message, mapping).filter((f) => !f.startsWith('key:')) });
+      pending.push({ message, fingerprints: returnFingerprints(message, mapping).filter((f) => !f.startsWith('key:')) });
       if (pending.length >= REPLAY_LOOKUP_BATCH) await flush();
     },
     flush,

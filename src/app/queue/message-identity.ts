@@ -28,11 +28,18 @@ export const parseJsonObject = (text: string): JsonObject | null => {
   }
 };
 
-/** Message id, trace id and body hash: any one matching later means "this message came back". */
-export const replayFingerprints = (message: DlqMessage, mapping?: FieldMapping): string[] => {
+/**
+ * Message id, trace id and body hash, and the id the destination gave the copy (`copy:`, SQS: the
+ * copy keeps that message id when the source's redrive policy moves it back to the DLQ): any one
+ * matching later means "this message came back".
+ */
+export const replayFingerprints = (message: DlqMessage, mapping?: FieldMapping, copyId?: string | null): string[] => {
   const trace = traceIdOf(message, mapping);
-  return [`key:${message.messageKey}`, ...(trace ? [`trace:${trace}`] : []), bodyHash(message.body)];
+  return [`key:${message.messageKey}`, ...(trace ? [`trace:${trace}`] : []), bodyHash(message.body), ...(copyId ? [`copy:${copyId}`] : [])];
 };
+
+/** What a DLQ message is looked up by to find the replay it returns from: its fingerprints, and its key as a copy's id. */
+export const returnFingerprints = (message: DlqMessage, mapping?: FieldMapping): string[] => [...replayFingerprints(message, mapping), `copy:${message.messageKey}`];
 
 /** A URL without its query and fragment: presigned signatures and tokens never reach the store. */
 const urlWithoutQuery = (url: string | null): string | null => {

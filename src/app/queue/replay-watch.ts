@@ -9,7 +9,7 @@ import type { JsonObject, ReplayRecord } from '../../core/model.ts';
 import { findReturns, type ReturnCandidate } from '../../core/replay/replay-returns.ts';
 import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import { realSleep, type QueueDeps } from './queue-deps.ts';
-import { replayFingerprints, traceIdOf } from './message-identity.ts';
+import { returnFingerprints, traceIdOf } from './message-identity.ts';
 
 /** Messages read at most per look at the DLQ: bounded in time on a deep DLQ. */
 export const WATCH_SCAN_LIMIT = 2_000;
@@ -53,7 +53,7 @@ export const scanForReturns = async (
   for await (const message of backend.dlq.scan({ timeoutMs: options.timeoutMs ?? WATCH_SCAN_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) })) {
     candidates.push({
       messageKey: message.messageKey,
-      fingerprints: replayFingerprints(message, mapping),
+      fingerprints: returnFingerprints(message, mapping),
       enqueuedAt: message.enqueuedAt,
       traceId: traceIdOf(message, mapping),
       signature: messageSignature(mapDlqMessage(message, mapping)),

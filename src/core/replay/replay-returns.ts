@@ -2,7 +2,8 @@
 // the post-replay watch, and the analysis's replay-failure count). Pure: the caller reads the DLQ and
 // the store's replay records; this only compares fingerprints and times.
 //
-// A return is a message in the DLQ that shares a fingerprint (trace id or body digest) with a replay
+// A return is a message in the DLQ that shares a fingerprint (trace id, body digest, or its own id as
+// the id the destination gave the replayed copy: `copy:`) with a replay
 // record, is not the replayed message itself (Kafka keeps that one until it is resolved; the message
 // key fingerprint can only ever match itself), and entered the DLQ after the replay, within a margin
 // for the broker's clock (SQS keeps the SentTimestamp of the replay's own send, a moment earlier).

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { findReturns, isReturnOf, RETURN_MARGIN_MS, type ReturnCandidate } from '../../../src/core/replay/replay-returns.ts';
 import type { ReplayRecord } from '../../../src/core/model.ts';
 import { canaryForJob, DEFAULT_WATCH_MS } from '../../../src/app/queue/canary.ts';
-import { replayFingerprints } from '../../../src/app/queue/message-identity.ts';
+import { replayFingerprints, returnFingerprints } from '../../../src/app/queue/message-identity.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 
 const T = Date.UTC(2026, 11, 4, 12, 0, 0);
@@ -58,6 +58,15 @@ describe('findReturns', () => {
     const dlq = [message('x-1', ['trace:t-1']), message('y-1', ['trace:t-1'])];
     expect(findReturns(dlq, replays)).toHaveLength(2);
     expect(findReturns(dlq, replays, { onePerReplay: true }).map((r) => r.message.messageKey)).toEqual(['x-1']);
+  });
+
+  it('SQS keeps the copy\'s message id when it goes back to the DLQ: an edited body without a trace id is still recognised', () => {
+    const original: DlqMessage = { queue: 'q', messageKey: 'orig', body: 'raw text', attributes: {}, messageAttributes: {}, receiveCount: 3, enqueuedAt: at(-60_000), partition: null, offset: null, key: null, groupId: null, deduplicationId: null };
+    const replayed = replay('orig', replayFingerprints(original, undefined, 'copy-id-1').filter((f) => !f.startsWith('key:')));
+    const back: DlqMessage = { ...original, messageKey: 'copy-id-1', body: 'edited text', enqueuedAt: at(2_000) };
+    const other: DlqMessage = { ...back, messageKey: 'copy-id-2' };
+    const found = findReturns([back, other].map((m) => ({ messageKey: m.messageKey, fingerprints: returnFingerprints(m), enqueuedAt: m.enqueuedAt })), [replayed]);
+    expect(found.map((r) => r.message.messageKey)).toEqual(['copy-id-1']);
   });
 
   it('with outstandingOnly, a return that was itself replayed since no longer counts', () => {
