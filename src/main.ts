@@ -191,7 +191,10 @@ export const startServer = async (
   const afterReplay = (job: Job, thread: JobThread | null): void => {
     replayWatches?.start({ queue: job.queue, actor: job.createdBy, job, thread }).catch((error: unknown) => jobsLogger.warn({ err: error, jobId: job.id }, 'post-replay watch not started'));
   };
-  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: jobsLogger, replicaId, afterReplay, ...(options.slackJobs ?? {}) });
+  // A canary that came back is a replay failure for the incident's escalation, as a post-replay watch's returns are.
+  let onReturns: ((queue: string) => Promise<void>) | null = null;
+  const onCanaryReturned = (job: Job): void => void onReturns?.(job.queue).catch((error: unknown) => jobsLogger.warn({ err: error, jobId: job.id }, 'escalation not told about the canary'));
+  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: jobsLogger, replicaId, afterReplay, onCanaryReturned, ...(options.slackJobs ?? {}) });
   const jobRecovery = createJobRecovery({ queue: queueDeps, follower: slackJobs, logger: jobsLogger, replicaId });
   // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port; the
   // monitors are stored, and the poller's replica runs them (a restart carries them on).
@@ -249,7 +252,8 @@ export const startServer = async (
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
     encodeChart: encodePng,
   });
-  replayWatches = createReplayWatches({ queue: queueDeps, chat: () => chat, replicaId, onReturns: (queue) => incidents.onReplayReturns(queue), ...(options.replayWatchPollMs ? { pollMs: options.replayWatchPollMs } : {}) });
+  onReturns = (queue) => incidents.onReplayReturns(queue);
+  replayWatches = createReplayWatches({ queue: queueDeps, chat: () => chat, replicaId, onReturns, ...(options.replayWatchPollMs ? { pollMs: options.replayWatchPollMs } : {}) });
   const watches = replayWatches;
   if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, logger: logger.child({ component: 'slack' }), readHome: (scope) => readAppHome({ queue: queueDeps, chat }, scope) });
   const alertLogger = logger.child({ component: 'alerts' });

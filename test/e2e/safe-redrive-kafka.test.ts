@@ -29,6 +29,7 @@ import { buttonsIn, shown, signedClick } from '../support/slack-e2e-app.ts';
 const CHANNEL = 'C_ALERTS';
 const CANARY_QUEUE = 'downloads-canary-dlq';
 const WATCH_QUEUE = 'downloads-watch-dlq';
+const INCIDENT_QUEUE = 'downloads-incident-dlq';
 const NEW_ERROR = 'HTTP 415: Unsupported Media Type - thumbnailer rejects image/heic';
 const isHeic = (body: string): boolean => String((JSON.parse(body) as { attachment_url?: string }).attachment_url).endsWith('.heic');
 
@@ -37,7 +38,7 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
   let slack: SlackApiServer;
   let app: Runtime;
   let dir: string;
-  const topics = { canary: { dlq: '', replay: '' }, watch: { dlq: '', replay: '' } };
+  const topics = { canary: { dlq: '', replay: '' }, watch: { dlq: '', replay: '' }, incident: { dlq: '', replay: '' } };
   const downstreams: FailingDownstream[] = [];
   const thread = (ts: string) => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === ts);
   const tsOf = (call: RecordedCall) => (call.response as { ts: string }).ts;
@@ -50,6 +51,18 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
     return calls[before] as RecordedCall;
   };
 
+  /** An Alertmanager alert on the topic: the queue's incident, at L1, with its parent message. */
+  const openIncident = async (topic: string, queue: string) => {
+    const alert = alertmanagerAlert({ fingerprint: uniqueName('fp'), startsAt: new Date().toISOString(), labels: { alertname: 'KafkaDLQSizeHigh', topic } });
+    expect((await post(app.url, '/alerts/alertmanager', { headers: amHeaders(), body: JSON.stringify(alertmanagerWebhook([alert])) })).status).toBe(200);
+    const incident = await waitFor(async () => {
+      const open = await app.store.findOpenIncident(queue);
+      return open?.slackTs ? open : null;
+    }, { timeoutMs: 20_000, description: 'incident with its parent message' });
+    expect(incident.level).toBe('L1');
+    return incident;
+  };
+
   const body = (traceId: string, file: string, failedAt = new Date(Date.now() - 3_600_000)) =>
     downloadDlqBodyJson({ traceId, url: `https://files.example.com/claims/${file}`, finalError: 'HTTP 503: Service Unavailable', errorCategory: 'transient', retryCount: 4, failedAt });
 
@@ -57,6 +70,7 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
     bench = await new KafkaTestBench().connect();
     topics.canary = { dlq: await bench.createTopic('canary-dlq'), replay: await bench.createTopic('canary-pending') };
     topics.watch = { dlq: await bench.createTopic('watch-dlq'), replay: await bench.createTopic('watch-pending') };
+    topics.incident = { dlq: await bench.createTopic('incident-dlq'), replay: await bench.createTopic('incident-pending') };
     slack = await startSlackApiServer();
     dir = mkdtempSync(join(tmpdir(), 'redrive-safe-kafka-'));
     const queue = (name: string, t: { dlq: string; replay: string }) => ({
@@ -70,7 +84,7 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
       kafka: { default: { brokers: kafkaBrokers(), clientId: 'redrive-e2e-safe' } },
       roles: { admins: ['U_ALICE', 'U_BOB'], viewers: 'everyone' },
       alerts: { alertmanager: { bearerTokenEnv: 'AM_TOKEN', alertLevels: { KafkaDLQSizeHigh: 'L1' } } },
-      queues: [queue(CANARY_QUEUE, topics.canary), queue(WATCH_QUEUE, topics.watch)],
+      queues: [queue(CANARY_QUEUE, topics.canary), queue(WATCH_QUEUE, topics.watch), queue(INCIDENT_QUEUE, topics.incident)],
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
@@ -131,13 +145,7 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
     const trace = uniqueName('photo');
     await bench.produce(topics.watch.dlq, [{ key: trace, value: body(trace, 'g.heic') }]);
     downstreams.push(await startKafkaDownstream(bench.kafka, { replayTopic: topics.watch.replay, dlqTopic: topics.watch.dlq }, isHeic, NEW_ERROR));
-    const alert = alertmanagerAlert({ fingerprint: uniqueName('fp'), startsAt: new Date().toISOString(), labels: { alertname: 'KafkaDLQSizeHigh', topic: topics.watch.dlq } });
-    expect((await post(app.url, '/alerts/alertmanager', { headers: amHeaders(), body: JSON.stringify(alertmanagerWebhook([alert])) })).status).toBe(200);
-    const incident = await waitFor(async () => {
-      const open = await app.store.findOpenIncident(WATCH_QUEUE);
-      return open?.slackTs ? open : null;
-    }, { timeoutMs: 20_000, description: 'incident with its parent message' });
-    expect(incident.level).toBe('L1');
+    const incident = await openIncident(topics.watch.dlq, WATCH_QUEUE);
 
     const replied = await dlq(`replay ${WATCH_QUEUE} 0:0`);
     expect(shown(replied)).toContain('Replayed');
@@ -149,5 +157,17 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
     expect(thread(incident.slackTs ?? '').some((c) => shown(c).includes('replayed message(s) came back to the DLQ'))).toBe(true);
     const audit = await app.store.searchAudit({ queue: WATCH_QUEUE, action: 'replay-watch', limit: 5 });
     expect(audit[0]).toMatchObject({ result: 'failure', details: { replayed: 1, returned: 1 } });
+  }, 120_000);
+
+  it('a canary that comes back is a replay failure too: the job pauses in the incident thread and the incident escalates to L3', async () => {
+    const traces = Array.from({ length: 4 }, (_, i) => uniqueName(`inc${i}`));
+    await bench.produce(topics.incident.dlq, traces.map((t, i) => ({ key: t, value: body(t, `${i}.heic`) })));
+    downstreams.push(await startKafkaDownstream(bench.kafka, { replayTopic: topics.incident.replay, dlqTopic: topics.incident.dlq }, isHeic, NEW_ERROR));
+    const incident = await openIncident(topics.incident.dlq, INCIDENT_QUEUE);
+    const reply = await dlq(`redrive-all ${INCIDENT_QUEUE}`);
+    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    await waitFor(() => thread(incident.slackTs ?? '').find((c) => shown(c).includes(`Job ${jobId} on ${INCIDENT_QUEUE} paused`)), { timeoutMs: 60_000, description: 'paused in the incident thread' });
+    await waitFor(async () => (await app.store.getIncident(incident.id))?.level === 'L3', { timeoutMs: 30_000, description: 'incident escalated to L3' });
+    expect(await app.store.listReplays(INCIDENT_QUEUE, { jobId })).toHaveLength(2);
   }, 120_000);
 });

@@ -41,6 +41,8 @@ export interface JobFollowerDeps {
   replicaId?: string;
   /** Called when a manual job ended having replayed messages: the post-replay watch (replay-watches.ts). */
   afterReplay?: (job: Job, thread: JobThread | null) => void;
+  /** Called when a job paused because its canary came back: a replay failure for the incident's escalation. */
+  onCanaryReturned?: (job: Job) => void;
 }
 
 export interface JobFollower {
@@ -202,6 +204,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
         const paused = renderCanaryPaused(result.job, canarySettingsOf(result.job)?.count ?? 0, canaryStateOf(result.job)?.returns ?? [], 'slack');
         await post(thread, { text: paused.text, blocks: paused.blocks });
         logger.warn({ jobId: job.id, queue: job.queue, done: result.done }, 'job paused: its canary came back');
+        deps.onCanaryReturned?.(result.job);
         return;
       }
       // Killed (a test's crash): nothing more is said. Taken over or handed off at a stop: the replica
