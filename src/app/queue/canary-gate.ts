@@ -12,7 +12,7 @@ import { writeAudit } from './audit-trail.ts';
 import { canarySettingsOf, canaryStateJson, canaryStateOf, type CanarySettings, type CanaryState } from './canary.ts';
 import { startMoveTask } from './move-task.use-case.ts';
 import type { QueueDeps } from './queue-deps.ts';
-import { watchForReturns, type ReturnedReplay } from './replay-watch.ts';
+import { scanForReturns, watchForReturns, type ReturnedReplay } from './replay-watch.ts';
 
 /** What a run is told about its canary, for the job's thread. */
 export type CanaryEvent =
@@ -83,11 +83,17 @@ export const canaryGate = (deps: QueueDeps, job: Job): CanaryGate => {
   };
 };
 
-/** Resume of a job paused by its canary: the operator's Continue, recorded in the checkpoint. */
+/**
+ * Resume of a job paused by its canary: the operator's Continue, recorded in the checkpoint. The DLQ
+ * is read once more, so canary messages that came back after the pause count too (a counted job
+ * replays that many more).
+ */
 export const continueAfterCanary = async (deps: QueueDeps, job: Job, actor: string): Promise<boolean> => {
   const state = canaryStateOf(job);
   if (state?.phase !== 'returned') return false;
-  const next: CanaryState = { ...state, phase: 'continued', continuedBy: actor };
+  const now = await scanForReturns(deps.registry.get(job.queue), await deps.store.listReplays(job.queue, { jobId: job.id })).catch(() => []);
+  const returns = [...state.returns, ...now.filter((r) => !state.returns.some((known) => known.replayedKey === r.replayedKey))];
+  const next: CanaryState = { ...state, returns, phase: 'continued', continuedBy: actor };
   await deps.store.updateJob(job.id, { checkpoint: { ...job.checkpoint, canary: canaryStateJson(next) }, updatedAt: deps.clock.now() });
   return true;
 };
