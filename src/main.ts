@@ -6,7 +6,7 @@ import { hostname, userInfo } from 'node:os';
 import { CLI_USAGE, parseCliArgs, type CliRequest } from './adapters/inbound/cli/cli-args.ts';
 import { plainMessage, renderReplyForTerminal } from './adapters/inbound/cli/render-terminal.ts';
 import { jsonError, jsonResult, takeJsonFlag } from './adapters/inbound/cli/json-output.ts';
-import { createJobProgressPrinter } from './adapters/inbound/cli/job-progress-printer.ts';
+import { createJobProgressPrinter, printCanary } from './adapters/inbound/cli/job-progress-printer.ts';
 import { healthRoutes } from './adapters/inbound/http/health-routes.ts';
 import { createReadiness } from './app/health/readiness.ts';
 import { createHttpServer } from './adapters/inbound/http/http-server.ts';
@@ -81,6 +81,9 @@ import { systemClock, type Clock } from './ports/clock.port.ts';
 import { realTimers, type Timers } from './ports/timers.port.ts';
 import { noopMetrics } from './ports/metrics.port.ts';
 import { printIamPolicy } from './adapters/inbound/cli/iam-policy-command.ts';
+import { canaryLookup } from './app/queue/canary.ts';
+import { createReplayWatches, type ReplayWatches } from './app/queue/replay-watches.ts';
+import type { Job, JobThread } from './core/model.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -185,6 +188,8 @@ export interface Runtime {
   monitors: StoredMonitors;
   /** Bulk replays awaiting a second person's approval; expired on every poll of the poller's replica. */
   approvals: ApprovalRequests;
+  /** Post-replay watches, kept in the store and adopted by the replica holding the poller lease. */
+  replayWatches: ReplayWatches;
   stop(): Promise<void>;
   /**
    * Stops as a killed process would (tests): nothing is flushed, jobs are not marked paused, leases
@@ -204,6 +209,8 @@ export interface ServerOptions {
   slackJobs?: { progressEveryMs?: number; pollMs?: number };
   /** How long an SQS job checkout hides a message (default 60 s): crash tests wait for it to end. */
   sqsCheckoutVisibilitySeconds?: number;
+  /** How often a post-replay watch looks at the DLQ (default 5 s). */
+  replayWatchPollMs?: number;
 }
 
 /** Builds and starts the server side of Redrive. Exported for end-to-end tests. */
@@ -229,7 +236,10 @@ export const startServer = async (
     });
   }
   const { registry, aws: awsClients } = openQueueRegistry(config, secrets, store, clock, logger, demo?.backends ?? [], options.sqsCheckoutVisibilitySeconds);
-  const queueDeps = { registry, store, clock, metrics, logger: logger.child({ component: 'queues' }), auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
+  const queueDeps = {
+    registry, store, clock, metrics, logger: logger.child({ component: 'queues' }), auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys,
+    canaryConfig: canaryLookup(config.queues),
+  };
   // Roles (README "Roles and audit"): checked before every /dlq command, button and modal. User
   // groups are read through Bolt's client once it exists; until then (and without Slack) they grant nothing.
   let userGroups: UserGroups | null = null;
@@ -241,7 +251,15 @@ export const startServer = async (
   // Slack answers long jobs at once and reports in a thread; the chat adapter exists once Bolt does.
   const replicaId = options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const jobsLogger = logger.child({ component: 'jobs' });
-  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: jobsLogger, replicaId, ...(options.slackJobs ?? {}) });
+  // The post-replay watch (after a job that replayed, or a replay from Slack): stored, adopted by the poller's replica.
+  let replayWatches: ReplayWatches | null = null;
+  const afterReplay = (job: Job, thread: JobThread | null): void => {
+    replayWatches?.start({ queue: job.queue, actor: job.createdBy, job, thread }).catch((error: unknown) => jobsLogger.warn({ err: error, jobId: job.id }, 'post-replay watch not started'));
+  };
+  // A canary that came back is a replay failure for the incident's escalation, as a post-replay watch's returns are.
+  let onReturns: ((queue: string) => Promise<void>) | null = null;
+  const onCanaryReturned = (job: Job): void => void onReturns?.(job.queue).catch((error: unknown) => jobsLogger.warn({ err: error, jobId: job.id }, 'escalation not told about the canary'));
+  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: jobsLogger, replicaId, afterReplay, onCanaryReturned, ...(options.slackJobs ?? {}) });
   const jobRecovery = createJobRecovery({ queue: queueDeps, follower: slackJobs, logger: jobsLogger, replicaId });
   // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port; the
   // monitors are stored, and the poller's replica runs them (a restart carries them on).
@@ -253,7 +271,7 @@ export const startServer = async (
   const safety = openSafety(config, queueDeps, awsClients, access, () => chat);
   const operations = withRedriveGates(withSlackSurface(
     { ...createQueueOperations(queueDeps, { monitors, monitorPosterFor, visibility: access }), ...createAuditOperations(queueDeps, { visibility: access, directory }) },
-    { queue: queueDeps, jobs: slackJobs },
+    { queue: queueDeps, jobs: slackJobs, watches: { start: (request) => replayWatches?.start(request) ?? Promise.resolve(null) } },
   ), safety.gates);
   // Outside the failure audit: the audit record names no queue, the user sees the ones they may view.
   const router = createDlqCommandRouter(withKnownQueues(withFailureAudit(operations, queueDeps), { registry, visibility: access }), { authorize: access.authorize });
@@ -301,6 +319,9 @@ export const startServer = async (
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
     encodeChart: encodePng,
   });
+  onReturns = (queue) => incidents.onReplayReturns(queue);
+  replayWatches = createReplayWatches({ queue: queueDeps, chat: () => chat, replicaId, onReturns, ...(options.replayWatchPollMs ? { pollMs: options.replayWatchPollMs } : {}) });
+  const watches = replayWatches;
   const kindOf = (queue: string) => registry.list().find((backend) => backend.name === queue)?.kind ?? null;
   if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, kindOf, logger: logger.child({ component: 'slack' }), readHome: (scope) => readAppHome({ queue: queueDeps, chat }, scope) });
   const alertLogger = logger.child({ component: 'alerts' });
@@ -319,6 +340,7 @@ export const startServer = async (
         await jobRecovery.sweep();
         await monitors.adopt();
         await safety.approvals.expireDue();
+        await watches.adopt();
       }
     },
   });
@@ -363,12 +385,14 @@ export const startServer = async (
     jobRecovery,
     monitors,
     approvals: safety.approvals,
+    replayWatches: watches,
     crash: async () => {
       demo?.feed.stop();
       monitors.stopAll();
       await poller.stop({ keepLease: true });
       incidents.stop();
       await slackJobs.crash();
+      await watches.stop();
       await closeConnections();
     },
     stop: async () => {
@@ -378,6 +402,7 @@ export const startServer = async (
       // Jobs are handed over, not paused: a manual job stops after its batch and frees its lease, a move
       // task keeps running on the broker; both stay `running` for the poller's replica (or the next start).
       await slackJobs.stop();
+      await watches.stop();
       // Pending Slack work gets a few seconds; the store keeps the state for the next start.
       await Promise.race([incidents.flush(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       incidents.stop();
@@ -452,11 +477,11 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
     try {
       // The terminal is trusted as admin (`cli:<user>` actors pass every role check; see app/access): whoever
       // runs it holds the config and the credentials already. Its actions are audited like Slack's.
-      const cliDeps = { registry, store, clock: systemClock, metrics: noopMetrics, auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys };
+      const cliDeps = { registry, store, clock: systemClock, metrics: noopMetrics, auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys, canaryConfig: canaryLookup(config.queues) };
       const access = createAccessControl({ roles: accessRolesFrom(config), userGroups: null, audit: cliDeps });
       const cliQueueDeps = { ...cliDeps, logger: logger.child({ component: 'queues' }) };
       const cliGates = openSafety(config, cliQueueDeps, awsClients, access, () => null).gates;
-      const cliOperations = withFailureAudit(withRedriveGates({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit, jobProgress: createJobProgressPrinter(io.err) }), ...createAuditOperations(cliDeps) }, cliGates), cliDeps);
+      const cliOperations = withFailureAudit(withRedriveGates({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit, jobProgress: createJobProgressPrinter(io.err), onCanary: printCanary(io.err) }), ...createAuditOperations(cliDeps) }, cliGates), cliDeps);
       const router = createDlqCommandRouter(withKnownQueues(cliOperations, { registry }), { authorize: access.authorize });
       let reply;
       try {

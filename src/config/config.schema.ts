@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { FIELD_NAMES } from '../core/analysis/field-mapping.ts';
+import { canarySchema } from './canary.schema.ts';
 
 // Underscores are accepted for test workspaces (U_ALICE); enterprise-grid user ids start with W.
 const slackId = (prefix: string) =>
@@ -75,6 +76,8 @@ const queueBase = {
   roles: z.lazy(() => queueRolesSchema).optional(),
   preflight: preflightSchema.optional(),
   approval: approvalSchema.optional(),
+  /** Canary for bulk jobs and the post-replay watch (canary.schema.ts); absent = neither by default. */
+  canary: canarySchema.optional(),
 };
 
 export const sqsQueueSchema = z

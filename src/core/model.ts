@@ -129,7 +129,7 @@ export interface ReplayRecord {
 }
 
 /** `redrive-approval`: a bulk replay awaiting a second person's Approve (issue 14); it runs nothing itself. */
-export type JobKind = 'redrive-all' | 'redrive-batch' | 'resolve-batch' | 'bulk-replay' | 'monitor' | 're-execute' | 'redrive-approval';
+export type JobKind = 'redrive-all' | 'redrive-batch' | 'resolve-batch' | 'bulk-replay' | 'monitor' | 're-execute' | 'redrive-approval' | 'replay-watch';
 export type JobStatus = 'pending' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface JobProgress {

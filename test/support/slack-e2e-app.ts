@@ -138,14 +138,7 @@ export const startSlackE2e = async (
       if (!reply) throw new Error('no reply');
       return reply;
     },
-    click: (input, sendOptions) =>
-      sendBlockActions(app.url, TEST_SIGNING_SECRET, buildBlockActions({
-        user_id: input.user ?? 'U_ALICE',
-        channel_id: CHANNEL,
-        actions: [buttonAction({ action_id: input.actionId, value: input.value })],
-        ...(input.view ? { view: input.view } : { message: { ts: input.messageTs ?? newSlackTs(), ...(input.threadTs ? { thread_ts: input.threadTs } : {}) } }),
-        ...(input.view ? {} : { response_url: input.responseUrl ?? slack.mintResponseUrl({ channel: CHANNEL, ...(input.messageTs ? { messageTs: input.messageTs } : {}) }) }),
-      }), { ...onAppClock, ...sendOptions }),
+    click: (input, sendOptions) => signedClick(app.url, slack, input, { ...onAppClock, ...sendOptions }),
     submit: (view, values, user = 'U_ALICE') =>
       sendViewSubmission(app.url, TEST_SIGNING_SECRET, buildViewSubmission({ user_id: user, callback_id: view.callback_id, private_metadata: view.private_metadata, values }), onAppClock),
     sourceBodies: async () => {
@@ -162,6 +155,21 @@ export const startSlackE2e = async (
     },
   };
 };
+
+/** A signed click (block_actions) from C_ALERTS on a button of a message (optionally in a thread) or of a modal. */
+export const signedClick = (
+  appUrl: string,
+  slack: SlackApiServer,
+  input: Parameters<SlackE2e['click']>[0],
+  sendOptions?: SignedSendOptions,
+): Promise<SlackHttpResponse> =>
+  sendBlockActions(appUrl, TEST_SIGNING_SECRET, buildBlockActions({
+    user_id: input.user ?? 'U_ALICE',
+    channel_id: CHANNEL,
+    actions: [buttonAction({ action_id: input.actionId, value: input.value })],
+    ...(input.view ? { view: input.view } : { message: { ts: input.messageTs ?? newSlackTs(), ...(input.threadTs ? { thread_ts: input.threadTs } : {}) } }),
+    ...(input.view ? {} : { response_url: input.responseUrl ?? slack.mintResponseUrl({ channel: CHANNEL, ...(input.messageTs ? { messageTs: input.messageTs } : {}) }) }),
+  }), sendOptions);
 
 /** The view a views.open / views.push / views.update / views.publish call sent. */
 export const viewOf = (call: RecordedCall | undefined): Record<string, unknown> => (call?.args.view ?? {}) as Record<string, unknown>;

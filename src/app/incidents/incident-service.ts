@@ -74,6 +74,11 @@ export interface IncidentService {
   acknowledge(incidentId: string, user: string): Promise<AckResult>;
   /** Timers (run by the lease holder): re-notify and escalate, step down without samples, re-analyze, post missing parents. */
   tick(): Promise<void>;
+  /**
+   * Replayed messages came back to the queue's DLQ (the post-replay watch): the open incident's DLQ is
+   * analysed again now, so a policy with the runbook's "replay failure" L3 criterion escalates.
+   */
+  onReplayReturns(queue: string): Promise<void>;
   /** Waits for queued Slack work and coalesced edits (tests, shutdown). */
   flush(): Promise<void>;
   stop(): void;
@@ -296,6 +301,15 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
           });
         }
       }
+    },
+    onReplayReturns: async (queue) => {
+      const q = queueOf(queue);
+      const incident = q ? await store.findOpenIncident(q.name) : null;
+      if (!q || !incident || !usesAnalysis(q) || !deps.insight) return;
+      effects.enqueue(q.name, async () => {
+        await slack.refreshAnalysis(incident.id, 0);
+        await evaluate(q, null);
+      });
     },
     flush: async () => {
       for (let round = 0; round < 5; round += 1) {

@@ -7,10 +7,11 @@
 import { createAnalyzer } from '../../core/analysis/analyzer.ts';
 import type { AnalysisReport } from '../../core/analysis/analysis-report.ts';
 import { DEFAULT_FIELD_MAPPING, type FieldMapping } from '../../core/analysis/field-mapping.ts';
-import type { JsonObject, QueueKind, ReplayRecord } from '../../core/model.ts';
+import type { JsonObject, QueueKind } from '../../core/model.ts';
+import { isReturnOf } from '../../core/replay/replay-returns.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { audited } from './audit-trail.ts';
-import { replayFingerprints } from './message-identity.ts';
+import { returnFingerprints } from './message-identity.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
 /** Messages read at most per analysis: enough to name the patterns, bounded in time on a huge DLQ. */
@@ -19,7 +20,6 @@ const DEFAULT_SCAN_TIMEOUT_MS = 120_000;
 /** Messages whose fingerprints are looked up in the store at once. */
 const REPLAY_LOOKUP_BATCH = 200;
 const RETURNED_SAMPLES = 5;
-const RETURN_MARGIN_MS = 30_000;
 
 /** Messages in the DLQ that an earlier replay had sent back for processing: the replay did not hold. */
 export interface ReturnedAfterReplay {
@@ -66,11 +66,6 @@ const auditDetails = (analysis: QueueAnalysis): JsonObject => ({
 const createReplayWatch = (deps: QueueDeps, queue: string, mapping?: FieldMapping) => {
   const returned: ReturnedAfterReplay = { count: 0, samples: [], jobIds: [] };
   let pending: { message: DlqMessage; fingerprints: string[] }[] = [];
-  // SQS keeps SentTimestamp from the replay's send, a moment before the replay was recorded, and the
-  // broker's clock is not ours: allow a margin, still excluding a look-alike that was there before.
-  const isReturn = (message: DlqMessage, replay: ReplayRecord): boolean =>
-    replay.messageKey !== message.messageKey &&
-    (message.enqueuedAt === null || message.enqueuedAt.getTime() >= replay.replayedAt.getTime() - RETURN_MARGIN_MS);
   const flush = async (): Promise<void> => {
     const batch = pending;
     pending = [];
@@ -78,7 +73,8 @@ const createReplayWatch = (deps: QueueDeps, queue: string, mapping?: FieldMappin
     const replays = await deps.store.findReplays(queue, batch.flatMap((entry) => entry.fingerprints));
     if (replays.length === 0) return;
     for (const { message, fingerprints } of batch) {
-      const replay = replays.find((r) => isReturn(message, r) && r.fingerprints.some((f) => fingerprints.includes(f)));
+      // The time margin and the fingerprint rules: core/replay/replay-returns.ts.
+      const replay = replays.find((r) => isReturnOf({ messageKey: message.messageKey, fingerprints, enqueuedAt: message.enqueuedAt }, r));
       if (!replay) continue;
       returned.count += 1;
       if (returned.samples.length < RETURNED_SAMPLES) {
@@ -91,7 +87,7 @@ const createReplayWatch = (deps: QueueDeps, queue: string, mapping?: FieldMappin
     returned,
     add: async (message: DlqMessage): Promise<void> => {
       // The message-key fingerprint can only match the message itself: returns have new keys.
-      pending.push({ message, fingerprints: replayFingerprints(message, mapping).filter((f) => !f.startsWith('key:')) });
+      pending.push({ message, fingerprints: returnFingerprints(message, mapping).filter((f) => !f.startsWith('key:')) });
       if (pending.length >= REPLAY_LOOKUP_BATCH) await flush();
     },
     flush,

@@ -78,7 +78,7 @@ export const sendHeld = async (
   await deps.store.recordReplay({
     queue: backend.name,
     messageKey: held.message.messageKey,
-    fingerprints: replayFingerprints(held.message, backend.mapping),
+    fingerprints: replayFingerprints(held.message, backend.mapping, accepted.destinationId),
     jobId: options.jobId,
     replayedBy: options.actor,
     replayedAt: deps.clock.now(),

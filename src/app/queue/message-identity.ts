@@ -31,12 +31,19 @@ export const parseJsonObject = (text: string): JsonObject | null => {
 /** Trace ids longer than this are fingerprinted by their SHA-256: fingerprints are index keys. */
 const FINGERPRINT_TRACE_MAX = 256;
 
-/** Message id, trace id and body hash: any one matching later means "this message came back". */
-export const replayFingerprints = (message: DlqMessage, mapping?: FieldMapping): string[] => {
+/**
+ * Message id, trace id and body hash, and the id the destination gave the copy (`copy:`, SQS: the
+ * copy keeps that message id when the source's redrive policy moves it back to the DLQ): any one
+ * matching later means "this message came back".
+ */
+export const replayFingerprints = (message: DlqMessage, mapping?: FieldMapping, copyId?: string | null): string[] => {
   const trace = traceIdOf(message, mapping);
   const traceKey = trace === null ? null : trace.length > FINGERPRINT_TRACE_MAX ? `sha256:${createHash('sha256').update(trace).digest('hex')}` : trace;
-  return [`key:${message.messageKey}`, ...(traceKey ? [`trace:${traceKey}`] : []), bodyHash(message.body)];
+  return [`key:${message.messageKey}`, ...(traceKey ? [`trace:${traceKey}`] : []), bodyHash(message.body), ...(copyId ? [`copy:${copyId}`] : [])];
 };
+
+/** What a DLQ message is looked up by to find the replay it returns from: its fingerprints, and its key as a copy's id. */
+export const returnFingerprints = (message: DlqMessage, mapping?: FieldMapping): string[] => [...replayFingerprints(message, mapping), `copy:${message.messageKey}`];
 
 /** A URL without its query and fragment: presigned signatures and tokens never reach the store. */
 const urlWithoutQuery = (url: string | null): string | null => {

@@ -4,6 +4,7 @@ import type { Clock } from '../../ports/clock.port.ts';
 import type { Metrics } from '../../ports/metrics.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import type { QueueRegistry } from '../queue-registry.ts';
+import type { CanaryConfigLookup } from './canary.ts';
 
 export interface ActionLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -25,6 +26,8 @@ export interface QueueDeps {
   /** Injectable for tests and the rate limiter. */
   sleep?: Sleep;
   newId?: () => string;
+  /** Each queue's `canary` config (count, watch window); absent or null = none configured. */
+  canaryConfig?: CanaryConfigLookup;
 }
 
 export const realSleep: Sleep = (ms, signal) =>

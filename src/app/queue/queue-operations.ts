@@ -1,6 +1,9 @@
 // The /dlq operations for every configured queue, as router handlers: each calls one use case and
 // renders its result. Slack, the terminal and tests share these, so an operation behaves the same everywhere.
 
+import { canaryForJob, canarySettingsOf, canaryStateOf } from './canary.ts';
+import type { CanaryEvent } from './canary-gate.ts';
+import { renderCanaryPaused } from './canary-replies.ts';
 import type { CommandContext, OperationHandlers } from '../dlq-command-router.ts';
 import { RedriveError } from '../../errors.ts';
 import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from './queue-replies.ts';
@@ -42,6 +45,8 @@ export interface QueueOperationsOptions {
   visibility?: QueueVisibility;
   /** Progress of manual redrive jobs run to their end by this caller (the terminal prints it). */
   jobProgress?: (job: { id: string; queue: string; verb?: string }, progress: { done: number; failed: number; total: number | null }) => void;
+  /** A manual job's canary watching, passed or returned (the terminal prints it). */
+  onCanary?: (event: CanaryEvent) => void;
 }
 
 /** What the "done" row of a finished job counts, by what the job does and where. */
@@ -54,6 +59,16 @@ const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka'
 
 const jobSummary = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka') => {
   const job = result.job;
+  const canary = canarySettingsOf(job);
+  if (result.stopped === 'canary-returned' && canary) return renderCanaryPaused(job, canary.count, canaryStateOf(job)?.returns ?? [], 'terminal');
+  if (result.moveTask) {
+    return renderDone(`Redrive of ${queue}: the canary of ${canary?.count ?? 0} passed; a message move task replays the rest`, [
+      ['canary job', job.id],
+      ['replayed by the canary', result.done],
+      ['move task job', result.moveTask.id],
+      ['task', String(result.moveTask.params.taskHandle ?? '')],
+    ], `Follow it with \`jobs ${queue}\`; cancel it with \`cancel ${result.moveTask.id}\`.`);
+  }
   const filter = [describeFilter(filterOfJob(job.params.filter)), typeof job.params.replayedBefore === 'string' ? `replayed before ${job.params.replayedBefore}` : null].filter(Boolean).join(' ');
   const verb = jobVerb(job);
   const what = verb === 'resolved' ? 'Resolve' : 'Redrive';
@@ -104,11 +119,11 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     const listener = options.jobProgress;
     return listener ? { onProgress: (p: { done: number; failed: number; total: number | null }) => listener({ id, queue, verb }, p) } : {};
   };
-  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: ManualJobKind, filter: ReplayFilter | null = null, resolve: { reason: string | null; replayedBefore: string | null } | null = null) => {
+  const runJob = async (queue: string, count: number | null, rate: number | null, actor: string, kind: ManualJobKind, filter: ReplayFilter | null = null, resolve: { reason: string | null; replayedBefore: string | null } | null = null, canary?: number, thenMoveTask = false) => {
     const bodyMerge = kind === 'resolve-batch' ? null : parseMerge(options.bodyEdit);
     const backend = deps.registry.get(queue);
-    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4, ...(resolve ?? {}) });
-    return jobReply(queue, await runRedriveJob(deps, job.id, progressFor(job.id, queue, jobVerb(job))), backend.kind);
+    const job = await createRedriveJob(deps, queue, { count, ratePerSecond: rate, bodyMerge, actor, kind, filter, concurrency: options.redriveConcurrency ?? 4, ...(resolve ?? {}), canary, thenMoveTask });
+    return jobReply(queue, await runRedriveJob(deps, job.id, { ...progressFor(job.id, queue, jobVerb(job)), ...(options.onCanary ? { onCanary: options.onCanary } : {}) }), backend.kind);
   };
   return {
     status: async (command, ctx) => {
@@ -172,13 +187,17 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     },
     'redrive-all': async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
+      // With a canary, the canary goes through a manual job first and the move task only if it passes.
+      if (backend.moveTasks && !backend.fifo && canaryForJob(deps.canaryConfig?.(backend.name) ?? null, command.canary, null)) {
+        return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all', null, null, command.canary, true);
+      }
       if (backend.moveTasks && !backend.fifo) {
         const view = await startMoveTask(deps, { queue: command.queue, ratePerSecond: command.rate, actor: ctx.actor });
         return withData(renderMoveTasks(command.queue, view.tasks, String(view.job.params.taskHandle ?? '')), { job: jobData(view.job), tasks: view.tasks });
       }
-      return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all');
+      return runJob(command.queue, null, command.rate, ctx.actor, 'redrive-all', null, null, command.canary);
     },
-    'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch', command.filter ?? null),
+    'redrive-batch': async (command, ctx) => runJob(command.queue, command.count, command.rate, ctx.actor, 'redrive-batch', command.filter ?? null, null, command.canary),
     'resolve-batch': async (command, ctx) =>
       runJob(command.queue, command.count, command.rate, ctx.actor, 'resolve-batch', command.filter ?? null, { reason: command.reason, replayedBefore: replayedBeforeInstant(command.replayedBefore, deps.clock.now()) }),
     monitor: async (command, ctx) => {

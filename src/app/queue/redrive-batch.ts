@@ -170,7 +170,7 @@ export const handleBatch = async (run: RedriveRun, batch: CheckedOutMessage[]): 
       await deps.store.recordReplay({
         queue: backend.name,
         messageKey: ok.messageKey,
-        fingerprints: replayFingerprints(item.message, backend.mapping),
+        fingerprints: replayFingerprints(item.message, backend.mapping, ok.destinationId),
         jobId: job.id,
         replayedBy: job.createdBy,
         replayedAt: deps.clock.now(),

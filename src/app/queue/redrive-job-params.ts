@@ -5,6 +5,7 @@
 import { isFiltered, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
 import type { Job, JsonObject } from '../../core/model.ts';
 import type { ReplayedBefore } from '../../core/slack/parse-dlq-command.ts';
+import { canaryForJob } from './canary.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
 export interface RedriveJobParams {
@@ -62,7 +63,13 @@ export const filterOfJob = (value: unknown): ReplayFilter | null => {
 export const createRedriveJob = async (
   deps: QueueDeps,
   queue: string,
-  params: Partial<RedriveJobParams> & { actor: string; kind?: ManualJobKind },
+  params: Partial<RedriveJobParams> & {
+    actor: string;
+    kind?: ManualJobKind;
+    canary?: number | undefined;
+    /** SQS redrive-all with a canary: the canary goes through this job, the rest through a message move task. */
+    thenMoveTask?: boolean;
+  },
 ): Promise<Job> => {
   const backend = deps.registry.get(queue);
   const full: RedriveJobParams = {
@@ -74,13 +81,16 @@ export const createRedriveJob = async (
     replayedBefore: params.replayedBefore ?? null,
     reason: params.reason ?? null,
   };
+  // `--canary N` over the queue's config; none when the job is no bigger than its canary, and none for
+  // a bulk resolve (it sends nothing downstream, so nothing can come back).
+  const canary = params.kind === 'resolve-batch' ? null : canaryForJob(deps.canaryConfig?.(backend.name) ?? null, params.canary, full.count);
   const id = deps.newId?.() ?? crypto.randomUUID();
   const incident = await deps.store.findOpenIncident(backend.name);
   return deps.store.createJob({
     id,
     kind: params.kind ?? 'redrive-batch',
     queue: backend.name,
-    params: { ...full, manual: true } as unknown as JsonObject,
+    params: { ...full, manual: true, ...(canary ? { canary: { ...canary }, ...(params.thenMoveTask ? { moveTaskAfterCanary: true } : {}) } : {}) } as unknown as JsonObject,
     createdBy: params.actor,
     createdAt: deps.clock.now(),
     incidentId: incident?.id ?? null,

@@ -16,10 +16,13 @@ export interface RedriveJobResult {
    * `handed-over`: another replica took the job over (this run's heartbeat had lapsed), so this run
    * stopped and left the job's status to it. `handed-off`: the process is stopping cleanly (`handOff`),
    * so the run freed its lease and left the job `running` for another replica (or the next start).
-   * `halted`: the process is dying (`halt`), nothing written.
+   * `halted`: the process is dying (`halt`), nothing written. `canary-returned`: messages of the
+   * job's canary came back to the DLQ; the job is paused until an operator continues or cancels it.
    */
-  stopped: 'finished' | 'empty' | 'aborted' | 'cancelled' | 'handed-over' | 'handed-off' | 'halted';
+  stopped: 'finished' | 'empty' | 'aborted' | 'cancelled' | 'handed-over' | 'handed-off' | 'halted' | 'canary-returned';
   elapsedMs: number;
+  /** SQS redrive-all with a canary that passed: the message move task started for the rest (its own job). */
+  moveTask?: Job;
 }
 
 export interface RunEnd {

@@ -20,6 +20,7 @@ import { DEFAULT_FIELD_MAPPING } from '../../core/analysis/field-mapping.ts';
 import { RedriveError } from '../../errors.ts';
 import type { Job } from '../../core/model.ts';
 import { writeAudit } from './audit-trail.ts';
+import { canaryGate, continueAfterCanary, moveTaskAfterCanary, type CanaryEvent } from './canary-gate.ts';
 import { loadJobCheckpoint } from './job-checkpoint.ts';
 import { createCheckoutKeeper } from './checkout-keeper.ts';
 import { holdJobLease, jobLeaseName, lastHeartbeat, liveJobLease, newRunHolder, type JobLeaseHold } from './job-lease.ts';
@@ -56,6 +57,8 @@ export interface RunOptions {
   handOff?: AbortSignal;
   /** How often the lease is renewed and a cancel looked for while the run waits (default JOB_HEARTBEAT_MS). */
   heartbeatMs?: number;
+  /** The job's canary: watching, passed, or returned (the job then pauses); see canary-gate.ts. */
+  onCanary?: (event: CanaryEvent) => void;
 }
 
 /** Runs (or resumes) a manual redrive job to its end, abort, or an empty DLQ. */
@@ -141,13 +144,16 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   // What earlier runs of this job left behind.
   const checkpoint = await loadJobCheckpoint(deps, job.id);
   const count = checkpoint.count;
+  const canary = canaryGate(deps, job);
   const tally: RedriveRun['tally'] = {
-    remaining: params.count === null ? Number.POSITIVE_INFINITY : Math.max(0, params.count - checkpoint.size),
+    remaining: params.count === null ? Number.POSITIVE_INFINITY : Math.max(0, params.count + canary.extra - checkpoint.size),
     failed: [],
     held: [],
     skipped: new Set<string>(),
   };
   const { failed, held, skipped } = tally;
+  // Inside the canary, the run holds at most its first N messages (canary-gate.ts).
+  if (canary.limit !== null) tally.remaining = Math.min(tally.remaining, Math.max(0, canary.limit - checkpoint.size));
   let stopped: RedriveJobResult['stopped'] = 'finished';
   if (job.status === 'cancelled') {
     return { job, sent: count('sent') + count('done'), done: count('done'), failed, uncertain: [], skipped: 0, stopped: 'cancelled', elapsedMs: 0 };
@@ -178,7 +184,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   // The current run's start, so `jobs` shows this run's rate even for a resumed job.
   const runStamp = { runStartedAt: clockNow().toISOString(), doneBeforeRun: count('done') };
 
-  await deps.store.updateJob(job.id, { status: 'running', updatedAt: clockNow(), error: null, checkpoint: { ...job.checkpoint, ...runStamp } });
+  await deps.store.updateJob(job.id, { status: 'running', updatedAt: clockNow(), error: null, checkpoint: { ...job.checkpoint, ...runStamp, ...canary.stored() } });
   // The metrics' baseline: what earlier runs replayed is not counted again.
   deps.metrics.jobProgress(job, runStamp.doneBeforeRun, params.count);
   await writeAudit(deps, { action: `${job.kind}:run`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, {
@@ -193,7 +199,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     await heartbeat();
     if (hold.lost) return;
     const p = { total: params.count, done: count('done'), failed: failed.length };
-    const stored = await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done, ...runStamp }, updatedAt: clockNow() });
+    const stored = await deps.store.updateJob(job.id, { progress: p, checkpoint: { sent: count('sent'), done: p.done, ...runStamp, ...canary.stored() }, updatedAt: clockNow() });
     noteCancel(stored.status, stored.error);
     deps.metrics.jobProgress(job, p.done, p.total);
     options.onProgress?.({ done: p.done, failed: p.failed, total: p.total, sent: count('sent') });
@@ -274,12 +280,25 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
     await writeAudit(deps, { action: `${job.kind}:handed-over`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, { done: count('done') });
     return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'handed-over' };
   }
+  // The canary's messages are replayed: watch the DLQ for them; go on with the rest only if none came back.
+  if (!crash && !cancel.requested && canary.due(checkpoint.size)) {
+    const verdict = await canary.watch({ backend, signal, ...(options.onCanary ? { onCanary: options.onCanary } : {}) });
+    if (verdict === 'passed' && job.params.moveTaskAfterCanary === true) {
+      const moveTask = await moveTaskAfterCanary(deps, job);
+      return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'finished', moveTask };
+    }
+    if (verdict === 'passed') return runHoldingLease(deps, jobId, hold, events, options);
+    if (verdict === 'returned') return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'canary-returned' };
+    if (halted()) return { job, ...summary(), stopped: 'halted' };
+  }
   if (options.signal?.aborted) stopped = 'aborted';
   // Handed off mid-job: progress written, the job left `running` and its lease freed (by the caller's
   // finally) for the poller's replica. A job that ended anyway, failed or was cancelled ends here.
   // (`finished` here: no worker saw the DLQ run out, and no pause was asked for.)
   const unfinished = tally.remaining > 0 || count('sent') > 0;
-  if (options.handOff?.aborted && stopped === 'finished' && unfinished && !crash && !cancel.requested) {
+  // A canary watch cut short is unfinished however the workers ended (one may have found the DLQ empty).
+  const handOver = (stopped === 'finished' && unfinished) || canary.due(checkpoint.size);
+  if (options.handOff?.aborted && handOver && !crash && !cancel.requested) {
     await progress();
     deps.logger?.info({ jobId: job.id, queue: job.queue, done: count('done') }, 'process stopping: job left running for the poller\'s replica to take over');
     await writeAudit(deps, { action: `${job.kind}:handed-off`, queue: job.queue, actor: job.createdBy, jobId: job.id }, 'success', null, { done: count('done') });
@@ -326,6 +345,8 @@ export const resumeRedriveJob = async (deps: QueueDeps, request: { queue: string
     await writeAudit(deps, audit, 'failure', error instanceof Error ? error.message : String(error));
     throw error;
   }
-  await writeAudit(deps, audit, 'success', null, { previousStatus: job.status });
+  // Resuming a job its canary paused is the operator's Continue: the rest is replayed.
+  const continued = await continueAfterCanary(deps, job, request.actor);
+  await writeAudit(deps, audit, 'success', null, { previousStatus: job.status, ...(continued ? { canary: 'continued' } : {}) });
   return runRedriveJob(deps, job.id, options);
 };

@@ -17,8 +17,11 @@ import { runRedriveJob, type RunOptions } from '../queue/redrive-job.ts';
 import type { RedriveJobResult } from '../queue/redrive-job-result.ts';
 import { safeText } from '../queue/reply-format.ts';
 import { jobVerb } from '../queue/redrive-job-params.ts';
-import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobTakenOver } from './job-messages.ts';
+import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from './job-messages.ts';
 import { logFailure } from '../log-failure.ts';
+import { canarySettingsOf, canaryStateOf } from '../queue/canary.ts';
+import type { CanaryEvent } from '../queue/canary-gate.ts';
+import { renderCanaryPassed, renderCanaryPaused, renderCanaryWatching } from '../queue/canary-replies.ts';
 
 export interface JobLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -38,6 +41,10 @@ export interface JobFollowerDeps {
   sleep?: Sleep;
   /** Names this replica in job lease holders and takeover notes. */
   replicaId?: string;
+  /** Called when a manual job ended having replayed messages: the post-replay watch (replay-watches.ts). */
+  afterReplay?: (job: Job, thread: JobThread | null) => void;
+  /** Called when a job paused because its canary came back: a replay failure for the incident's escalation. */
+  onCanaryReturned?: (job: Job) => void;
 }
 
 export interface JobFollower {
@@ -191,9 +198,23 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       const progress = renderJobProgress(job, { done: p.done, failed: p.failed, total: p.total ?? total });
       chain = chain.then(() => postProgress({ text: progress.text, blocks: progress.blocks })).catch(() => undefined);
     };
+    // The canary's watch and verdict go to the thread as they happen (canary-gate.ts).
+    const onCanary = (event: CanaryEvent): void => {
+      if (event.kind === 'returned') return;
+      const message = event.kind === 'watching' ? renderCanaryWatching(job, event.count, event.until.getTime() - deps.queue.clock.now().getTime()) : renderCanaryPassed(job, event.count, event.watchMs);
+      chain = chain.then(() => post(thread, { text: message.text, blocks: message.blocks })).catch(() => undefined);
+    };
     try {
-      const result = await start({ handOff: handOff.signal, halt: halt.signal, onProgress });
+      const result = await start({ handOff: handOff.signal, halt: halt.signal, onProgress, onCanary });
       await chain;
+      // Paused on its canary: which came back and why, with Continue / Cancel; the start message keeps its Cancel.
+      if (result.stopped === 'canary-returned') {
+        const paused = renderCanaryPaused(result.job, canarySettingsOf(result.job)?.count ?? 0, canaryStateOf(result.job)?.returns ?? [], 'slack');
+        await post(thread, { text: paused.text, blocks: paused.blocks });
+        logger.warn({ jobId: job.id, queue: job.queue, done: result.done }, 'job paused: its canary came back');
+        deps.onCanaryReturned?.(result.job);
+        return;
+      }
       // Killed (a test's crash): nothing more is said. Taken over or handed off at a stop: the replica
       // that carries on reports from now on, in the same thread.
       if (result.stopped === 'halted' || result.stopped === 'handed-over' || result.stopped === 'handed-off') {
@@ -203,6 +224,18 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       const rate = result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null;
       const rendered = renderJobResult({ job: result.job, done: result.done, failed: result.failed, uncertain: result.uncertain.length, rate });
       await finish(thread, result.job, { text: rendered.text, blocks: rendered.blocks });
+      // SQS redrive-all: the canary passed, a message move task replays the rest; it is followed here.
+      if (result.moveTask) {
+        const note = renderJobStarted(result.moveTask, 'The canary passed: a message move task replays the rest; its progress follows here.');
+        await post(thread, { text: note.text, blocks: note.blocks });
+        const holder = newRunHolder(replicaId);
+        const taskThread = thread ? { ...thread, startTs: null, progressTs: null } : null;
+        await store.acquireLease(jobLeaseName(result.moveTask.id), holder, deps.queue.clock.now(), JOB_LEASE_MIN_MS);
+        await saveThread(result.moveTask, taskThread);
+        await watchMoveTask(result.moveTask, taskThread, starter, holder);
+        return;
+      }
+      if (result.done > 0 && !halt.signal.aborted) deps.afterReplay?.(result.job, thread);
       if (result.job.status === 'failed') {
         const first = result.failed[0];
         await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue}: ${result.done} ${jobVerb(job)}, ${result.failed.length} failed${first ? ` (${first.error})` : ''}; the failed ones stay in the DLQ.`);

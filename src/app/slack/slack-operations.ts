@@ -23,13 +23,17 @@ import { renderMessageModal } from '../queue/queue-replies.ts';
 import { viewMessage } from '../queue/read-queue.use-case.ts';
 import { resumeRedriveJob } from '../queue/redrive-job.ts';
 import { createRedriveJob, replayedBeforeInstant, type ManualJobKind } from '../queue/redrive-job-params.ts';
+import { canaryForJob } from '../queue/canary.ts';
 import { reply, safeText } from '../queue/reply-format.ts';
 import type { JobFollower } from './job-follower.ts';
+import type { ReplayWatches } from '../queue/replay-watches.ts';
 import { renderJobStarted } from './job-messages.ts';
 
 export interface SlackOperationsDeps {
   queue: QueueDeps;
   jobs: JobFollower | null;
+  /** The post-replay watch after a replay from Slack (replay-watches.ts); null = none. */
+  watches?: Pick<ReplayWatches, 'start'> | null;
   /** How long a second click waits for the first one's audit record to name who and when (default 3 s). */
   duplicateWaitMs?: number;
 }
@@ -125,6 +129,22 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
   };
 
   const jobs = deps.jobs;
+  /** After a replay, the post-replay watch reports in the clicked message's thread (or the incident's). */
+  const watched = (inner: OperationHandler<Extract<DlqCommand, { op: 'replay' }>> | undefined): typeof inner => {
+    const watches = deps.watches;
+    if (!inner || !watches) return inner;
+    return async (command, context) => {
+      const since = queue.clock.now();
+      const answer = await inner(command, context);
+      const origin = context.origin;
+      const threadTs = origin ? (origin.threadTs ?? origin.messageTs) : null;
+      const thread = origin && threadTs ? { channel: origin.channel, threadTs } : null;
+      await watches.start({ queue: command.queue, actor: context.actor, message: { ref: command.id, replayedSince: since }, thread }).catch((error: unknown) =>
+        queue.logger?.warn({ queue: command.queue, err: error instanceof Error ? error.message : String(error) }, 'post-replay watch not started'),
+      );
+      return answer;
+    };
+  };
   const inBackground = (context: CommandContext): boolean => jobs !== null && context.transport === 'slack';
   const where = (context: CommandContext): string =>
     context.origin || context.channelId ? 'Progress and the result follow in a thread (the incident\'s, when it has one).' : 'Follow it with /dlq jobs.';
@@ -137,8 +157,10 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
     context: CommandContext,
     filter: ReplayFilter | null = null,
     resolve: { reason: string | null; replayedBefore: string | null } | null = null,
+    canary?: number,
+    thenMoveTask = false,
   ): Promise<Reply> => {
-    const job = await createRedriveJob(queue, queueName, { count, ratePerSecond: rate, actor: context.actor, kind, filter, concurrency: 4, ...(resolve ?? {}) });
+    const job = await createRedriveJob(queue, queueName, { count, ratePerSecond: rate, actor: context.actor, kind, filter, concurrency: 4, ...(resolve ?? {}), canary, thenMoveTask });
     jobs?.runManual(job, context);
     return { ...renderJobStarted(job, where(context)), private: true };
   };
@@ -163,19 +185,23 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
           },
         }
       : {}),
-    ...(handlers.replay ? { replay: once('replay', handlers.replay) } : {}),
+    ...(handlers.replay ? { replay: watched(once('replay', handlers.replay)) } : {}),
     ...(handlers.resolve ? { resolve: once('resolve', handlers.resolve) } : {}),
     ...(redriveAll
       ? {
           'redrive-all': async (command, context) => {
             if (!inBackground(context)) return redriveAll(command, context);
             const backend = queue.registry.get(command.queue);
+            // With a canary, the canary goes through a manual job first and the move task only if it passes.
+            if (backend.moveTasks && !backend.fifo && canaryForJob(queue.canaryConfig?.(backend.name) ?? null, command.canary, null)) {
+              return startManual(command.queue, null, command.rate, 'redrive-all', context, null, null, command.canary, true);
+            }
             if (backend.moveTasks && !backend.fifo) {
               const started = await startMoveTask(queue, { queue: command.queue, ratePerSecond: command.rate, actor: context.actor });
               jobs?.followMoveTask(started.job, context);
               return { ...renderJobStarted(started.job, where(context)), private: true };
             }
-            return startManual(command.queue, null, command.rate, 'redrive-all', context);
+            return startManual(command.queue, null, command.rate, 'redrive-all', context, null, null, command.canary);
           },
         }
       : {}),
@@ -205,7 +231,7 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
     ...(redriveBatch
       ? {
           'redrive-batch': async (command, context) =>
-            inBackground(context) ? startManual(command.queue, command.count, command.rate, 'redrive-batch', context, command.filter ?? null) : redriveBatch(command, context),
+            inBackground(context) ? startManual(command.queue, command.count, command.rate, 'redrive-batch', context, command.filter ?? null, null, command.canary) : redriveBatch(command, context),
         }
       : {}),
   };

@@ -15,6 +15,8 @@ export const MESSAGE_ACTIONS = {
 /** Buttons on job messages and App Home. */
 export const JOB_ACTIONS = {
   cancel: 'dlq_job_cancel',
+  /** A job paused by its canary: replay the rest (runs `resume`). */
+  continueAfterCanary: 'dlq_job_canary_continue',
   /** Opens the bulk replay modal (count, rate, filter) for a queue. */
   bulkReplay: 'dlq_bulk_replay',
   /** Opens the bulk resolve modal (count, filters, replayed before, reason) for a queue. */

@@ -4,7 +4,7 @@
 // elements are plain text, so a body shown there can never ping anyone.
 
 import type { DlqCommand } from './parse-dlq-command.ts';
-import { MAX_RATE_PER_SECOND } from './parse-dlq-command.ts';
+import { MAX_CANARY, MAX_RATE_PER_SECOND } from './parse-dlq-command.ts';
 import type { Block } from './blocks.ts';
 import { BULK_REPLAY_LABELS, JOB_ACTIONS, VIEW_CALLBACKS, type MessageRef } from './interactive-actions.ts';
 import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
@@ -49,6 +49,7 @@ export const FIELDS = {
   signature: 'signature',
   olderThan: 'older_than',
   override: 'preflight_override',
+  canary: 'canary',
 } as const;
 
 export const input = (blockId: string, label: string, element: Record<string, unknown>, options: { optional?: boolean; hint?: string } = {}): Block => ({
@@ -120,6 +121,7 @@ export const bulkReplayModal = (queue: string, origin: ModalOrigin, kind: QueueK
     mrkdwnSection(`Replay messages of *${esc(queue, 200)}* back to their source (an admin operation). ${effectFor(BULK_REPLAY_EFFECT, kind)}`),
     input(FIELDS.count, 'How many messages (empty = all)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'e.g. 100' } }, { optional: true }),
     input(FIELDS.rate, 'Rate, messages a second (empty = no cap)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: `1 to ${MAX_RATE_PER_SECOND}` } }, { optional: true }),
+    input(FIELDS.canary, 'Canary: replay this many first, watch for returns (0 = none)', { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'empty = the queue\'s setting' } }, { optional: true, hint: 'Any canary message back in the DLQ within the watch window pauses the job before the rest is replayed.' }),
     ...filterInputs('redrive-batch'),
     input(FIELDS.override, 'Override failing pre-flight checks: why', { type: 'plain_text_input', max_length: REASON_MAX, placeholder: { type: 'plain_text', text: 'empty = respect the checks' } }, { optional: true, hint: 'Admins only; audited with the checks overridden.' }),
   ], { callback_id: VIEW_CALLBACKS.bulkReplay, private_metadata: encodeMetadata({ queue, id: '' }, origin), submit: plainText('Start') });
@@ -165,11 +167,15 @@ export const readBulkSubmission = (queue: string, values: StateValues): Submissi
   const rate = rateText === '' ? null : Number(rateText);
   if (count !== null && !(Number.isInteger(count) && count > 0)) errors[FIELDS.count] = 'A positive whole number, or empty for all.';
   if (rate !== null && !(Number.isFinite(rate) && rate > 0 && rate <= MAX_RATE_PER_SECOND)) errors[FIELDS.rate] = `A number from 1 to ${MAX_RATE_PER_SECOND}, or empty.`;
+  const canaryText = valueOf(values, FIELDS.canary);
+  const canary = canaryText === '' ? null : Number(canaryText);
+  if (canary !== null && !(Number.isInteger(canary) && canary >= 0 && canary <= MAX_CANARY)) errors[FIELDS.canary] = `A whole number from 0 to ${MAX_CANARY}, or empty for the queue's setting.`;
   const filter = readFilterFields(values, errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const overrideText = valueOf(values, FIELDS.override).slice(0, REASON_MAX);
   const override = overrideText === '' ? {} : { override: overrideText };
   // Everything, unfiltered: redrive-all (a message move task where the queue has one).
-  if (count === null && !isFiltered(filter)) return { ok: true, value: { op: 'redrive-all', queue, rate, ...override } };
-  return { ok: true, value: { op: 'redrive-batch', queue, count, rate, ...(isFiltered(filter) ? { filter } : {}), ...override } };
+  const withCanary = canary === null ? {} : { canary };
+  if (count === null && !isFiltered(filter)) return { ok: true, value: { op: 'redrive-all', queue, rate, ...override, ...withCanary } };
+  return { ok: true, value: { op: 'redrive-batch', queue, count, rate, ...(isFiltered(filter) ? { filter } : {}), ...override, ...withCanary } };
 };

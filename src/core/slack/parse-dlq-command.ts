@@ -21,10 +21,13 @@ export type DlqCommand =
   /** `body`: an edited body (Edit and replay modal), valid JSON, sent instead of the original. */
   | { op: 'replay'; queue: string; id: string; body?: string | null }
   | { op: 'resolve'; queue: string; id: string; reason: string | null }
-  /** `override`: an admin's typed reason to start despite a failing pre-flight check (audited). */
-  | { op: 'redrive-all'; queue: string; rate: number | null; override?: string | null }
+  /**
+   * `override`: an admin's typed reason to start despite a failing pre-flight check (audited);
+   * `canary`: `--canary N` (0 = none), absent = the queue's configured canary.
+   */
+  | { op: 'redrive-all'; queue: string; rate: number | null; override?: string | null; canary?: number }
   /** `count` null: every message the filter matches (a filter is then required). */
-  | { op: 'redrive-batch'; queue: string; count: number | null; rate: number | null; filter?: ReplayFilter | null; override?: string | null }
+  | { op: 'redrive-batch'; queue: string; count: number | null; rate: number | null; filter?: ReplayFilter | null; override?: string | null; canary?: number }
   /**
    * Bulk resolve: archive (SQS: then delete; Kafka: commit up to the lowest unresolved offset) `count`
    * messages, or every one the filter and/or `replayedBefore` select (one of them is required).
@@ -54,7 +57,8 @@ interface OpSpec {
   summary: string;
   positional: string[];
   optionalPositional?: string;
-  flags: Record<string, 'int' | 'number' | 'text' | 'duration'>;
+  /** `whole`: a whole number that may be 0 (`--canary 0` turns the canary off). */
+  flags: Record<string, 'int' | 'whole' | 'number' | 'text' | 'duration'>;
   /** What each flag means, for `<op> --help`. */
   flagHelp?: Record<string, string>;
 }
@@ -63,6 +67,8 @@ export const DEFAULT_PEEK_COUNT = 5;
 export const MAX_PEEK_COUNT = 500;
 export const DEFAULT_MONITOR_INTERVAL_SECONDS = 30;
 export const MAX_RATE_PER_SECOND = 500;
+/** The largest canary (`--canary N`): a few batches, not a job. */
+export const MAX_CANARY = 1_000;
 export const DEFAULT_HISTORY_HOURS = 24;
 /** CloudWatch keeps 1-minute data 15 days; stored samples are pruned sooner (poller.retentionHours). */
 export const MAX_HISTORY_HOURS = 15 * 24;
@@ -83,16 +89,17 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   analyze: { usage: 'analyze <queue>', summary: 'group failures by error, category, domain, age; name the runbook pattern', positional: ['queue'], flags: {} },
   replay: { usage: 'replay <queue> <id>', summary: 'send one message back for processing', positional: ['queue', 'id'], flags: {} },
   resolve: { usage: 'resolve <queue> <id> [--reason "..."]', summary: 'archive one message (SQS: delete it from the DLQ; Kafka: commit past it, the record stays)', positional: ['queue', 'id'], flags: { reason: 'text' } },
-  'redrive-all': { usage: 'redrive-all <queue> [--rate R] [--override "reason"]', summary: 'move every message back to its source (≤ 500/s)', positional: ['queue'], flags: { rate: 'number', override: 'text' } },
+  'redrive-all': { usage: 'redrive-all <queue> [--rate R] [--canary N] [--override "reason"]', summary: 'move every message back to its source (≤ 500/s); a canary replays N first and watches for returns', positional: ['queue'], flags: { rate: 'number', canary: 'whole', override: 'text' } },
   'redrive-batch': {
-    usage: 'redrive-batch <queue> --count N [--rate R] [--category C] [--domain host] [--signature text] [--older-than 2h] [--override "reason"]',
+    usage: 'redrive-batch <queue> --count N [--rate R] [--canary N] [--category C] [--domain host] [--signature text] [--older-than 2h] [--override "reason"]',
     summary: 'replay N messages (or every one the filters match) in batches of 10, rate-limited, checkpointed',
     positional: ['queue'],
-    flags: { count: 'int', rate: 'number', category: 'text', domain: 'text', signature: 'text', 'older-than': 'duration', override: 'text' },
+    flags: { count: 'int', rate: 'number', canary: 'whole', category: 'text', domain: 'text', signature: 'text', 'older-than': 'duration', override: 'text' },
     flagHelp: {
       count: 'replay at most N messages',
       override: 'an admin\'s reason to start despite failing pre-flight checks (audited)',
       rate: 'at most R messages a second (up to 500)',
+      canary: 'replay N messages first, watch the DLQ for them coming back, go on only if none did (0 = no canary)',
       ...FILTER_FLAG_HELP,
     },
   },
@@ -188,7 +195,10 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
         flags[rawName] = seconds;
       } else {
         const n = Number(value);
-        if (!Number.isFinite(n) || n <= 0 || (kind === 'int' && !Number.isInteger(n))) {
+        if (kind === 'whole' && !(Number.isInteger(n) && n >= 0 && n <= MAX_CANARY)) {
+          return fail(`--${rawName} must be a whole number from 0 to ${MAX_CANARY}, got "${value}".`, word);
+        }
+        if (kind !== 'whole' && (!Number.isFinite(n) || n <= 0 || (kind === 'int' && !Number.isInteger(n)))) {
           return fail(`--${rawName} must be a positive ${kind === 'int' ? 'whole number' : 'number'}, got "${value}".`, word);
         }
         flags[rawName] = n;
@@ -206,6 +216,8 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
   // --override "reason": only for redrive-all / redrive-batch (their specs are the only ones with the flag).
   const override = typeof flags.override === 'string' ? flags.override.trim().slice(0, 500) || null : null;
   const overridden = override === null ? {} : { override };
+  const canary = num('canary');
+  const withCanary = canary === null ? {} : { canary };
   if (rate !== null && rate > MAX_RATE_PER_SECOND) return fail(`--rate is at most ${MAX_RATE_PER_SECOND} messages a second.`, word);
   switch (word) {
     case 'help': {
@@ -231,13 +243,13 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
     case 'resolve':
       return { ok: true, command: { op: 'resolve', queue: a, id: b, reason: typeof flags.reason === 'string' ? flags.reason : null } };
     case 'redrive-all':
-      return { ok: true, command: { op: 'redrive-all', queue: a, rate, ...overridden } };
+      return { ok: true, command: { op: 'redrive-all', queue: a, rate, ...overridden, ...withCanary } };
     case 'redrive-batch': {
       const count = num('count');
       const filtered = replayFilterOf(flags);
       if (!filtered.ok) return fail(filtered.error, word);
       if (count === null && filtered.filter === null) return fail('redrive-batch needs --count N, or a filter (--category, --domain, --signature, --older-than) to replay every match.', word);
-      return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate, ...(filtered.filter ? { filter: filtered.filter } : {}), ...overridden } };
+      return { ok: true, command: { op: 'redrive-batch', queue: a, count, rate, ...(filtered.filter ? { filter: filtered.filter } : {}), ...overridden, ...withCanary } };
     }
     case 'resolve-batch': {
       const count = num('count');

@@ -183,6 +183,11 @@ describe('forms and submissions', () => {
     expect(readBulkSubmission('q', values({ count: '5', preflight_override: 'ok' }))).toEqual({ ok: true, value: { op: 'redrive-batch', queue: 'q', count: 5, rate: null, override: 'ok' } });
     const blockIds = bulkReplayModal('orders-dlq', origin, 'sqs').blocks.map((b) => (b as { block_id?: string }).block_id);
     expect(blockIds).toContain('older_than');
+    // Canary: a whole number (0 = none) passed on to either job; empty leaves the queue's setting.
+    expect(blockIds).toContain('canary');
+    expect(readBulkSubmission('q', values({ canary: '3' }))).toEqual({ ok: true, value: { op: 'redrive-all', queue: 'q', rate: null, canary: 3 } });
+    expect(readBulkSubmission('q', values({ count: '20', canary: '0' }))).toEqual({ ok: true, value: { op: 'redrive-batch', queue: 'q', count: 20, rate: null, canary: 0 } });
+    expect(readBulkSubmission('q', values({ canary: 'two' }))).toEqual({ ok: false, errors: { canary: expect.stringContaining('A whole number from 0') } });
   });
 
   it('bulk resolve: a count, a filter or "replayed before", and a reason, are required; each bad field is refused on itself', () => {

@@ -1,6 +1,8 @@
 // Progress of a long redrive job in a terminal: one line on stderr at most every few seconds (and when
 // the job's known total is reached), so `redrive dlq redrive-batch` is never silent for minutes while
-// stdout keeps only the final table.
+// stdout keeps only the final table. A job's canary is told the same way.
+
+import type { CanaryEvent } from '../../../app/queue/canary-gate.ts';
 
 export interface JobProgress {
   done: number;
@@ -31,4 +33,11 @@ export const createJobProgressPrinter = (
     const of = progress.total === null ? '' : `/${progress.total}`;
     write(`${job.queue}: job ${job.id}: ${progress.done}${of} ${job.verb ?? 'replayed'}, ${progress.failed} failed, ${rate}`);
   };
+};
+
+/** The canary of a terminal job, on stderr: watching, then passed (a return ends the job's table on stdout). */
+export const printCanary = (write: (line: string) => void) => (event: CanaryEvent): void => {
+  if (event.kind === 'watching') write(`canary: ${event.count} replayed; watching the DLQ until ${event.until.toISOString()} for them`);
+  else if (event.kind === 'passed') write(`canary: none of ${event.count} came back within ${Math.round(event.watchMs / 1000)}s; replaying the rest`);
+  else write(`canary: ${event.returns.length} of ${event.count} came back; the job is paused`);
 };

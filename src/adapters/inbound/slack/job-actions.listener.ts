@@ -2,17 +2,20 @@
 // open the bulk replay modal (count, rate, filter); its submission starts redrive-all or
 // redrive-batch through the router (an admin operation: the router's role check applies), which
 // answers at once with the job id and a Cancel button while the job reports in a thread. The Cancel
-// button runs `cancel <job-id>`. The Bulk resolve button opens the bulk resolve modal, whose submission
-// starts resolve-batch the same way. Every handler acks first.
+// button runs `cancel <job-id>`; the Continue button of a job paused by its canary runs `resume <queue>
+// <job-id>` (an admin operation, audited like any resume). The Bulk resolve button opens the bulk resolve
+// modal, whose submission starts resolve-batch the same way. Every handler acks first.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
 import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
-import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
+import { decodeMessageRef, JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
 import { bulkReplayModal, readBulkSubmission } from '../../../core/slack/modals.ts';
 import { bulkResolveModal, readBulkResolveSubmission } from '../../../core/slack/bulk-resolve-modal.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { QueueKind } from '../../../core/model.ts';
+import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
+import { RedriveError } from '../../../errors.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
@@ -67,22 +70,31 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
       }
       await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkResolveModal(queue, origin) });
     } catch (error) {
-      logger.error({ err: error, queue }, 'bulk resolve modal failed');
+      logFailure(logger, error, { queue }, 'bulk resolve modal failed');
       await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
     }
   });
   onCommandSubmission(app, deps, VIEW_CALLBACKS.bulkResolve, (ref, values) => readBulkResolveSubmission(ref.queue, values), 'bulk resolve failed to start');
 
-  app.action<BlockButtonAction>(JOB_ACTIONS.cancel, async ({ ack, body, action, respond }) => {
-    await ack();
-    const user = body.user.id;
-    const origin = clickOrigin(body as never);
-    const delivery = { chat, logger, user, origin, respond };
-    try {
-      await deliver(delivery, await router.handleCommand({ op: 'cancel', jobId: action.value ?? '' }, contextFor(user, origin)));
-    } catch (error) {
-      logFailure(logger, error, { user, jobId: action.value }, 'cancel button failed');
-      await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
-    }
-  });
+  const jobButton = (actionId: string, commandOf: (value: string) => DlqCommand | null, what: string): void => {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const user = body.user.id;
+      const origin = clickOrigin(body as never);
+      const delivery = { chat, logger, user, origin, respond };
+      try {
+        const command = commandOf(action.value ?? '');
+        if (!command) throw new RedriveError('CLI_USAGE', 'This button does not name a job.');
+        await deliver(delivery, await router.handleCommand(command, contextFor(user, origin)));
+      } catch (error) {
+        logFailure(logger, error, { user, value: action.value }, `${what} button failed`);
+        await whisper(delivery, { text: failureText(error) }).catch(() => undefined);
+      }
+    });
+  };
+  jobButton(JOB_ACTIONS.cancel, (value) => ({ op: 'cancel', jobId: value }), 'cancel');
+  jobButton(JOB_ACTIONS.continueAfterCanary, (value) => {
+    const ref = decodeMessageRef(value);
+    return ref ? { op: 'resume', queue: ref.queue, jobId: ref.id } : null;
+  }, 'continue');
 };
