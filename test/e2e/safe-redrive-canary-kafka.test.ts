@@ -24,7 +24,7 @@ import { uniqueName, waitFor } from '../support/services.ts';
 import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
-import { buttonsIn, shown, signedClick } from '../support/slack-e2e-app.ts';
+import { buttonsIn, shown, signedClick, jobIdIn } from '../support/slack-e2e-app.ts';
 
 const CHANNEL = 'C_ALERTS';
 const CANARY_QUEUE = 'downloads-canary-dlq';
@@ -110,7 +110,7 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
     downstreams.push(downstream);
 
     const reply = await dlq(`redrive-all ${CANARY_QUEUE}`);
-    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(reply);
     expect(jobId).not.toBe('');
     const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 15_000, description: 'job root' });
     const paused = await waitFor(() => thread(tsOf(root)).find((c) => shown(c).includes('canary message(s) came back')), { timeoutMs: 60_000, description: 'canary pause message' });
@@ -165,7 +165,7 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
     downstreams.push(await startKafkaDownstream(bench.kafka, { replayTopic: topics.incident.replay, dlqTopic: topics.incident.dlq }, isHeic, NEW_ERROR));
     const incident = await openIncident(topics.incident.dlq, INCIDENT_QUEUE);
     const reply = await dlq(`redrive-all ${INCIDENT_QUEUE}`);
-    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(reply);
     await waitFor(() => thread(incident.slackTs ?? '').find((c) => shown(c).includes(`Job ${jobId} on ${INCIDENT_QUEUE} paused`)), { timeoutMs: 60_000, description: 'paused in the incident thread' });
     await waitFor(async () => (await app.store.getIncident(incident.id))?.level === 'L3', { timeoutMs: 30_000, description: 'incident escalated to L3' });
     expect(await app.store.listReplays(INCIDENT_QUEUE, { jobId })).toHaveLength(2);

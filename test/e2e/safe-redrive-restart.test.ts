@@ -19,7 +19,7 @@ import { startSqsDownstream, type FailingDownstream } from '../support/failing-d
 import { uniqueName, waitFor } from '../support/services.ts';
 import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
-import { buttonsIn, shown, signedClick, sqsAppConfig } from '../support/slack-e2e-app.ts';
+import { buttonsIn, shown, signedClick, sqsAppConfig, jobIdIn } from '../support/slack-e2e-app.ts';
 import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';
@@ -72,7 +72,7 @@ describe.skipIf(!services)('canary and post-replay watch across restarts (Elasti
     const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
     await sendSlashCommand(a.url, TEST_SIGNING_SECRET, { text: `redrive-batch ${pair.dlq.name} --count 4`, user_id: 'U_BOB', channel_id: CHANNEL, response_url: responseUrl });
     const answer = await waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: 'the answer' });
-    const jobId = buttonsIn(answer).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(answer);
     const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root' });
     await waitFor(async () => {
       const job = await a.store.getJob(jobId);

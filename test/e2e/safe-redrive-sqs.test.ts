@@ -9,7 +9,7 @@ import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { startSqsDownstream, type FailingDownstream } from '../support/failing-downstream.ts';
 import { uniqueName, waitFor } from '../support/services.ts';
-import { buttonsIn, shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
+import { buttonsIn, shown, startSlackE2e, type SlackE2e, jobIdIn } from '../support/slack-e2e-app.ts';
 
 const isThumbnail = (body: string): boolean => (JSON.parse(body) as { kind?: string }).kind === 'thumbnail';
 
@@ -35,7 +35,7 @@ describe.skipIf(!services)('safe redrive on SQS: canary, pause, Continue, post-r
     await sendMessages(e.sqs, e.pair.dlq.url, traces.map((t, i) => JSON.stringify({ trace_id: t, kind: kinds[i], error: 'Lambda timeout after 30000 ms' })));
 
     const reply = await e.dlq(`redrive-batch ${e.queue} --count 6`, 'U_ALICE');
-    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(reply);
     expect(jobId).not.toBe('');
     const root = await waitFor(() => e.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root' });
     const rootTs = (root.response as { ts: string }).ts;
@@ -95,7 +95,7 @@ describe.skipIf(!services)('safe redrive on SQS: canary, pause, Continue, post-r
     const traces = Array.from({ length: 5 }, (_, i) => uniqueName(`all${i}`));
     await sendMessages(e.sqs, e.pair.dlq.url, traces.map((t) => JSON.stringify({ trace_id: t, kind: 'thumbnail', error: 'Lambda timeout after 30000 ms' })));
     const reply = await e.dlq(`redrive-all ${e.queue}`, 'U_ALICE');
-    const jobId = buttonsIn(reply).find((b) => b.action_id === JOB_ACTIONS.cancel)?.value ?? '';
+    const jobId = jobIdIn(reply);
     // The canary goes through a manual job (batches of 10), not the move task.
     expect(shown(reply)).toContain('batches of 10');
     const root = await waitFor(() => e.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root' });

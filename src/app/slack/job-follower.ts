@@ -17,7 +17,7 @@ import { runRedriveJob, type RunOptions } from '../queue/redrive-job.ts';
 import type { RedriveJobResult } from '../queue/redrive-job-result.ts';
 import { safeText } from '../queue/reply-format.ts';
 import { jobVerb } from '../queue/redrive-job-params.ts';
-import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from './job-messages.ts';
+import { cancelButton, renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from './job-messages.ts';
 import { logFailure } from '../log-failure.ts';
 import { canarySettingsOf, canaryStateOf } from '../queue/canary.ts';
 import type { CanaryEvent } from '../queue/canary-gate.ts';
@@ -130,11 +130,14 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     };
   };
 
-  const post = async (thread: Thread | null, message: ChatMessage): Promise<void> => {
+  /** A reply in the job's thread; its ts, or null when it could not be posted. */
+  const post = async (thread: Thread | null, message: ChatMessage): Promise<string | null> => {
     const chat = deps.chat();
-    if (!chat || !thread) return;
+    if (!chat || !thread) return null;
     const posted = await chat.reply(thread.channel, thread.threadTs, message);
-    if (!posted.ok) logger.warn({ code: posted.failure.code, channel: thread.channel }, 'job thread reply failed');
+    if (posted.ok) return posted.value.ts;
+    logger.warn({ code: posted.failure.code, channel: thread.channel }, 'job thread reply failed');
+    return null;
   };
 
   /** Where the job reports: the incident thread, the clicked message's thread, or a new channel message. */
@@ -202,7 +205,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     const onCanary = (event: CanaryEvent): void => {
       if (event.kind === 'returned') return;
       const message = event.kind === 'watching' ? renderCanaryWatching(job, event.count, event.until.getTime() - deps.queue.clock.now().getTime()) : renderCanaryPassed(job, event.count, event.watchMs);
-      chain = chain.then(() => post(thread, { text: message.text, blocks: message.blocks })).catch(() => undefined);
+      chain = chain.then(async () => { await post(thread, { text: message.text, blocks: message.blocks }); }).catch(() => undefined);
     };
     try {
       const result = await start({ handOff: handOff.signal, halt: halt.signal, onProgress, onCanary });
@@ -226,10 +229,11 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       await finish(thread, result.job, { text: rendered.text, blocks: rendered.blocks });
       // SQS redrive-all: the canary passed, a message move task replays the rest; it is followed here.
       if (result.moveTask) {
+        // The move task's start message carries its Cancel button, taken off when the task ends (finish).
         const note = renderJobStarted(result.moveTask, 'The canary passed: a message move task replays the rest; its progress follows here.');
-        await post(thread, { text: note.text, blocks: note.blocks });
+        const noteTs = await post(thread, { text: note.text, blocks: [...note.blocks, cancelButton(result.moveTask.id)] });
         const holder = newRunHolder(replicaId);
-        const taskThread = thread ? { ...thread, startTs: null, progressTs: null } : null;
+        const taskThread = thread ? { ...thread, startTs: noteTs, progressTs: null } : null;
         await store.acquireLease(jobLeaseName(result.moveTask.id), holder, deps.queue.clock.now(), JOB_LEASE_MIN_MS);
         await saveThread(result.moveTask, taskThread);
         await watchMoveTask(result.moveTask, taskThread, starter, holder);
