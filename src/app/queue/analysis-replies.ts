@@ -1,6 +1,7 @@
 // Renders an `analyze` result as a Block Kit Reply: the systematic-vs-isolated verdict, findings by
 // severity, error-signature groups with the runbook pattern and its suggested action, then the other
-// dimensions (category, job/event type, JSON shape, domain, retry count, age). Pure. Security:
+// dimensions (exception class and original topic when frameworks wrote the DLQ, category, job/event
+// type, JSON shape, domain, retry count, age). Pure. Security:
 // signatures, domains and shapes come from message bodies; they reach blocks only through
 // reply-format's `safeText`/`code`/`cell` (redact → escape → truncate).
 
@@ -101,6 +102,24 @@ const sourcesText = (report: AnalysisReport, keys: readonly string[]): string =>
     textTable(['JSON SHAPE', 'COUNT', 'SHARE'], rows(report.byShape, (g) => g.shape, 90, keys)),
   ].join('\n\n');
 
+/** Mixed DLQs written by frameworks: which exception classes, failing on which original topics. */
+const frameworkText = (report: AnalysisReport, keys: readonly string[]): string | null => {
+  const named = report.byExceptionClass.some((g) => g.exceptionClass !== null) || report.byOrigin.some((g) => g.origin !== null);
+  if (!named) return null;
+  return [
+    textTable(
+      ['EXCEPTION CLASS', 'COUNT', 'SHARE', 'TOP ORIGINAL TOPIC'],
+      report.byExceptionClass.slice(0, TOP_ROWS).map((g) => [cell(none(g.exceptionClass), 70, keys), g.count, percent(g.share), cell(g.topOrigins[0]?.key ?? null, 40, keys)]),
+    ),
+    textTable(
+      ['ORIGINAL TOPIC', 'WRITTEN BY', 'COUNT', 'SHARE', 'TOP EXCEPTION CLASS'],
+      report.byOrigin
+        .slice(0, TOP_ROWS)
+        .map((g) => [cell(none(g.origin, '(not named)'), 40, keys), g.framework, g.count, percent(g.share), cell(g.topExceptionClasses[0]?.key ?? null, 70, keys)]),
+    ),
+  ].join('\n\n');
+};
+
 const DIMENSION_NAMES: Record<AnalysisDimension, string> = {
   category: 'categories',
   signature: 'error signatures',
@@ -108,6 +127,8 @@ const DIMENSION_NAMES: Record<AnalysisDimension, string> = {
   retryCount: 'retry counts',
   eventType: 'event types',
   shape: 'JSON shapes',
+  exceptionClass: 'exception classes',
+  origin: 'original topics',
 };
 
 const footerText = (analysis: QueueAnalysis): string => {
@@ -138,6 +159,7 @@ export const renderAnalysis = (analysis: QueueAnalysis, options: { redactKeys?: 
     findingsBlock(report, keys),
     section(`*Error signatures*\n${code(signatureTable(report, keys), keys, 2_900)}`),
     ...report.bySignature.slice(0, SIGNATURE_DETAILS).map((group, i) => signatureDetail(group, i, keys)),
+    ...[frameworkText(report, keys)].filter((text): text is string => text !== null).map((text) => section(`*By exception class and original topic*\n${code(text, keys, 2_900)}`)),
     section(code(breakdownText(report, keys), keys)),
     section(code(sourcesText(report, keys), keys)),
   ];

@@ -13,6 +13,7 @@ import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../ports/queue-backend.port.ts';
 import type { StatusView } from './read-queue.use-case.ts';
 import { cell, code, formatAge, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
+import { BINARY_BODY_NOTE, binaryBodyText, binaryValueOf, frameworkRows } from './framework-replies.ts';
 
 export { formatAge, textTable } from './reply-format.ts';
 
@@ -20,6 +21,12 @@ export { formatAge, textTable } from './reply-format.ts';
 export interface TextOptions {
   /** Config `redactKeys`: JSON keys hidden besides the defaults. */
   redactKeys?: readonly string[];
+}
+
+/** For one message's replies: where its Replay button sends it when the queue has no replay topic (the original topic). */
+export interface MessageTextOptions extends TextOptions {
+  mapping?: FieldMapping;
+  replayTo?: string | null;
 }
 
 /** Cards (body preview + View / Replay / Resolve buttons) in one peek reply; the table lists all. */
@@ -118,8 +125,11 @@ const mappedRows = (message: DlqMessage, mapping: FieldMapping | undefined): [st
   return present;
 };
 
-/** A JSON body indented, redacted by key; any other body raw (the caller still redacts it as text). */
-const prettyBody = (body: string, keys: readonly string[]): { pretty: string; note: string } => {
+/** A JSON body indented, redacted by key; a binary body as hex; any other body raw (the caller still redacts it as text). */
+const prettyBody = (message: DlqMessage, keys: readonly string[]): { pretty: string; note: string } => {
+  const binary = binaryValueOf(message);
+  if (binary) return { pretty: binaryBodyText(message, binary), note: BINARY_BODY_NOTE };
+  const body = message.body;
   try {
     // Key-based redaction on the parsed value hides secrets at any depth, numbers included.
     return { pretty: JSON.stringify(redactJson(JSON.parse(body), keys), null, 2), note: 'Body is JSON.' };
@@ -128,9 +138,9 @@ const prettyBody = (body: string, keys: readonly string[]): { pretty: string; no
   }
 };
 
-export const renderMessage = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Reply => {
+export const renderMessage = (message: DlqMessage, now: Date, options: MessageTextOptions = {}): Reply => {
   const keys = options.redactKeys ?? [];
-  const { pretty, note } = prettyBody(message.body, keys);
+  const { pretty, note } = prettyBody(message, keys);
   const facts = textTable(
     ['FIELD', 'VALUE'],
     [
@@ -142,6 +152,8 @@ export const renderMessage = (message: DlqMessage, now: Date, options: TextOptio
       ...(message.partition !== null ? [['partition/offset', `${message.partition}/${message.offset}`] as [string, string]] : []),
       ...(message.groupId ? [['group id', message.groupId] as [string, string]] : []),
       ...mappedRows(message, options.mapping).map(([k, v]) => [k, v === null ? null : cell(String(v), 300, keys)] as [string, string | null]),
+      ...frameworkRows(message).map(([k, v]) => [k, cell(v, 400, keys)] as [string, string | null]),
+      ...(options.replayTo ? [['replay goes to', `${options.replayTo} (original topic; no replay topic configured)`] as [string, string]] : []),
       ...attributeLines(message, keys).map((line) => ['attribute', line] as [string, string]),
     ],
   );
@@ -218,12 +230,12 @@ const chunkEscaped = (text: string, size: number): string[] => {
  * a marker past MODAL_BODY_SECTIONS, then Replay / Edit and replay / Resolve. Same redaction and
  * escaping as everywhere. Blocks fit a modal (≤ 100), not a message.
  */
-export const renderMessageModal = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Block[] => {
+export const renderMessageModal = (message: DlqMessage, now: Date, options: MessageTextOptions = {}): Block[] => {
   const keys = options.redactKeys ?? [];
   const summary = renderMessage(message, now, options);
   // renderMessage: [header, facts, body, ...footer]; keep the facts, render the body in full here.
   const facts = summary.blocks[1] ?? section('No details.');
-  const { pretty, note } = prettyBody(message.body, keys);
+  const { pretty, note } = prettyBody(message, keys);
   const budget = MODAL_BODY_SECTIONS * (MODAL_CHUNK - 6);
   const body = safeText(pretty.replace(/```/g, '`\u200b`\u200b`'), budget, keys);
   const chunks = chunkEscaped(body, MODAL_CHUNK - 6);
@@ -231,7 +243,8 @@ export const renderMessageModal = (message: DlqMessage, now: Date, options: Text
   for (const chunk of chunks) blocks.push(section('```' + chunk + '```'));
   const cut = /… \[truncated \d+ chars\]$/.test(body);
   blocks.push(context(cut ? `${note} Truncated: the body is ${pretty.length.toLocaleString('en-US')} characters, more than a Slack modal shows.` : note));
-  const buttons = messageButtons({ queue: message.queue, id: message.messageKey }, 'modal_msg_actions', ['replay', 'editReplay', 'resolve']);
+  const ref = { queue: message.queue, id: message.messageKey, ...(options.replayTo ? { to: options.replayTo } : {}) };
+  const buttons = messageButtons(ref, 'modal_msg_actions', ['replay', 'editReplay', 'resolve']);
   if (buttons) blocks.push(buttons);
   return blocks;
 };

@@ -1,5 +1,6 @@
 // The shape of an analysis report: what `analyze` found in a DLQ, grouped the way both runbooks
-// triage (category, error signature, domain, retry count, job type, age, time pattern). Data only.
+// triage (category, error signature, domain, retry count, job type, age, time pattern), plus exception
+// class and original topic for DLQs written by frameworks. Data only.
 // Strings come from message bodies: renderers must still escape them (signatures are redacted).
 
 import type { RetryCountSource } from './field-mapping.ts';
@@ -65,6 +66,21 @@ export interface EventTypeGroup extends GroupStats {
 export interface ShapeGroup extends GroupStats {
   /** `{error:object,retry_count:number,...}`, `raw` or `json:array`. */
   shape: string;
+}
+
+export interface ExceptionClassGroup extends GroupStats {
+  /** Exception class the framework headers name (else the body's error type); null when neither does. */
+  exceptionClass: string | null;
+  /** Original topics (or other origins) the class failed on most. */
+  topOrigins: KeyCount[];
+}
+
+export interface OriginGroup extends GroupStats {
+  /** Where the messages originally failed, as the framework metadata names it; null when not named. */
+  origin: string | null;
+  /** The framework that named it ('kafka-connect', 'spring-kafka', ...), from the first message seen. */
+  framework: string | null;
+  topExceptionClasses: KeyCount[];
 }
 
 /** Exact counts per runbook pattern (patterns are few, so they are never capped). */
@@ -146,7 +162,7 @@ export interface Finding {
   patternId?: RunbookPatternId;
 }
 
-export type AnalysisDimension = 'category' | 'signature' | 'domain' | 'retryCount' | 'eventType' | 'shape';
+export type AnalysisDimension = 'category' | 'signature' | 'domain' | 'retryCount' | 'eventType' | 'shape' | 'exceptionClass' | 'origin';
 
 export interface AnalysisReport {
   generatedAt: Date;
@@ -171,6 +187,11 @@ export interface AnalysisReport {
   byRetryCount: RetryGroup[];
   byEventType: EventTypeGroup[];
   byShape: ShapeGroup[];
+  /** Mixed DLQs: by exception class (framework headers, else the body's error type) and by original topic. */
+  byExceptionClass: ExceptionClassGroup[];
+  byOrigin: OriginGroup[];
+  /** Messages whose framework metadata was recognised (Kafka Connect, Spring Kafka, ...). */
+  recognisedFramework: number;
   /** All five buckets, in order. */
   byAge: AgeGroup[];
   timePattern: TimePattern;

@@ -16,6 +16,7 @@ import { errorSignature, NO_ERROR_TEXT, signatureSource, UNPARSED_SIGNATURE } fr
 import { DEFAULT_FIELD_MAPPING, mapDlqMessage, type FieldMapping, type MappedMessage, type MessageEnvelope, type RetryCountSource } from './field-mapping.ts';
 import { matchRunbookPattern, RUNBOOK_PATTERNS, type RunbookPattern, type RunbookPatternId } from './runbook-patterns.ts';
 import { createTopK, type TopK, type TopKEntry } from './top-k.ts';
+import { recogniseFramework, type FrameworkMetadata } from './framework-metadata/recognise-framework.ts';
 
 export { UNPARSED_SIGNATURE } from './error-signature.ts';
 
@@ -34,8 +35,8 @@ export interface AnalyzerOptions {
 export interface Analyzer {
   /** Maps and counts one message (the port's DlqMessage fits MessageEnvelope). */
   add(message: MessageEnvelope): void;
-  /** For callers that already mapped the body (the peek/view path). */
-  addMapped(mapped: MappedMessage, messageKey: string): void;
+  /** For callers that already mapped the body (the peek/view path), with the framework metadata if read. */
+  addMapped(mapped: MappedMessage, messageKey: string, framework?: FrameworkMetadata | null): void;
   /** A snapshot; adding more afterwards is fine. */
   result(): AnalysisReport;
 }
@@ -54,6 +55,15 @@ interface SignatureData extends GroupData {
 
 interface DomainData extends GroupData {
   signatures: TopK<null>;
+}
+
+interface ExceptionClassData extends GroupData {
+  origins: TopK<null>;
+}
+
+interface OriginData extends GroupData {
+  framework: string | null;
+  exceptionClasses: TopK<null>;
 }
 
 const NONE = '\u0000';
@@ -95,6 +105,9 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
   }));
   const byEventType = createTopK<GroupData>(maxGroups, newGroup);
   const byShape = createTopK<GroupData>(maxGroups, newGroup);
+  const byExceptionClass = createTopK<ExceptionClassData>(maxGroups, () => ({ ...newGroup(), origins: createTopK<null>(NESTED_TOP, noData) }));
+  const byOrigin = createTopK<OriginData>(maxGroups, () => ({ ...newGroup(), framework: null, exceptionClasses: createTopK<null>(NESTED_TOP, noData) }));
+  let recognisedFramework = 0;
   const patternCounts = new Map<RunbookPatternId, number>();
   const ages: Record<AgeBucket, number> = { '<1h': 0, '1-24h': 0, '1-7d': 0, '>7d': 0, unknown: 0 };
   const time = { timed: 0, first: null as number | null, last: null as number | null, inWindow: 0 };
@@ -124,7 +137,7 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
     }
   };
 
-  const addMapped = (mapped: MappedMessage, messageKey: string): void => {
+  const addMapped = (mapped: MappedMessage, messageKey: string, framework: FrameworkMetadata | null = null): void => {
     counters.total += 1;
     if (mapped.parsed === 'raw') counters.unparsed += 1;
     const at = mapped.failedAt?.getTime() ?? null;
@@ -161,6 +174,17 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
     touch(byEventType.hit(mapped.eventType ?? NONE).data, sample, at);
     touch(byShape.hit(mapped.shape).data, sample, at);
 
+    if (framework) recognisedFramework += 1;
+    const exceptionClass = framework?.exceptionClass ?? mapped.errorType;
+    const origin = framework?.origin ?? null;
+    const classData = byExceptionClass.hit(exceptionClass ?? NONE).data;
+    touch(classData, sample, at);
+    if (origin !== null) classData.origins.hit(origin);
+    const originData = byOrigin.hit(origin ?? NONE).data;
+    touch(originData, sample, at);
+    originData.framework ??= framework?.framework ?? null;
+    if (exceptionClass !== null) originData.exceptionClasses.hit(exceptionClass);
+
     if (at === null) ages.unknown += 1;
     else {
       ages[ageBucket(nowMs - at)] += 1;
@@ -192,6 +216,8 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
       retryCount: byRetry.evictions > 0,
       eventType: byEventType.evictions > 0,
       shape: byShape.evictions > 0,
+      exceptionClass: byExceptionClass.evictions > 0,
+      origin: byOrigin.evictions > 0,
     };
     const grouped = {
       generatedAt: new Date(nowMs),
@@ -227,6 +253,18 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
       })),
       byEventType: byEventType.entries().map((entry) => ({ ...stats(entry, total), eventType: orNull(entry.key) })),
       byShape: byShape.entries().map((entry) => ({ ...stats(entry, total), shape: entry.key })),
+      byExceptionClass: byExceptionClass.entries().map((entry) => ({
+        ...stats(entry, total),
+        exceptionClass: orNull(entry.key),
+        topOrigins: topKeys(entry.data.origins),
+      })),
+      byOrigin: byOrigin.entries().map((entry) => ({
+        ...stats(entry, total),
+        origin: orNull(entry.key),
+        framework: entry.data.framework,
+        topExceptionClasses: topKeys(entry.data.exceptionClasses),
+      })),
+      recognisedFramework,
       byAge: AGE_BUCKETS.map((bucket) => ({ bucket, count: ages[bucket], share: total === 0 ? 0 : ages[bucket] / total })),
       timePattern: judgeTimePattern(time, now, windowMinutes),
       capped,
@@ -238,7 +276,7 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
 
   return {
     add(message) {
-      addMapped(mapDlqMessage(message, mapping), message.messageKey);
+      addMapped(mapDlqMessage(message, mapping), message.messageKey, recogniseFramework(message));
     },
     addMapped,
     result,

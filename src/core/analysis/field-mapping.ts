@@ -41,8 +41,13 @@ export const DEFAULT_FIELD_MAPPING: FieldMapping = {
     'final_error', 'finalError', 'error_message', 'errorMessage', 'error.message', 'error.final_error', 'error.error_message',
     'error.detail', 'error', 'last_error', 'lastError', 'original_task.metadata.last_error', 'responsePayload.errorMessage',
     'failure_reason', 'failureReason', 'reason', 'exception', 'Cause', 'cause',
+    // Framework headers (Kafka Connect, Spring Kafka): read when the body has no error text.
+    '__connect.errors.exception.message', 'kafka_dlt-exception-message', 'kafka_dlt-key-exception-message',
   ],
-  errorType: ['error_type', 'errorType', 'error.type', 'error.name', 'error.code', 'responsePayload.errorType', 'exception_type', 'Error'],
+  errorType: [
+    'error_type', 'errorType', 'error.type', 'error.name', 'error.code', 'responsePayload.errorType', 'exception_type', 'Error',
+    '__connect.errors.exception.class.name', 'kafka_dlt-exception-fqcn', 'kafka_dlt-key-exception-fqcn',
+  ],
   retryCount: [
     'retry_count', 'retryCount', 'error.retry_count', 'retries', 'retry_attempt', 'retryAttempt', 'attempts', 'attempt',
     'original_task.retry_count', 'originalTask.retryCount', 'metadata.retry_count',
