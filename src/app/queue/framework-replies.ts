@@ -61,13 +61,19 @@ export const BINARY_BODY_NOTE = 'Body is binary (not text): shown as hex. A repl
  * `--to <topic>` in a terminal. An edited body is confirmed from the terminal only (the button would
  * send the unedited message).
  */
-export const renderReplayConfirmation = (queue: string, id: string, destination: string, edited: boolean, keys: readonly string[] = []): Reply => {
-  const terminal = `redrive dlq replay ${queue} ${id} --to ${destination}${edited ? ' --body-file edited.json' : ''}`;
+export const renderReplayConfirmation = (
+  queue: string,
+  id: string,
+  destination: string,
+  options: { edited: boolean; inTerminal: boolean; keys?: readonly string[] },
+): Reply => {
+  const keys = options.keys ?? [];
+  const terminal = `redrive dlq replay ${queue} ${id} --to ${destination}${options.edited ? ' --body-file edited.json' : ''}`;
   const text = `Not replayed yet: ${queue} has no replay topic configured, and ${id} names ${destination} as its original topic. Confirm to send it there.`;
-  const button = edited ? null : messageButtons({ queue, id, to: destination }, 'replay_confirm', ['replay']);
+  const button = options.edited || options.inTerminal ? null : messageButtons({ queue, id, to: destination }, 'replay_confirm', ['replay']);
   return reply(text, [
     section(`:question: Not replayed yet: *${safeText(queue, 200)}* has no replay topic configured, and \`${safeText(id, 200, keys)}\` names *${safeText(destination, 300, keys)}* as its original topic.`),
     ...(button ? [button] : []),
-    context(`Confirm ${edited ? '' : 'with the button above, or '}in a terminal: \`${safeText(terminal, 1_000, keys)}\``),
+    context(`Confirm ${button ? 'with the button above, or ' : ''}in a terminal: \`${safeText(terminal, 1_000, keys)}\``),
   ], { keys });
 };

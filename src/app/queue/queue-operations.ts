@@ -128,7 +128,11 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       } catch (error) {
         // No replay topic and not (or wrongly) confirmed: nothing was sent; ask, naming the original topic.
         if (!(error instanceof RedriveError) || error.code !== 'DLQ_REPLAY_UNCONFIRMED' || typeof error.context.destination !== 'string') throw error;
-        return renderReplayConfirmation(command.queue, String(error.context.messageId ?? command.id), error.context.destination, editedBody !== null, text.redactKeys);
+        return renderReplayConfirmation(command.queue, String(error.context.messageId ?? command.id), error.context.destination, {
+          edited: editedBody !== null,
+          inTerminal: ctx.transport === 'cli',
+          keys: text.redactKeys,
+        });
       }
       const rows: [string, string | null][] = [
         ['message', outcome.message.messageKey],

@@ -111,7 +111,9 @@ export class KafkaReplayTarget implements ReplayTarget {
   #record(message: OutgoingMessage): { key: Buffer | string | null; value: Buffer | string | null; headers: IHeaders } {
     const source = message.source;
     const raw = rawRecordOf(source);
-    const body = setRetryCount(message.body, this.#options.mapping, 0);
+    // A record a framework dead-lettered (Connect, Spring) is the application's own message, not the
+    // runbook's envelope: its body goes back as it is, with no retry count added.
+    const body = recogniseFramework(source) ? message.body : setRetryCount(message.body, this.#options.mapping, 0);
     // Unedited and not plain UTF-8 (or a null value): send the DLQ's own bytes.
     const value = raw && body === source.body ? raw.value : body;
     const headers: IHeaders = {};
