@@ -60,7 +60,8 @@ export const renderKafkaList = (
     const buttons = messageButtons({ queue, id: m.messageKey, ...(to ? { to } : {}) }, `kafka_msg_${m.partition ?? 'x'}_${m.offset ?? 'x'}`);
     return buttons ? [section(line), buttons] : [];
   });
-  const bulk = messages.length > 0 ? bulkReplayButton(queue) : null;
+  // Without a replay topic each original topic is confirmed message by message: no bulk replay.
+  const bulk = messages.length > 0 && !options.replayTo ? bulkReplayButton(queue) : null;
   if (bulk) cards.push(bulk);
   return reply(title, [header(title.slice(0, 150)), section(code(table, keys, 2_400)), ...cards], {
     keys,
