@@ -10,6 +10,7 @@ import type { CommandContext } from '../../../src/app/dlq-command-router.ts';
 import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
 import { replayMessage } from '../../../src/app/queue/change-queue.use-case.ts';
 import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
+import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
 import { isRedriveError } from '../../../src/errors.ts';
 import { confluentAvroValue, connectDlqHeaders, springDltHeaders } from '../../fixtures/kafka-framework-records.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv, type KafkaMessage } from './kafka-test-env.ts';
@@ -134,5 +135,18 @@ describe.skipIf(!services)('Kafka DLQs written by Kafka Connect and Spring Kafka
     expect(isRedriveError(bulk) && bulk.code).toBe('DLQ_OPERATION_UNSUPPORTED');
     expect(await env.store.listJobs({ queue: QUEUE })).toEqual([]);
     expect((await env.bench.admin.fetchTopicOffsets(orders)).every((p) => p.high === '0')).toBe(true);
+  });
+
+  it('with a replay topic, a bulk replay sends the binary Avro record byte for byte too', async () => {
+    const pending = await env.bench.createTopic('fw-pending', 1);
+    const withTopic = kafkaQueueDeps({ name: QUEUE, topic: dlqTopic, group, replayTopic: pending, clients: env.clients!, store: env.store });
+    const job = await createRedriveJob(withTopic, QUEUE, { actor: 'cli:alice', count: 4, ratePerSecond: 100 });
+    const result = await runRedriveJob(withTopic, job.id);
+    expect(result.failed).toEqual([]);
+    const copies = await env.bench.readAll(pending, 4);
+    const avroCopy = copies.find((c) => rawHeaders(c)['x-redrive-origin-offset']?.toString() === '2');
+    expect(avroCopy!.value).toEqual(avro);
+    expect(avroCopy!.key).toEqual(binaryKey);
+    for (const [name, bytes] of Object.entries(spring)) expect(rawHeaders(avroCopy!)[name], name).toEqual(bytes);
   });
 });
