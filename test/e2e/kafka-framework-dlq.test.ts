@@ -7,21 +7,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
-import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { JOB_ACTIONS, MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
-import { startServer, type Runtime } from '../../src/main.ts';
-import { confluentAvroValue, connectDlqHeaders, springDltHeaders } from '../fixtures/kafka-framework-records.ts';
+import type { Runtime } from '../../src/main.ts';
+import { confluentAvroValue, connectDlqHeaders, exampleConnectFailure, exampleSpringFailure, springDltHeaders } from '../fixtures/kafka-framework-records.ts';
 import { KafkaTestBench, kafkaBrokers, services, writeKafkaQueueConfig, type KafkaMessage } from '../integration/kafka/kafka-test-env.ts';
 import { runRedrive } from '../support/run-redrive.ts';
 import { uniqueName, waitFor } from '../support/services.ts';
 import { sendBlockActions, sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
 import { buildBlockActions, buttonAction, newSlackTs } from '../support/slack-payloads.ts';
-import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
-import { buttonsIn, shown } from '../support/slack-e2e-app.ts';
+import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
+import { buttonsIn, shown, startKafkaSlackApp } from '../support/slack-e2e-app.ts';
 
 const QUEUE = 'mixed-dlq';
 const CHANNEL = 'C_ALERTS';
@@ -58,27 +55,16 @@ describe.skipIf(!services)('a Kafka Connect + Spring Kafka DLQ end to end (real 
     dlqTopic = await bench.createTopic('e2e-fw-dlq');
     orders = await bench.createTopic('e2e-fw-orders');
     payments = await bench.createTopic('e2e-fw-payments');
-    const connect = connectDlqHeaders({
-      topic: orders,
-      partition: 0,
-      offset: 1042,
-      connector: 'orders-jdbc-sink',
-      taskId: 1,
-      stage: 'TASK_PUT',
-      executingClass: 'io.confluent.connect.jdbc.sink.JdbcSinkTask',
-      exceptionClass: 'org.apache.kafka.connect.errors.ConnectException',
-      exceptionMessage: 'java.sql.SQLException: Column "total" cannot be null',
-    });
-    spring = springDltHeaders({
-      topic: payments,
-      partition: 0,
-      offset: 77n,
-      timestamp: 1_767_607_100_123n,
-      consumerGroup: 'payments-service',
-      exceptionClass: 'org.springframework.kafka.listener.ListenerExecutionFailedException',
-      causeClass: 'java.lang.IllegalStateException',
-      exceptionMessage: 'Listener method threw exception: amount must be positive',
-    });
+    const connect = connectDlqHeaders(
+      exampleConnectFailure(orders, {
+        taskId: 1,
+        stage: 'TASK_PUT',
+        executingClass: 'io.confluent.connect.jdbc.sink.JdbcSinkTask',
+        exceptionClass: 'org.apache.kafka.connect.errors.ConnectException',
+        exceptionMessage: 'java.sql.SQLException: Column "total" cannot be null',
+      }),
+    );
+    spring = springDltHeaders(exampleSpringFailure(payments));
     await bench.produce(dlqTopic, [
       { key: 'order-1', value: '{"order_id":1,"total":null}', headers: connect },
       { key: binaryKey, value: avro, headers: spring },
@@ -87,18 +73,8 @@ describe.skipIf(!services)('a Kafka Connect + Spring Kafka DLQ end to end (real 
     slack = await startSlackApiServer();
     dir = mkdtempSync(join(tmpdir(), 'redrive-e2e-fw-'));
     const group = uniqueName('e2e-fw');
-    const parsed = parseConfig({
-      server: { host: '127.0.0.1', port: 0 },
-      store: { kind: 'sqlite', path: join(dir, 'slack.db') },
-      slack: { apiUrl: slack.url, mode: 'http' },
-      kafka: { default: { brokers: kafkaBrokers(), clientId: 'redrive-e2e-fw' } },
-      roles: { admins: ['U_ALICE'], viewers: 'everyone' },
-      queues: [{ name: QUEUE, kind: 'kafka', cluster: 'default', topic: dlqTopic, consumerGroup: group, alertChannel: CHANNEL, escalation: { preset: 'kafka-runbook' } }],
-    });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
-    app = await startServer(parsed.config, resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }), logger, { slackRetries: 0 });
-    await slack.waitForCalls('auth.test', 1);
+    // No replayTopic: replays go to the original topics the headers name, once confirmed.
+    app = await startKafkaSlackApp({ slack, dir: mkdtempSync(join(dir, 'slack-')), brokers: kafkaBrokers(), clientId: 'redrive-e2e-fw', queue: { name: QUEUE, topic: dlqTopic, consumerGroup: group } });
     configPath = writeKafkaQueueConfig(dir, { name: QUEUE, topic: dlqTopic, group });
   }, 60_000);
   afterAll(async () => {

@@ -12,7 +12,7 @@ import { replayMessage } from '../../../src/app/queue/change-queue.use-case.ts';
 import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
 import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
 import { isRedriveError } from '../../../src/errors.ts';
-import { confluentAvroValue, connectDlqHeaders, springDltHeaders } from '../../fixtures/kafka-framework-records.ts';
+import { confluentAvroValue, connectDlqHeaders, exampleConnectFailure, exampleSpringFailure, springDltHeaders } from '../../fixtures/kafka-framework-records.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv, type KafkaMessage } from './kafka-test-env.ts';
 
 const cli: CommandContext = { actor: 'cli:alice', channelId: null, transport: 'cli' };
@@ -38,27 +38,8 @@ describe.skipIf(!services)('Kafka DLQs written by Kafka Connect and Spring Kafka
     payments = await env.bench.createTopic('fw-payments', 1);
     group = uniqueName('fw-group');
     env.clients = kafkaClients();
-    connect = connectDlqHeaders({
-      topic: orders,
-      partition: 0,
-      offset: 1042,
-      connector: 'orders-jdbc-sink',
-      taskId: 0,
-      stage: 'VALUE_CONVERTER',
-      executingClass: 'io.confluent.connect.avro.AvroConverter',
-      exceptionClass: 'org.apache.kafka.connect.errors.DataException',
-      exceptionMessage: `Failed to deserialize data for topic ${orders} to Avro: Unknown magic byte!`,
-    });
-    spring = springDltHeaders({
-      topic: payments,
-      partition: 0,
-      offset: 77n,
-      timestamp: 1_767_607_100_123n,
-      consumerGroup: 'payments-service',
-      exceptionClass: 'org.springframework.kafka.listener.ListenerExecutionFailedException',
-      causeClass: 'java.lang.IllegalStateException',
-      exceptionMessage: 'Listener method threw exception: amount must be positive',
-    });
+    connect = connectDlqHeaders(exampleConnectFailure(orders));
+    spring = springDltHeaders(exampleSpringFailure(payments));
     await env.bench.produce(dlqTopic, [
       { value: '{"order_id":1,"total":"x"}', key: 'order-1', headers: connect },
       { value: '{"order_id":2,"total":"y"}', key: 'order-2', headers: connect },

@@ -10,32 +10,13 @@ import { createAnalyzer } from '../../../src/core/analysis/analyzer.ts';
 import { binarySummary, describeBinary } from '../../../src/core/analysis/binary-payload.ts';
 import { mapDlqMessage } from '../../../src/core/analysis/field-mapping.ts';
 import { recogniseFramework } from '../../../src/core/analysis/framework-metadata/recognise-framework.ts';
-import { confluentAvroValue, connectDlqHeaders, springDltHeaders } from '../../fixtures/kafka-framework-records.ts';
+import { confluentAvroValue, connectDlqHeaders, exampleConnectFailure, exampleSpringFailure, springDltHeaders } from '../../fixtures/kafka-framework-records.ts';
 
 const record = (value: Buffer | null, headers: Record<string, Buffer>, key: Buffer | null = Buffer.from('k'), offset = '7'): WireRecord =>
   ({ key, value, headers, offset, timestamp: '1767607200000', attributes: 0, isControlRecord: false, batchContext: {} }) as unknown as WireRecord;
 
-const connect = connectDlqHeaders({
-  topic: 'orders',
-  partition: 2,
-  offset: 1042,
-  connector: 'orders-jdbc-sink',
-  taskId: 0,
-  stage: 'VALUE_CONVERTER',
-  executingClass: 'io.confluent.connect.avro.AvroConverter',
-  exceptionClass: 'org.apache.kafka.connect.errors.DataException',
-  exceptionMessage: 'Failed to deserialize data for topic orders to Avro: Unknown magic byte!',
-});
-const spring = springDltHeaders({
-  topic: 'payments',
-  partition: 3,
-  offset: 9_876_543_210n,
-  timestamp: 1_767_607_100_123n,
-  consumerGroup: 'payments-service',
-  exceptionClass: 'org.springframework.kafka.listener.ListenerExecutionFailedException',
-  causeClass: 'java.lang.IllegalStateException',
-  exceptionMessage: 'Listener method threw exception: amount must be positive',
-});
+const connect = connectDlqHeaders(exampleConnectFailure('orders', { partition: 2 }));
+const spring = springDltHeaders(exampleSpringFailure('payments', { partition: 3, offset: 9_876_543_210n }));
 
 describe('recogniseFramework', () => {
   it('reads Kafka Connect context headers (UTF-8 text, numbers as decimal strings)', () => {
@@ -71,7 +52,9 @@ describe('recogniseFramework', () => {
   });
 
   it('takes a key deserialization failure from the kafka_dlt-key-exception-* headers', () => {
-    const headers = springDltHeaders({ topic: 'payments', partition: 0, offset: 1n, timestamp: 1n, consumerGroup: 'g', exceptionClass: 'org.springframework.kafka.support.serializer.DeserializationException', exceptionMessage: 'failed to deserialize key', keyFailure: true });
+    const headers = springDltHeaders(
+      exampleSpringFailure('payments', { exceptionClass: 'org.springframework.kafka.support.serializer.DeserializationException', exceptionMessage: 'failed to deserialize key', keyFailure: true }),
+    );
     const found = recogniseFramework(toDlqMessage('dlq', 0, record(Buffer.from('x'), headers)));
     expect(found).toMatchObject({ exceptionClass: 'org.springframework.kafka.support.serializer.DeserializationException', exceptionMessage: 'failed to deserialize key' });
     expect(found?.fields.map((f) => f.label)).toContain('key exception class');
