@@ -13,7 +13,7 @@ import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../ports/queue-backend.port.ts';
 import type { StatusView } from './read-queue.use-case.ts';
 import { cell, code, formatAge, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
-import { BINARY_BODY_NOTE, binaryBodyText, binaryValueOf, frameworkRows } from './framework-replies.ts';
+import { BINARY_BODY_NOTE, binaryBodyText, binaryValueOf, frameworkOf, frameworkRows, frameworkSummary } from './framework-replies.ts';
 
 export { formatAge, textTable } from './reply-format.ts';
 
@@ -82,7 +82,8 @@ export const renderPeek = (queue: string, messages: DlqMessage[], now: Date, kin
   const blocks: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys, PEEK_TABLE_MAX))];
   for (const [i, m] of cards.entries()) {
     const attrs = attributeLines(m, keys);
-    const title = `*${i + 1}. ${safeText(m.messageKey, 300, keys)}*`;
+    const framework = frameworkOf(m);
+    const title = `*${i + 1}. ${safeText(m.messageKey, 300, keys)}*${framework ? ` ${safeText(frameworkSummary(framework), 300, keys)}` : ''}`;
     const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), attributeMax, keys)}` : '';
     blocks.push(section(`${title}${attributes}\n${code(m.body, keys, preview + 6)}`));
     // The id in the button is the raw message key: buttons carry it back, they never render it.
