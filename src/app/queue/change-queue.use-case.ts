@@ -130,7 +130,14 @@ export interface ReplayRequest {
 
 /** A per-message destination must be named by the message and confirmed by the operator; releases the message otherwise. */
 const checkDestination = async (backend: QueueBackend, held: CheckedOutMessage, target: ReplayTarget, confirmed: string | null): Promise<void> => {
-  if (!target.destinationOf) return;
+  if (!target.destinationOf) {
+    // A fixed destination needs no confirmation; one that names another place must not be ignored.
+    if (confirmed === null || target.description.endsWith(`:${confirmed}`)) return;
+    await backend.dlq.release([held]);
+    throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', `${backend.name} replays to ${target.description}, not ${confirmed}: --to only confirms the original topic of a queue without a replay topic; leave it out.`, {
+      context: { queue: backend.name, messageId: held.message.messageKey },
+    });
+  }
   const destination = target.destinationOf(held.message);
   const context = { queue: backend.name, messageId: held.message.messageKey, ...(destination === null ? {} : { destination }) };
   if (destination === null) {

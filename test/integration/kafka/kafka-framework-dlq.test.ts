@@ -121,6 +121,9 @@ describe.skipIf(!services)('Kafka DLQs written by Kafka Connect and Spring Kafka
   it('with a replay topic, a bulk replay sends the binary Avro record byte for byte too', async () => {
     const pending = await env.bench.createTopic('fw-pending', 1);
     const withTopic = kafkaQueueDeps({ name: QUEUE, topic: dlqTopic, group, replayTopic: pending, clients: env.clients!, store: env.store });
+    // --to naming another topic than the configured one is refused, never ignored.
+    const other = await replayMessage(withTopic, { queue: QUEUE, id: '0:2', actor: 'cli:alice', confirmedDestination: payments }).catch((e: unknown) => e);
+    expect(isRedriveError(other) && other.code).toBe('DLQ_OPERATION_UNSUPPORTED');
     const job = await createRedriveJob(withTopic, QUEUE, { actor: 'cli:alice', count: 4, ratePerSecond: 100 });
     const result = await runRedriveJob(withTopic, job.id);
     expect(result.failed).toEqual([]);
