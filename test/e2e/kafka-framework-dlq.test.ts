@@ -125,6 +125,13 @@ describe.skipIf(!services)('a Kafka Connect + Spring Kafka DLQ end to end (real 
     expect(text).toMatch(new RegExp(`replay goes to\\s+${payments}`));
   }, 40_000);
 
+  it('Edit and replay refuses a binary body instead of putting mangled text in a form', async () => {
+    const before = slack.callsTo('views.update').length;
+    await click(MESSAGE_ACTIONS.editReplay, viewValues.get('0:1') ?? '');
+    const calls = await slack.waitForCalls('views.update', before + 1, 30_000);
+    expect(shown(calls[before])).toContain(`This body is binary (${avro.length} bytes, not text)`);
+  }, 40_000);
+
   it('the confirmed Replay button sends the Avro record to its original topic byte for byte', async () => {
     await click(MESSAGE_ACTIONS.replay, replayValues.get('0:1')?.value ?? '');
     const [copy] = await bench.readAll(payments, 1);

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
 import type { CommandContext } from '../../../src/app/dlq-command-router.ts';
 import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
-import { replayMessage } from '../../../src/app/queue/change-queue.use-case.ts';
+import { replayMessage, resolveMessage } from '../../../src/app/queue/change-queue.use-case.ts';
 import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
 import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
 import { isRedriveError } from '../../../src/errors.ts';
@@ -107,6 +107,12 @@ describe.skipIf(!services)('Kafka DLQs written by Kafka Connect and Spring Kafka
     const [order] = await env.bench.readAll(orders, 1);
     expect(order!.value?.toString()).toBe('{"order_id":1,"total":"x"}');
     expect(rawHeaders(order!)['__connect.errors.exception.class.name']?.toString()).toBe('org.apache.kafka.connect.errors.DataException');
+
+    // Resolving the Avro record archives its bytes, not the lossy text.
+    await resolveMessage(deps(), { queue: QUEUE, id: '0:2', actor: 'cli:alice', reason: 'replayed' });
+    const archived = (await env.store.getResolution(QUEUE, '0:2'))?.attributes as { valueBase64?: string; keyBase64?: string } | undefined;
+    expect(Buffer.from(archived?.valueBase64 ?? '', 'base64')).toEqual(avro);
+    expect(Buffer.from(archived?.keyBase64 ?? '', 'base64')).toEqual(binaryKey);
   });
 
   it('refuses what it cannot confirm: a message naming no original topic, and bulk replay', async () => {
