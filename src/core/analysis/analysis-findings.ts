@@ -236,6 +236,19 @@ export const buildFindings = (
     ].filter(Boolean);
     findings.push({ kind: 'retry-counts', severity: 'info', text: `${parts.join('; ')}.` });
   }
+  if (report.recognisedFramework > 0) {
+    const frameworks = [...new Set(report.byOrigin.map((g) => g.framework).filter((f): f is string => f !== null))];
+    const origins = report.byOrigin.filter((g) => g.origin !== null).slice(0, 3).map((g) => `${g.origin} ${g.count}`);
+    const topClass = report.byExceptionClass.find((g) => g.exceptionClass !== null);
+    findings.push({
+      kind: 'framework',
+      severity: 'info',
+      text:
+        `${plural(report.recognisedFramework, 'message')} carry ${frameworks.join(' and ')} failure headers` +
+        `${origins.length > 0 ? `; original destinations: ${origins.join(', ')}` : ''}` +
+        `${topClass ? `; top exception: ${topClass.exceptionClass} (${topClass.count})` : ''}.`,
+    });
+  }
   const topDomain = report.byDomain.find((group) => group.domain !== null);
   if (topDomain) {
     findings.push({ kind: 'top-domain', severity: 'info', text: `Top domain: ${topDomain.domain} (${topDomain.count}, ${percent(topDomain.share)}).` });

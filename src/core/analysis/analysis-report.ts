@@ -151,7 +151,8 @@ export type FindingKind =
   | 'no-error-info'
   | 'retry-counts'
   | 'top-domain'
-  | 'time-pattern';
+  | 'time-pattern'
+  | 'framework';
 
 export interface Finding {
   kind: FindingKind;

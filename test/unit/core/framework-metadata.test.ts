@@ -115,5 +115,8 @@ describe('analyze a mixed framework DLQ', () => {
       ['payments', 'spring-kafka', 2],
       [null, null, 1],
     ]);
+    expect(report.findings.find((f) => f.kind === 'framework')?.text).toBe(
+      '5 messages carry kafka-connect and spring-kafka failure headers; original destinations: orders 3, payments 2; top exception: org.apache.kafka.connect.errors.DataException (3).',
+    );
   });
 });
