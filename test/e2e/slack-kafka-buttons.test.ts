@@ -5,20 +5,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
-import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
-import { startServer, type Runtime } from '../../src/main.ts';
+import type { Runtime } from '../../src/main.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES } from '../fixtures/download-dlq-body.ts';
 import { KafkaTestBench, kafkaBrokers, services } from '../integration/kafka/kafka-test-env.ts';
 import { uniqueName, waitFor } from '../support/services.ts';
 import { sendBlockActions, sendSlashCommand, sendViewSubmission } from '../support/signed-slack.ts';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
 import { buildBlockActions, buildViewSubmission, buttonAction, newSlackTs, plainTextValue, stateValues } from '../support/slack-payloads.ts';
-import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
-import { buttonsIn, shown, viewOf } from '../support/slack-e2e-app.ts';
+import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
+import { buttonsIn, shown, startKafkaSlackApp, viewOf } from '../support/slack-e2e-app.ts';
 
 const QUEUE = 'downloads-dlq';
 const CHANNEL = 'C_ALERTS';
@@ -48,18 +45,7 @@ describe.skipIf(!services)('message buttons on a Kafka DLQ end to end (real brok
     ]);
     slack = await startSlackApiServer();
     dir = mkdtempSync(join(tmpdir(), 'redrive-kafka-buttons-'));
-    const parsed = parseConfig({
-      server: { host: '127.0.0.1', port: 0 },
-      store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
-      slack: { apiUrl: slack.url, mode: 'http' },
-      kafka: { default: { brokers: kafkaBrokers(), clientId: 'redrive-e2e-buttons' } },
-      roles: { admins: ['U_ALICE'], viewers: 'everyone' },
-      queues: [{ name: QUEUE, kind: 'kafka', cluster: 'default', topic: dlqTopic, consumerGroup: uniqueName('e2e-buttons'), replayTopic, alertChannel: CHANNEL, escalation: { preset: 'kafka-runbook' } }],
-    });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
-    app = await startServer(parsed.config, resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }), logger, { slackRetries: 0 });
-    await slack.waitForCalls('auth.test', 1);
+    app = await startKafkaSlackApp({ slack, dir, brokers: kafkaBrokers(), clientId: 'redrive-e2e-buttons', queue: { name: QUEUE, topic: dlqTopic, consumerGroup: uniqueName('e2e-buttons'), replayTopic } });
   }, 60_000);
   afterAll(async () => {
     await app?.stop();

@@ -43,6 +43,14 @@ const checkoutOne = async (deps: QueueDeps, backend: QueueBackend, id: string): 
   return held;
 };
 
+/** A binary (not UTF-8) key or value is archived as base64 beside its lossy text, so the archive keeps the bytes. */
+const binaryArchive = (message: DlqMessage): JsonObject => {
+  const out: JsonObject = {};
+  if (message.bytes?.value) out.valueBase64 = Buffer.from(message.bytes.value).toString('base64');
+  if (message.bytes?.key) out.keyBase64 = Buffer.from(message.bytes.key).toString('base64');
+  return out;
+};
+
 const describeMessage = (input: ActionInput, message: DlqMessage, backend: QueueBackend): void => {
   input.messageId = message.messageKey;
   input.traceId = traceIdOf(message, backend.mapping);
@@ -65,6 +73,9 @@ export const sendHeld = async (
     await backend.dlq.release([held]);
     throw error;
   }
+  // A per-message destination (the original topic) is named in the outcome and the replay record.
+  const perMessage = target.destinationOf?.(held.message) ?? null;
+  const destination = perMessage === null ? target.description : `${perMessage} (original topic)`;
   const accepted = sent.accepted[0];
   if (!accepted) {
     await backend.dlq.release([held]);
@@ -81,7 +92,7 @@ export const sendHeld = async (
     jobId: options.jobId,
     replayedBy: options.actor,
     replayedAt: deps.clock.now(),
-    destination: target.description,
+    destination,
   });
   let removed = false;
   let removeError: string | null = null;
@@ -92,7 +103,7 @@ export const sendHeld = async (
   } else {
     await backend.dlq.release([held]);
   }
-  return { message: held.message, destination: target.description, destinationId: accepted.destinationId, removed, removeError };
+  return { message: held.message, destination, destinationId: accepted.destinationId, removed, removeError };
 };
 
 const outcomeDetails = (outcome: ReplayOutcome): JsonObject => ({
@@ -110,7 +121,35 @@ export interface ReplayRequest {
   editedBody?: string | null;
   /** `reexecute` sends to the queue's Step Functions state machine instead of its replay target. */
   via?: 'replay' | 'reexecute';
+  /**
+   * The destination the operator confirmed. Required when the target picks it per message (Kafka with
+   * no replayTopic: the original topic the headers name); must equal it, else nothing is sent.
+   */
+  confirmedDestination?: string | null;
 }
+
+/** A per-message destination must be named by the message and confirmed by the operator; releases the message otherwise. */
+const checkDestination = async (backend: QueueBackend, held: CheckedOutMessage, target: ReplayTarget, confirmed: string | null): Promise<void> => {
+  if (!target.destinationOf) {
+    // A fixed destination needs no confirmation; one that names another place must not be ignored.
+    if (confirmed === null || target.description.endsWith(`:${confirmed}`)) return;
+    await backend.dlq.release([held]);
+    throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', `${backend.name} replays to ${target.description}, not ${confirmed}: --to only confirms the original topic of a queue without a replay topic; leave it out.`, {
+      context: { queue: backend.name, messageId: held.message.messageKey },
+    });
+  }
+  const destination = target.destinationOf(held.message);
+  const context = { queue: backend.name, messageId: held.message.messageKey, ...(destination === null ? {} : { destination }) };
+  if (destination === null) {
+    await backend.dlq.release([held]);
+    throw new RedriveError('DLQ_REPLAY_NO_DESTINATION', `${backend.name} has no replay topic configured and message ${held.message.messageKey} names no original topic (no Kafka Connect or Spring Kafka headers).`, { context });
+  }
+  if (confirmed !== destination) {
+    await backend.dlq.release([held]);
+    const asked = confirmed ? ` (you confirmed ${confirmed})` : '';
+    throw new RedriveError('DLQ_REPLAY_UNCONFIRMED', `${backend.name} has no replay topic configured: message ${held.message.messageKey} would go back to ${destination}, the original topic its headers name${asked}.`, { context });
+  }
+};
 
 export const replayMessage = async (deps: QueueDeps, request: ReplayRequest): Promise<ReplayOutcome> => {
   const backend = deps.registry.get(request.queue);
@@ -125,6 +164,7 @@ export const replayMessage = async (deps: QueueDeps, request: ReplayRequest): Pr
     }
     const held = await checkoutOne(deps, backend, request.id);
     describeMessage(input, held.message, backend);
+    await checkDestination(backend, held, target, request.confirmedDestination ?? null);
     await deps.store.upsertMessageIndex([indexEntryFor(held.message, deps.clock.now(), backend.mapping)]);
     return sendHeld(deps, backend, held, target, { actor: request.actor, body: editedBody ?? held.message.body, jobId: null });
   }, outcomeDetails);
@@ -153,7 +193,7 @@ export const resolveMessage = async (deps: QueueDeps, request: { queue: string; 
         partition: message.partition,
         offset: message.offset,
         body: message.body,
-        attributes: { attributes: message.attributes, messageAttributes: message.messageAttributes as unknown as JsonObject, groupId: message.groupId },
+        attributes: { attributes: message.attributes, messageAttributes: message.messageAttributes as unknown as JsonObject, groupId: message.groupId, ...binaryArchive(message) },
         resolvedBy: request.actor,
         reason: request.reason,
         resolvedAt: deps.clock.now(),

@@ -6,6 +6,9 @@ import { RedriveError } from '../../errors.ts';
 import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from './queue-replies.ts';
 import { renderAnalysis } from './analysis-replies.ts';
 import { renderKafkaList } from './kafka-replies.ts';
+import { renderReplayConfirmation } from './framework-replies.ts';
+import type { QueueBackend } from '../../ports/queue-backend.port.ts';
+import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { renderHistory } from './history-replies.ts';
 import { withPartitionLag } from './partition-lag-replies.ts';
 import { withMessageLocation } from './message-location-replies.ts';
@@ -61,6 +64,16 @@ const jobReply = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafka'
   return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
 };
 
+/**
+ * Where a message's Replay button sends it when the queue picks the destination per message (Kafka
+ * without a replay topic: the original topic); undefined when the queue has one fixed destination.
+ */
+export const replayDestinations = async (backend: QueueBackend): Promise<((message: DlqMessage) => string | null) | undefined> => {
+  if (backend.kind !== 'kafka') return undefined;
+  const target = await backend.replayTarget();
+  return target.destinationOf ? (message) => target.destinationOf?.(message) ?? null : undefined;
+};
+
 const parseMerge = (text: string | null | undefined): JsonObject | null => {
   if (text === null || text === undefined) return null;
   let parsed: unknown;
@@ -97,17 +110,30 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const messages = await peekMessages(deps, command.queue, command.count, ctx.actor);
-      if (backend.kind === 'kafka') return renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping });
+      if (backend.kind === 'kafka') return renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping, replayTo: await replayDestinations(backend) });
       return renderPeek(command.queue, messages, deps.clock.now(), backend.kind, text);
     },
     view: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const message = await viewMessage(deps, command.queue, command.id, ctx.actor);
-      return withMessageLocation(renderMessage(message, deps.clock.now(), { ...text, ...(backend.mapping ? { mapping: backend.mapping } : {}) }), message, backend);
+      const replayTo = (await replayDestinations(backend))?.(message) ?? null;
+      return withMessageLocation(renderMessage(message, deps.clock.now(), { ...text, replayTo, ...(backend.mapping ? { mapping: backend.mapping } : {}) }), message, backend);
     },
     analyze: async (command, ctx) => renderAnalysis(await analyzeQueue(deps, { queue: command.queue, actor: ctx.actor }), text),
     replay: async (command, ctx) => {
-      const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody: command.body ?? options.bodyEdit ?? null });
+      const editedBody = command.body ?? options.bodyEdit ?? null;
+      let outcome;
+      try {
+        outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody, confirmedDestination: command.to ?? null });
+      } catch (error) {
+        // No replay topic and not (or wrongly) confirmed: nothing was sent; ask, naming the original topic.
+        if (!(error instanceof RedriveError) || error.code !== 'DLQ_REPLAY_UNCONFIRMED' || typeof error.context.destination !== 'string') throw error;
+        return renderReplayConfirmation(command.queue, String(error.context.messageId ?? command.id), error.context.destination, {
+          edited: editedBody !== null,
+          inTerminal: ctx.transport === 'cli',
+          keys: text.redactKeys,
+        });
+      }
       const rows: [string, string | null][] = [
         ['message', outcome.message.messageKey],
         ['destination', outcome.destination],

@@ -18,10 +18,19 @@ const button = (text: string, actionId: string, value: string, extra: Record<str
   ...extra,
 });
 
-/** Replay confirm: destructive for the DLQ (the message leaves it once the destination took it). */
+/**
+ * Replay confirm: destructive for the DLQ (the message leaves it once the destination took it). With
+ * `ref.to` (no replay topic configured), the dialog names the original topic the copy goes to.
+ */
 const replayConfirm = (ref: MessageRef): Record<string, unknown> => ({
-  title: { type: 'plain_text', text: 'Replay this message?' },
-  text: { type: 'mrkdwn', text: truncate(`Sends ${escapeMrkdwn(ref.id)} back for processing and takes it out of the DLQ.`, 300) },
+  title: { type: 'plain_text', text: ref.to === undefined ? 'Replay this message?' : 'Replay to its original topic?' },
+  text: {
+    type: 'mrkdwn',
+    text:
+      ref.to === undefined
+        ? truncate(`Sends ${escapeMrkdwn(ref.id)} back for processing and takes it out of the DLQ.`, 300)
+        : truncate(`Sends ${escapeMrkdwn(ref.id)} to ${escapeMrkdwn(ref.to)}, the original topic its headers name (the queue has no replay topic configured).`, 300),
+  },
   confirm: { type: 'plain_text', text: 'Replay' },
   deny: { type: 'plain_text', text: 'Cancel' },
 });
@@ -30,14 +39,16 @@ export type MessageButton = 'view' | 'replay' | 'editReplay' | 'resolve';
 
 /**
  * An actions block for one message, or null when its queue + id do not fit a button value.
- * `blockId` must be unique within the message or view.
+ * `blockId` must be unique within the message or view. `ref.to` goes only into the Replay button.
  */
 export const messageButtons = (ref: MessageRef, blockId: string, which: readonly MessageButton[] = ['view', 'replay', 'resolve']): Block | null => {
-  const value = encodeMessageRef(ref);
-  if (value === null) return null;
+  const plainRef = { queue: ref.queue, id: ref.id };
+  const value = encodeMessageRef(plainRef);
+  const replayValue = encodeMessageRef(ref);
+  if (value === null || replayValue === null) return null;
   const all: Record<MessageButton, Button> = {
     view: button('View', MESSAGE_ACTIONS.view, value),
-    replay: button('Replay', MESSAGE_ACTIONS.replay, value, { style: 'primary', confirm: replayConfirm(ref) }),
+    replay: button(ref.to === undefined ? 'Replay' : 'Replay to original topic', MESSAGE_ACTIONS.replay, replayValue, { style: 'primary', confirm: replayConfirm(ref) }),
     editReplay: button('Edit and replay', MESSAGE_ACTIONS.editReplay, value),
     resolve: button('Resolve', MESSAGE_ACTIONS.resolve, value, { style: 'danger' }),
   };
