@@ -49,7 +49,7 @@ export const frameworkSummary = (framework: FrameworkMetadata, detail: 'full' | 
     .join(' · ');
 
 /** Fact rows for `view`: who wrote the message and what it says (`framework`, as recognised), then the Kafka key, as hex when binary. */
-export const frameworkRows = (message: DlqMessage, framework: FrameworkMetadata | null = frameworkOf(message)): [string, string][] => {
+export const frameworkRows = (message: DlqMessage, framework: FrameworkMetadata | null): [string, string][] => {
   const rows: [string, string][] = [];
   if (framework) {
     rows.push(['written by', framework.label]);

@@ -63,6 +63,31 @@ export interface FrameworkMetadata {
 /** Returns the metadata when the message has this framework's shape, else null. Pure, total. */
 export type FrameworkRecogniser = (input: FrameworkInput) => FrameworkMetadata | null;
 
+/**
+ * What a Kafka framework's headers say (Connect, Spring): the record is the payload, the original
+ * topic is both where it failed and where a replay goes back to; no error code, no retry count.
+ */
+export const kafkaFrameworkFailure = (failure: {
+  framework: string;
+  label: string;
+  originalTopic: string | null;
+  exceptionClass: string | null;
+  exceptionMessage: string | null;
+  facts: FrameworkFact[];
+}): FrameworkMetadata => ({
+  framework: failure.framework,
+  label: failure.label,
+  shortName: failure.label,
+  errorCode: null,
+  errorType: failure.exceptionClass,
+  errorMessage: failure.exceptionMessage,
+  origin: failure.originalTopic,
+  originalTopic: failure.originalTopic,
+  retryCount: null,
+  payload: null,
+  facts: failure.facts,
+});
+
 const trimmed = (value: string | undefined): string | null => {
   const text = value?.trim() ?? '';
   return text === '' ? null : text;

@@ -2,7 +2,7 @@
 // Connect's DeadLetterQueueReporter writes every context header as UTF-8 text, numbers included
 // (String.valueOf(partition)), under the `__connect.errors.` prefix. Pure.
 
-import { facts, headerText, type FrameworkRecogniser } from './framework-metadata.ts';
+import { facts, headerText, kafkaFrameworkFailure, type FrameworkRecogniser } from './framework-metadata.ts';
 
 const PREFIX = '__connect.errors.';
 
@@ -28,17 +28,12 @@ export const recogniseKafkaConnect: FrameworkRecogniser = (input) => {
   // Connect always writes the connector and the stage; the topic and the exception when it has them.
   if (topic === null && exceptionClass === null && connector === null) return null;
   const exceptionMessage = read(CONNECT_HEADERS.exceptionMessage);
-  return {
+  return kafkaFrameworkFailure({
     framework: 'kafka-connect',
     label: 'Kafka Connect',
-    shortName: 'Kafka Connect',
-    errorCode: null,
-    errorType: exceptionClass,
-    errorMessage: exceptionMessage,
-    origin: topic,
     originalTopic: topic,
-    retryCount: null,
-    payload: null,
+    exceptionClass,
+    exceptionMessage,
     facts: facts([
       ['original topic', topic],
       ['original partition', read(CONNECT_HEADERS.partition)],
@@ -51,5 +46,5 @@ export const recogniseKafkaConnect: FrameworkRecogniser = (input) => {
       ['exception message', exceptionMessage],
       ['stack trace', read(CONNECT_HEADERS.stacktrace)],
     ]),
-  };
+  });
 };

@@ -3,7 +3,7 @@
 // as a 4-byte big-endian int (ByteBuffer.putInt) and the offset and timestamp as 8-byte big-endian
 // longs (ByteBuffer.putLong). Key deserialization failures use the `kafka_dlt-key-exception-*` names. Pure.
 
-import { facts, headerText, type FrameworkInput, type FrameworkRecogniser } from './framework-metadata.ts';
+import { facts, headerText, kafkaFrameworkFailure, type FrameworkInput, type FrameworkRecogniser } from './framework-metadata.ts';
 import { bigEndianInteger, headerBytes } from './header-bytes.ts';
 
 const PREFIX = 'kafka_dlt-';
@@ -50,17 +50,12 @@ export const recogniseSpringKafka: FrameworkRecogniser = (input) => {
   // A key deserialization failure has only the key-exception headers: its exception is the key's.
   const exceptionClass = valueClass ?? keyClass;
   const exceptionMessage = valueClass !== null ? read(h.exceptionMessage) : read(h.keyExceptionMessage);
-  return {
+  return kafkaFrameworkFailure({
     framework: 'spring-kafka',
     label: 'Spring Kafka',
-    shortName: 'Spring Kafka',
-    errorCode: null,
-    errorType: exceptionClass,
-    errorMessage: exceptionMessage,
-    origin: topic,
     originalTopic: topic,
-    retryCount: null,
-    payload: null,
+    exceptionClass,
+    exceptionMessage,
     facts: facts([
       ['original topic', topic],
       ['original partition', integerHeader(input, h.partition, 4)],
@@ -77,5 +72,5 @@ export const recogniseSpringKafka: FrameworkRecogniser = (input) => {
       ['stack trace', read(h.stacktrace)],
       ['key stack trace', read(h.keyStacktrace)],
     ]),
-  };
+  });
 };
