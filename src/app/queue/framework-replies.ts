@@ -1,9 +1,10 @@
 // What replies add for messages written by frameworks and for binary payloads: one summary line and
 // the fact rows of the framework's failure metadata (Kafka Connect and Spring Kafka headers decoded,
 // Lambda and EventBridge attributes, the SNS envelope), for every renderer (SQS and Kafka peek, view,
-// the View modal); binary keys, values and SQS attributes as length + hex preview + Confluent schema
-// id; and the prompt that asks an operator to confirm a replay to the original topic. Pure. Security: all of it is queue text; callers pass it through
-// reply-format's `cell`/`code`/`safeText`, and the hex preview holds no control characters.
+// the View modal); binary keys and values as length + hex preview + Confluent schema id, SQS Binary
+// attributes as length + hex preview; and the prompt that asks an operator to confirm a replay to the
+// original topic. Pure. Security: all of it is queue text; callers pass it through reply-format's
+// `cell`/`code`/`safeText`, and the hex preview holds no control characters.
 
 import { binarySummary, describeBinary, describeBytes, hexPreview, type BinaryPayload } from '../../core/analysis/binary-payload.ts';
 import { recogniseFramework, type FrameworkMetadata } from '../../core/analysis/framework-metadata/recognise-framework.ts';
