@@ -17,6 +17,8 @@ export const ERROR_CATALOGUE = {
   DLQ_MESSAGE_NOT_FOUND: { retriable: false, userMistake: true, hint: 'The message is not in the DLQ any more (replayed, resolved or expired).' },
   DLQ_REPLAY_PARTIAL: { retriable: true, hint: 'Some messages were not accepted downstream and stay in the DLQ; retry them.' },
   DLQ_REPLAY_FAILED: { retriable: true, hint: 'The destination refused the message; it stays in the DLQ.' },
+  DLQ_REPLAY_UNCONFIRMED: { retriable: false, userMistake: true, hint: 'Nothing was sent: confirm the destination (the Replay button\'s dialog, or `--to <topic>` in a terminal), or set the queue\'s replayTopic.' },
+  DLQ_REPLAY_NO_DESTINATION: { retriable: false, userMistake: true, hint: 'Set replayTopic for the queue in the config, or resolve the message.' },
   DLQ_BODY_INVALID: { retriable: false, userMistake: true, hint: 'The edited body is not valid JSON; nothing was sent.' },
   DLQ_OPERATION_UNSUPPORTED: { retriable: false, userMistake: true, hint: 'This operation does not apply to this kind of queue.' },
   JOB_NOT_FOUND: { retriable: false, userMistake: true, hint: 'No job with that id; `redrive dlq jobs` lists them.' },

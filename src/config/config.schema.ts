@@ -108,7 +108,8 @@ export const kafkaQueueSchema = z
     cluster: z.string().min(1).default('default'),
     topic: z.string().min(1),
     consumerGroup: z.string().min(1),
-    replayTopic: z.string().min(1),
+    /** Where replays go; without it each message goes back to the original topic its framework headers name, once an operator confirms it. */
+    replayTopic: z.string().min(1).optional(),
   })
   .strict();
 

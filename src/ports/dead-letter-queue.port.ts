@@ -21,6 +21,11 @@ export interface DlqMessage {
   offset: string | null;
   /** Kafka record key (kept on replay). */
   key: string | null;
+  /**
+   * Kafka: the record's own key and value bytes when their text above is lossy (not UTF-8) or absent
+   * (null value), so replies can show binary payloads as what they are. Absent for UTF-8 records.
+   */
+  bytes?: { key: Uint8Array | null; value: Uint8Array | null };
   /** SQS FIFO. */
   groupId: string | null;
   deduplicationId: string | null;

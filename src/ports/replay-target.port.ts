@@ -26,5 +26,12 @@ export interface SendResult {
 export interface ReplayTarget {
   /** Human-readable destination, e.g. `sqs:frontier`, `kafka:downloads.pending`, `sfn:arn...`. */
   readonly description: string;
+  /**
+   * Optional, for a target that picks the destination per message (a Kafka queue whose config names no
+   * replay topic sends each message back to the original topic its framework headers name): where this
+   * message would go, or null when it names none (send refuses it). The app layer has the operator
+   * confirm such a destination before it sends anything.
+   */
+  destinationOf?(message: DlqMessage): string | null;
   send(messages: OutgoingMessage[]): Promise<SendResult>;
 }

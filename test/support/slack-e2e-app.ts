@@ -43,6 +43,25 @@ export interface SlackE2e {
 const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 /**
+ * The real app with one Kafka queue (U_ALICE admin, everyone a viewer), Slack over HTTP to the local
+ * Slack API server, SQLite in `dir`; resolves once Slack's auth.test was answered.
+ */
+export const startKafkaSlackApp = async (options: { slack: SlackApiServer; dir: string; brokers: string[]; clientId: string; queue: Record<string, unknown> }): Promise<Runtime> => {
+  const parsed = parseConfig({
+    server: { host: '127.0.0.1', port: 0 },
+    store: { kind: 'sqlite', path: join(options.dir, 'redrive.db') },
+    slack: { apiUrl: options.slack.url, mode: 'http' },
+    kafka: { default: { brokers: options.brokers, clientId: options.clientId } },
+    roles: { admins: ['U_ALICE'], viewers: 'everyone' },
+    queues: [{ kind: 'kafka', cluster: 'default', alertChannel: CHANNEL, escalation: { preset: 'kafka-runbook' }, ...options.queue }],
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  const app = await startServer(parsed.config, resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }), quietLogger(), { slackRetries: 0 });
+  await options.slack.waitForCalls('auth.test', 1);
+  return app;
+};
+
+/**
  * The config and secrets of a test app on the SQS emulator: HTTP server on a free loopback port, the
  * SQLite store in `dir`, the local Slack API server at `slackUrl`, the given queues and roles.
  */

@@ -1,6 +1,7 @@
 // Renders an `analyze` result as a Block Kit Reply: the systematic-vs-isolated verdict, findings by
 // severity, error-signature groups with the runbook pattern and its suggested action, then the other
-// dimensions (category, job/event type, JSON shape, domain, retry count, age). Pure. Security:
+// dimensions (exception class / error code and original topic / where it failed when frameworks wrote
+// the DLQ, category, job/event type, JSON shape, domain, retry count, age). Pure. Security:
 // signatures, domains and shapes come from message bodies; they reach blocks only through
 // reply-format's `safeText`/`code`/`cell` (redact → escape → truncate).
 
@@ -79,21 +80,6 @@ const signatureDetail = (group: SignatureGroup, index: number, keys: readonly st
 const rows = <G extends GroupStats>(groups: G[], label: (group: G) => string | null, max = 60, keys: readonly string[] = []): (string | number | null)[][] =>
   groups.slice(0, TOP_ROWS).map((group) => [cell(label(group), max, keys), group.count, percent(group.share)]);
 
-/**
- * Error code / type and where it failed (Lambda, EventBridge rule → target, SNS topic), shown when
- * any message names them: the frameworks' own grouping keys.
- */
-const frameworkText = (report: AnalysisReport, keys: readonly string[]): string | null => {
-  const tables: string[] = [];
-  if (report.byErrorCode.some((g) => g.errorCode !== null)) {
-    tables.push(textTable(['ERROR CODE / TYPE', 'COUNT', 'SHARE'], rows(report.byErrorCode, (g) => none(g.errorCode), 60, keys)));
-  }
-  if (report.bySource.some((g) => g.source !== null)) {
-    tables.push(textTable(['FAILED IN (FUNCTION, RULE → TARGET, TOPIC)', 'COUNT', 'SHARE'], rows(report.bySource, (g) => none(g.source, '(no framework metadata)'), 110, keys)));
-  }
-  return tables.length > 0 ? tables.join('\n\n') : null;
-};
-
 /** Category, job/event type, retry count and age: what the runbooks triage by first. */
 const breakdownText = (report: AnalysisReport, keys: readonly string[]): string =>
   [
@@ -116,6 +102,37 @@ const sourcesText = (report: AnalysisReport, keys: readonly string[]): string =>
     textTable(['JSON SHAPE', 'COUNT', 'SHARE'], rows(report.byShape, (g) => g.shape, 90, keys)),
   ].join('\n\n');
 
+/**
+ * Mixed DLQs written by frameworks (Kafka Connect, Spring Kafka, Lambda, EventBridge, SNS): which
+ * exception classes / error codes, and the original topics / places they failed in, with who wrote them.
+ */
+const frameworkText = (report: AnalysisReport, keys: readonly string[]): string | null => {
+  const tables: string[] = [];
+  if (report.byErrorType.some((g) => g.errorType !== null)) {
+    tables.push(
+      textTable(
+        ['EXCEPTION CLASS / ERROR CODE', 'COUNT', 'SHARE', 'TOP ORIGINAL TOPIC / FAILED IN'],
+        report.byErrorType.slice(0, TOP_ROWS).map((g) => [cell(none(g.errorType), 70, keys), g.count, percent(g.share), cell(g.topOrigins[0]?.key ?? null, 40, keys)]),
+      ),
+    );
+  }
+  if (report.recognisedFramework > 0) {
+    tables.push(
+      textTable(
+        ['ORIGINAL TOPIC / FAILED IN', 'WRITTEN BY', 'COUNT', 'SHARE', 'TOP EXCEPTION CLASS / ERROR CODE'],
+        report.byOrigin.slice(0, TOP_ROWS).map((g) => [
+          cell(g.framework === null ? '(no framework metadata)' : none(g.origin, '(not named in the message)'), 110, keys),
+          g.framework,
+          g.count,
+          percent(g.share),
+          cell(g.topErrorTypes[0]?.key ?? null, 70, keys),
+        ]),
+      ),
+    );
+  }
+  return tables.length > 0 ? tables.join('\n\n') : null;
+};
+
 const DIMENSION_NAMES: Record<AnalysisDimension, string> = {
   category: 'categories',
   signature: 'error signatures',
@@ -123,8 +140,8 @@ const DIMENSION_NAMES: Record<AnalysisDimension, string> = {
   retryCount: 'retry counts',
   eventType: 'event types',
   shape: 'JSON shapes',
-  errorCode: 'error codes',
-  source: 'failure sources',
+  errorType: 'exception classes / error codes',
+  origin: 'original topics / failure sources',
 };
 
 const footerText = (analysis: QueueAnalysis): string => {
@@ -155,7 +172,9 @@ export const renderAnalysis = (analysis: QueueAnalysis, options: { redactKeys?: 
     findingsBlock(report, keys),
     section(`*Error signatures*\n${code(signatureTable(report, keys), keys, 2_900)}`),
     ...report.bySignature.slice(0, SIGNATURE_DETAILS).map((group, i) => signatureDetail(group, i, keys)),
-    ...[frameworkText(report, keys)].filter((text): text is string => text !== null).map((text) => section(`*By error code and where it failed*\n${code(text, keys, 2_900)}`)),
+    ...[frameworkText(report, keys)]
+      .filter((text): text is string => text !== null)
+      .map((text) => section(`*By exception class / error code and original topic / where it failed*\n${code(text, keys, 2_900)}`)),
     section(code(breakdownText(report, keys), keys)),
     section(code(sourcesText(report, keys), keys)),
   ];

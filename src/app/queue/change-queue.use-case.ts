@@ -66,6 +66,9 @@ export const sendHeld = async (
     await backend.dlq.release([held]);
     throw error;
   }
+  // A per-message destination (the original topic) is named in the outcome and the replay record.
+  const perMessage = target.destinationOf?.(held.message) ?? null;
+  const destination = perMessage === null ? target.description : `${perMessage} (original topic)`;
   const accepted = sent.accepted[0];
   if (!accepted) {
     await backend.dlq.release([held]);
@@ -82,7 +85,7 @@ export const sendHeld = async (
     jobId: options.jobId,
     replayedBy: options.actor,
     replayedAt: deps.clock.now(),
-    destination: target.description,
+    destination,
   });
   let removed = false;
   let removeError: string | null = null;
@@ -93,7 +96,7 @@ export const sendHeld = async (
   } else {
     await backend.dlq.release([held]);
   }
-  return { message: held.message, destination: target.description, destinationId: accepted.destinationId, removed, removeError };
+  return { message: held.message, destination, destinationId: accepted.destinationId, removed, removeError };
 };
 
 const outcomeDetails = (outcome: ReplayOutcome): JsonObject => ({
@@ -111,7 +114,35 @@ export interface ReplayRequest {
   editedBody?: string | null;
   /** `reexecute` sends to the queue's Step Functions state machine instead of its replay target. */
   via?: 'replay' | 'reexecute';
+  /**
+   * The destination the operator confirmed. Required when the target picks it per message (Kafka with
+   * no replayTopic: the original topic the headers name); must equal it, else nothing is sent.
+   */
+  confirmedDestination?: string | null;
 }
+
+/** A per-message destination must be named by the message and confirmed by the operator; releases the message otherwise. */
+const checkDestination = async (backend: QueueBackend, held: CheckedOutMessage, target: ReplayTarget, confirmed: string | null): Promise<void> => {
+  if (!target.destinationOf) {
+    // A fixed destination needs no confirmation; one that names another place must not be ignored.
+    if (confirmed === null || target.description.endsWith(`:${confirmed}`)) return;
+    await backend.dlq.release([held]);
+    throw new RedriveError('DLQ_OPERATION_UNSUPPORTED', `${backend.name} replays to ${target.description}, not ${confirmed}: --to only confirms the original topic of a queue without a replay topic; leave it out.`, {
+      context: { queue: backend.name, messageId: held.message.messageKey },
+    });
+  }
+  const destination = target.destinationOf(held.message);
+  const context = { queue: backend.name, messageId: held.message.messageKey, ...(destination === null ? {} : { destination }) };
+  if (destination === null) {
+    await backend.dlq.release([held]);
+    throw new RedriveError('DLQ_REPLAY_NO_DESTINATION', `${backend.name} has no replay topic configured and message ${held.message.messageKey} names no original topic (no Kafka Connect or Spring Kafka headers).`, { context });
+  }
+  if (confirmed !== destination) {
+    await backend.dlq.release([held]);
+    const asked = confirmed ? ` (you confirmed ${confirmed})` : '';
+    throw new RedriveError('DLQ_REPLAY_UNCONFIRMED', `${backend.name} has no replay topic configured: message ${held.message.messageKey} would go back to ${destination}, the original topic its headers name${asked}.`, { context });
+  }
+};
 
 export const replayMessage = async (deps: QueueDeps, request: ReplayRequest): Promise<ReplayOutcome> => {
   const backend = deps.registry.get(request.queue);
@@ -126,6 +157,7 @@ export const replayMessage = async (deps: QueueDeps, request: ReplayRequest): Pr
     }
     const held = await checkoutOne(deps, backend, request.id);
     describeMessage(input, held.message, backend);
+    await checkDestination(backend, held, target, request.confirmedDestination ?? null);
     await deps.store.upsertMessageIndex([indexEntryFor(held.message, deps.clock.now(), backend.mapping)]);
     return sendHeld(deps, backend, held, target, { actor: request.actor, body: editedBody ?? held.message.body, jobId: null });
   }, outcomeDetails);

@@ -9,6 +9,9 @@ import { RedriveError } from '../../errors.ts';
 import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from './queue-replies.ts';
 import { renderAnalysis } from './analysis-replies.ts';
 import { renderKafkaList } from './kafka-replies.ts';
+import { renderReplayConfirmation } from './framework-replies.ts';
+import type { QueueBackend } from '../../ports/queue-backend.port.ts';
+import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { renderHistory } from './history-replies.ts';
 import { withPartitionLag } from './partition-lag-replies.ts';
 import { withMessageLocation } from './message-location-replies.ts';
@@ -97,6 +100,15 @@ const outcomeData = (outcome: { message: { messageKey: string }; destination: st
   removed: outcome.removed,
   removeError: outcome.removeError,
 });
+/**
+ * Where a message's Replay button sends it when the queue picks the destination per message (Kafka
+ * without a replay topic: the original topic); undefined when the queue has one fixed destination.
+ */
+export const replayDestinations = async (backend: QueueBackend): Promise<((message: DlqMessage) => string | null) | undefined> => {
+  if (backend.kind !== 'kafka') return undefined;
+  const target = await backend.replayTarget();
+  return target.destinationOf ? (message) => target.destinationOf?.(message) ?? null : undefined;
+};
 
 const parseMerge = (text: string | null | undefined): JsonObject | null => {
   if (text === null || text === undefined) return null;
@@ -136,13 +148,14 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       const messages = await peekMessages(deps, command.queue, command.count, ctx.actor);
       const paging = { count: command.count, page: command.page ?? 0 };
       const data = { queue: backend.name, kind: backend.kind, messages: messages.map((m) => messageData(m, backend.mapping)) };
-      if (backend.kind === 'kafka') return withData(renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping, paging }), data);
+      if (backend.kind === 'kafka') return withData(renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping, paging, replayTo: await replayDestinations(backend) }), data);
       return withData(renderPeek(command.queue, messages, deps.clock.now(), backend.kind, { ...text, paging }), data);
     },
     view: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const message = await viewMessage(deps, command.queue, command.id, ctx.actor);
-      const rendered = withMessageLocation(renderMessage(message, deps.clock.now(), { ...text, ...(backend.mapping ? { mapping: backend.mapping } : {}) }), message, backend);
+      const replayTo = (await replayDestinations(backend))?.(message) ?? null;
+      const rendered = withMessageLocation(renderMessage(message, deps.clock.now(), { ...text, replayTo, ...(backend.mapping ? { mapping: backend.mapping } : {}) }), message, backend);
       return withData(rendered, { queue: backend.name, kind: backend.kind, message: messageData(message, backend.mapping) });
     },
     analyze: async (command, ctx) => {
@@ -150,7 +163,19 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
       return withData(renderAnalysis(analysis, text), analysis);
     },
     replay: async (command, ctx) => {
-      const outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody: command.body ?? options.bodyEdit ?? null });
+      const editedBody = command.body ?? options.bodyEdit ?? null;
+      let outcome;
+      try {
+        outcome = await replayMessage(deps, { queue: command.queue, id: command.id, actor: ctx.actor, editedBody, confirmedDestination: command.to ?? null });
+      } catch (error) {
+        // No replay topic and not (or wrongly) confirmed: nothing was sent; ask, naming the original topic.
+        if (!(error instanceof RedriveError) || error.code !== 'DLQ_REPLAY_UNCONFIRMED' || typeof error.context.destination !== 'string') throw error;
+        return renderReplayConfirmation(command.queue, String(error.context.messageId ?? command.id), error.context.destination, {
+          edited: editedBody !== null,
+          inTerminal: ctx.transport === 'cli',
+          keys: text.redactKeys,
+        });
+      }
       const kafka = deps.registry.get(command.queue).kind === 'kafka';
       const rows: [string, string | null][] = [
         ['message', outcome.message.messageKey],

@@ -4,8 +4,7 @@
 // truncate); a body can neither leak a secret nor ping `<!channel>`.
 
 import { mapDlqMessage, type FieldMapping } from '../../core/analysis/field-mapping.ts';
-import { recogniseAwsDeadLetter } from '../../core/analysis/framework-metadata/aws-recognisers.ts';
-import type { FrameworkMetadata } from '../../core/analysis/framework-metadata/framework-metadata.ts';
+import type { FrameworkMetadata } from '../../core/analysis/framework-metadata/recognise-framework.ts';
 import { matchRunbookPattern } from '../../core/analysis/runbook-patterns.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
 import { bulkReplayButton, messageButtons } from '../../core/slack/message-buttons.ts';
@@ -17,6 +16,7 @@ import type { AlarmSummary, MoveTaskInfo } from '../../ports/queue-backend.port.
 import type { StatusView } from './read-queue.use-case.ts';
 import { cell, code, formatAge, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
 import { PEEK_PAGE_CARDS, pagedPeekBlocks, peekOrder, type PeekPaging } from './peek-pages.ts';
+import { BINARY_BODY_NOTE, binaryAttributeText, binaryBodyText, binaryValueOf, frameworkOf, frameworkRows, frameworkSummary } from './framework-replies.ts';
 
 export { formatAge, textTable } from './reply-format.ts';
 
@@ -24,6 +24,12 @@ export { formatAge, textTable } from './reply-format.ts';
 export interface TextOptions {
   /** Config `redactKeys`: JSON keys hidden besides the defaults. */
   redactKeys?: readonly string[];
+}
+
+/** For one message's replies: where its Replay button sends it when the queue has no replay topic (the original topic). */
+export interface MessageTextOptions extends TextOptions {
+  mapping?: FieldMapping;
+  replayTo?: string | null;
 }
 
 /** Characters of body per peek card: the cards and their buttons share one message's budget. */
@@ -55,36 +61,18 @@ export const renderStatus = (views: StatusView[]): Reply => {
 const ageOf = (message: DlqMessage, now: Date): string =>
   message.enqueuedAt ? formatAge((now.getTime() - message.enqueuedAt.getTime()) / 1000) : 'n/a';
 
-const HEX_PREVIEW_BYTES = 16;
-
-/** A Binary attribute as what it is: its length and the first bytes in hex (replays send it unchanged). */
-const binaryPreview = (base64: string | undefined): string => {
-  const bytes = Buffer.from(base64 ?? '', 'base64');
-  const hex = bytes.subarray(0, HEX_PREVIEW_BYTES).toString('hex').replace(/(..)(?!$)/g, '$1 ');
-  return `<binary, ${bytes.length} byte${bytes.length === 1 ? '' : 's'}${bytes.length > 0 ? `: ${hex}${bytes.length > HEX_PREVIEW_BYTES ? ' …' : ''}` : ''}>`;
-};
+/** Bytes of a Binary attribute shown in hex (replays send it unchanged). */
+const ATTRIBUTE_PREVIEW_BYTES = 16;
 
 /** Message attributes as lines; values under a secret-looking name are hidden whatever they hold. */
 const attributeLines = (message: DlqMessage, keys: readonly string[]): string[] => {
   const lines = Object.entries(message.messageAttributes).map(([name, a]) => {
-    const value = isSecretKey(name, keys) ? REDACTED : a.stringValue === undefined ? binaryPreview(a.binaryValue) : a.stringValue;
+    const value = isSecretKey(name, keys) ? REDACTED : a.stringValue === undefined ? binaryAttributeText(a.binaryValue, ATTRIBUTE_PREVIEW_BYTES) : a.stringValue;
     return `${name} (${a.dataType}) = ${value}`;
   });
   if (message.groupId) lines.unshift(`MessageGroupId = ${message.groupId}`);
   return lines;
 };
-
-/** One line naming who wrote the message and why it failed: "EventBridge target DLQ · NO_PERMISSIONS · rule orders → arn:… · …". */
-const frameworkSummary = (framework: FrameworkMetadata): string =>
-  [
-    framework.title,
-    framework.errorCode ?? framework.errorType,
-    framework.source,
-    framework.errorMessage === null ? null : framework.errorMessage.slice(0, 200),
-    framework.payload === null ? null : 'Message shown; replay sends the whole envelope',
-  ]
-    .filter((part): part is string => part !== null)
-    .join(' · ');
 
 export const renderPeek = (queue: string, peeked: DlqMessage[], now: Date, kind: 'sqs' | 'kafka' = 'sqs', options: TextOptions & { paging?: PeekPaging } = {}): Reply => {
   const keys = options.redactKeys ?? [];
@@ -100,7 +88,7 @@ export const renderPeek = (queue: string, peeked: DlqMessage[], now: Date, kind:
   const attributeMax = Math.max(120, Math.floor(1_600 / perPage));
   const cards = messages.map((m, i): Block[] => {
     const attrs = attributeLines(m, keys);
-    const framework = recogniseAwsDeadLetter(m);
+    const framework = frameworkOf(m);
     const title = `*${i + 1}. ${safeText(m.messageKey, 300, keys)}*`;
     const summary = framework ? `\n${safeText(frameworkSummary(framework), 400, keys)}` : '';
     const attributes = attrs.length > 0 ? `\n${safeText(attrs.join('\n'), attributeMax, keys)}` : '';
@@ -157,16 +145,21 @@ const prettyBody = (body: string, keys: readonly string[]): { pretty: string; no
   }
 };
 
-/** The body to show: an SNS envelope's inner Message (said in the note), else the body. */
+/**
+ * The body to show: a binary body as a hex dump, an SNS envelope's inner Message (said in the note),
+ * else the body; with the framework metadata the message carries.
+ */
 const shownBody = (message: DlqMessage, keys: readonly string[]): { framework: FrameworkMetadata | null; pretty: string; note: string } => {
-  const framework = recogniseAwsDeadLetter(message);
+  const framework = frameworkOf(message);
+  const binary = binaryValueOf(message);
+  if (binary) return { framework, pretty: binaryBodyText(message, binary), note: BINARY_BODY_NOTE };
   if (framework?.payload == null) return { framework, ...prettyBody(message.body, keys) };
   const { pretty, note } = prettyBody(framework.payload, keys);
   const raw = note === 'Body is JSON.' ? '' : ' raw (not JSON)';
-  return { framework, pretty, note: `${framework.title}: the inner Message is shown${raw}; a replay sends the whole envelope as received.` };
+  return { framework, pretty, note: `${framework.label}: the inner Message is shown${raw}; a replay sends the whole envelope as received.` };
 };
 
-export const renderMessage = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping } = {}): Reply => {
+export const renderMessage = (message: DlqMessage, now: Date, options: MessageTextOptions = {}): Reply => {
   const keys = options.redactKeys ?? [];
   const { framework, pretty, note } = shownBody(message, keys);
   const facts = textTable(
@@ -179,8 +172,9 @@ export const renderMessage = (message: DlqMessage, now: Date, options: TextOptio
       ['receive count', message.receiveCount],
       ...(message.partition !== null ? [['partition/offset', `${message.partition}/${message.offset}`] as [string, string]] : []),
       ...(message.groupId ? [['group id', message.groupId] as [string, string]] : []),
-      ...(framework?.facts ?? []).map(({ label, value }) => [label, cell(value, 300, keys)] as [string, string]),
+      ...frameworkRows(message, framework).map(([k, v]) => [k, cell(v, 400, keys)] as [string, string]),
       ...mappedRows(message, options.mapping).map(([k, v]) => [k, v === null ? null : cell(String(v), 300, keys)] as [string, string | null]),
+      ...(options.replayTo ? [['replay goes to', `${options.replayTo} (original topic; no replay topic configured)`] as [string, string]] : []),
       ...attributeLines(message, keys).map((line) => ['attribute', line] as [string, string]),
     ],
   );
@@ -257,7 +251,7 @@ const chunkEscaped = (text: string, size: number): string[] => {
  * a marker past MODAL_BODY_SECTIONS, then Replay / Edit and replay / Resolve. Same redaction and
  * escaping as everywhere. Blocks fit a modal (≤ 100), not a message.
  */
-export const renderMessageModal = (message: DlqMessage, now: Date, options: TextOptions & { mapping?: FieldMapping; kind?: QueueKind } = {}): Block[] => {
+export const renderMessageModal = (message: DlqMessage, now: Date, options: MessageTextOptions & { kind?: QueueKind } = {}): Block[] => {
   const keys = options.redactKeys ?? [];
   const summary = renderMessage(message, now, options);
   // renderMessage: [header, facts, body, ...footer]; keep the facts, render the body in full here.
@@ -270,7 +264,8 @@ export const renderMessageModal = (message: DlqMessage, now: Date, options: Text
   for (const chunk of chunks) blocks.push(section('```' + chunk + '```'));
   const cut = /… \[truncated \d+ chars\]$/.test(body);
   blocks.push(context(cut ? `${note} Truncated: the body is ${pretty.length.toLocaleString('en-US')} characters, more than a Slack modal shows.` : note));
-  const buttons = messageButtons({ queue: message.queue, id: message.messageKey }, 'modal_msg_actions', options.kind ?? null, ['replay', 'editReplay', 'resolve']);
+  const ref = { queue: message.queue, id: message.messageKey, ...(options.replayTo ? { to: options.replayTo } : {}) };
+  const buttons = messageButtons(ref, 'modal_msg_actions', options.kind ?? null, ['replay', 'editReplay', 'resolve']);
   if (buttons) blocks.push(buttons);
   return blocks;
 };

@@ -6,6 +6,7 @@ import { isFiltered, type ReplayFilter } from '../../core/analysis/replay-filter
 import type { Job, JsonObject } from '../../core/model.ts';
 import type { ReplayedBefore } from '../../core/slack/parse-dlq-command.ts';
 import { canaryForJob } from './canary.ts';
+import { RedriveError } from '../../errors.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
 export interface RedriveJobParams {
@@ -72,6 +73,15 @@ export const createRedriveJob = async (
   },
 ): Promise<Job> => {
   const backend = deps.registry.get(queue);
+  // A Kafka queue without a replay topic sends each message to the original topic its headers name,
+  // which the operator confirms message by message: never in bulk, where nobody sees each destination.
+  if (backend.kind === 'kafka' && (await backend.replayTarget()).destinationOf) {
+    throw new RedriveError(
+      'DLQ_OPERATION_UNSUPPORTED',
+      `${backend.name} has no replay topic configured: each message goes back to the original topic its headers name, confirmed one message at a time (replay). Set replayTopic in the config to replay in bulk.`,
+      { context: { queue: backend.name } },
+    );
+  }
   const full: RedriveJobParams = {
     count: params.count ?? null,
     ratePerSecond: params.ratePerSecond ?? null,

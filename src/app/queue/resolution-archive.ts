@@ -10,7 +10,15 @@ import type { ReplayTarget, SendResult } from '../../ports/replay-target.port.ts
 import { traceIdOf } from './message-identity.ts';
 import type { QueueDeps } from './queue-deps.ts';
 
-/** What the archive keeps of a resolved message: enough to replay it by hand later. */
+/** A binary (not UTF-8) key or value is archived as base64 beside its lossy text, so the archive keeps the bytes. */
+const binaryArchive = (message: DlqMessage): JsonObject => {
+  const out: JsonObject = {};
+  if (message.bytes?.value) out.valueBase64 = Buffer.from(message.bytes.value).toString('base64');
+  if (message.bytes?.key) out.keyBase64 = Buffer.from(message.bytes.key).toString('base64');
+  return out;
+};
+
+/** What the archive keeps of a resolved message: enough to replay it by hand later (binary bytes too). */
 export const resolutionOf = (
   backend: Pick<QueueBackend, 'name' | 'mapping'>,
   message: DlqMessage,
@@ -22,7 +30,7 @@ export const resolutionOf = (
   partition: message.partition,
   offset: message.offset,
   body: message.body,
-  attributes: { attributes: message.attributes, messageAttributes: message.messageAttributes as unknown as JsonObject, groupId: message.groupId },
+  attributes: { attributes: message.attributes, messageAttributes: message.messageAttributes as unknown as JsonObject, groupId: message.groupId, ...binaryArchive(message) },
   resolvedBy: who.actor,
   reason: who.reason,
   resolvedAt: who.at,

@@ -20,6 +20,9 @@ import { liveJobLease } from '../queue/job-lease.ts';
 import { startMoveTask } from '../queue/move-task.use-case.ts';
 import type { QueueDeps } from '../queue/queue-deps.ts';
 import { renderMessageModal } from '../queue/queue-replies.ts';
+import { binaryValueOf } from '../queue/framework-replies.ts';
+import { replayDestinations } from '../queue/queue-operations.ts';
+import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { viewMessage } from '../queue/read-queue.use-case.ts';
 import { resumeRedriveJob } from '../queue/redrive-job.ts';
 import { createRedriveJob, replayedBeforeInstant, type ManualJobKind } from '../queue/redrive-job-params.ts';
@@ -70,10 +73,13 @@ const alreadyDone = (op: Once, id: string, record: AuditRecord | null): Reply =>
  * The Edit and replay form, or why there is none. A body that holds something redaction would hide
  * is never put in Slack (and replaying the redacted text would corrupt it): edit it in a terminal.
  */
-const editForm = (queueName: string, id: string, body: string, keys: readonly string[], kind: QueueKind): Reply => {
+const editForm = (message: DlqMessage, keys: readonly string[], kind: QueueKind): Reply => {
+  const { queue: queueName, messageKey: id, body } = message;
   const ref = { queue: queueName, id };
   const terminal = `redrive dlq replay ${queueName} ${id} --body-file edited.json`;
   const refusal = (why: string): Reply => reply(why, [section(`:warning: ${safeText(why, 1_000)}`), section(`In a terminal: \`${safeText(terminal, 1_000)}\``)], { private: true });
+  const binary = binaryValueOf(message);
+  if (binary) return refusal(`This body is binary (${binary.length} bytes, not text): it cannot be edited in Slack. Replay sends its bytes unchanged.`);
   if (body.length > INPUT_MAX) return refusal(`This body is ${body.length.toLocaleString('en-US')} characters, more than a Slack input holds (${INPUT_MAX.toLocaleString('en-US')}).`);
   if (redactSecrets(body, { jsonKeys: keys }) !== body) return refusal('This body holds values Redrive never shows in Slack (tokens, passwords, signatures or configured keys).');
   // A plain-text input would carry a bidi override or a NUL unseen; shown as \uXXXX it would change the body.
@@ -179,8 +185,9 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
             if (command.surface !== 'modal' && command.surface !== 'edit') return view(command, context);
             const backend = queue.registry.get(command.queue);
             const message = await viewMessage(queue, command.queue, command.id, context.actor);
-            if (command.surface === 'edit') return editForm(message.queue, message.messageKey, message.body, queue.redactKeys ?? [], backend.kind);
-            const blocks = renderMessageModal(message, queue.clock.now(), { redactKeys: queue.redactKeys ?? [], kind: backend.kind, ...(backend.mapping ? { mapping: backend.mapping } : {}) });
+            if (command.surface === 'edit') return editForm(message, queue.redactKeys ?? [], backend.kind);
+            const replayTo = (await replayDestinations(backend))?.(message) ?? null;
+            const blocks = renderMessageModal(message, queue.clock.now(), { redactKeys: queue.redactKeys ?? [], kind: backend.kind, replayTo, ...(backend.mapping ? { mapping: backend.mapping } : {}) });
             return { text: safeText(`Message ${message.messageKey} in ${message.queue}`, 500), blocks, private: true };
           },
         }

@@ -254,6 +254,20 @@ export const buildFindings = (
     ].filter(Boolean);
     findings.push({ kind: 'retry-counts', severity: 'info', text: `${parts.join('; ')}.` });
   }
+  if (report.recognisedFramework > 0) {
+    const frameworks = [...new Set(report.byOrigin.map((g) => g.framework).filter((f): f is string => f !== null))];
+    const named = frameworks.length > 1 ? `${frameworks.slice(0, -1).join(', ')} and ${frameworks.at(-1)}` : (frameworks[0] ?? '');
+    const origins = report.byOrigin.filter((g) => g.origin !== null).slice(0, 3).map((g) => `${g.origin} ${g.count}`);
+    const topError = report.byErrorType.find((g) => g.errorType !== null);
+    findings.push({
+      kind: 'framework',
+      severity: 'info',
+      text:
+        `${plural(report.recognisedFramework, 'message')} carry failure metadata from ${named}` +
+        `${origins.length > 0 ? `; original topic / where it failed: ${origins.join(', ')}` : ''}` +
+        `${topError ? `; top exception class / error code: ${topError.errorType} (${topError.count})` : ''}.`,
+    });
+  }
   const topDomain = report.byDomain.find((group) => group.domain !== null);
   if (topDomain) {
     findings.push({ kind: 'top-domain', severity: 'info', text: `Top domain: ${topDomain.domain} (${topDomain.count}, ${percent(topDomain.share)}).` });

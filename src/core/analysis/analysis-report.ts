@@ -1,5 +1,6 @@
 // The shape of an analysis report: what `analyze` found in a DLQ, grouped the way both runbooks
-// triage (category, error signature, domain, retry count, job type, age, time pattern). Data only.
+// triage (category, error signature, domain, retry count, job type, age, time pattern), plus exception
+// class / error code and original topic / where it failed for DLQs written by frameworks. Data only.
 // Strings come from message bodies: renderers must still escape them (signatures are redacted).
 
 import type { RetryCountSource } from './field-mapping.ts';
@@ -62,21 +63,30 @@ export interface EventTypeGroup extends GroupStats {
   eventType: string | null;
 }
 
-/** Error code / error type: a framework's code (Lambda ErrorCode, EventBridge ERROR_CODE) or the body's error type. */
-export interface ErrorCodeGroup extends GroupStats {
-  /** "EventBridge NO_PERMISSIONS", "Lambda 200", "ValueError"; null when the message names none. */
-  errorCode: string | null;
-}
-
-/** Where the message failed, as the framework names it: a function, a rule → target, a topic. */
-export interface SourceGroup extends GroupStats {
-  /** "EventBridge rule orders → arn:…", "SNS topic orders"; null for messages no framework wrote. */
-  source: string | null;
-}
-
 export interface ShapeGroup extends GroupStats {
   /** `{error:object,retry_count:number,...}`, `raw` or `json:array`. */
   shape: string;
+}
+
+/**
+ * Exception class / error code: the exception class or error type a framework names (Kafka Connect,
+ * Spring Kafka, Lambda errorType), a framework's code qualified by the framework ("EventBridge
+ * NO_PERMISSIONS", "Lambda 200"), else the body's error type.
+ */
+export interface ErrorTypeGroup extends GroupStats {
+  /** `org.apache.kafka.connect.errors.DataException`, "EventBridge NO_PERMISSIONS", "ValueError"; null when the message names none. */
+  errorType: string | null;
+  /** Original topics / places it failed in most. */
+  topOrigins: KeyCount[];
+}
+
+/** Original topic / where it failed, as the framework names it, with the framework that wrote the messages. */
+export interface OriginGroup extends GroupStats {
+  /** "orders" (original topic), "rule orders → arn:…", "topic invoices", "function resize"; null when not named. */
+  origin: string | null;
+  /** The framework's short name ("Kafka Connect", "EventBridge"); null for messages no framework wrote. */
+  framework: string | null;
+  topErrorTypes: KeyCount[];
 }
 
 /** Exact counts per runbook pattern (patterns are few, so they are never capped). */
@@ -147,7 +157,8 @@ export type FindingKind =
   | 'no-error-info'
   | 'retry-counts'
   | 'top-domain'
-  | 'time-pattern';
+  | 'time-pattern'
+  | 'framework';
 
 export interface Finding {
   kind: FindingKind;
@@ -158,7 +169,7 @@ export interface Finding {
   patternId?: RunbookPatternId;
 }
 
-export type AnalysisDimension = 'category' | 'signature' | 'domain' | 'retryCount' | 'eventType' | 'shape' | 'errorCode' | 'source';
+export type AnalysisDimension = 'category' | 'signature' | 'domain' | 'retryCount' | 'eventType' | 'shape' | 'errorType' | 'origin';
 
 export interface AnalysisReport {
   generatedAt: Date;
@@ -183,8 +194,11 @@ export interface AnalysisReport {
   byRetryCount: RetryGroup[];
   byEventType: EventTypeGroup[];
   byShape: ShapeGroup[];
-  byErrorCode: ErrorCodeGroup[];
-  bySource: SourceGroup[];
+  /** Mixed DLQs: by exception class / error code and by original topic / where it failed (framework metadata). */
+  byErrorType: ErrorTypeGroup[];
+  byOrigin: OriginGroup[];
+  /** Messages whose framework metadata was recognised (Kafka Connect, Spring Kafka, Lambda, EventBridge, SNS). */
+  recognisedFramework: number;
   /** All five buckets, in order. */
   byAge: AgeGroup[];
   timePattern: TimePattern;

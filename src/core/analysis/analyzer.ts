@@ -34,7 +34,7 @@ export interface AnalyzerOptions {
 export interface Analyzer {
   /** Maps and counts one message (the port's DlqMessage fits MessageEnvelope). */
   add(message: MessageEnvelope): void;
-  /** For callers that already mapped the body (the peek/view path). */
+  /** For callers that already mapped the body (the peek/view path); `mapped.framework` is the framework metadata. */
   addMapped(mapped: MappedMessage, messageKey: string): void;
   /** A snapshot; adding more afterwards is fine. */
   result(): AnalysisReport;
@@ -56,6 +56,14 @@ interface DomainData extends GroupData {
   signatures: TopK<null>;
 }
 
+interface ErrorTypeData extends GroupData {
+  origins: TopK<null>;
+}
+
+interface OriginData extends GroupData {
+  errorTypes: TopK<null>;
+}
+
 const NONE = '\u0000';
 const NESTED_TOP = 3;
 const SIGNATURE_CACHE_SIZE = 4096;
@@ -69,18 +77,26 @@ const KNOWN_CATEGORIES = new Set(['permanent', 'transient']);
 
 const ageBucket = (ageMs: number): AgeBucket => (ageMs < HOUR ? '<1h' : ageMs < 24 * HOUR ? '1-24h' : ageMs < 7 * 24 * HOUR ? '1-7d' : '>7d');
 
-/** A framework's code qualified by the framework ("EventBridge NO_PERMISSIONS"), else the body's error type. */
-const errorCodeKey = (mapped: MappedMessage): string | null => {
+/**
+ * Exception class / error code: a framework's code qualified by the framework ("EventBridge
+ * NO_PERMISSIONS", "Lambda 200": a code means something only beside its name), else the exception
+ * class or error type (the framework's first, then the body's: it names itself), else, for a message a
+ * framework wrote, "<framework> (no error code)".
+ */
+const errorTypeKey = (mapped: MappedMessage): string | null => {
   const framework = mapped.framework;
-  if (!framework) return mapped.errorType;
-  const code = framework.errorCode ?? framework.errorType;
-  return code === null ? `${framework.shortName} (no error code)` : `${framework.shortName} ${code}`;
+  if (framework?.errorCode != null) return `${framework.shortName} ${framework.errorCode}`;
+  if (mapped.errorType !== null) return mapped.errorType;
+  return framework ? `${framework.shortName} (no error code)` : null;
 };
 
-const sourceKey = (mapped: MappedMessage): string | null => {
-  const framework = mapped.framework;
-  if (!framework) return null;
-  return `${framework.shortName} ${framework.source ?? '(not named in the message)'}`;
+/** Original topic / where it failed, with the framework that says so; one group per (framework, origin). */
+const originKey = (mapped: MappedMessage): string => (mapped.framework ? JSON.stringify([mapped.framework.shortName, mapped.framework.origin]) : NONE);
+
+const originOf = (key: string): { framework: string | null; origin: string | null } => {
+  if (key === NONE) return { framework: null, origin: null };
+  const [framework, origin] = JSON.parse(key) as [string, string | null];
+  return { framework, origin };
 };
 
 const topKeys = (topK: TopK<null>): KeyCount[] => topK.entries().map((entry) => ({ key: entry.key, count: entry.count }));
@@ -109,8 +125,9 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
   }));
   const byEventType = createTopK<GroupData>(maxGroups, newGroup);
   const byShape = createTopK<GroupData>(maxGroups, newGroup);
-  const byErrorCode = createTopK<GroupData>(maxGroups, newGroup);
-  const bySource = createTopK<GroupData>(maxGroups, newGroup);
+  const byErrorType = createTopK<ErrorTypeData>(maxGroups, () => ({ ...newGroup(), origins: createTopK<null>(NESTED_TOP, noData) }));
+  const byOrigin = createTopK<OriginData>(maxGroups, () => ({ ...newGroup(), errorTypes: createTopK<null>(NESTED_TOP, noData) }));
+  let recognisedFramework = 0;
   const patternCounts = new Map<RunbookPatternId, number>();
   const ages: Record<AgeBucket, number> = { '<1h': 0, '1-24h': 0, '1-7d': 0, '>7d': 0, unknown: 0 };
   const time = { timed: 0, first: null as number | null, last: null as number | null, inWindow: 0 };
@@ -176,8 +193,16 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
 
     touch(byEventType.hit(mapped.eventType ?? NONE).data, sample, at);
     touch(byShape.hit(mapped.shape).data, sample, at);
-    touch(byErrorCode.hit(errorCodeKey(mapped) ?? NONE).data, sample, at);
-    touch(bySource.hit(sourceKey(mapped) ?? NONE).data, sample, at);
+
+    if (mapped.framework) recognisedFramework += 1;
+    const errorType = errorTypeKey(mapped);
+    const origin = mapped.framework?.origin ?? null;
+    const errorTypeData = byErrorType.hit(errorType ?? NONE).data;
+    touch(errorTypeData, sample, at);
+    if (origin !== null) errorTypeData.origins.hit(origin);
+    const originData = byOrigin.hit(originKey(mapped)).data;
+    touch(originData, sample, at);
+    if (errorType !== null) originData.errorTypes.hit(errorType);
 
     if (at === null) ages.unknown += 1;
     else {
@@ -210,8 +235,8 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
       retryCount: byRetry.evictions > 0,
       eventType: byEventType.evictions > 0,
       shape: byShape.evictions > 0,
-      errorCode: byErrorCode.evictions > 0,
-      source: bySource.evictions > 0,
+      errorType: byErrorType.evictions > 0,
+      origin: byOrigin.evictions > 0,
     };
     const grouped = {
       generatedAt: new Date(nowMs),
@@ -247,8 +272,17 @@ export const createAnalyzer = (options: AnalyzerOptions): Analyzer => {
       })),
       byEventType: byEventType.entries().map((entry) => ({ ...stats(entry, total), eventType: orNull(entry.key) })),
       byShape: byShape.entries().map((entry) => ({ ...stats(entry, total), shape: entry.key })),
-      byErrorCode: byErrorCode.entries().map((entry) => ({ ...stats(entry, total), errorCode: orNull(entry.key) })),
-      bySource: bySource.entries().map((entry) => ({ ...stats(entry, total), source: orNull(entry.key) })),
+      byErrorType: byErrorType.entries().map((entry) => ({
+        ...stats(entry, total),
+        errorType: orNull(entry.key),
+        topOrigins: topKeys(entry.data.origins),
+      })),
+      byOrigin: byOrigin.entries().map((entry) => ({
+        ...stats(entry, total),
+        ...originOf(entry.key),
+        topErrorTypes: topKeys(entry.data.errorTypes),
+      })),
+      recognisedFramework,
       byAge: AGE_BUCKETS.map((bucket) => ({ bucket, count: ages[bucket], share: total === 0 ? 0 : ages[bucket] / total })),
       timePattern: judgeTimePattern(time, now, windowMinutes),
       capped,

@@ -3,8 +3,7 @@
 // or lacks fields never throws, it maps to nulls and is shown raw.
 
 import { asCount, asText, hostOf, jsonShape, parseTimestamp, typeName } from './field-values.ts';
-import { recogniseAwsDeadLetter } from './framework-metadata/aws-recognisers.ts';
-import type { FrameworkAttribute, FrameworkMetadata } from './framework-metadata/framework-metadata.ts';
+import { recogniseFramework, type FrameworkAttribute, type FrameworkMetadata } from './framework-metadata/recognise-framework.ts';
 import { compilePath, getPath, hasPath, isRawJson, parsePreservingNumbers, setPath, stringifyPreservingNumbers, type CompiledPath } from './json-path.ts';
 
 /** One dotted JSON path, or candidate paths tried in order (the first usable value wins). */
@@ -115,8 +114,8 @@ export interface MappedMessage {
   /** Stable JSON shape: `{error:object,retry_count:number,trace_id:string,url:string}`, or `raw`. */
   shape: string;
   /**
-   * Failure metadata a framework wrote (Lambda, EventBridge, SNS envelope), when `mapDlqMessage`
-   * recognised one; its error, code and retry count then take precedence over the body's.
+   * Failure metadata a framework wrote (Kafka Connect, Spring Kafka, Lambda, EventBridge, SNS envelope),
+   * when `mapDlqMessage` recognised one; its error, type and retry count then take precedence over the body's.
    */
   framework?: FrameworkMetadata | null;
 }
@@ -240,11 +239,11 @@ export interface MessageEnvelope {
   attributes: Readonly<Record<string, string>>;
   enqueuedAt: Date | null;
   receiveCount: number | null;
-  /** SQS message attributes (the AWS dead-letter shapes are recognised by them). */
+  /** SQS message attributes (the Lambda and EventBridge dead-letter shapes are recognised by them). */
   messageAttributes?: Readonly<Record<string, FrameworkAttribute>>;
 }
 
-/** The framework's account of the failure wins over the body's: the body is the original event. */
+/** The framework's account of the failure wins over the body's: the body is the original event or record. */
 const withFramework = (mapped: MappedMessage, framework: FrameworkMetadata): MappedMessage => {
   const retryFromFramework = framework.retryCount !== null && mapped.retryCountSource !== 'body';
   return {
@@ -258,12 +257,13 @@ const withFramework = (mapped: MappedMessage, framework: FrameworkMetadata): Map
 };
 
 /**
- * `mapMessage` with the message's own attributes, receive count and DLQ entry time as fallback. An
- * AWS dead-letter shape (core/analysis/framework-metadata) is recognised first: an SNS envelope's
- * inner Message is mapped instead of the envelope, and the framework's error fields fill the result.
+ * `mapMessage` with the message's own attributes, receive count and DLQ entry time as fallback. The
+ * framework that wrote the message (core/analysis/framework-metadata: Kafka Connect and Spring Kafka
+ * headers, AWS dead-letter shapes) is recognised first: an SNS envelope's inner Message is mapped
+ * instead of the envelope, and the framework's exception or error fields fill the result.
  */
 export const mapDlqMessage = (message: MessageEnvelope, mapping: FieldMapping = DEFAULT_FIELD_MAPPING): MappedMessage => {
-  const framework = recogniseAwsDeadLetter(message);
+  const framework = recogniseFramework(message);
   const mapped = mapMessage(framework?.payload ?? message.body, mapping, {
     messageKey: message.messageKey,
     enqueuedAt: message.enqueuedAt,

@@ -78,11 +78,13 @@ export const BUTTON_VALUE_MAX = 2_000;
 export interface MessageRef {
   queue: string;
   id: string;
+  /** Replay buttons only: the destination the confirm dialog named (the original topic), confirmed by the click. */
+  to?: string;
 }
 
 /** The value of a message button, or null when queue + id would not fit a button. */
 export const encodeMessageRef = (ref: MessageRef): string | null => {
-  const value = JSON.stringify({ q: ref.queue, id: ref.id });
+  const value = JSON.stringify(ref.to === undefined ? { q: ref.queue, id: ref.id } : { q: ref.queue, id: ref.id, to: ref.to });
   return value.length <= BUTTON_VALUE_MAX ? value : null;
 };
 
@@ -92,8 +94,8 @@ export const decodeMessageRef = (value: string | undefined | null): MessageRef |
   try {
     const parsed: unknown = JSON.parse(value);
     if (parsed && typeof parsed === 'object' && typeof (parsed as { q?: unknown }).q === 'string' && typeof (parsed as { id?: unknown }).id === 'string') {
-      const { q, id } = parsed as { q: string; id: string };
-      if (q !== '' && id !== '') return { queue: q, id };
+      const { q, id, to } = parsed as { q: string; id: string; to?: unknown };
+      if (q !== '' && id !== '') return typeof to === 'string' && to !== '' ? { queue: q, id, to } : { queue: q, id };
     }
   } catch {
     // not ours

@@ -19,11 +19,20 @@ const button = (text: string, actionId: string, value: string, extra: Record<str
   ...extra,
 });
 
-/** Replay confirm: says what the backend does to the DLQ (SQS deletes after the send, Kafka keeps it). */
+/**
+ * Replay confirm: says what the backend does to the DLQ (SQS deletes after the send, Kafka keeps it).
+ * With `ref.to` (no replay topic configured), the dialog names the original topic the copy goes to.
+ */
 const replayConfirm = (ref: MessageRef, kind: QueueKind | null): Record<string, unknown> => ({
-  title: { type: 'plain_text', text: 'Replay this message?' },
-  // Slack caps a confirm's text at 300 characters: the id is cut, never the effect.
-  text: { type: 'mrkdwn', text: `Replay ${toSlackId(ref.id, 60)}? ${effectFor(REPLAY_EFFECT, kind)}`.slice(0, 300) },
+  title: { type: 'plain_text', text: ref.to === undefined ? 'Replay this message?' : 'Replay to its original topic?' },
+  // Slack caps a confirm's text at 300 characters: the ids are cut, never the effect.
+  text: {
+    type: 'mrkdwn',
+    text: (ref.to === undefined
+      ? `Replay ${toSlackId(ref.id, 60)}? ${effectFor(REPLAY_EFFECT, kind)}`
+      : `Sends ${toSlackId(ref.id, 60)} to ${toSlackId(ref.to, 80)}, the original topic its headers name (the queue has no replay topic configured); the message stays in the DLQ topic until it is resolved.`
+    ).slice(0, 300),
+  },
   confirm: { type: 'plain_text', text: 'Replay' },
   deny: { type: 'plain_text', text: 'Cancel' },
 });
@@ -32,14 +41,16 @@ export type MessageButton = 'view' | 'replay' | 'editReplay' | 'resolve';
 
 /**
  * An actions block for one message, or null when its queue + id do not fit a button value.
- * `blockId` must be unique within the message or view.
+ * `blockId` must be unique within the message or view. `ref.to` goes only into the Replay button.
  */
 export const messageButtons = (ref: MessageRef, blockId: string, kind: QueueKind | null, which: readonly MessageButton[] = ['view', 'replay', 'resolve']): Block | null => {
-  const value = encodeMessageRef(ref);
-  if (value === null) return null;
+  const plainRef = { queue: ref.queue, id: ref.id };
+  const value = encodeMessageRef(plainRef);
+  const replayValue = encodeMessageRef(ref);
+  if (value === null || replayValue === null) return null;
   const all: Record<MessageButton, Button> = {
     view: button('View', MESSAGE_ACTIONS.view, value),
-    replay: button('Replay', MESSAGE_ACTIONS.replay, value, { style: 'primary', confirm: replayConfirm(ref, kind) }),
+    replay: button(ref.to === undefined ? 'Replay' : 'Replay to original topic', MESSAGE_ACTIONS.replay, replayValue, { style: 'primary', confirm: replayConfirm(ref, kind) }),
     editReplay: button('Edit and replay', MESSAGE_ACTIONS.editReplay, value),
     resolve: button('Resolve', MESSAGE_ACTIONS.resolve, value, { style: 'danger' }),
   };

@@ -18,8 +18,11 @@ export type DlqCommand =
   /** Buttons only: `modal` renders the whole message for a modal, `edit` the Edit and replay form. */
   | { op: 'view'; queue: string; id: string; surface?: 'message' | 'modal' | 'edit' }
   | { op: 'analyze'; queue: string }
-  /** `body`: an edited body (Edit and replay modal), valid JSON, sent instead of the original. */
-  | { op: 'replay'; queue: string; id: string; body?: string | null }
+  /**
+   * `body`: an edited body (Edit and replay modal), valid JSON, sent instead of the original. `to`: the
+   * destination the operator confirms (a queue without a replay topic: the original topic).
+   */
+  | { op: 'replay'; queue: string; id: string; body?: string | null; to?: string | null }
   | { op: 'resolve'; queue: string; id: string; reason: string | null }
   /**
    * `override`: an admin's typed reason to start despite a failing pre-flight check (audited);
@@ -87,7 +90,12 @@ export const DLQ_OPS: Record<DlqOp, OpSpec> = {
   peek: { usage: 'peek <queue> [--count N]', summary: 'show messages without consuming them', positional: ['queue'], flags: { count: 'int' } },
   view: { usage: 'view <queue> <id>', summary: 'one message in full (message id, trace id or partition:offset)', positional: ['queue', 'id'], flags: {} },
   analyze: { usage: 'analyze <queue>', summary: 'group failures by error, category, domain, age; name the runbook pattern', positional: ['queue'], flags: {} },
-  replay: { usage: 'replay <queue> <id>', summary: 'send one message back for processing', positional: ['queue', 'id'], flags: {} },
+  replay: {
+    usage: 'replay <queue> <id> [--to <original topic>]',
+    summary: 'send one message back for processing (--to confirms the original topic when the queue has no replay topic)',
+    positional: ['queue', 'id'],
+    flags: { to: 'text' },
+  },
   resolve: { usage: 'resolve <queue> <id> [--reason "..."]', summary: 'archive one message (SQS: delete it from the DLQ; Kafka: commit past it, the record stays)', positional: ['queue', 'id'], flags: { reason: 'text' } },
   'redrive-all': { usage: 'redrive-all <queue> [--rate R] [--canary N] [--override "reason"]', summary: 'move every message back to its source (≤ 500/s); a canary replays N first and watches for returns', positional: ['queue'], flags: { rate: 'number', canary: 'whole', override: 'text' } },
   'redrive-batch': {
@@ -234,8 +242,9 @@ export const parseDlqArgs = (args: readonly string[]): ParseResult => {
       return { ok: true, command: { op: 'peek', queue: a, count } };
     }
     case 'view':
-    case 'replay':
       return { ok: true, command: { op: word, queue: a, id: b } };
+    case 'replay':
+      return { ok: true, command: { op: 'replay', queue: a, id: b, ...(typeof flags.to === 'string' ? { to: flags.to.trim() } : {}) } };
     case 'analyze':
     case 'stop-monitor':
     case 'alarms':

@@ -30,7 +30,7 @@ export const kafkaBrokers = (): string[] => requireServices(services).kafka.brok
 export const quietLogger = () => createRootLogger({ level: 'silent' });
 
 /** A redrive.yml in `dir` (SQLite store beside it, Slack over HTTP) with one Kafka DLQ on the test broker. */
-export const writeKafkaQueueConfig = (dir: string, queue: { name: string; topic: string; group: string; replayTopic: string }): string => {
+export const writeKafkaQueueConfig = (dir: string, queue: { name: string; topic: string; group: string; replayTopic?: string }): string => {
   const path = join(dir, 'redrive.yml');
   writeFileSync(
     path,
@@ -48,7 +48,7 @@ export const writeKafkaQueueConfig = (dir: string, queue: { name: string; topic:
       '    cluster: default',
       `    topic: ${queue.topic}`,
       `    consumerGroup: ${queue.group}`,
-      `    replayTopic: ${queue.replayTopic}`,
+      ...(queue.replayTopic ? [`    replayTopic: ${queue.replayTopic}`] : []),
       '    escalation: {preset: kafka-runbook}',
     ].join('\n'),
   );
@@ -243,13 +243,14 @@ export const kafkaQueueDeps = (options: {
   name: string;
   topic: string;
   group: string;
-  replayTopic: string;
+  /** Omitted: replays go to the original topic the framework headers name, once confirmed. */
+  replayTopic?: string;
   clients: KafkaClients;
   store: SqliteStore;
   fieldMapping?: Record<string, string>;
 }) => {
   const { name, topic, group, replayTopic, clients, store, fieldMapping } = options;
-  const queue = kafkaQueueSchema.parse({ kind: 'kafka', name, topic, consumerGroup: group, replayTopic, ...(fieldMapping ? { fieldMapping } : {}) });
+  const queue = kafkaQueueSchema.parse({ kind: 'kafka', name, topic, consumerGroup: group, ...(replayTopic ? { replayTopic } : {}), ...(fieldMapping ? { fieldMapping } : {}) });
   const backend = createKafkaQueueBackend(queue, { clients, store, clock: systemClock });
   return { registry: createQueueRegistry([backend]), store, clock: systemClock, metrics: noopMetrics };
 };

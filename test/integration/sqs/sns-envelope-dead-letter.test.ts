@@ -40,7 +40,7 @@ describe.skipIf(!services)('SNS subscription DLQ: the envelope moto SNS writes, 
     for (const client of [sns, motoSqs, elasticmq]) client?.destroy();
   });
 
-  it('recognises the real envelope: topic as source, the inner Message mapped and shown', async () => {
+  it('recognises the real envelope: topic as origin, the inner Message mapped and shown', async () => {
     await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: 'invoice', Message: inner, MessageAttributes: { tenant: { DataType: 'String', StringValue: 'acme' } } }));
     const envelope = await waitFor(async () => (await motoSqs.send(new ReceiveMessageCommand({ QueueUrl: motoQueueUrl, WaitTimeSeconds: 1 }))).Messages?.[0]?.Body, { description: 'the SNS delivery' });
     await elasticmq.send(new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: envelope }));
@@ -51,7 +51,7 @@ describe.skipIf(!services)('SNS subscription DLQ: the envelope moto SNS writes, 
     const [message] = (await backend?.dlq.peek({ limit: 1, timeoutMs: 5_000 })) ?? [];
     expect(message?.body).toBe(envelope);
     const mapped = mapDlqMessage(message!);
-    expect(mapped.framework).toMatchObject({ framework: 'aws-sns', payload: inner, source: `topic ${topicArn.split(':').pop()}` });
+    expect(mapped.framework).toMatchObject({ framework: 'aws-sns', payload: inner, origin: `topic ${topicArn.split(':').pop()}`, originalTopic: null });
     expect(mapped.framework?.facts.find((f) => f.label === 'topic')?.value).toBe(topicArn);
     expect(mapped.framework?.facts.find((f) => f.label === 'SNS attributes')?.value).toBe('tenant');
     expect(mapped.errorText).toBe('HTTP 503 from billing');

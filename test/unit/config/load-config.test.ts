@@ -65,7 +65,8 @@ describe('parseConfigText', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.problems.map((p) => p.path).sort();
-    expect(paths).toEqual(['queues[0].consumerGroup', 'queues[0].replayTopic', 'queues[0].topic']);
+    // replayTopic is optional: without it replays go to the original topic the framework headers name.
+    expect(paths).toEqual(['queues[0].consumerGroup', 'queues[0].topic']);
   });
 
   it('rejects duplicate queue names and bad YAML', () => {

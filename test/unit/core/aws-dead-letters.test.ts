@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../../src/core/analysis/analyzer.ts';
 import { mapDlqMessage } from '../../../src/core/analysis/field-mapping.ts';
-import { recogniseAwsDeadLetter } from '../../../src/core/analysis/framework-metadata/aws-recognisers.ts';
+import { recogniseFramework } from '../../../src/core/analysis/framework-metadata/recognise-framework.ts';
 import { renderMessage, renderPeek } from '../../../src/app/queue/queue-replies.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 import { eventBridgeDeadLetter, eventBridgeEvent, lambdaDeadLetter, s3Event, snsDeadLetter, type AwsDeadLetter } from '../../fixtures/aws/aws-dead-letters.ts';
@@ -31,14 +31,14 @@ const sns = () => snsDeadLetter({ messageId: 'sns-1', topic: 'invoices', subject
 
 describe('AWS dead-letter shapes, recognised without configuration', () => {
   it('Lambda DLQ: RequestID / ErrorCode (Number) / ErrorMessage; the body stays the original event', () => {
-    const found = recogniseAwsDeadLetter(asMessage(lambda()));
-    expect(found).toMatchObject({ framework: 'aws-lambda', errorCode: '200', errorMessage: 'Task timed out after 3.00 seconds', payload: null });
-    expect(found?.facts.map((f) => f.label)).toEqual(['written by', 'request id', 'error code', 'error message']);
+    const found = recogniseFramework(asMessage(lambda()));
+    expect(found).toMatchObject({ framework: 'aws-lambda', label: 'Lambda async invocation DLQ', errorCode: '200', errorMessage: 'Task timed out after 3.00 seconds', payload: null, originalTopic: null });
+    expect(found?.facts.map((f) => f.label)).toEqual(['request id', 'error code', 'error message']);
   });
 
   it('EventBridge DLQ: rule, target, error code and retry attempts', () => {
     const mapped = mapDlqMessage(asMessage(eventBridge('THROTTLING')));
-    expect(mapped.framework).toMatchObject({ framework: 'aws-eventbridge', errorCode: 'THROTTLING', source: 'rule orders-to-billing → arn:aws:lambda:us-east-1:123456789012:function:billing' });
+    expect(mapped.framework).toMatchObject({ framework: 'aws-eventbridge', errorCode: 'THROTTLING', origin: 'rule orders-to-billing → arn:aws:lambda:us-east-1:123456789012:function:billing' });
     expect(mapped.errorType).toBe('THROTTLING');
     expect(mapped.errorText).toBe('Not authorized to invoke the target');
     expect([mapped.retryCount, mapped.retryCountSource]).toEqual([5, 'header']);
@@ -47,7 +47,8 @@ describe('AWS dead-letter shapes, recognised without configuration', () => {
 
   it('SNS envelope: the inner Message is mapped, the topic is the source', () => {
     const mapped = mapDlqMessage(asMessage(sns()));
-    expect(mapped.framework).toMatchObject({ framework: 'aws-sns', source: 'topic invoices' });
+    // The SNS topic is where it failed, not a Kafka topic to replay to.
+    expect(mapped.framework).toMatchObject({ framework: 'aws-sns', origin: 'topic invoices', originalTopic: null });
     expect(mapped.errorText).toBe('HTTP 503 from billing');
     expect(mapped.jobId ?? mapped.traceId).toBeNull();
     expect(mapped.shape).toBe('{error_message:string,invoice_id:string}');
@@ -61,33 +62,33 @@ describe('AWS dead-letter shapes, recognised without configuration', () => {
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       responsePayload: { errorType: 'ImageTooLarge', errorMessage: 'image is 40 MB' },
     });
-    expect(recogniseAwsDeadLetter({ body })).toMatchObject({ framework: 'aws-lambda-destination', source: 'function resize', errorType: 'ImageTooLarge', retryCount: 2 });
+    expect(recogniseFramework({ body })).toMatchObject({ framework: 'aws-lambda-destination', origin: 'function resize', errorType: 'ImageTooLarge', retryCount: 2 });
   });
 
   it('leaves other messages alone: look-alikes without the full shape are not recognised', () => {
-    expect(recogniseAwsDeadLetter({ body: '{"TopicArn":"arn:aws:sns:x","Type":"Notification"}' })).toBeNull();
-    expect(recogniseAwsDeadLetter({ body: '{}', messageAttributes: { RequestID: { dataType: 'String', stringValue: 'r' } } })).toBeNull();
-    expect(recogniseAwsDeadLetter({ body: '{}', messageAttributes: { ERROR_CODE: { dataType: 'String', stringValue: 'X' } } })).toBeNull();
-    expect(recogniseAwsDeadLetter({ body: 'not json {"TopicArn"' })).toBeNull();
+    expect(recogniseFramework({ body: '{"TopicArn":"arn:aws:sns:x","Type":"Notification"}' })).toBeNull();
+    expect(recogniseFramework({ body: '{}', messageAttributes: { RequestID: { dataType: 'String', stringValue: 'r' } } })).toBeNull();
+    expect(recogniseFramework({ body: '{}', messageAttributes: { ERROR_CODE: { dataType: 'String', stringValue: 'X' } } })).toBeNull();
+    expect(recogniseFramework({ body: 'not json {"TopicArn"' })).toBeNull();
   });
 
-  it('analyze groups a mixed DLQ by error code and by where it failed', () => {
+  it('analyze groups a mixed DLQ by error code and by where it failed (and who wrote it)', () => {
     const analyzer = createAnalyzer({ now: NOW });
     for (const letter of [lambda(), lambda(), eventBridge(), eventBridge(), eventBridge('THROTTLING'), sns()]) analyzer.add(asMessage(letter));
     analyzer.add(asMessage({ body: '{"job_id":"j1","error":"boom"}', messageAttributes: {} }));
     const report = analyzer.result();
-    expect(Object.fromEntries(report.byErrorCode.map((g) => [String(g.errorCode), g.count]))).toEqual({
+    expect(Object.fromEntries(report.byErrorType.map((g) => [String(g.errorType), g.count]))).toEqual({
       'EventBridge NO_PERMISSIONS': 2,
       'Lambda 200': 2,
       'EventBridge THROTTLING': 1,
       'SNS (no error code)': 1,
       null: 1,
     });
-    expect(report.bySource.map((g) => [g.source, g.count]).slice(0, 2)).toEqual([
-      ['EventBridge rule orders-to-billing → arn:aws:lambda:us-east-1:123456789012:function:billing', 3],
-      ['Lambda (not named in the message)', 2],
+    expect(report.byOrigin.map((g) => [g.framework, g.origin, g.count]).slice(0, 2)).toEqual([
+      ['EventBridge', 'rule orders-to-billing → arn:aws:lambda:us-east-1:123456789012:function:billing', 3],
+      ['Lambda', null, 2],
     ]);
-    expect(Object.fromEntries(report.bySource.map((g) => [String(g.source), g.count]))).toMatchObject({ 'SNS topic invoices': 1, null: 1 });
+    expect(report.byOrigin.map((g) => [g.framework, g.origin, g.count]).slice(2)).toEqual(expect.arrayContaining([['SNS', 'topic invoices', 1], [null, null, 1]]));
     expect(report.bySignature.find((g) => g.signature.startsWith('Task timed out'))?.count).toBe(2);
   });
 

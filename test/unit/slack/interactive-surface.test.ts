@@ -9,6 +9,7 @@ import { renderMessageModal, renderPeek } from '../../../src/app/queue/queue-rep
 import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
 import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from '../../../src/app/slack/job-messages.ts';
 import { renderAppHome } from '../../../src/core/slack/app-home-view.ts';
+import { messageButtons } from '../../../src/core/slack/message-buttons.ts';
 import { INCIDENT_ACTIONS } from '../../../src/core/slack/incident-actions.ts';
 import {
   decodeMessageRef,
@@ -64,6 +65,17 @@ describe('action ids and button values', () => {
     expect(decodeMessageRef(value)).toEqual({ queue: 'orders-dlq', id: 'a"b<c>' });
     expect(encodeMessageRef({ queue: 'q', id: 'x'.repeat(2_000) })).toBeNull();
     expect(decodeMessageRef('not json')).toBeNull();
+  });
+
+  it('carries a confirmed original topic in the Replay button only, and its dialog names it', () => {
+    expect(decodeMessageRef(encodeMessageRef({ queue: 'q', id: '0:1', to: 'orders' }))).toEqual({ queue: 'q', id: '0:1', to: 'orders' });
+    const block = messageButtons({ queue: 'q', id: '0:1', to: 'orders<&>' }, 'b', 'kafka') as unknown as { elements: { action_id: string; value: string; text: { text: string }; confirm?: { text: { text: string } } }[] };
+    const [view, replay, resolve] = block.elements;
+    expect(decodeMessageRef(view?.value)).toEqual({ queue: 'q', id: '0:1' });
+    expect(decodeMessageRef(resolve?.value)).toEqual({ queue: 'q', id: '0:1' });
+    expect(decodeMessageRef(replay?.value)).toEqual({ queue: 'q', id: '0:1', to: 'orders<&>' });
+    expect(replay?.text.text).toBe('Replay to original topic');
+    expect(replay?.confirm?.text.text).toBe('Sends 0:1 to orders&lt;&amp;&gt;, the original topic its headers name (the queue has no replay topic configured).');
   });
 });
 

@@ -14,6 +14,7 @@ describe('parseDlqText', () => {
     ['view q 0:12345', { op: 'view', queue: 'q', id: '0:12345' }],
     ['analyze q', { op: 'analyze', queue: 'q' }],
     ['replay q evt-1', { op: 'replay', queue: 'q', id: 'evt-1' }],
+    ['replay q 0:2 --to orders.v1', { op: 'replay', queue: 'q', id: '0:2', to: 'orders.v1' }],
     ['resolve q evt-1', { op: 'resolve', queue: 'q', id: 'evt-1', reason: null }],
     ['resolve q evt-1 --reason "exe is spam"', { op: 'resolve', queue: 'q', id: 'evt-1', reason: 'exe is spam' }],
     ['resolve q evt-1 --reason “smart quotes”', { op: 'resolve', queue: 'q', id: 'evt-1', reason: 'smart quotes' }],

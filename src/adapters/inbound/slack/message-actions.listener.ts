@@ -114,7 +114,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
     const user = body.user.id;
     const delivery = { chat, logger, user, origin, respond: viewId ? undefined : respond };
     try {
-      const reply = await router.handleCommand({ op: 'replay', queue: ref.queue, id: ref.id }, contextFor(user, origin));
+      const reply = await router.handleCommand({ op: 'replay', queue: ref.queue, id: ref.id, ...(ref.to === undefined ? {} : { to: ref.to }) }, contextFor(user, origin));
       if (viewId) {
         // In the modal for the clicker, and (when public) in the thread for everyone else.
         await updateModal(client, viewId, modal('Replay', reply.blocks.slice(0, 100)));

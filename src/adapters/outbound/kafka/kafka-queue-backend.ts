@@ -35,7 +35,7 @@ export const createKafkaQueueBackend = (queue: KafkaQueueConfig, deps: KafkaBack
   });
   const target = new KafkaReplayTarget({
     clients: deps.clients,
-    topic: queue.replayTopic,
+    topic: queue.replayTopic ?? null,
     originTopic: queue.topic,
     mapping,
     ackTimeoutMs: deps.clients.settings.requestTimeoutMs,

@@ -3,6 +3,7 @@
 // replay sends what the DLQ holds byte for byte. Parses nothing inside bodies.
 
 import { isUtf8 } from 'node:buffer';
+import { BINARY_HEADER_PREFIX } from '../../../core/analysis/framework-metadata/header-bytes.ts';
 import type { DlqMessage } from '../../../ports/dead-letter-queue.port.ts';
 import type { WireRecord } from './kafka-wire.ts';
 
@@ -36,11 +37,9 @@ const rawRecords = new WeakMap<DlqMessage, RawRecord>();
 
 export const rawRecordOf = (message: DlqMessage): RawRecord | undefined => rawRecords.get(message);
 
-const BINARY_PREFIX = 'base64:';
-
 const headerText = (value: Buffer | string): { text: string; lossless: boolean } => {
   if (typeof value === 'string') return { text: value, lossless: true };
-  return isUtf8(value) ? { text: value.toString('utf8'), lossless: true } : { text: `${BINARY_PREFIX}${value.toString('base64')}`, lossless: false };
+  return isUtf8(value) ? { text: value.toString('utf8'), lossless: true } : { text: `${BINARY_HEADER_PREFIX}${value.toString('base64')}`, lossless: false };
 };
 
 const toBuffers = (value: Buffer | Buffer[] | string | undefined): Buffer[] => {
@@ -89,7 +88,9 @@ export const toDlqMessage = (queue: string, partition: number, record: WireRecor
       if (buffers.length > 0) headers[name] = buffers.length === 1 ? Buffer.from(buffers[0] as Buffer) : buffers.map((b) => Buffer.from(b));
     }
     // Copies: the decoded record points into the whole fetch response, which must not stay alive.
-    rawRecords.set(message, { key: record.key === null ? null : Buffer.from(record.key), value: value === null ? null : Buffer.from(value), headers });
+    const raw: RawRecord = { key: record.key === null ? null : Buffer.from(record.key), value: value === null ? null : Buffer.from(value), headers };
+    rawRecords.set(message, raw);
+    if (!bodyLossless || !keyLossless) message.bytes = { key: keyLossless ? null : raw.key, value: bodyLossless ? null : raw.value };
   }
   return message;
 };

@@ -5,32 +5,32 @@
 // Pure; never throws.
 
 import { asCount } from '../field-values.ts';
-import { arnResourceName, attributeText, facts, type FrameworkRecogniser } from './framework-metadata.ts';
+import { arnResourceName, messageAttributeText, facts, type FrameworkRecogniser } from './framework-metadata.ts';
 
-export const recogniseEventBridgeDlq: FrameworkRecogniser = (envelope) => {
-  const ruleArn = attributeText(envelope, 'RULE_ARN');
-  const targetArn = attributeText(envelope, 'TARGET_ARN');
-  const errorCode = attributeText(envelope, 'ERROR_CODE');
+export const recogniseEventBridgeDlq: FrameworkRecogniser = (input) => {
+  const ruleArn = messageAttributeText(input, 'RULE_ARN');
+  const targetArn = messageAttributeText(input, 'TARGET_ARN');
+  const errorCode = messageAttributeText(input, 'ERROR_CODE');
   if ((ruleArn === null && targetArn === null) || errorCode === null) return null;
-  const retries = attributeText(envelope, 'RETRY_ATTEMPTS');
-  const exhausted = attributeText(envelope, 'EXHAUSTED_RETRY_CONDITION');
+  const retries = messageAttributeText(input, 'RETRY_ATTEMPTS');
+  const exhausted = messageAttributeText(input, 'EXHAUSTED_RETRY_CONDITION');
   const rule = ruleArn === null ? '?' : arnResourceName(ruleArn);
   return {
     framework: 'aws-eventbridge',
-    title: 'EventBridge target DLQ',
+    label: 'EventBridge target DLQ',
     shortName: 'EventBridge',
     errorCode,
     errorType: errorCode,
-    errorMessage: attributeText(envelope, 'ERROR_MESSAGE'),
-    source: `rule ${rule} → ${targetArn ?? '?'}`,
+    errorMessage: messageAttributeText(input, 'ERROR_MESSAGE'),
+    origin: `rule ${rule} → ${targetArn ?? '?'}`,
+    originalTopic: null,
     retryCount: asCount(retries),
     payload: null,
     facts: facts([
-      ['written by', 'EventBridge (rule target DLQ)'],
       ['rule', ruleArn],
       ['target', targetArn],
       ['error code', errorCode],
-      ['error message', attributeText(envelope, 'ERROR_MESSAGE')],
+      ['error message', messageAttributeText(input, 'ERROR_MESSAGE')],
       ['retry attempts', retries],
       ['retries ended by', exhausted],
     ]),

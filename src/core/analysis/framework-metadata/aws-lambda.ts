@@ -7,26 +7,26 @@
 //   and responsePayload (errorType, errorMessage).
 // Pure; never throws.
 
-import { arnResourceName, attributeText, facts, parseObject, stringField, type FrameworkRecogniser } from './framework-metadata.ts';
+import { arnResourceName, messageAttributeText, facts, parseObject, stringField, type FrameworkRecogniser } from './framework-metadata.ts';
 
-export const recogniseLambdaDlq: FrameworkRecogniser = (envelope) => {
-  const requestId = attributeText(envelope, 'RequestID');
-  const errorCode = attributeText(envelope, 'ErrorCode');
-  const errorMessage = attributeText(envelope, 'ErrorMessage');
+export const recogniseLambdaDlq: FrameworkRecogniser = (input) => {
+  const requestId = messageAttributeText(input, 'RequestID');
+  const errorCode = messageAttributeText(input, 'ErrorCode');
+  const errorMessage = messageAttributeText(input, 'ErrorMessage');
   if (requestId === null || (errorCode === null && errorMessage === null)) return null;
   return {
     framework: 'aws-lambda',
-    title: 'Lambda async invocation DLQ',
+    label: 'Lambda async invocation DLQ',
     shortName: 'Lambda',
     errorCode,
     errorType: null,
     errorMessage,
     // The attributes do not name the function: the DLQ belongs to one (or a few) functions.
-    source: null,
+    origin: null,
+    originalTopic: null,
     retryCount: null,
     payload: null,
     facts: facts([
-      ['written by', 'Lambda async invocation (function DLQ)'],
       ['request id', requestId],
       ['error code', errorCode],
       ['error message', errorMessage],
@@ -36,9 +36,9 @@ export const recogniseLambdaDlq: FrameworkRecogniser = (envelope) => {
 
 const LAMBDA_CONDITIONS = new Set(['RetriesExhausted', 'EventAgeExceeded', 'RetryDisabled']);
 
-export const recogniseLambdaDestinationRecord: FrameworkRecogniser = (envelope) => {
-  if (!envelope.body.includes('"requestContext"')) return null;
-  const record = parseObject(envelope.body);
+export const recogniseLambdaDestinationRecord: FrameworkRecogniser = (input) => {
+  if (!input.body.includes('"requestContext"')) return null;
+  const record = parseObject(input.body);
   const context = record?.requestContext;
   if (!record || context === null || typeof context !== 'object' || Array.isArray(context)) return null;
   const request = context as Record<string, unknown>;
@@ -53,16 +53,16 @@ export const recogniseLambdaDestinationRecord: FrameworkRecogniser = (envelope) 
   const errorType = stringField(response, 'errorType') ?? stringField(responseContext, 'functionError');
   return {
     framework: 'aws-lambda-destination',
-    title: 'Lambda on-failure destination record',
+    label: 'Lambda on-failure destination record',
     shortName: 'Lambda',
     errorCode: statusCode,
     errorType,
     errorMessage: stringField(response, 'errorMessage') ?? condition,
-    source: `function ${functionName}`,
+    origin: `function ${functionName}`,
+    originalTopic: null,
     retryCount: invokeCount === null ? null : Math.max(0, invokeCount - 1),
     payload: null,
     facts: facts([
-      ['written by', 'Lambda async invocation (on-failure destination)'],
       ['function', functionArn],
       ['condition', condition],
       ['request id', stringField(request, 'requestId')],
