@@ -116,10 +116,16 @@ describe('renderers of queue text', () => {
       expect(all, reply.text).toContain('\\u202E');
       expect(all).not.toContain('\u202E');
     }
-    // JSON.stringify already spells a NUL inside a string as \u0000; a raw body keeps the byte.
-    const raw = renderMessage(dlqMessage('raw\u0000body\u202E', { messageKey: 'm-2' }), NOW);
-    expect(strings(raw.blocks).join('\n')).toContain('raw\\u0000body\\u202E');
-    expect(renderReplyForTerminal(raw)).toContain('raw\\u0000body\\u202E');
+    // JSON.stringify already spells a NUL inside a string as \u0000. A raw text body shows its bidi
+    // override spelled out; a raw body holding a NUL is taken for binary and shown as hex bytes.
+    const raw = renderMessage(dlqMessage('raw body\u202E', { messageKey: 'm-2' }), NOW);
+    expect(strings(raw.blocks).join('\n')).toContain('raw body\\u202E');
+    expect(renderReplyForTerminal(raw)).toContain('raw body\\u202E');
+    const withNul = renderMessage(dlqMessage('raw\u0000body\u202E', { messageKey: 'm-3' }), NOW);
+    for (const text of [strings(withNul.blocks).join('\n'), renderReplyForTerminal(withNul)]) {
+      expect(text).toContain('72 61 77 00 62 6f 64 79 e2 80 ae');
+      expect(text).not.toMatch(/[\u0000\u202E]/);
+    }
   });
 
   it('the incident thread analysis (the L3 page: top patterns, sample, reasons) shows them visibly too', () => {

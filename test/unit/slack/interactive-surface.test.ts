@@ -75,7 +75,7 @@ describe('action ids and button values', () => {
     expect(decodeMessageRef(resolve?.value)).toEqual({ queue: 'q', id: '0:1' });
     expect(decodeMessageRef(replay?.value)).toEqual({ queue: 'q', id: '0:1', to: 'orders<&>' });
     expect(replay?.text.text).toBe('Replay to original topic');
-    expect(replay?.confirm?.text.text).toBe('Sends 0:1 to orders&lt;&amp;&gt;, the original topic its headers name (the queue has no replay topic configured).');
+    expect(replay?.confirm?.text.text).toBe('Sends 0:1 to orders&lt;&amp;&gt;, the original topic its headers name (the queue has no replay topic configured); the message stays in the DLQ topic until it is resolved.');
   });
 });
 
