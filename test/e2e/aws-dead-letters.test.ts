@@ -12,7 +12,7 @@ import { fromMessageAttributes } from '../../src/adapters/outbound/sqs/sqs-messa
 import { eventBridgeDeadLetter, eventBridgeEvent, lambdaDeadLetter, s3Event, snsDeadLetter, type AwsDeadLetter } from '../fixtures/aws/aws-dead-letters.ts';
 import { services, sqsEndpoint } from '../integration/sqs/sqs-test-env.ts';
 import { runRedrive } from '../support/run-redrive.ts';
-import { shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
+import { CHANNEL, followPeekPages, shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
 
 const eventBridge = (code: string, id: string): AwsDeadLetter =>
   eventBridgeDeadLetter({
@@ -58,7 +58,11 @@ describe.skipIf(!services)('AWS dead-letter shapes through Slack and the termina
   });
 
   it('peek names who wrote each message and why; an SNS card shows the inner Message', async () => {
-    const text = shown(await e.dlq(`peek ${e.queue} --count 10`));
+    // Seven cards do not fit one Slack message: read every page (Next), as an operator would.
+    const first = await e.dlq(`peek ${e.queue} --count 10`);
+    const peekTs = e.slack.messagesIn(CHANNEL).at(-1)?.ts ?? '';
+    const pages = await followPeekPages(e.slack, first, (actionId, value) => e.click({ actionId, value, messageTs: peekTs }).then((r) => r.status));
+    const text = pages.map(shown).join('\n');
     expect(text).toContain('Lambda async invocation DLQ · 200 · Task timed out after 3.00 seconds');
     expect(text).toContain('EventBridge target DLQ · NO_PERMISSIONS · rule orders-to-billing → arn:aws:lambda:us-east-1:123456789012:function:billing');
     expect(text).toContain('SNS subscription DLQ (SNS envelope) · topic invoices');

@@ -7,8 +7,8 @@ import { decodeMessageRef, MESSAGE_ACTIONS, PEEK_PAGE_ACTIONS } from '../../src/
 import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { startKafkaSlackE2e, type KafkaSlackE2e } from '../support/kafka-slack-e2e.ts';
 import { waitFor } from '../support/services.ts';
-import type { RecordedCall, SlackApiServer } from '../support/slack-api-server.ts';
-import { buttonsIn, CHANNEL, shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
+import type { RecordedCall } from '../support/slack-api-server.ts';
+import { buttonsIn, CHANNEL, followPeekPages as followPages, shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
 
 const MESSAGES = 17;
 
@@ -20,25 +20,6 @@ const actionable = (call: RecordedCall | undefined): string[] => {
   expect(ids(MESSAGE_ACTIONS.replay)).toEqual(views);
   expect(ids(MESSAGE_ACTIONS.resolve)).toEqual(views);
   return views;
-};
-
-/**
- * Follows Next from the first page to the last through signed clicks; every page must have been
- * accepted by the local Slack API server (valid Block Kit within limits). Returns the pages.
- */
-const followPages = async (slack: SlackApiServer, first: RecordedCall, click: (actionId: string, value: string) => Promise<number>): Promise<RecordedCall[]> => {
-  const pages = [first];
-  for (let guard = 0; guard < 10; guard += 1) {
-    const next = buttonsIn(pages.at(-1)).find((b) => b.action_id === PEEK_PAGE_ACTIONS.next);
-    if (!next) break;
-    const before = slack.callsTo('response_url').length;
-    expect(await click(PEEK_PAGE_ACTIONS.next, next.value)).toBe(200);
-    const [page] = (await slack.waitForCalls('response_url', before + 1, 30_000)).slice(before);
-    expect(page?.status).toBe(200);
-    expect(page?.args.replace_original).toBe(true);
-    pages.push(page!);
-  }
-  return pages;
 };
 
 describe.skipIf(!services)(`peek pages on SQS (ElasticMQ): ${MESSAGES} messages`, () => {

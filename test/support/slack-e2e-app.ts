@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { createRootLogger, type Logger } from '../../src/adapters/outbound/logging/pino-logger.ts';
 import { parseConfig, resolveSecrets, type Secrets } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config.schema.ts';
 import type { Incident } from '../../src/core/model.ts';
+import { PEEK_PAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { startServer, type Runtime, type ServerOptions } from '../../src/main.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
@@ -225,4 +226,23 @@ export const jobIdIn = (call: RecordedCall | undefined): string => /\bjob `([^`]
 export const buttonsIn = (call: RecordedCall | undefined): { action_id: string; value: string; confirm?: unknown }[] => {
   const blocks = ((call?.args.blocks ?? (call?.args.view as { blocks?: unknown[] } | undefined)?.blocks) ?? []) as { type: string; elements?: { action_id: string; value: string; confirm?: unknown }[] }[];
   return blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+};
+
+/**
+ * Follows Next from the first page to the last through signed clicks; every page must have been
+ * accepted by the local Slack API server (valid Block Kit within limits). Returns the pages.
+ */
+export const followPeekPages = async (slack: SlackApiServer, first: RecordedCall, click: (actionId: string, value: string) => Promise<number>): Promise<RecordedCall[]> => {
+  const pages = [first];
+  for (let guard = 0; guard < 10; guard += 1) {
+    const next = buttonsIn(pages.at(-1)).find((b) => b.action_id === PEEK_PAGE_ACTIONS.next);
+    if (!next) break;
+    const before = slack.callsTo('response_url').length;
+    expect(await click(PEEK_PAGE_ACTIONS.next, next.value)).toBe(200);
+    const [page] = (await slack.waitForCalls('response_url', before + 1, 30_000)).slice(before);
+    expect(page?.status).toBe(200);
+    expect(page?.args.replace_original).toBe(true);
+    pages.push(page!);
+  }
+  return pages;
 };
