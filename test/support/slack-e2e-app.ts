@@ -16,7 +16,7 @@ import { startServer, type Runtime, type ServerOptions } from '../../src/main.ts
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
 import { kafkaBrokers } from '../integration/kafka/kafka-test-env.ts';
-import { requireServices } from './services.ts';
+import { requireServices, waitFor } from './services.ts';
 import { sendBlockActions, sendSlashCommand, sendViewSubmission, type SignedSendOptions, type SlackHttpResponse } from './signed-slack.ts';
 import { buildBlockActions, buildView, buildViewSubmission, buttonAction, newSlackTs, type StateValues } from './slack-payloads.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from './slack-api-server.ts';
@@ -150,13 +150,10 @@ export const startSlackE2e = async (
     app, slack, sqs, pair, queue,
     dlq: async (text, user = 'U_ALICE') => {
       const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
-      const before = slack.callsTo('response_url').length;
       const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: user, channel_id: CHANNEL, response_url: responseUrl }, onAppClock);
       if (sent.status !== 200) throw new Error(`/dlq ${text}: HTTP ${sent.status}`);
-      const calls = await slack.waitForCalls('response_url', before + 1, 20_000);
-      const reply = calls[before];
-      if (!reply) throw new Error('no reply');
-      return reply;
+      // This command's own answer (its response_url), not the next answer of any: tests run commands side by side.
+      return waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 20_000, description: `the answer to /dlq ${text}` });
     },
     click: (input, sendOptions) => signedClick(app.url, slack, input, { ...onAppClock, ...sendOptions }),
     submit: (view, values, user = 'U_ALICE') =>
