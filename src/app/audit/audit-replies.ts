@@ -6,13 +6,13 @@
 
 import type { AuditRecord } from '../../core/model.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
+import { utcSecondZ } from '../../core/text/time-format.ts';
 import type { AuditSearchResult } from './audit-search.use-case.ts';
 import { cell, reply, safeText, textTable } from '../queue/reply-format.ts';
 import { hiddenRecordsNote, withHiddenNote } from '../access/queue-visibility.ts';
 
 const RESULT_ICON: Record<AuditRecord['result'], string> = { success: ':white_check_mark:', failure: ':x:', denied: ':no_entry:' };
 
-const time = (date: Date): string => `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
 const who = (actor: string): string => (/^[UW][A-Z0-9_]+$/.test(actor) ? `<@${actor}>` : `\`${safeText(actor, 80)}\``);
 const id = (label: string, value: string | number | null): string | null => (value === null || value === '' ? null : `${label} \`${safeText(String(value), 200)}\``);
 
@@ -26,7 +26,7 @@ const describe = (r: AuditRecord): string => {
     id('job', r.jobId),
   ].filter(Boolean);
   const lines = [
-    `${RESULT_ICON[r.result]} *${r.result}* · \`${safeText(r.action, 60)}\` by ${who(r.actor)} · ${time(r.at)} · #${r.id}`,
+    `${RESULT_ICON[r.result]} *${r.result}* · \`${safeText(r.action, 60)}\` by ${who(r.actor)} · ${utcSecondZ(r.at)} · #${r.id}`,
     ...(where.length > 0 ? [where.join(' · ')] : []),
     ...(r.error ? [`> ${safeText(r.error.replace(/\s+/g, ' '), 600)}`] : []),
     ...(typeof r.details.reason === 'string' ? [`reason: ${safeText(r.details.reason, 300)}`] : []),
@@ -43,7 +43,7 @@ export const auditTable = (records: AuditRecord[]): string =>
     ['ID', 'TIME', 'ACTION', 'RESULT', 'USER', 'QUEUE', 'MESSAGE / TRACE', 'P:OFFSET', 'INCIDENT', 'JOB', 'ERROR'],
     records.map((r) => [
       r.id,
-      time(r.at),
+      utcSecondZ(r.at),
       r.action,
       r.result,
       r.actor,

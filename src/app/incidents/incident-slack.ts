@@ -11,6 +11,7 @@ import type { Incident, Level } from '../../core/model.ts';
 import { escalationPoints } from '../../core/escalation/escalation-depth.ts';
 import type { DepthPoint } from '../../core/escalation/growth.ts';
 import { sparkline } from '../../core/text/sparkline.ts';
+import { utcMinute } from '../../core/text/time-format.ts';
 import type { Chat } from '../../ports/chat.port.ts';
 import type { Clock } from '../../ports/clock.port.ts';
 import type { Store } from '../../ports/store.port.ts';
@@ -185,7 +186,7 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
     if (policy?.l1Depth != null) thresholds.push({ value: policy.l1Depth, color: CHART_COLORS.l1 });
     if (policy?.l2Depth != null) thresholds.push({ value: policy.l2Depth, color: CHART_COLORS.l2 });
     const bytes = deps.encodeChart(renderDepthChart({ points, thresholds }));
-    const since = incident.openedAt.toISOString().slice(0, 16).replace('T', ' ');
+    const since = utcMinute(incident.openedAt);
     const uploaded = await chat.uploadFile({
       channel: incident.slackChannel,
       threadTs: incident.slackTs,

@@ -7,6 +7,7 @@
 
 import type { AnalysisDimension, AnalysisReport, FindingSeverity, GroupStats, SignatureGroup } from '../../core/analysis/analysis-report.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
+import { utcMinuteZ } from '../../core/text/time-format.ts';
 import type { QueueAnalysis } from './analyze-queue.use-case.ts';
 import { cell, code, percent, reply, safeText, textTable } from './reply-format.ts';
 
@@ -17,7 +18,7 @@ const MAX_FINDINGS = 8;
 
 const SEVERITY_ICON: Record<FindingSeverity, string> = { critical: ':red_circle:', warning: ':warning:', info: ':information_source:' };
 
-const when = (date: Date | null): string => (date ? `${date.toISOString().slice(0, 16).replace('T', ' ')}Z` : '?');
+const when = (date: Date | null): string => (date ? utcMinuteZ(date) : '?');
 const none = (value: string | null, label = '(none)'): string => value ?? label;
 
 const verdictBlock = (report: AnalysisReport, keys: readonly string[]): Block => {

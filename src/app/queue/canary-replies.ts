@@ -5,7 +5,8 @@
 import { context, section, type Block, type Reply } from '../../core/slack/blocks.ts';
 import { JOB_ACTIONS } from '../../core/slack/interactive-actions.ts';
 import type { Job } from '../../core/model.ts';
-import { code, formatAge, reply, safeText, textTable } from './reply-format.ts';
+import { formatAge } from '../../core/text/time-format.ts';
+import { code, reply, safeText, textTable } from './reply-format.ts';
 import type { ReturnedReplay } from './replay-watch.ts';
 
 const SHOWN = 10;

@@ -3,6 +3,7 @@
 
 import { context, header, section, type Reply } from '../../core/slack/blocks.ts';
 import { sparkline } from '../../core/text/sparkline.ts';
+import { isoMinuteZ, utcMinute } from '../../core/text/time-format.ts';
 import type { HistoryView } from './history.use-case.ts';
 import { code, reply, safeText, textTable } from './reply-format.ts';
 
@@ -14,7 +15,7 @@ const summary = (label: string, series: Series): string => {
   if (series.length === 0) return `${label}: no data in this range`;
   const depths = series.map((p) => p.depth);
   const latest = series[series.length - 1]!;
-  return `${label}: ${sparkline(series, 48)}  min ${Math.min(...depths)}, max ${Math.max(...depths)}, latest ${latest.depth} at ${latest.at.toISOString().slice(0, 16)}Z (${series.length} points)`;
+  return `${label}: ${sparkline(series, 48)}  min ${Math.min(...depths)}, max ${Math.max(...depths)}, latest ${latest.depth} at ${isoMinuteZ(latest.at)} (${series.length} points)`;
 };
 
 /** The highest depth of each series per bucket; a bucket without data shows '-'. */
@@ -34,7 +35,7 @@ const bucketRows = (since: Date, until: Date, columns: Series[]): (string | numb
   const rows: (string | number | null)[][] = [];
   for (let i = 0; i < count; i += 1) {
     if (cells.every((column) => column[i] === null)) continue;
-    rows.push([new Date(start + i * width).toISOString().slice(0, 16).replace('T', ' '), ...cells.map((column) => column[i] ?? null)]);
+    rows.push([utcMinute(new Date(start + i * width)), ...cells.map((column) => column[i] ?? null)]);
   }
   return rows;
 };

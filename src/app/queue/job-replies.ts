@@ -4,7 +4,8 @@
 
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
 import type { CancelOutcome, JobView } from './jobs.use-case.ts';
-import { cell, code, formatAge, reply, safeText, textTable } from './reply-format.ts';
+import { formatAge, secondsBetween } from '../../core/text/time-format.ts';
+import { cell, code, reply, safeText, textTable } from './reply-format.ts';
 import { renderDone, renderWarning } from './queue-replies.ts';
 
 const STATUS_ICON: Record<string, string> = {
@@ -26,7 +27,7 @@ const progressText = (view: JobView): string => {
   return total === null || total === 0 ? '-' : `${Math.min(100, Math.round((done / total) * 100))}%`;
 };
 
-const ago = (date: Date, now: Date): string => `${formatAge(Math.max(0, (now.getTime() - date.getTime()) / 1000))} ago`;
+const ago = (date: Date, now: Date): string => `${formatAge(Math.max(0, secondsBetween(date, now)))} ago`;
 
 export const renderJobs = (queue: string | null, views: JobView[], now: Date): Reply => {
   const scope = queue === null ? 'all queues' : queue;

@@ -12,7 +12,8 @@ import type { CommandContext } from '../dlq-command-router.ts';
 import type { MonitorPost } from './monitor.use-case.ts';
 import type { Sleep } from './queue-deps.ts';
 import type { StatusView } from './read-queue.use-case.ts';
-import { formatAge, safeText } from './reply-format.ts';
+import { formatAge } from '../../core/text/time-format.ts';
+import { safeText } from './reply-format.ts';
 
 export interface MonitorThreadDeps {
   store: Pick<Store, 'findOpenIncident'>;

@@ -14,11 +14,12 @@ import type { QueueKind } from '../../core/model.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../ports/queue-backend.port.ts';
 import type { StatusView } from './read-queue.use-case.ts';
-import { cell, code, formatAge, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
+import { formatAge, secondsBetween } from '../../core/text/time-format.ts';
+import { cell, code, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
 import { PEEK_PAGE_CARDS, pagedPeekBlocks, peekOrder, type PeekPaging } from './peek-pages.ts';
 import { BINARY_BODY_NOTE, binaryAttributeText, binaryBodyText, binaryValueOf, frameworkOf, frameworkRows, frameworkSummary } from './framework-replies.ts';
 
-export { formatAge, textTable } from './reply-format.ts';
+export { textTable } from './reply-format.ts';
 
 /** What the renderers of queue text need besides the data. */
 export interface TextOptions {
@@ -59,7 +60,7 @@ export const renderStatus = (views: StatusView[]): Reply => {
 };
 
 const ageOf = (message: DlqMessage, now: Date): string =>
-  message.enqueuedAt ? formatAge((now.getTime() - message.enqueuedAt.getTime()) / 1000) : 'n/a';
+  message.enqueuedAt ? formatAge(secondsBetween(message.enqueuedAt, now)) : 'n/a';
 
 /** Bytes of a Binary attribute shown in hex (replays send it unchanged). */
 const ATTRIBUTE_PREVIEW_BYTES = 16;

@@ -50,14 +50,6 @@ export const cell = (text: string | null, max: number, keys: readonly string[] =
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1))}…`;
 };
 
-export const formatAge = (seconds: number | null): string => {
-  if (seconds === null) return 'n/a';
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h${Math.floor((seconds % 3600) / 60)}m`;
-  return `${Math.floor(seconds / 86_400)}d${Math.floor((seconds % 86_400) / 3600)}h`;
-};
-
 export const percent = (share: number): string => `${Math.round(share * 100)}%`;
 
 const fits = (blocks: Block[]): boolean => blocks.length <= MESSAGE_BLOCKS_MAX && JSON.stringify(blocks).length <= MESSAGE_JSON_BUDGET;

@@ -4,9 +4,8 @@
 
 import type { DlqReport, QueueReport, Ranked } from '../../core/report/dlq-report.ts';
 import { context, header, section, type Block, type Reply } from '../../core/slack/blocks.ts';
-import { cell, code, formatAge, reply, safeText, textTable } from '../queue/reply-format.ts';
-
-const day = (date: Date): string => date.toISOString().slice(0, 16).replace('T', ' ');
+import { formatAge, utcMinute } from '../../core/text/time-format.ts';
+import { cell, code, reply, safeText, textTable } from '../queue/reply-format.ts';
 
 const arrivalsCell = (q: QueueReport): string =>
   q.arrivals.source === 'none' ? 'n/a' : `${q.arrivals.estimate}${q.arrivals.source === 'message index' ? ' (index)' : ''}`;
@@ -41,7 +40,7 @@ export const renderReport = (report: DlqReport): Reply => {
   const old = report.queues.filter((q) => q.oldMessages);
   const blocks: Block[] = [
     header(`DLQ report — last ${report.days} day${report.days === 1 ? '' : 's'}`),
-    context(`${day(report.since)} → ${day(report.until)} UTC · from Redrive's store (depth samples, message index, replays, resolutions, incidents, audit)`),
+    context(`${utcMinute(report.since)} → ${utcMinute(report.until)} UTC · from Redrive's store (depth samples, message index, replays, resolutions, incidents, audit)`),
     section(code(summary)),
     section(code(queueTable)),
   ];

@@ -11,6 +11,7 @@ import type {
 } from './analysis-report.ts';
 import type { RetryCountSource } from './field-mapping.ts';
 import { EXHAUSTED_RETRY_COUNT } from './runbook-patterns.ts';
+import { formatSpan, utcMinuteZ } from '../text/time-format.ts';
 
 export interface JudgementThresholds {
   /** Fewer messages than this are never systematic. */
@@ -48,16 +49,6 @@ export const describeRetryCount = (
 
 export const percent = (share: number): string => `${Math.round(share * 100)}%`;
 
-/** "45 s", "12 min", "3.5 h", "4.2 days". */
-export const formatDuration = (ms: number): string => {
-  const seconds = Math.max(0, ms) / 1000;
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 86_400) return `${Number((seconds / 3600).toFixed(1))} h`;
-  return `${Number((seconds / 86_400).toFixed(1))} days`;
-};
-
-const minuteStamp = (date: Date): string => `${date.toISOString().slice(0, 16).replace('T', ' ')}Z`;
 /** "12.3/min", or per hour when below 0.1/min so a slow trickle does not read as "0/min". */
 const rate = (perMinute: number): string =>
   perMinute >= 0.1 || perMinute === 0 ? `${Number(perMinute.toFixed(1))}/min` : `${Number((perMinute * 60).toFixed(1))}/h`;
@@ -77,16 +68,16 @@ export const judgeTimePattern = (acc: TimeAccumulator, now: Date, windowMinutes:
   let kind: TimePatternKind = 'unknown';
   let description = 'No failure times in the messages.';
   if (acc.timed > 0 && acc.first !== null && acc.last !== null) {
-    const range = `${minuteStamp(new Date(acc.first))} → ${minuteStamp(new Date(acc.last))}`;
+    const range = `${utcMinuteZ(new Date(acc.first))} → ${utcMinuteZ(new Date(acc.last))}`;
     if (acc.inWindow / acc.timed >= 0.8) {
       kind = 'burst';
       description = `Burst: ${percent(acc.inWindow / acc.timed)} (${acc.inWindow}) failed in the last ${windowMinutes} min, ${rate(recentRatePerMinute)}.`;
     } else if (spanMinutes <= windowMinutes) {
       kind = 'clustered';
-      description = `Clustered: all ${acc.timed} failed within ${formatDuration(spanMs)}, ${formatDuration(now.getTime() - acc.last)} ago (${range}).`;
+      description = `Clustered: all ${acc.timed} failed within ${formatSpan(spanMs)}, ${formatSpan(now.getTime() - acc.last)} ago (${range}).`;
     } else {
       kind = 'spread';
-      description = `Spread over ${formatDuration(spanMs)} (${range}), ${rate(ratePerMinute)} on average.`;
+      description = `Spread over ${formatSpan(spanMs)} (${range}), ${rate(ratePerMinute)} on average.`;
     }
   }
   return {

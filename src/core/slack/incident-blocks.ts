@@ -8,6 +8,7 @@ import type { IncidentSummary } from '../incident/incident-lifecycle.ts';
 import { levelRank, type AuditRecord, type Level } from '../model.ts';
 import { toSlackText } from '../text/slack-text.ts';
 import { escapeMrkdwn } from '../text/escape-mrkdwn.ts';
+import { formatMinutes, formatMinutesAge, utcMinute } from '../text/time-format.ts';
 import { truncate } from '../text/truncate.ts';
 import { context, header, mrkdwn, plain, section, type Block } from './blocks.ts';
 import { INCIDENT_ACTIONS } from './incident-actions.ts';
@@ -25,16 +26,11 @@ const safe = (text: string, max = 2_900): string => toSlackText(text, { max });
 
 /** `<!date^…>` renders in each reader's time zone; the fallback is UTC. */
 export const slackDate = (date: Date): string =>
-  `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+  `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${utcMinute(date)} UTC>`;
 
-export const formatDuration = (minutes: number): string => {
-  if (minutes < 60) return `${Math.max(0, Math.round(minutes))} min`;
-  const h = Math.floor(minutes / 60);
-  const m = Math.round(minutes % 60);
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
-};
+/** Durations on incident cards: "12 min", "2 h 5 min" (re-exported under its old name). */
+export { formatMinutes as formatDuration };
 
-const formatAge = (seconds: number | null): string => (seconds === null ? 'n/a' : formatDuration(seconds / 60));
 const formatGrowth = (g: number | null): string => (g === null ? 'n/a' : `${g > 0 ? '+' : ''}${g.toFixed(1)}/min`);
 
 export interface ParentView {
@@ -79,7 +75,7 @@ export const renderParent = (view: ParentView): RenderedMessage => {
     mrkdwn(`*Level*\n${LEVEL_EMOJI[open ? view.level : 'OK']} ${open ? `${LEVEL_LABEL[view.level]} since ${slackDate(view.levelSince)}` : 'resolved'}`),
     mrkdwn(`*Depth*\n${depthShown}`),
     mrkdwn(`*Growth*\n${formatGrowth(view.reading?.growthPerMinute ?? null)}`),
-    mrkdwn(`*Oldest message*\n${formatAge(view.reading?.oldestAgeSeconds ?? null)}`),
+    mrkdwn(`*Oldest message*\n${formatMinutesAge(view.reading?.oldestAgeSeconds ?? null)}`),
     mrkdwn(`*Opened*\n${slackDate(view.openedAt)}`),
     mrkdwn(`*Acknowledged*\n${view.acknowledgedBy ? `<@${escapeMrkdwn(view.acknowledgedBy)}>${view.acknowledgedAt ? ` at ${slackDate(view.acknowledgedAt)}` : ''}` : 'not yet'}`),
   ];
@@ -149,13 +145,13 @@ export const renderAckReply = (user: string): RenderedMessage =>
 
 export const renderRenotifyReply = (from: Level, to: Level, waitedMinutes: number, mention: string | null): RenderedMessage =>
   reply(
-    `:alarm_clock: ${mention ? `${mention} ` : ''}Not acknowledged for ${formatDuration(waitedMinutes)} at ${LEVEL_LABEL[from]}` +
+    `:alarm_clock: ${mention ? `${mention} ` : ''}Not acknowledged for ${formatMinutes(waitedMinutes)} at ${LEVEL_LABEL[from]}` +
       (to === from ? '; still waiting for someone to acknowledge.' : `: escalated to *${LEVEL_LABEL[to]}*.`),
-    `Not acknowledged for ${formatDuration(waitedMinutes)}${to === from ? '' : `: escalated to ${LEVEL_LABEL[to]}`}`,
+    `Not acknowledged for ${formatMinutes(waitedMinutes)}${to === from ? '' : `: escalated to ${LEVEL_LABEL[to]}`}`,
   );
 
 const summaryLine = (s: IncidentSummary): string =>
-  `Lasted ${formatDuration(s.durationMinutes)} · peak depth ${s.peakDepth.toLocaleString('en-US')} (${LEVEL_LABEL[s.peakLevel]}) · ` +
+  `Lasted ${formatMinutes(s.durationMinutes)} · peak depth ${s.peakDepth.toLocaleString('en-US')} (${LEVEL_LABEL[s.peakLevel]}) · ` +
   `replayed ${s.replayed} · resolved ${s.resolved} · still failing ${s.stillFailing}` +
   (s.returnedAfterReplay > 0 ? ` · ${s.returnedAfterReplay} came back after replay` : '');
 
@@ -178,7 +174,7 @@ export const renderPage = (view: PageView): RenderedMessage => {
   const link = view.permalink ? ` — <${view.permalink}|incident thread>` : '';
   const r = view.reading;
   const count = r
-    ? `${describeDepth(r)} message(s), growth ${formatGrowth(r.growthPerMinute)}, oldest ${formatAge(r.oldestAgeSeconds)}`
+    ? `${describeDepth(r)} message(s), growth ${formatGrowth(r.growthPerMinute)}, oldest ${formatMinutesAge(r.oldestAgeSeconds)}`
     : 'no depth reading yet';
   const blocks: Block[] = [
     section(`${mention}:rotating_light: *L3 page: ${escapeMrkdwn(view.queue)}*${link}`),
