@@ -38,9 +38,11 @@ export const formatAge = (seconds: number | null): string => {
 
 /** Incident-card form of a duration in minutes: "12 min", "2 h", "2 h 5 min". */
 export const formatMinutes = (minutes: number): string => {
-  if (minutes < minutesInHour) return `${Math.max(0, Math.round(minutes))} min`;
-  const h = Math.floor(minutes / minutesInHour);
-  const m = Math.round(minutes % minutesInHour);
+  // Rounded once, before it is split: 119.6 minutes is "2 h", never "1 h 60 min".
+  const total = Math.max(0, Math.round(minutes));
+  if (total < minutesInHour) return `${total} min`;
+  const h = Math.floor(total / minutesInHour);
+  const m = total % minutesInHour;
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 };
 

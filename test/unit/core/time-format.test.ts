@@ -57,6 +57,8 @@ describe('durations', () => {
   it('incident-card durations round to minutes', () => {
     expect([0, -3, 12.4, 59, 60, 95, 125, 24 * 60].map(formatMinutes)).toEqual(['0 min', '0 min', '12 min', '59 min', '1 h', '1 h 35 min', '2 h 5 min', '24 h']);
     expect([null, 90, 7_500].map(formatMinutesAge)).toEqual(['n/a', '2 min', '2 h 5 min']);
+    // Rounded before it is split into hours and minutes: never "1 h 60 min" or "60 min".
+    expect([59.6, 119.6, 120.4].map(formatMinutes)).toEqual(['1 h', '2 h', '2 h']);
   });
 
   it('findings spans keep one decimal above an hour', () => {
