@@ -76,6 +76,24 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     return waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: `the answer to ${text}` });
   };
 
+  /**
+   * The bodies into the DLQ, `/dlq redrive-batch` of all of them through A, and the job's root
+   * message and first progress reply once A has replayed 20: the job id, the thread, that reply's ts.
+   */
+  const startBatchOnA = async (): Promise<{ jobId: string; rootTs: string; inThread: () => RecordedCall[]; progressTs: string | undefined }> => {
+    await sendMessages(sqs, pair.dlq.url, bodies);
+    const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
+    const jobId = jobIdIn(answer);
+    expect(jobId).not.toBe('');
+    const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
+    const rootTs = (root.response as { ts: string }).ts;
+    const inThread = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === rootTs);
+    await waitFor(async () => ((await b.store.getJob(jobId))?.progress.done ?? 0) >= 20, { timeoutMs: 20_000, description: '20 replayed by A' });
+    const progressTs = (inThread().find((c) => shown(c).includes(':arrows_counterclockwise:'))?.response as { ts: string } | undefined)?.ts;
+    expect(progressTs).toBeDefined();
+    return { jobId, rootTs, inThread, progressTs };
+  };
+
   /** Every message in the target queue, received and deleted: its bodies. */
   const drainTarget = async (): Promise<string[]> => {
     const out: string[] = [];
@@ -110,17 +128,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
   });
 
   it('B takes the job over after A\'s heartbeat expires, finishes it without replaying a message twice, and reports in the same thread', async () => {
-    await sendMessages(sqs, pair.dlq.url, bodies);
-    const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
-    const jobId = jobIdIn(answer);
-    expect(jobId).not.toBe('');
-    const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
-    const rootTs = (root.response as { ts: string }).ts;
-    const inThread = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === rootTs);
-    await waitFor(async () => ((await b.store.getJob(jobId))?.progress.done ?? 0) >= 20, { timeoutMs: 20_000, description: '20 replayed by A' });
-    const progressReply = inThread().find((c) => shown(c).includes(':arrows_counterclockwise:'));
-    const progressTs = (progressReply?.response as { ts: string } | undefined)?.ts;
-    expect(progressTs).toBeDefined();
+    const { jobId, rootTs, inThread, progressTs } = await startBatchOnA();
     expect((await b.store.getJob(jobId))?.thread).toEqual({ channel: CHANNEL, threadTs: rootTs, startTs: rootTs, progressTs });
 
     // While A heartbeats, B never runs the job, even when it holds the poller lease and sweeps,
@@ -221,16 +229,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     crashed = false;
     expect(await a.poller.pollOnce()).toBe(true);
     b = await start('replica-b3');
-    await sendMessages(sqs, pair.dlq.url, bodies);
-    const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
-    const jobId = jobIdIn(answer);
-    expect(jobId).not.toBe('');
-    const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
-    const rootTs = (root.response as { ts: string }).ts;
-    const inThread = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === rootTs);
-    await waitFor(async () => ((await b.store.getJob(jobId))?.progress.done ?? 0) >= 20, { timeoutMs: 20_000, description: '20 replayed by A' });
-    const progressTs = (inThread().find((c) => shown(c).includes(':arrows_counterclockwise:'))?.response as { ts: string } | undefined)?.ts;
-    expect(progressTs).toBeDefined();
+    const { jobId, rootTs, inThread, progressTs } = await startBatchOnA();
     expect(await b.poller.pollOnce()).toBe(false);
 
     // A clean stop (SIGTERM): the job stays `running`, its lease and the poller's are freed at once,
