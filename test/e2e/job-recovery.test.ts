@@ -10,10 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs } from '../../src/app/queue/job-lease.ts';
 import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
 import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
@@ -31,7 +30,7 @@ const CHANNEL = 'C_ALERTS';
 const COUNT = 60;
 const bodies = Array.from({ length: COUNT }, (_, i) => JSON.stringify({ orderId: i, error: 'Lambda timeout after 30000 ms' }));
 const okCall = (call: RecordedCall | undefined) => (call?.response as { ok?: boolean } | undefined)?.ok === true;
-const quietLogger = () => createRootLogger({ level: 'error', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quietLogger = () => silentLogger('error');
 
 describe.skipIf(!services)('a Slack job when the replica running it crashes (two apps, one SQLite file, ElasticMQ)', () => {
   const clock = fixedClock(new Date());

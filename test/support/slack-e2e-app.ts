@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { expect, vi } from 'vitest';
-import { createRootLogger, type Logger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import type { Logger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from './log-capture.ts';
 import { parseConfig, resolveSecrets, type Secrets } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config.schema.ts';
 import type { Incident } from '../../src/core/model.ts';
@@ -41,7 +41,7 @@ export interface SlackE2e {
   close(): Promise<void>;
 }
 
-const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quietLogger = () => silentLogger();
 
 /**
  * The config and secrets of a test app on the SQS emulator: HTTP server on a free loopback port, the
