@@ -93,6 +93,22 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     return { jobId, rootTs, inThread, progressTs };
   };
 
+  /**
+   * Ends A (`crash` or `stop`) mid-job: the job is still `running`, A having replayed at least 20 of
+   * the messages but not all. Resolves with the number of chat.postMessage calls before the end.
+   */
+  const endAMidJob = async (end: () => Promise<void>, jobId: string): Promise<number> => {
+    const postsBefore = slack.callsTo('chat.postMessage').length;
+    await end();
+    crashed = true;
+    const left = await b.store.getJob(jobId);
+    expect(left?.status).toBe('running');
+    const doneByA = left?.progress.done ?? 0;
+    expect(doneByA).toBeGreaterThanOrEqual(20);
+    expect(doneByA).toBeLessThan(COUNT);
+    return postsBefore;
+  };
+
   /** Every message in the target queue, received and deleted: its bodies. */
   const drainTarget = async (): Promise<string[]> => {
     const out: string[] = [];
@@ -140,14 +156,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     expect(buttonsIn(refused)).toEqual([]);
 
     // A is killed mid-job: nothing flushed, the job still `running`, nothing said in the thread.
-    const postsBeforeCrash = slack.callsTo('chat.postMessage').length;
-    await a.crash();
-    crashed = true;
-    const left = await b.store.getJob(jobId);
-    expect(left?.status).toBe('running');
-    const doneByA = left?.progress.done ?? 0;
-    expect(doneByA).toBeGreaterThanOrEqual(20);
-    expect(doneByA).toBeLessThan(COUNT);
+    const postsBeforeCrash = await endAMidJob(() => a.crash(), jobId);
     expect(slack.callsTo('chat.postMessage').slice(postsBeforeCrash).filter((c) => shown(c).includes('paused'))).toEqual([]);
 
     // Not yet gone: the job's lease and the poller's still run (a slow job is not a dead one).
@@ -233,14 +242,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
 
     // A clean stop (SIGTERM): the job stays `running`, its lease and the poller's are freed at once,
     // what A had checked out is visible again, and nothing is said in the thread (no `paused`).
-    const postsBeforeStop = slack.callsTo('chat.postMessage').length;
-    await a.stop();
-    crashed = true;
-    const left = await b.store.getJob(jobId);
-    expect(left?.status).toBe('running');
-    const doneByA = left?.progress.done ?? 0;
-    expect(doneByA).toBeGreaterThanOrEqual(20);
-    expect(doneByA).toBeLessThan(COUNT);
+    const postsBeforeStop = await endAMidJob(() => a.stop(), jobId);
     expect(await b.store.getLease(jobLeaseName(jobId))).toBeNull();
     expect(await b.store.getLease(POLLER_LEASE)).toBeNull();
     expect((await queueDepth(sqs, pair.dlq.url)).inFlight).toBe(0);
