@@ -8,9 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createRootLogger } from '../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../test/support/log-capture.ts';
 import { parseConfig, resolveSecrets } from '../src/config/load-config.ts';
 import { JOB_ACTIONS, MESSAGE_ACTIONS, VIEW_CALLBACKS, encodeMessageRef } from '../src/core/slack/interactive-actions.ts';
 import { encodeMetadata } from '../src/core/slack/modals.ts';
@@ -35,7 +34,7 @@ const parsed = parseConfig({
 });
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
 const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
-const logger = createRootLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const logger = silentLogger('silent');
 const app = await startServer(parsed.config, secrets, logger, { slackRetries: 0 });
 await slack.waitForCalls('auth.test', 1);
 

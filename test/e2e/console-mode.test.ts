@@ -5,9 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { requireServices } from '../support/services.ts';
@@ -15,7 +14,7 @@ import { startSlackApiServer } from '../support/slack-api-server.ts';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 import { createQueuePair, deleteQueues, sendMessages, services, TEST_CREDENTIALS, testSqsClient } from '../integration/sqs/sqs-test-env.ts';
 
-const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quietLogger = () => silentLogger();
 
 const start = async (config: Record<string, unknown>, env: Record<string, string> = {}): Promise<Runtime> => {
   const dir = mkdtempSync(join(tmpdir(), 'redrive-console-e2e-'));

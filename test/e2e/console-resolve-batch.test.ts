@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { loadConfigFile, resolveSecrets } from '../../src/config/load-config.ts';
 import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
@@ -43,7 +42,7 @@ describe.skipIf(!services)('bulk resolve from the local console on a Kafka DLQ',
     dir = mkdtempSync(join(tmpdir(), 'redrive-console-resolve-batch-'));
     const loaded = loadConfigFile(writeKafkaQueueConfig(dir, { name: QUEUE, topic: dlqTopic, group, replayTopic }));
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-    const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+    const logger = silentLogger();
     app = await startServer(loaded.config, resolveSecrets(loaded.config, {}), logger, { slackRetries: 0 });
   }, 60_000);
   afterAll(async () => {

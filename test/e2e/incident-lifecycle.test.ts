@@ -4,9 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
@@ -24,7 +23,7 @@ import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.
 import { requireServices, waitFor } from '../support/services.ts';
 
 const MINUTE = 60_000;
-const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quietLogger = () => silentLogger();
 
 describe.skipIf(!services)('incident lifecycle end to end (SQS DLQ on ElasticMQ)', () => {
   const clock = fixedClock(new Date());

@@ -10,10 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs } from '../../src/app/queue/job-lease.ts';
 import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
 import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
@@ -31,7 +30,7 @@ const CHANNEL = 'C_ALERTS';
 const COUNT = 60;
 const bodies = Array.from({ length: COUNT }, (_, i) => JSON.stringify({ orderId: i, error: 'Lambda timeout after 30000 ms' }));
 const okCall = (call: RecordedCall | undefined) => (call?.response as { ok?: boolean } | undefined)?.ok === true;
-const quietLogger = () => createRootLogger({ level: 'error', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quietLogger = () => silentLogger('error');
 
 describe.skipIf(!services)('a Slack job when the replica running it crashes (two apps, one SQLite file, ElasticMQ)', () => {
   const clock = fixedClock(new Date());
@@ -76,6 +75,40 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     return waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 10_000, description: `the answer to ${text}` });
   };
 
+  /**
+   * The bodies into the DLQ, `/dlq redrive-batch` of all of them through A, and the job's root
+   * message and first progress reply once A has replayed 20: the job id, the thread, that reply's ts.
+   */
+  const startBatchOnA = async (): Promise<{ jobId: string; rootTs: string; inThread: () => RecordedCall[]; progressTs: string | undefined }> => {
+    await sendMessages(sqs, pair.dlq.url, bodies);
+    const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
+    const jobId = jobIdIn(answer);
+    expect(jobId).not.toBe('');
+    const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
+    const rootTs = (root.response as { ts: string }).ts;
+    const inThread = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === rootTs);
+    await waitFor(async () => ((await b.store.getJob(jobId))?.progress.done ?? 0) >= 20, { timeoutMs: 20_000, description: '20 replayed by A' });
+    const progressTs = (inThread().find((c) => shown(c).includes(':arrows_counterclockwise:'))?.response as { ts: string } | undefined)?.ts;
+    expect(progressTs).toBeDefined();
+    return { jobId, rootTs, inThread, progressTs };
+  };
+
+  /**
+   * Ends A (`crash` or `stop`) mid-job: the job is still `running`, A having replayed at least 20 of
+   * the messages but not all. Resolves with the number of chat.postMessage calls before the end.
+   */
+  const endAMidJob = async (end: () => Promise<void>, jobId: string): Promise<number> => {
+    const postsBefore = slack.callsTo('chat.postMessage').length;
+    await end();
+    crashed = true;
+    const left = await b.store.getJob(jobId);
+    expect(left?.status).toBe('running');
+    const doneByA = left?.progress.done ?? 0;
+    expect(doneByA).toBeGreaterThanOrEqual(20);
+    expect(doneByA).toBeLessThan(COUNT);
+    return postsBefore;
+  };
+
   /** Every message in the target queue, received and deleted: its bodies. */
   const drainTarget = async (): Promise<string[]> => {
     const out: string[] = [];
@@ -110,17 +143,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
   });
 
   it('B takes the job over after A\'s heartbeat expires, finishes it without replaying a message twice, and reports in the same thread', async () => {
-    await sendMessages(sqs, pair.dlq.url, bodies);
-    const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
-    const jobId = jobIdIn(answer);
-    expect(jobId).not.toBe('');
-    const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
-    const rootTs = (root.response as { ts: string }).ts;
-    const inThread = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === rootTs);
-    await waitFor(async () => ((await b.store.getJob(jobId))?.progress.done ?? 0) >= 20, { timeoutMs: 20_000, description: '20 replayed by A' });
-    const progressReply = inThread().find((c) => shown(c).includes(':arrows_counterclockwise:'));
-    const progressTs = (progressReply?.response as { ts: string } | undefined)?.ts;
-    expect(progressTs).toBeDefined();
+    const { jobId, rootTs, inThread, progressTs } = await startBatchOnA();
     expect((await b.store.getJob(jobId))?.thread).toEqual({ channel: CHANNEL, threadTs: rootTs, startTs: rootTs, progressTs });
 
     // While A heartbeats, B never runs the job, even when it holds the poller lease and sweeps,
@@ -133,14 +156,7 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     expect(buttonsIn(refused)).toEqual([]);
 
     // A is killed mid-job: nothing flushed, the job still `running`, nothing said in the thread.
-    const postsBeforeCrash = slack.callsTo('chat.postMessage').length;
-    await a.crash();
-    crashed = true;
-    const left = await b.store.getJob(jobId);
-    expect(left?.status).toBe('running');
-    const doneByA = left?.progress.done ?? 0;
-    expect(doneByA).toBeGreaterThanOrEqual(20);
-    expect(doneByA).toBeLessThan(COUNT);
+    const postsBeforeCrash = await endAMidJob(() => a.crash(), jobId);
     expect(slack.callsTo('chat.postMessage').slice(postsBeforeCrash).filter((c) => shown(c).includes('paused'))).toEqual([]);
 
     // Not yet gone: the job's lease and the poller's still run (a slow job is not a dead one).
@@ -221,28 +237,12 @@ describe.skipIf(!services)('a Slack job when the replica running it crashes (two
     crashed = false;
     expect(await a.poller.pollOnce()).toBe(true);
     b = await start('replica-b3');
-    await sendMessages(sqs, pair.dlq.url, bodies);
-    const answer = await dlq(a, `redrive-batch ${pair.dlq.name} --count ${COUNT} --rate 10`);
-    const jobId = jobIdIn(answer);
-    expect(jobId).not.toBe('');
-    const root = await waitFor(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === undefined && shown(c).includes(jobId)), { timeoutMs: 10_000, description: 'job root message' });
-    const rootTs = (root.response as { ts: string }).ts;
-    const inThread = () => slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === rootTs);
-    await waitFor(async () => ((await b.store.getJob(jobId))?.progress.done ?? 0) >= 20, { timeoutMs: 20_000, description: '20 replayed by A' });
-    const progressTs = (inThread().find((c) => shown(c).includes(':arrows_counterclockwise:'))?.response as { ts: string } | undefined)?.ts;
-    expect(progressTs).toBeDefined();
+    const { jobId, rootTs, inThread, progressTs } = await startBatchOnA();
     expect(await b.poller.pollOnce()).toBe(false);
 
     // A clean stop (SIGTERM): the job stays `running`, its lease and the poller's are freed at once,
     // what A had checked out is visible again, and nothing is said in the thread (no `paused`).
-    const postsBeforeStop = slack.callsTo('chat.postMessage').length;
-    await a.stop();
-    crashed = true;
-    const left = await b.store.getJob(jobId);
-    expect(left?.status).toBe('running');
-    const doneByA = left?.progress.done ?? 0;
-    expect(doneByA).toBeGreaterThanOrEqual(20);
-    expect(doneByA).toBeLessThan(COUNT);
+    const postsBeforeStop = await endAMidJob(() => a.stop(), jobId);
     expect(await b.store.getLease(jobLeaseName(jobId))).toBeNull();
     expect(await b.store.getLease(POLLER_LEASE)).toBeNull();
     expect((await queueDepth(sqs, pair.dlq.url)).inFlight).toBe(0);

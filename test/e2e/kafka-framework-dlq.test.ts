@@ -9,16 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_ACTIONS, MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
-import type { Runtime } from '../../src/main.ts';
 import { confluentAvroValue, connectDlqHeaders, exampleConnectFailure, exampleSpringFailure, springDltHeaders } from '../fixtures/kafka-framework-records.ts';
-import { KafkaTestBench, kafkaBrokers, services, writeKafkaQueueConfig, type KafkaMessage } from '../integration/kafka/kafka-test-env.ts';
+import { KafkaTestBench, services, writeKafkaQueueConfig, type KafkaMessage } from '../integration/kafka/kafka-test-env.ts';
 import { runRedrive } from '../support/run-redrive.ts';
 import { uniqueName, waitFor } from '../support/services.ts';
 import { sendBlockActions, sendSlashCommand } from '../support/signed-slack.ts';
-import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
 import { buildBlockActions, buttonAction, newSlackTs } from '../support/slack-payloads.ts';
 import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
-import { buttonsIn, shown, startKafkaSlackApp } from '../support/slack-e2e-app.ts';
+import { buttonsIn, shown, startKafkaSlackE2e, type KafkaSlackE2e } from '../support/slack-e2e-app.ts';
 
 const QUEUE = 'mixed-dlq';
 const CHANNEL = 'C_ALERTS';
@@ -28,8 +26,9 @@ const rawHeaders = (record: KafkaMessage): Record<string, Buffer> =>
 
 describe.skipIf(!services)('a Kafka Connect + Spring Kafka DLQ end to end (real broker, Slack and terminal)', () => {
   let bench: KafkaTestBench;
-  let slack: SlackApiServer;
-  let app: Runtime;
+  let e2e: KafkaSlackE2e;
+  let slack: KafkaSlackE2e['slack'];
+  let app: KafkaSlackE2e['app'];
   let dir: string;
   let dlqTopic: string;
   let orders: string;
@@ -70,16 +69,15 @@ describe.skipIf(!services)('a Kafka Connect + Spring Kafka DLQ end to end (real 
       { key: binaryKey, value: avro, headers: spring },
       { key: 'order-2', value: '{"order_id":2,"total":null}', headers: connect },
     ]);
-    slack = await startSlackApiServer();
     dir = mkdtempSync(join(tmpdir(), 'redrive-e2e-fw-'));
     const group = uniqueName('e2e-fw');
     // No replayTopic: replays go to the original topics the headers name, once confirmed.
-    app = await startKafkaSlackApp({ slack, dir: mkdtempSync(join(dir, 'slack-')), brokers: kafkaBrokers(), clientId: 'redrive-e2e-fw', queue: { name: QUEUE, topic: dlqTopic, consumerGroup: group } });
+    e2e = await startKafkaSlackE2e('e2e-fw', { bench, clientId: 'redrive-e2e-fw', queue: { name: QUEUE, topic: dlqTopic, group, replayTopic: null } });
+    ({ app, slack } = e2e);
     configPath = writeKafkaQueueConfig(dir, { name: QUEUE, topic: dlqTopic, group });
   }, 60_000);
   afterAll(async () => {
-    await app?.stop();
-    await slack?.close();
+    await e2e?.close();
     await bench?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

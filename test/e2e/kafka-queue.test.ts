@@ -6,9 +6,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { loadConfigFile, resolveSecrets } from '../../src/config/load-config.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES, type RunbookExampleName } from '../fixtures/download-dlq-body.ts';
@@ -149,7 +148,7 @@ describe.skipIf(!services)('Kafka DLQ from the terminal and from Slack', () => {
       const loaded = loadConfigFile(configPath);
       if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
       const config = { ...loaded.config, slack: { ...loaded.config.slack, apiUrl: slack.url } };
-      const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+      const logger = silentLogger();
       app = await startServer(config, resolveSecrets(config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }), logger, { slackRetries: 0 });
     });
     afterAll(async () => {

@@ -141,6 +141,7 @@ describe.skipIf(!services)('resolve-batch on a Kafka DLQ from Slack', () => {
     group = uniqueName('e2e-slack-resolve-batch');
     await produce(bench, dlqTopic, msgs);
     e2e = await startKafkaSlackE2e('slack-resolve-batch', {
+      bench,
       queue: { name: QUEUE, topic: dlqTopic, group, replayTopic },
       roles: { admins: ['U_ALICE'], operators: ['U_OPS'], viewers: 'everyone' },
       server: { slackJobs: { progressEveryMs: 0 } },

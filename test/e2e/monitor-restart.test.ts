@@ -7,9 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
@@ -22,7 +21,7 @@ import { shown, sqsAppConfig } from '../support/slack-e2e-app.ts';
 import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';
-const quietLogger = () => createRootLogger({ level: 'error', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quietLogger = () => silentLogger('error');
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe.skipIf(!services)('a /dlq monitor across replicas and restarts (one SQLite file, ElasticMQ)', () => {

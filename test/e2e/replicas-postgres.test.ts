@@ -6,11 +6,10 @@
 // an alert or a click delivered to both replicas counts once, an incident has one parent message and
 // one thread whichever replica speaks (also while Slack rate-limits one of them), one replica polls,
 // another takes over when it dies or stops.
-import { Writable } from 'node:stream';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config.schema.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
@@ -35,7 +34,7 @@ import { requireServices, uniqueName, waitFor } from '../support/services.ts';
 const CHANNEL = 'C_ALERTS';
 const ALERT_NAME = 'SqsDlqNotEmpty';
 const OTHER_ALERT_NAME = 'SqsDlqOldestMessageAge';
-const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quietLogger = () => silentLogger();
 
 describe.skipIf(!services)('two replicas on one PostgreSQL (SQS DLQ on ElasticMQ)', () => {
   const clock = fixedClock(new Date());

@@ -8,9 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
@@ -87,7 +86,7 @@ describe.skipIf(!services)('safe redrive on Kafka: canary, pause, Continue, post
       queues: [queue(CANARY_QUEUE, topics.canary), queue(WATCH_QUEUE, topics.watch), queue(INCIDENT_QUEUE, topics.incident)],
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+    const logger = silentLogger();
     const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, AM_TOKEN: BEARER });
     app = await startServer(parsed.config, secrets, logger, { slackRetries: 0, timers: manualTimers(), replicaId: 'safe-kafka', slackJobs: { progressEveryMs: 0 }, replayWatchPollMs: 500 });
     await slack.waitForCalls('auth.test', 1);

@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { canaryStateOf } from '../../src/app/queue/canary.ts';
 import { REPLAY_WATCH_KIND } from '../../src/app/queue/replay-watches.ts';
 import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
@@ -23,7 +22,7 @@ import { buttonsIn, shown, signedClick, sqsAppConfig, jobIdIn } from '../support
 import { TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';
-const quietLogger = () => createRootLogger({ level: 'error', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quietLogger = () => silentLogger('error');
 
 describe.skipIf(!services)('canary and post-replay watch across restarts (ElasticMQ, one SQLite file)', () => {
   let sqs: ReturnType<typeof testSqsClient>;

@@ -7,9 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
-import { startKafkaSlackE2e, type KafkaSlackE2e } from '../support/kafka-slack-e2e.ts';
 import type { RecordedCall } from '../support/slack-api-server.ts';
-import { buttonsIn, shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
+import { buttonsIn, shown, startKafkaSlackE2e, startSlackE2e, type KafkaSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
 import { newSlackTs } from '../support/slack-payloads.ts';
 
 /** Any bidi control or C0/C1 control but the line feed and tab a code block legitimately holds. */

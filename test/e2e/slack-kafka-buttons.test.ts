@@ -40,7 +40,7 @@ describe.skipIf(!services)('message buttons on a Kafka DLQ end to end (real brok
       { key: traces[1], value: downloadDlqBodyJson({ ...RUNBOOK_EXAMPLES.expiredUrl, traceId: traces[1] ?? '', failedAt }) },
       { key: traces[2], value: downloadDlqBodyJson({ ...RUNBOOK_EXAMPLES.fileType, traceId: traces[2] ?? '', failedAt }) },
     ]);
-    e2e = await startKafkaSlackE2e('kafka-buttons', { queue: { name: QUEUE, topic: dlqTopic, group: uniqueName('e2e-buttons'), replayTopic }, roles: { admins: ['U_ALICE'], viewers: 'everyone' } });
+    e2e = await startKafkaSlackE2e('kafka-buttons', { bench, queue: { name: QUEUE, topic: dlqTopic, group: uniqueName('e2e-buttons'), replayTopic }, roles: { admins: ['U_ALICE'], viewers: 'everyone' } });
     ({ app, slack } = e2e);
   }, 60_000);
   afterAll(async () => {

@@ -5,10 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeMessageRef, MESSAGE_ACTIONS, PEEK_PAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
-import { startKafkaSlackE2e, type KafkaSlackE2e } from '../support/kafka-slack-e2e.ts';
 import { waitFor } from '../support/services.ts';
 import type { RecordedCall } from '../support/slack-api-server.ts';
-import { buttonsIn, CHANNEL, followPeekPages as followPages, shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
+import { buttonsIn, CHANNEL, followPeekPages as followPages, shown, startKafkaSlackE2e, startSlackE2e, type KafkaSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';
 
 const MESSAGES = 17;
 

@@ -4,9 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { encodeMessageRef, MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
@@ -33,7 +32,7 @@ describe('interactive surface in Socket Mode', () => {
       roles: { admins: ['U_ALICE'], viewers: 'everyone' },
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+    const logger = silentLogger();
     app = await startServer(parsed.config, resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_APP_TOKEN: appToken }), logger, { slackRetries: 0 });
     await socket.connected();
   });

@@ -7,12 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateStateMachineCommand, DeleteStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRootLogger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../support/log-capture.ts';
 import { createCloudWatchClient } from '../../src/adapters/outbound/cloudwatch/cloudwatch-client.ts';
 import { DEPTH_METRIC } from '../../src/adapters/outbound/cloudwatch/cloudwatch-queue-alarms.ts';
 import { createSfnClient } from '../../src/adapters/outbound/stepfunctions/sfn-replay-target.ts';
@@ -29,7 +28,7 @@ import { buttonsIn, jobIdIn, shown } from '../support/slack-e2e-app.ts';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';
-const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const quietLogger = () => silentLogger();
 /** What a queue body may hold to ping everyone or fake a link; none of it may reach Slack raw. */
 const HOSTILE = ['<!channel>', '<!here>', '<!everyone>', '<https://evil.example|'];
 const minutesAgo = (n: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 - n * 60_000);

@@ -11,7 +11,8 @@ import { isRedriveError } from '../../src/errors.ts';
 import type { Store } from '../../src/ports/store.port.ts';
 import { describeStoreContract } from '../contract/store.contract.ts';
 import { requireServices, uniqueName } from '../support/services.ts';
-import { auditInput, newIncident, newJob, rejection, T0 } from '../contract/store/store-fixtures.ts';
+import { auditInput, newIncident, rejection, T0 } from '../contract/store/store-fixtures.ts';
+import { expectSurvivesRestart } from '../contract/store/store-restart.ts';
 
 const services = inject('services');
 
@@ -94,22 +95,7 @@ describe.skipIf(!services)('PostgresStore', () => {
 
     it('keeps everything across close and reconnect (restart)', async () => {
       const schema = nextSchema();
-      const before = connect(schema);
-      await before.migrate();
-      const { incident } = await before.openIncident(newIncident('orders-dlq'));
-      const job = await before.createJob(newJob('orders-dlq'));
-      await before.claimJobItem(job.id, 'm-1', T0);
-      const audit = await before.appendAudit(auditInput({ queue: 'orders-dlq' }));
-      await before.acquireLease('poller', 'replica-a', T0, 60_000);
-      await before.close();
-
-      const after = connect(schema);
-      expect(await after.migrate()).toEqual([]);
-      expect(await after.openIncident(newIncident('orders-dlq'))).toEqual({ created: false, incident });
-      expect(await after.getJob(job.id)).toEqual(job);
-      expect(await after.claimJobItem(job.id, 'm-1', T0)).toBe(false);
-      expect(await after.searchAudit({ queue: 'orders-dlq' })).toEqual([audit]);
-      expect(await after.acquireLease('poller', 'replica-b', T0, 60_000)).toBe(false);
+      await expectSurvivesRestart(connect(schema), () => connect(schema));
     });
 
     it('lets two replicas (two pools) race on the same rows with one winner each time', async () => {

@@ -12,7 +12,8 @@ import { SQLITE_MIGRATIONS } from '../../src/adapters/outbound/sqlite/sqlite-mig
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { isRedriveError } from '../../src/errors.ts';
 import { describeStoreContract } from '../contract/store.contract.ts';
-import { auditInput, newIncident, newJob, rejection, T0 } from '../contract/store/store-fixtures.ts';
+import { auditInput, newIncident, rejection, T0 } from '../contract/store/store-fixtures.ts';
+import { expectSurvivesRestart } from '../contract/store/store-restart.ts';
 
 const tempDirs: string[] = [];
 const tempDir = (): string => {
@@ -85,25 +86,7 @@ describe('SqliteStore specifics', () => {
 
   it('keeps everything across close and reopen (restart)', async () => {
     const path = join(dir, 'redrive.db');
-    const before = open(path);
-    await before.migrate();
-    const { incident } = await before.openIncident(newIncident('orders-dlq'));
-    const job = await before.createJob(newJob('orders-dlq'));
-    await before.claimJobItem(job.id, 'm-1', T0);
-    const audit = await before.appendAudit(auditInput({ queue: 'orders-dlq' }));
-    await before.acquireLease('poller', 'replica-a', T0, 60_000);
-    await before.claimIdempotencyKey('slack:1', T0);
-    await before.close();
-
-    const after = open(path);
-    expect(await after.migrate()).toEqual([]);
-    expect(await after.openIncident(newIncident('orders-dlq'))).toEqual({ created: false, incident });
-    expect(await after.getJob(job.id)).toEqual(job);
-    expect(await after.claimJobItem(job.id, 'm-1', T0)).toBe(false);
-    expect(await after.searchAudit({ queue: 'orders-dlq' })).toEqual([audit]);
-    expect(await after.acquireLease('poller', 'replica-b', T0, 60_000)).toBe(false);
-    expect(await after.claimIdempotencyKey('slack:1', T0)).toBe(false);
-    expect((await after.appendAudit(auditInput())).id).toBeGreaterThan(audit.id);
+    await expectSurvivesRestart(open(path), () => open(path));
   });
 
   it('shares one file between two connections (like two processes)', async () => {

@@ -1,5 +1,6 @@
 // A real pino root logger whose JSON lines are parsed and kept, so tests assert on what Redrive
-// actually writes (level, message, fields), as pino's own tests read the real stream. Test support only.
+// actually writes (level, message, fields), as pino's own tests read the real stream; and a silent one
+// for apps whose logs a test does not read. Test support only.
 import { Writable } from 'node:stream';
 import { createRootLogger, type Logger } from '../../src/adapters/outbound/logging/pino-logger.ts';
 
@@ -28,3 +29,7 @@ export const capturedLogger = (level: keyof typeof LEVELS = 'info'): { logger: L
   });
   return { logger: createRootLogger({ level, destination }), lines };
 };
+
+/** A real pino root logger at `level` (warn by default) whose lines go nowhere: for apps whose logs a test does not read. */
+export const silentLogger = (level: keyof typeof LEVELS | 'silent' = 'warn'): Logger =>
+  createRootLogger({ level, destination: new Writable({ write: (_c, _e, done) => done() }) });

@@ -1,13 +1,13 @@
-// The real app on a fresh ElasticMQ source + DLQ pair (or on a Kafka topic) with the local Slack API server, for the
+// The real app on a fresh ElasticMQ source + DLQ pair (or on a Kafka DLQ topic of the real broker) with the local Slack API server, for the
 // interactive-surface e2e tests: signed clicks, modal submissions and slash commands, and readers for
 // what Slack got back (response_url answers, thread replies, views). Test support only.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { expect, vi } from 'vitest';
-import { createRootLogger, type Logger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import type { Logger } from '../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from './log-capture.ts';
 import { parseConfig, resolveSecrets, type Secrets } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config.schema.ts';
 import type { Incident } from '../../src/core/model.ts';
@@ -15,8 +15,8 @@ import { PEEK_PAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
 import { startServer, type Runtime, type ServerOptions } from '../../src/main.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
-import { kafkaBrokers } from '../integration/kafka/kafka-test-env.ts';
-import { requireServices, waitFor } from './services.ts';
+import { KafkaTestBench, kafkaBrokers } from '../integration/kafka/kafka-test-env.ts';
+import { requireServices, uniqueName, waitFor } from './services.ts';
 import { sendBlockActions, sendSlashCommand, sendViewSubmission, type SignedSendOptions, type SlackHttpResponse } from './signed-slack.ts';
 import { buildBlockActions, buildView, buildViewSubmission, buttonAction, newSlackTs, type StateValues } from './slack-payloads.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from './slack-api-server.ts';
@@ -41,26 +41,7 @@ export interface SlackE2e {
   close(): Promise<void>;
 }
 
-const quietLogger = () => createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
-
-/**
- * The real app with one Kafka queue (U_ALICE admin, everyone a viewer), Slack over HTTP to the local
- * Slack API server, SQLite in `dir`; resolves once Slack's auth.test was answered.
- */
-export const startKafkaSlackApp = async (options: { slack: SlackApiServer; dir: string; brokers: string[]; clientId: string; queue: Record<string, unknown> }): Promise<Runtime> => {
-  const parsed = parseConfig({
-    server: { host: '127.0.0.1', port: 0 },
-    store: { kind: 'sqlite', path: join(options.dir, 'redrive.db') },
-    slack: { apiUrl: options.slack.url, mode: 'http' },
-    kafka: { default: { brokers: options.brokers, clientId: options.clientId } },
-    roles: { admins: ['U_ALICE'], viewers: 'everyone' },
-    queues: [{ kind: 'kafka', cluster: 'default', alertChannel: CHANNEL, escalation: { preset: 'kafka-runbook' }, ...options.queue }],
-  });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  const app = await startServer(parsed.config, resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }), quietLogger(), { slackRetries: 0 });
-  await options.slack.waitForCalls('auth.test', 1);
-  return app;
-};
+const quietLogger = () => silentLogger();
 
 /**
  * The config and secrets of a test app on the SQS emulator: HTTP server on a free loopback port, the
@@ -87,38 +68,87 @@ export const sqsAppConfig = (options: {
   return { config: parsed.config, secrets: resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }) };
 };
 
+export interface KafkaSlackE2e {
+  app: Runtime;
+  slack: SlackApiServer;
+  /** The test broker's bench: the caller's when it passed one, else the helper's own (closed by `close`). */
+  bench: KafkaTestBench;
+  queue: string;
+  dlqTopic: string;
+  /** The configured replay topic; undefined when replays go to the original topics. */
+  replayTopic: string | undefined;
+  /** `/dlq <text>` from `user` (U_ALICE, an admin, by default) in C_ALERTS; resolves with the response_url answer. */
+  dlq(text: string, user?: string): Promise<RecordedCall>;
+  /** A signed click from U_ALICE on a button of the message `messageTs`; resolves with the HTTP status. */
+  click(actionId: string, value: string, messageTs: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface KafkaSlackE2eOptions {
+  /**
+   * The DLQ: name (`<prefix>-dlq`), topic (a fresh `<prefix>-dlq` topic), consumer group (unique per
+   * run) and replay topic (a fresh `<prefix>-pending` topic; `null` for none: replays go to the
+   * original topics the headers name).
+   */
+  queue?: { name?: string; topic?: string; group?: string; replayTopic?: string | null };
+  /** Default: U_ALICE admin, everyone a viewer. */
+  roles?: Record<string, unknown>;
+  /** Default: `redrive-<prefix>`. */
+  clientId?: string;
+  /** The app's logger (default: a silent one at warn). */
+  logger?: Logger;
+  server?: ServerOptions;
+  /** A bench the caller connected (and closes); by default the helper connects its own. */
+  bench?: KafkaTestBench;
+}
+
 /**
- * The real app on one Kafka DLQ topic of the test broker, with its own local Slack API server and
- * SQLite store in a temporary directory; `close` stops both and removes the directory.
+ * The real app on one Kafka DLQ topic of the test broker (the Kafka counterpart of startSlackE2e),
+ * with its own local Slack API server and SQLite store in a temporary directory; resolves once
+ * Slack's auth.test was answered. `close` stops both, removes the directory and closes the helper's bench.
  */
-export const startKafkaSlackE2e = async (
-  prefix: string,
-  options: { queue: { name: string; topic: string; group: string; replayTopic: string }; roles: Record<string, unknown>; server?: ServerOptions },
-): Promise<{ app: Runtime; slack: SlackApiServer; close(): Promise<void> }> => {
-  const { queue } = options;
+export const startKafkaSlackE2e = async (prefix: string, options: KafkaSlackE2eOptions = {}): Promise<KafkaSlackE2e> => {
+  const bench = options.bench ?? (await new KafkaTestBench().connect());
+  const dlqTopic = options.queue?.topic ?? (await bench.createTopic(`${prefix}-dlq`));
+  const replayTopic = options.queue?.replayTopic === null ? undefined : (options.queue?.replayTopic ?? (await bench.createTopic(`${prefix}-pending`)));
+  const queue = options.queue?.name ?? `${prefix}-dlq`;
   const slack = await startSlackApiServer();
   const dir = mkdtempSync(join(tmpdir(), `redrive-${prefix}-e2e-`));
   const parsed = parseConfig({
     server: { host: '127.0.0.1', port: 0 },
     store: { kind: 'sqlite', path: join(dir, 'redrive.db') },
     slack: { apiUrl: slack.url, mode: 'http' },
-    kafka: { default: { brokers: kafkaBrokers(), clientId: `redrive-${prefix}` } },
-    roles: options.roles,
-    queues: [{ name: queue.name, kind: 'kafka', cluster: 'default', topic: queue.topic, consumerGroup: queue.group, replayTopic: queue.replayTopic, alertChannel: CHANNEL, escalation: { preset: 'kafka-runbook' } }],
+    kafka: { default: { brokers: kafkaBrokers(), clientId: options.clientId ?? `redrive-${prefix}` } },
+    roles: options.roles ?? { admins: ['U_ALICE'], viewers: 'everyone' },
+    queues: [{
+      name: queue, kind: 'kafka', cluster: 'default', topic: dlqTopic, consumerGroup: options.queue?.group ?? uniqueName(prefix),
+      ...(replayTopic ? { replayTopic } : {}), alertChannel: CHANNEL, escalation: { preset: 'kafka-runbook' },
+    }],
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const secrets = resolveSecrets(parsed.config, { SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET });
-  const app = await startServer(parsed.config, secrets, quietLogger(), { slackRetries: 0, ...options.server });
+  const app = await startServer(parsed.config, secrets, options.logger ?? quietLogger(), { slackRetries: 0, ...options.server });
   await slack.waitForCalls('auth.test', 1);
   return {
-    app,
-    slack,
+    app, slack, bench, queue, dlqTopic, replayTopic,
+    dlq: (text, user = 'U_ALICE') => slashCommand(app.url, slack, text, user, {}, 30_000),
+    click: async (actionId, value, messageTs) => (await signedClick(app.url, slack, { actionId, value, messageTs })).status,
     close: async () => {
       await app.stop();
       await slack.close();
+      if (!options.bench) await bench.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+};
+
+/** `/dlq <text>` from `user` in C_ALERTS; resolves with the response_url answer (throws on a non-200 or none in `timeoutMs`). */
+const slashCommand = async (appUrl: string, slack: SlackApiServer, text: string, user: string, sendOptions: SignedSendOptions, timeoutMs: number): Promise<RecordedCall> => {
+  const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
+  const sent = await sendSlashCommand(appUrl, TEST_SIGNING_SECRET, { text, user_id: user, channel_id: CHANNEL, response_url: responseUrl }, sendOptions);
+  if (sent.status !== 200) throw new Error(`/dlq ${text}: HTTP ${sent.status}`);
+  // This command's own answer (its response_url), not the next answer of any: tests run commands side by side.
+  return waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs, description: `the answer to /dlq ${text}` });
 };
 
 export const startSlackE2e = async (
@@ -148,13 +178,7 @@ export const startSlackE2e = async (
 
   return {
     app, slack, sqs, pair, queue,
-    dlq: async (text, user = 'U_ALICE') => {
-      const responseUrl = slack.mintResponseUrl({ channel: CHANNEL });
-      const sent = await sendSlashCommand(app.url, TEST_SIGNING_SECRET, { text, user_id: user, channel_id: CHANNEL, response_url: responseUrl }, onAppClock);
-      if (sent.status !== 200) throw new Error(`/dlq ${text}: HTTP ${sent.status}`);
-      // This command's own answer (its response_url), not the next answer of any: tests run commands side by side.
-      return waitFor(() => slack.callsTo('response_url').find((c) => c.url === responseUrl), { timeoutMs: 20_000, description: `the answer to /dlq ${text}` });
-    },
+    dlq: (text, user = 'U_ALICE') => slashCommand(app.url, slack, text, user, onAppClock, 20_000),
     click: (input, sendOptions) => signedClick(app.url, slack, input, { ...onAppClock, ...sendOptions }),
     submit: (view, values, user = 'U_ALICE') =>
       sendViewSubmission(app.url, TEST_SIGNING_SECRET, buildViewSubmission({ user_id: user, callback_id: view.callback_id, private_metadata: view.private_metadata, values }), onAppClock),

@@ -31,3 +31,13 @@ export const testWebClient = (
   overrides: WebClientOptions = {},
   token: string = TEST_BOT_TOKEN,
 ): webApi.WebClient => new webApi.WebClient(token, testClientOptions(server, overrides));
+
+/** The Slack error code a WebClient call was rejected with (its `data.error`), or 'resolved'. */
+export const slackError = async (call: Promise<unknown>): Promise<unknown> => {
+  try {
+    await call;
+    return 'resolved';
+  } catch (error) {
+    return (error as { data?: { error?: string } }).data?.error ?? error;
+  }
+};

@@ -2,22 +2,13 @@
 // response_urls, files.uploadV2, and the directory methods. Loopback only.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
-import { testWebClient } from '../support/slack-web-client.ts';
+import { slackError, testWebClient } from '../support/slack-web-client.ts';
 
 let slack: SlackApiServer;
 const client = () => testWebClient(slack);
 const modal = (blocks: unknown[] = [], extra: Record<string, unknown> = {}) =>
   ({ type: 'modal', title: { type: 'plain_text', text: 'Replay orders-dlq' }, blocks, ...extra }) as never;
 const dividers = (n: number) => Array.from({ length: n }, () => ({ type: 'divider' }));
-
-async function slackError(call: Promise<unknown>): Promise<unknown> {
-  try {
-    await call;
-    return 'resolved';
-  } catch (error) {
-    return (error as { data?: { error?: string } }).data?.error ?? error;
-  }
-}
 
 const postJson = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

@@ -3,7 +3,7 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';
-import { testWebClient } from '../support/slack-web-client.ts';
+import { slackError, testWebClient } from '../support/slack-web-client.ts';
 import { TEST_BOT_TOKEN } from '../support/slack-workspace.ts';
 
 const { ErrorCode } = webApi;
@@ -11,16 +11,6 @@ const { ErrorCode } = webApi;
 let slack: SlackApiServer;
 const client = (options: Parameters<typeof testWebClient>[1] = {}, token = TEST_BOT_TOKEN) => testWebClient(slack, options, token);
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
-
-/** The Slack error code of a rejected call, or 'resolved'. */
-async function slackError(call: Promise<unknown>): Promise<unknown> {
-  try {
-    await call;
-    return 'resolved';
-  } catch (error) {
-    return (error as { data?: { error?: string } }).data?.error ?? error;
-  }
-}
 
 beforeAll(async () => {
   slack = await startSlackApiServer();

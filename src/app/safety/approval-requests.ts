@@ -12,6 +12,7 @@ import { RedriveError } from '../../errors.ts';
 import type { Chat, ChatMessage } from '../../ports/chat.port.ts';
 import type { CommandContext } from '../dlq-command-router.ts';
 import { writeAudit } from '../queue/audit-trail.ts';
+import { jobThreadTarget } from '../slack/job-thread-target.ts';
 import type { QueueDeps } from '../queue/queue-deps.ts';
 import { runPreflight, type PreflightDeps } from './preflight.use-case.ts';
 import { renderApprovalDecided, renderApprovalRefused, renderApprovalRequest, renderApprovalRequested, renderPreflightBlocked, type ApprovalFacts, type ApprovalOutcome, type RedriveCommand } from './safety-replies.ts';
@@ -89,14 +90,7 @@ export const createApprovalRequests = (deps: ApprovalRequestsDeps): ApprovalRequ
   const post = async (job: Job, context: CommandContext, reply: Reply): Promise<JobThread | null> => {
     const chat = deps.chat();
     if (!chat) return null;
-    let target: { channel: string; threadTs: string } | null = null;
-    if (job.incidentId) {
-      const incident = await store.getIncident(job.incidentId);
-      if (incident?.slackChannel && incident.slackTs) target = { channel: incident.slackChannel, threadTs: incident.slackTs };
-    }
-    const origin = context.origin;
-    const originTs = origin ? (origin.threadTs ?? origin.messageTs) : null;
-    if (!target && origin && originTs) target = { channel: origin.channel, threadTs: originTs };
+    const target = await jobThreadTarget(store, job, context);
     if (target) {
       const posted = await chat.reply(target.channel, target.threadTs, message(reply));
       return posted.ok ? { ...target, startTs: posted.value.ts, progressTs: null } : null;

@@ -17,6 +17,7 @@ import { runRedriveJob, type RunOptions } from '../queue/redrive-job.ts';
 import type { RedriveJobResult } from '../queue/redrive-job-result.ts';
 import { safeText } from '../queue/reply-format.ts';
 import { jobVerb } from '../queue/redrive-job-params.ts';
+import { jobThreadTarget } from './job-thread-target.ts';
 import { cancelButton, renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from './job-messages.ts';
 import { logFailure } from '../log-failure.ts';
 import { canarySettingsOf, canaryStateOf } from '../queue/canary.ts';
@@ -146,14 +147,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     if (!chat) return null;
     const root = renderJobRoot(job);
     const message = { text: root.text, blocks: root.blocks };
-    let target: { channel: string; threadTs: string } | null = null;
-    if (job.incidentId) {
-      const incident = await deps.queue.store.getIncident(job.incidentId);
-      if (incident?.slackChannel && incident.slackTs) target = { channel: incident.slackChannel, threadTs: incident.slackTs };
-    }
-    const origin = context.origin;
-    const originTs = origin ? (origin.threadTs ?? origin.messageTs) : null;
-    if (!target && origin && originTs) target = { channel: origin.channel, threadTs: originTs };
+    const target = await jobThreadTarget(deps.queue.store, job, context);
     if (target) {
       const posted = await chat.reply(target.channel, target.threadTs, message);
       return { ...target, startTs: posted.ok ? posted.value.ts : null, progressTs: null };

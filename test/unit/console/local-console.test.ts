@@ -3,15 +3,14 @@
 // refused with response_action errors and then accepted, the App Home, live events, and the
 // console's refusals (non-loopback Host, non-JSON POSTs).
 
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BlockButtonAction } from '@slack/bolt';
 import { createLocalConsole, type LocalConsole } from '../../../src/adapters/inbound/console/local-console.ts';
 import { CONSOLE_USER } from '../../../src/adapters/inbound/console/console-workspace.ts';
 import { createHttpServer, type HttpServer } from '../../../src/adapters/inbound/http/http-server.ts';
-import { createRootLogger } from '../../../src/adapters/outbound/logging/pino-logger.ts';
+import { silentLogger } from '../../support/log-capture.ts';
 
-const logger = createRootLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const logger = silentLogger();
 
 let http: HttpServer | null = null;
 afterEach(async () => {
