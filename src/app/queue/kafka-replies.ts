@@ -71,5 +71,5 @@ export const renderKafkaList = (
     ),
   ];
   const top = [header(title.slice(0, 150)), section(code(table, keys, 2_400))];
-  return reply(title, pagedPeekBlocks(queue, 'kafka', { top, cards, footer }, options.paging ?? { count: messages.length, page: 0 }), { keys, footer });
+  return reply(title, pagedPeekBlocks(queue, 'kafka', { top, cards, footer }, options.paging ?? { count: messages.length, page: 0 }), { keys, footer, unbounded: options.paging?.all === true });
 };

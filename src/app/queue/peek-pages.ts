@@ -20,6 +20,8 @@ export interface PeekPaging {
   count: number;
   /** 0-based page asked for; past the last page means the last one. */
   page: number;
+  /** Every card on one page, no page note or buttons: the terminal, which has no message size limit nor buttons. */
+  all?: boolean;
 }
 
 export interface PeekPage {
@@ -112,6 +114,7 @@ export const decodePeekPage = (value: string | undefined): { queue: string; coun
 
 /** The top blocks, the page's note, its cards and Previous / Next (the footer follows in `reply`). */
 export const pagedPeekBlocks = (queue: string, kind: 'sqs' | 'kafka', parts: { top: Block[]; cards: Block[][]; footer: Block[] }, paging: PeekPaging): Block[] => {
+  if (paging.all) return [...parts.top, ...parts.cards.flat()];
   const at = pickPeekPage(parts.cards, [...parts.top, ...parts.footer], paging.page);
   const nav = peekPageButtons(queue, paging, at);
   return [...parts.top, peekPageNote(at, parts.cards.length, kind), ...parts.cards.slice(at.from, at.to).flat(), ...(nav ? [nav] : [])];

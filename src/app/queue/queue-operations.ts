@@ -146,7 +146,8 @@ export const createQueueOperations = (deps: QueueDeps, options: QueueOperationsO
     peek: async (command, ctx) => {
       const backend = deps.registry.get(command.queue);
       const messages = await peekMessages(deps, command.queue, command.count, ctx.actor);
-      const paging = { count: command.count, page: command.page ?? 0 };
+      // Slack pages the cards; a terminal prints them all (no size limit, no buttons to turn a page).
+      const paging = { count: command.count, page: command.page ?? 0, all: ctx.transport === 'cli' };
       const data = { queue: backend.name, kind: backend.kind, messages: messages.map((m) => messageData(m, backend.mapping)) };
       if (backend.kind === 'kafka') return withData(renderKafkaList(command.queue, messages, { ...text, mapping: backend.mapping, paging, replayTo: await replayDestinations(backend) }), data);
       return withData(renderPeek(command.queue, messages, deps.clock.now(), backend.kind, { ...text, paging }), data);

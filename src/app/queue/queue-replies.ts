@@ -109,7 +109,7 @@ export const renderPeek = (queue: string, peeked: DlqMessage[], now: Date, kind:
     ),
   );
   const blocks = pagedPeekBlocks(queue, kind, { top, cards, footer }, options.paging ?? { count: messages.length, page: 0 });
-  return reply(`Peek ${queue}: ${messages.length} message(s)`, blocks, { footer, keys });
+  return reply(`Peek ${queue}: ${messages.length} message(s)`, blocks, { footer, keys, unbounded: options.paging?.all === true });
 };
 
 

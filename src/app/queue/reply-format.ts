@@ -71,8 +71,12 @@ export const fitBlocks = (body: Block[], footer: Block[] = []): Block[] => {
 };
 
 /** A Reply whose fallback text is safe too (Slack renders `text` as mrkdwn in notifications). */
-export const reply = (text: string, body: Block[], options: { private?: boolean; footer?: Block[]; keys?: readonly string[] } = {}): Reply => ({
+export const reply = (
+  text: string,
+  body: Block[],
+  options: { private?: boolean; footer?: Block[]; keys?: readonly string[]; /** For a terminal only: no Slack message budget, nothing cut. */ unbounded?: boolean } = {},
+): Reply => ({
   text: safeText(text, REPLY_TEXT_MAX, options.keys),
-  blocks: fitBlocks(body, options.footer),
+  blocks: options.unbounded ? [...body, ...(options.footer ?? [])] : fitBlocks(body, options.footer),
   private: options.private ?? false,
 });

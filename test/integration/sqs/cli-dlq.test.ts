@@ -64,4 +64,21 @@ describe.skipIf(!services)('redrive dlq (terminal) on ElasticMQ', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('QUEUE_UNKNOWN');
   });
+
+  it('peek of more messages than one Slack page prints every message, with no Previous / Next note', async () => {
+    // Slack shows these 14 a page at a time; a terminal has no buttons, so it prints them all.
+    const big = await createQueuePair(client, 'cli-pages');
+    try {
+      await sendMessages(client, big.dlq.url, Array.from({ length: 14 }, (_, i) => JSON.stringify({ trace_id: `page-${i}-marker`, error: `HTTP 503 ${'x'.repeat(900)}` })));
+      const config = join(mkdtempSync(join(tmpdir(), 'redrive-cli-pages-')), 'redrive.yaml');
+      const { endpoint, region } = sqsEndpoint();
+      writeFileSync(config, ['store: {kind: sqlite, path: ' + join(tmpdir(), `redrive-cli-pages-${process.pid}.db`) + '}', 'aws:', `  region: ${region}`, `  sqsEndpoint: ${endpoint}`, 'queues:', '  - name: big-dlq', '    kind: sqs', `    queueUrl: ${big.dlq.url}`].join('\n'));
+      const peek = await runRedrive(['dlq', 'peek', 'big-dlq', '--count', '20', '--config', config], { env });
+      expect(peek.code, peek.stderr).toBe(0);
+      for (let i = 0; i < 14; i += 1) expect(peek.stdout).toContain(`page-${i}-marker`);
+      expect(peek.stdout).not.toMatch(/Previous \/ Next|page 1 of/);
+    } finally {
+      await deleteQueues(client, big.source.url, big.dlq.url);
+    }
+  });
 });
