@@ -104,7 +104,13 @@ export interface DeadLetterQueue {
   scan(options?: { timeoutMs?: number; signal?: AbortSignal }): AsyncIterable<DlqMessage>;
   /** Finds one message by its key; the app layer resolves trace ids to keys through the index. */
   get(messageKey: string, options?: { timeoutMs?: number }): Promise<DlqMessage | null>;
-  checkout(messageKeys: string[], options?: { timeoutMs?: number }): Promise<CheckoutResult>;
+  /**
+   * Holds the messages with these keys for a change (SQS: received with the checkout visibility).
+   * `waitWhileHeld`: a message another reader holds for a moment (a peek, a view) is waited for until
+   * the timeout instead of reported missing (SQS; one-message operations, not bulk jobs, whose own
+   * held messages would make every miss wait).
+   */
+  checkout(messageKeys: string[], options?: { timeoutMs?: number; waitWhileHeld?: boolean }): Promise<CheckoutResult>;
   /**
    * Optional: checks out up to `limit` messages next in line, whichever they are (SQS: one receive
    * loop with the checkout visibility timeout). Bulk jobs use it when present; without it they walk

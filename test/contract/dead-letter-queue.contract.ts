@@ -168,6 +168,20 @@ export const describeDeadLetterQueueContract = (
       expect((await fixture.dlq.status()).depth).toBe(2);
     });
 
+    it('checkout waitWhileHeld waits for a message another reader holds for a moment', async () => {
+      await seeded(2);
+      const keys = (await fixture.dlq.peek({ limit: 2, timeoutMs })).map((m) => m.messageKey);
+      const reading = fixture.dlq.scan({ timeoutMs })[Symbol.asyncIterator]();
+      expect((await reading.next()).done).toBe(false);
+      const wanted = fixture.dlq.checkout([keys[1] ?? ''], { timeoutMs, waitWhileHeld: true });
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await reading.return?.();
+      const result = await wanted;
+      expect(result.found.map((m) => m.message.messageKey)).toEqual([keys[1]]);
+      await fixture.dlq.release(result.found);
+      expect((await fixture.dlq.status()).depth).toBe(2);
+    });
+
     it('checkout returns found and missing keys; release makes the found ones visible again at once', async () => {
       await seeded(6);
       const peeked = await fixture.dlq.peek({ limit: 6, timeoutMs });

@@ -38,7 +38,8 @@ const checkoutOne = async (deps: QueueDeps, backend: QueueBackend, id: string): 
   // Kafka reads are cheap and a trace id may have come back since it was indexed: always resolve it
   // (newest unresolved copy). SQS: only an id nobody peeked at yet, through a non-consuming scan.
   if (backend.dlq.findByTraceId || !indexed) key = (await findMessage(deps, backend, id))?.messageKey ?? id;
-  const result = await backend.dlq.checkout([key], { timeoutMs: 15_000 });
+  // One message, asked for by a person: wait for it while a peek or a view holds it for a moment.
+  const result = await backend.dlq.checkout([key], { timeoutMs: 15_000, waitWhileHeld: true });
   const held = result.found[0];
   if (!held) throw notFound(backend.name, id);
   return held;

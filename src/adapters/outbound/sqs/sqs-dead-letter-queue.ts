@@ -138,7 +138,7 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
     return found;
   }
 
-  async checkout(messageKeys: string[], options: { timeoutMs?: number } = {}): Promise<CheckoutResult> {
+  async checkout(messageKeys: string[], options: { timeoutMs?: number; waitWhileHeld?: boolean } = {}): Promise<CheckoutResult> {
     const wanted = new Set(messageKeys);
     const found = new Map<string, CheckedOutMessage>();
     const others: string[] = [];
@@ -146,7 +146,11 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
     try {
       while (found.size < wanted.size && performance.now() < deadline) {
         const batch = await this.#receive(10, this.#checkoutVisibility, this.#waitFor(deadline));
-        if (batch.length === 0) break;
+        if (batch.length === 0) {
+          if (!options.waitWhileHeld || !(await this.#othersHold(found.size + others.length))) break;
+          await sleep(Math.min(250, Math.max(0, deadline - performance.now())));
+          continue;
+        }
         for (const raw of batch) {
           const message = toDlqMessage(this.name, raw);
           if (wanted.has(message.messageKey) && !found.has(message.messageKey)) found.set(message.messageKey, { message, handle: this.#handedOut(raw) });
@@ -243,7 +247,7 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
       while (performance.now() < deadline) {
         const batch = await this.#receive(max, visibility, this.#waitFor(deadline));
         if (batch.length === 0) {
-          if (!options.waitForOthers || (await this.#inFlight()) <= held.length) return;
+          if (!options.waitForOthers || !(await this.#othersHold(held.length))) return;
           await sleep(Math.min(250, Math.max(0, deadline - performance.now())));
           continue;
         }
@@ -255,12 +259,15 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
     }
   }
 
-  /** ApproximateNumberOfMessagesNotVisible: what readers (this one included) hold now. */
-  async #inFlight(): Promise<number> {
+  /**
+   * Whether other readers hold messages now: the queue counts more in flight
+   * (ApproximateNumberOfMessagesNotVisible) than the `mine` this read holds itself.
+   */
+  async #othersHold(mine: number): Promise<boolean> {
     const response = await this.#call('GetQueueAttributes', () =>
       this.#client.send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] })),
     );
-    return Number(response.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    return Number(response.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) > mine;
   }
 
   #waitFor(deadline: number): number {
