@@ -15,7 +15,7 @@ import { alertRoutes } from '../src/adapters/inbound/sns/alert-routes.ts';
 import { createRootLogger } from '../src/adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from '../src/adapters/outbound/metrics/prometheus-metrics.ts';
 import { SqliteStore } from '../src/adapters/outbound/sqlite/sqlite-store.ts';
-import { createIngestAlert, type IngestedAlert } from '../src/app/ingest-alert.ts';
+import { createIngestAlert, type IngestedAlert } from '../src/app/incidents/ingest-alert.ts';
 import { parseConfig } from '../src/config/load-config.ts';
 import { systemClock } from '../src/ports/clock.port.ts';
 

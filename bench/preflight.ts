@@ -14,7 +14,7 @@ import { createCloudWatchClient } from '../src/adapters/outbound/cloudwatch/clou
 import { createCloudWatchAlarmStates } from '../src/adapters/outbound/cloudwatch/cloudwatch-alarm-states.ts';
 import { createHttpHealthProbe } from '../src/adapters/outbound/http/http-health-probe.ts';
 import { SqliteStore } from '../src/adapters/outbound/sqlite/sqlite-store.ts';
-import { runPreflight, type PreflightChecks } from '../src/app/safety/preflight.use-case.ts';
+import { runPreflight, type PreflightChecks } from '../src/app/jobs/safety/preflight.use-case.ts';
 import { systemClock } from '../src/ports/clock.port.ts';
 import { noopMetrics } from '../src/ports/metrics.port.ts';
 

@@ -2,7 +2,7 @@
 // edit in place, reply in a thread, whisper to one person, link to a message, upload a file.
 // Adapters translate SDK errors into ChatFailure values; nothing here throws for an API refusal.
 
-import type { Block } from '../core/slack/blocks.ts';
+import type { Block } from '../presentation/slack/block-kit/blocks.ts';
 
 export interface ChatMessage {
   /** Plain fallback text (notifications, screen readers). Already escaped where it holds user content. */

@@ -5,7 +5,7 @@
 // Erin views (and the admins): Carol's tab leaves it out and says so; Erin, a viewer of that queue
 // alone, gets a tab with just it and none of the actions about the other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_ACTIONS, MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { JOB_ACTIONS, MESSAGE_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { createQueuePair, deleteQueues, sendMessages, services, testSqsClient, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
 import { sendEvent } from '../support/signed-slack.ts';

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DLQ_OPS, type DlqOp } from '../../src/core/slack/parse-dlq-command.ts';
+import { DLQ_OPS, type DlqOp } from '../../src/core/command/parse-dlq-command.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES } from '../fixtures/download-dlq-body.ts';
 import { KafkaTestBench, services, writeKafkaQueueConfig } from '../integration/kafka/kafka-test-env.ts';
 import { runRedrive, serveRedrive } from '../support/run-redrive.ts';

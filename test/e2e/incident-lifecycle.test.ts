@@ -10,7 +10,7 @@ import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
-import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
+import { INCIDENT_ACTIONS } from '../../src/presentation/slack/block-kit/incident-actions.ts';
 import type { Incident } from '../../src/core/model.ts';
 import { cloudWatchAlarm } from '../fixtures/alerts/alert-builders.ts';
 import { makeTestCertificate, notificationEnvelope, signEnvelope, TEST_TOPIC_ARN, type TestCertificate } from '../fixtures/alerts/sns-signer.ts';

@@ -4,7 +4,7 @@
 // Acknowledge stops re-notifications (and escalation for lack of acknowledgement) but not the
 // announcement of a level rise the measurements call for, nor the L3 page. The clock moves by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
+import { INCIDENT_ACTIONS } from '../../src/presentation/slack/block-kit/incident-actions.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_ACTIONS, MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { JOB_ACTIONS, MESSAGE_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { confluentAvroValue, connectDlqHeaders, exampleConnectFailure, exampleSpringFailure, springDltHeaders } from '../fixtures/kafka-framework-records.ts';
 import { KafkaTestBench, services, writeKafkaQueueConfig, type KafkaMessage } from '../integration/kafka/kafka-test-env.ts';
 import { runRedrive } from '../support/run-redrive.ts';

@@ -2,7 +2,7 @@
 // info without a stack; error level is kept for faults of Redrive or its backends. Read from the real
 // pino output of the real app, driven by signed Slack requests against ElasticMQ.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMessageRef, MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { encodeMessageRef, MESSAGE_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { services, sqsEndpoint } from '../integration/sqs/sqs-test-env.ts';
 import { capturedLogger, LEVELS, type LogLine } from '../support/log-capture.ts';
 import { shown, startSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';

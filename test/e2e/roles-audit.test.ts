@@ -15,7 +15,7 @@ import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
-import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
+import { INCIDENT_ACTIONS } from '../../src/presentation/slack/block-kit/incident-actions.ts';
 import { downloadDlqBodyJson } from '../fixtures/download-dlq-body.ts';
 import { createQueuePair, deleteQueues, queueDepth, sendMessages, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';
 import { sendBlockActions, sendSlashCommand } from '../support/signed-slack.ts';

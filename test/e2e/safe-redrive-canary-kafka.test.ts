@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../support/log-capture.ts';
 import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
-import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { JOB_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { alertmanagerAlert, alertmanagerWebhook } from '../fixtures/alerts/alert-builders.ts';

@@ -5,7 +5,7 @@
 // (the returned canary messages included) and every message is processed exactly once. Then the
 // post-replay watch reports in the thread that none came back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { JOB_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { startSqsDownstream, type FailingDownstream } from '../support/failing-downstream.ts';
 import { uniqueName, waitFor } from '../support/services.ts';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { PutMetricAlarmCommand, SetAlarmStateCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { createCloudWatchClient } from '../../src/adapters/outbound/cloudwatch/cloudwatch-client.ts';
-import { JOB_ACTIONS, SAFETY_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
+import { JOB_ACTIONS, SAFETY_ACTIONS, VIEW_CALLBACKS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { motoEndpoint, queueDepth, sendMessages, services, sqsEndpoint, TEST_CREDENTIALS, uniqueQueueName } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';

@@ -3,8 +3,8 @@
 // local Slack API server (which refuses invalid Block Kit, so every call asserted ok was valid).
 // A hostile body renders as text everywhere; a double click and a Slack retry replay once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
-import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
+import { MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
+import { INCIDENT_ACTIONS } from '../../src/presentation/slack/block-kit/incident-actions.ts';
 import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
 import { buildBlockActions, buttonAction, newSlackTs, plainTextValue, stateValues } from '../support/slack-payloads.ts';

@@ -5,7 +5,7 @@
 // NUL; the Kafka messages carry raw NUL and ESC bytes as well: a record holding those is taken for
 // binary and shown as its bytes in hex (never the characters), a JSON record spells them out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { MESSAGE_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import type { RecordedCall } from '../support/slack-api-server.ts';
 import { buttonsIn, shown, startKafkaSlackE2e, startSlackE2e, type KafkaSlackE2e, type SlackE2e } from '../support/slack-e2e-app.ts';

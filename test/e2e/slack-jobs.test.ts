@@ -4,9 +4,9 @@
 // after its batch, the finished job's messages lose Cancel and show the final count, and a message
 // move task (redrive-all) is followed through ListMessageMoveTasks to its end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobLeaseName } from '../../src/app/queue/job-lease.ts';
-import { INCIDENT_ACTIONS } from '../../src/core/slack/incident-actions.ts';
-import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
+import { jobLeaseName } from '../../src/app/jobs/job-lease.ts';
+import { INCIDENT_ACTIONS } from '../../src/presentation/slack/block-kit/incident-actions.ts';
+import { JOB_ACTIONS, VIEW_CALLBACKS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { queueDepth, sendMessages, services, sqsEndpoint } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
 import { newSlackTs, plainTextValue, stateValues } from '../support/slack-payloads.ts';

@@ -3,7 +3,7 @@
 // mapped runbook fields, Replay produces one copy to the replay topic however often it is clicked,
 // and Resolve with a reason marks the message resolved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
+import { MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import type { Runtime } from '../../src/main.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES } from '../fixtures/download-dlq-body.ts';
 import { KafkaTestBench, services } from '../integration/kafka/kafka-test-env.ts';

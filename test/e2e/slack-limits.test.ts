@@ -3,7 +3,7 @@
 // so every call asserted ok was within the limits; the content says where it was cut.
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE_ACTIONS, PEEK_PAGE_ACTIONS, encodeMessageRef } from '../../src/core/slack/interactive-actions.ts';
+import { MESSAGE_ACTIONS, PEEK_PAGE_ACTIONS, encodeMessageRef } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { buttonsIn, shown, startSlackE2e, viewOf, type SlackE2e } from '../support/slack-e2e-app.ts';
 

@@ -3,7 +3,7 @@
 // for, and a button from a later page works. On ElasticMQ (SQS) and on the real Kafka broker, with
 // the local Slack API server checking Block Kit limits on every page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeMessageRef, MESSAGE_ACTIONS, PEEK_PAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { decodeMessageRef, MESSAGE_ACTIONS, PEEK_PAGE_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { waitFor } from '../support/services.ts';
 import type { RecordedCall } from '../support/slack-api-server.ts';

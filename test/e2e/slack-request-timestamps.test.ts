@@ -3,7 +3,7 @@
 // one warn line, no listener runs (no Slack call, no audit record, the message stays in the DLQ).
 // The app runs on a hand-set clock, so ±299 s vs ±301 s is decided exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { MESSAGE_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { queueDepth, sendMessages, services } from '../integration/sqs/sqs-test-env.ts';
 import { capturedLogger, LEVELS } from '../support/log-capture.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../support/log-capture.ts';
 import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
-import { encodeMessageRef, MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/core/slack/interactive-actions.ts';
+import { encodeMessageRef, MESSAGE_ACTIONS, VIEW_CALLBACKS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { buildAppHomeOpened, buildBlockActions, buildEventCallback, buildViewSubmission, buttonAction, plainTextValue, stateValues } from '../support/slack-payloads.ts';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.ts';

@@ -16,7 +16,7 @@ import { createCloudWatchClient } from '../../src/adapters/outbound/cloudwatch/c
 import { DEPTH_METRIC } from '../../src/adapters/outbound/cloudwatch/cloudwatch-queue-alarms.ts';
 import { createSfnClient } from '../../src/adapters/outbound/stepfunctions/sfn-replay-target.ts';
 import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
-import { JOB_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { JOB_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES } from '../fixtures/download-dlq-body.ts';

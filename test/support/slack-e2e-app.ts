@@ -11,7 +11,7 @@ import { silentLogger } from './log-capture.ts';
 import { parseConfig, resolveSecrets, type Secrets } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/config.schema.ts';
 import type { Incident } from '../../src/core/model.ts';
-import { PEEK_PAGE_ACTIONS } from '../../src/core/slack/interactive-actions.ts';
+import { PEEK_PAGE_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { startServer, type Runtime, type ServerOptions } from '../../src/main.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { createQueuePair, deleteQueues, services, testSqsClient, TEST_CREDENTIALS, type CreatedQueue } from '../integration/sqs/sqs-test-env.ts';

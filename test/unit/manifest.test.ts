@@ -2,7 +2,7 @@
 // Bolt listeners register is declared (interactivity on for actions and views, event subscriptions
 // for events), and the bot scopes are exactly those the Web API methods the code calls need.
 // Listeners are found by registering them on a recording App, so a new listener is checked without
-// touching this test; action ids come from the one list in core/slack/interactive-actions.ts.
+// touching this test; action ids come from the one list in presentation/slack/block-kit/interactive-actions.ts.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { App } from '@slack/bolt';
 import { registerSlackListeners, type SlackListenerDeps } from '../../src/adapters/inbound/slack/register-listeners.ts';
-import { SLACK_ACTION_IDS, SLACK_VIEW_CALLBACK_IDS } from '../../src/core/slack/interactive-actions.ts';
+import { SLACK_ACTION_IDS, SLACK_VIEW_CALLBACK_IDS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { SLACK_METHOD_SCOPES, SLASH_COMMAND_SCOPE } from '../../src/adapters/outbound/slack-chat/slack-scopes.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

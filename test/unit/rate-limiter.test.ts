@@ -1,7 +1,7 @@
 // The token bucket on a fake clock: batches go out at the requested rate, debts are paid by waiting.
 
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../src/app/queue/rate-limiter.ts';
+import { createRateLimiter } from '../../src/app/jobs/rate-limiter.ts';
 
 const fakeTime = () => {
   let now = 0;

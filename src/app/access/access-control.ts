@@ -5,12 +5,12 @@
 // the credentials. The policy itself is pure (core/auth/access-policy.ts).
 
 import { decide, configuredUserGroups, mayView, viewsEverywhere, type AccessDecision, type AccessRoles, type Role } from '../../core/auth/access-policy.ts';
-import { context, section, type Reply } from '../../core/slack/blocks.ts';
-import type { DlqCommand } from '../../core/slack/parse-dlq-command.ts';
+import { context, section, type Reply } from '../../presentation/slack/block-kit/blocks.ts';
+import type { DlqCommand } from '../../core/command/parse-dlq-command.ts';
 import { toSlackText } from '../../core/text/slack-text.ts';
 import type { UserGroups } from '../../ports/user-groups.port.ts';
-import type { Authorize, CommandContext } from '../dlq-command-router.ts';
-import { writeAudit, type AuditDeps } from '../queue/audit-trail.ts';
+import type { Authorize, CommandContext } from '../commands/dlq-command-router.ts';
+import { writeAudit, type AuditDeps } from '../shared/audit-trail.ts';
 import { ALL_QUEUES, type QueueVisibility } from './queue-visibility.ts';
 
 /** One action someone asks for, with the ids its audit record should carry. */

@@ -2,7 +2,7 @@
 // queues, `report`, `audit`): their rows and records are filtered by the per-queue viewer grants, and
 // the reply says how much was left out, without naming what the user may not see.
 
-import { context, type Reply } from '../../core/slack/blocks.ts';
+import { context, type Reply } from '../../presentation/slack/block-kit/blocks.ts';
 
 export interface QueueScope {
   /** False when every queue is visible (nothing to filter, nothing to say). */

@@ -6,8 +6,8 @@ import type { Clock } from '../../ports/clock.port.ts';
 import type { Metrics } from '../../ports/metrics.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import type { Timers } from '../../ports/timers.port.ts';
-import type { QueueRegistry } from '../queue-registry.ts';
-import { sampleDepth } from '../queue/depth-sample.ts';
+import type { QueueRegistry } from '../shared/queue-registry.ts';
+import { sampleDepth } from '../shared/depth-sample.ts';
 import type { IncidentLogger } from './incident-slack.ts';
 
 export const POLLER_LEASE = 'poller';

@@ -3,8 +3,8 @@
 // Slack through IncidentSlack. State lives in the store, so a restarted process carries on in the
 // same thread at the same level. Slack work runs after the state is committed, off the caller's path.
 
-import { writeAudit } from '../queue/audit-trail.ts';
-import type { ActionLogger } from '../queue/queue-deps.ts';
+import { writeAudit } from '../shared/audit-trail.ts';
+import type { ActionLogger } from '../shared/queue-deps.ts';
 import { randomUUID } from 'node:crypto';
 import { decideLevel } from '../../core/escalation/decide-level.ts';
 import { escalationPoints } from '../../core/escalation/escalation-depth.ts';
@@ -30,12 +30,12 @@ import {
   renderOpenedReply,
   renderRenotifyReply,
   renderResolvedReply,
-} from '../../core/slack/incident-blocks.ts';
+} from '../../presentation/slack/replies/incident-blocks.ts';
 import type { Clock } from '../../ports/clock.port.ts';
 import type { Metrics } from '../../ports/metrics.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import type { Timers } from '../../ports/timers.port.ts';
-import type { RecordedAlertEvent } from '../ingest-alert.ts';
+import type { RecordedAlertEvent } from './ingest-alert.ts';
 import { mutateIncident, patchIncident } from './incident-mutation.ts';
 import { createIncidentSlack, type IncidentLogger, type IncidentQueue, type IncidentSlackDeps } from './incident-slack.ts';
 import { createParentEditor } from './parent-editor.ts';

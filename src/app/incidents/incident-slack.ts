@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { renderDepthChart, CHART_COLORS, type Rgb } from '../../core/chart/depth-chart.ts';
 import type { EscalationPolicy } from '../../core/escalation/presets.ts';
 import { readIncidentData, writeIncidentData } from '../../core/incident/incident-data.ts';
-import { renderPage, renderParent, LEVEL_LABEL, type RenderedMessage } from '../../core/slack/incident-blocks.ts';
+import { renderPage, renderParent, LEVEL_LABEL, type RenderedMessage } from '../../presentation/slack/replies/incident-blocks.ts';
 import type { Incident, Level } from '../../core/model.ts';
 import { escalationPoints } from '../../core/escalation/escalation-depth.ts';
 import type { DepthPoint } from '../../core/escalation/growth.ts';

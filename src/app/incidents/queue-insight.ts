@@ -4,9 +4,9 @@
 
 import type { AnalysisSnapshot } from '../../core/incident/incident-data.ts';
 import { redactSecrets } from '../../core/text/redact.ts';
-import { analyzeQueue } from '../queue/analyze-queue.use-case.ts';
-import { refreshMoveTask } from '../queue/move-task.use-case.ts';
-import type { QueueDeps } from '../queue/queue-deps.ts';
+import { analyzeQueue } from '../messages/analyze-queue.use-case.ts';
+import { refreshMoveTask } from '../jobs/move-task.use-case.ts';
+import type { QueueDeps } from '../shared/queue-deps.ts';
 
 export interface QueueInsight {
   /** A bounded analysis of the queue; null when it has no backend here or the scan failed. */

@@ -3,8 +3,8 @@
 // `report`. It never reads a queue: the numbers are what Redrive saw and did.
 
 import { buildDlqReport, type DlqReport } from '../../core/report/dlq-report.ts';
-import type { QueueDeps } from '../queue/queue-deps.ts';
-import { audited } from '../queue/audit-trail.ts';
+import type { QueueDeps } from '../shared/queue-deps.ts';
+import { audited } from '../shared/audit-trail.ts';
 import { ALL_QUEUES, type QueueScope } from '../access/queue-visibility.ts';
 
 /** Audit rows read for the summary (the newest first; more are counted as "at least"). */

@@ -15,7 +15,7 @@ import type { SubscriptionConfirmer } from '../../../src/adapters/inbound/sns/sn
 import { createRootLogger } from '../../../src/adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from '../../../src/adapters/outbound/metrics/prometheus-metrics.ts';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
-import { createIngestAlert, type RecordedAlertEvent } from '../../../src/app/ingest-alert.ts';
+import { createIngestAlert, type RecordedAlertEvent } from '../../../src/app/incidents/ingest-alert.ts';
 import type { Config } from '../../../src/config/config.schema.ts';
 import { parseConfig, resolveSecrets } from '../../../src/config/load-config.ts';
 import { systemClock, type Clock } from '../../../src/ports/clock.port.ts';

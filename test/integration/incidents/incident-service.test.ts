@@ -11,7 +11,7 @@ import { encodePng } from '../../../src/adapters/outbound/chart/png-encoder.ts';
 import { createDepthPoller } from '../../../src/app/incidents/depth-poller.ts';
 import { createIncidentService, type IncidentService } from '../../../src/app/incidents/incident-service.ts';
 import type { QueueInsight } from '../../../src/app/incidents/queue-insight.ts';
-import type { RecordedAlertEvent } from '../../../src/app/ingest-alert.ts';
+import type { RecordedAlertEvent } from '../../../src/app/incidents/ingest-alert.ts';
 import { PRESETS } from '../../../src/core/escalation/presets.ts';
 import { readIncidentData } from '../../../src/core/incident/incident-data.ts';
 import type { Incident } from '../../../src/core/model.ts';

@@ -4,11 +4,11 @@
 // job interrupted mid-way and run again never produces a message twice.
 
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
-import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
-import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
-import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
+import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
+import { runRedriveJob } from '../../../src/app/jobs/redrive-job.ts';
+import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES, type RunbookExampleName } from '../../fixtures/download-dlq-body.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv } from './kafka-test-env.ts';
 

@@ -5,12 +5,12 @@
 // confirms it, and sends key, value and headers exactly as received.
 
 import { beforeEach, describe, expect, it } from 'vitest';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
-import type { CommandContext } from '../../../src/app/dlq-command-router.ts';
-import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
-import { replayMessage, resolveMessage } from '../../../src/app/queue/change-queue.use-case.ts';
-import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
-import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
+import type { CommandContext } from '../../../src/app/commands/dlq-command-router.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
+import { replayMessage, resolveMessage } from '../../../src/app/messages/change-queue.use-case.ts';
+import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';
+import { runRedriveJob } from '../../../src/app/jobs/redrive-job.ts';
 import { isRedriveError } from '../../../src/errors.ts';
 import { confluentAvroValue, connectDlqHeaders, exampleConnectFailure, exampleSpringFailure, springDltHeaders } from '../../fixtures/kafka-framework-records.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv, type KafkaMessage } from './kafka-test-env.ts';

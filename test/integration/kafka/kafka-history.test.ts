@@ -2,9 +2,9 @@
 // for; there is no CloudWatch for a topic, and the reply says so.
 
 import { describe, expect, it } from 'vitest';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
-import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
-import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
+import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv } from './kafka-test-env.ts';
 
 describe.skipIf(!services)('Kafka history', () => {

@@ -13,7 +13,7 @@ import { createKafkaQueueBackend } from '../../../src/adapters/outbound/kafka/ka
 import type { KafkaWire } from '../../../src/adapters/outbound/kafka/kafka-wire.ts';
 import { createRootLogger } from '../../../src/adapters/outbound/logging/pino-logger.ts';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
-import { createQueueRegistry } from '../../../src/app/queue-registry.ts';
+import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import { kafkaQueueSchema } from '../../../src/config/config.schema.ts';
 import { systemClock, type Clock } from '../../../src/ports/clock.port.ts';
 import { noopMetrics } from '../../../src/ports/metrics.port.ts';

@@ -4,8 +4,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { replayMessage, resolveMessage } from '../../../src/app/queue/change-queue.use-case.ts';
-import { viewMessage } from '../../../src/app/queue/read-queue.use-case.ts';
+import { replayMessage, resolveMessage } from '../../../src/app/messages/change-queue.use-case.ts';
+import { viewMessage } from '../../../src/app/messages/read-queue.use-case.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv } from './kafka-test-env.ts';
 
 describe.skipIf(!services)('Kafka view by trace id', () => {

@@ -11,7 +11,7 @@ import { createCloudWatchAlarmStates } from '../../../src/adapters/outbound/clou
 import { createHttpHealthProbe } from '../../../src/adapters/outbound/http/http-health-probe.ts';
 import { KafkaClients } from '../../../src/adapters/outbound/kafka/kafka-client.ts';
 import { createKafkaConsumerLag } from '../../../src/adapters/outbound/kafka/kafka-consumer-lag.ts';
-import { runPreflight, type PreflightChecks, type PreflightDeps } from '../../../src/app/safety/preflight.use-case.ts';
+import { runPreflight, type PreflightChecks, type PreflightDeps } from '../../../src/app/jobs/safety/preflight.use-case.ts';
 import { noopMetrics } from '../../../src/ports/metrics.port.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
 import type { AlarmStates } from '../../../src/ports/preflight-probes.port.ts';

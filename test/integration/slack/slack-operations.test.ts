@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
-import type { CommandContext, OperationHandlers } from '../../../src/app/dlq-command-router.ts';
-import type { QueueDeps } from '../../../src/app/queue/queue-deps.ts';
-import { createQueueRegistry } from '../../../src/app/queue-registry.ts';
-import { withSlackSurface } from '../../../src/app/slack/slack-operations.ts';
-import { section } from '../../../src/core/slack/blocks.ts';
+import type { CommandContext, OperationHandlers } from '../../../src/app/commands/dlq-command-router.ts';
+import type { QueueDeps } from '../../../src/app/shared/queue-deps.ts';
+import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
+import { withSlackSurface } from '../../../src/presentation/slack/commands/slack-surface-commands.ts';
+import { section } from '../../../src/presentation/slack/block-kit/blocks.ts';
 import { noopMetrics } from '../../../src/ports/metrics.port.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
 

@@ -9,10 +9,10 @@ import { createCloudWatchClient } from '../../../src/adapters/outbound/cloudwatc
 import { DEPTH_METRIC } from '../../../src/adapters/outbound/cloudwatch/cloudwatch-queue-alarms.ts';
 import { createSfnClient } from '../../../src/adapters/outbound/stepfunctions/sfn-replay-target.ts';
 import { createSqsQueueBackend } from '../../../src/adapters/outbound/sqs/sqs-queue-backend.ts';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
-import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
-import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
-import { createQueueRegistry } from '../../../src/app/queue-registry.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
+import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
+import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import type { SqsQueueConfig } from '../../../src/config/config.schema.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';

@@ -5,11 +5,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
-import { createDlqCommandRouter } from '../../../src/app/dlq-command-router.ts';
-import { createQueueOperations } from '../../../src/app/queue/queue-operations.ts';
-import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
-import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
+import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
+import { runRedriveJob } from '../../../src/app/jobs/redrive-job.ts';
+import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';
 import { isRedriveError } from '../../../src/errors.ts';
 import { auditOf, cli } from './sqs-app-env.ts';
 import { bodies, drainBodies, useSqliteAppEnv } from './redrive-job-env.ts';

@@ -4,8 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { SqsDeadLetterQueue } from '../../../src/adapters/outbound/sqs/sqs-dead-letter-queue.ts';
-import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
-import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
+import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';
+import { runRedriveJob } from '../../../src/app/jobs/redrive-job.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
 import type { CheckedOutMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 import { drainBodies } from './redrive-job-env.ts';

@@ -3,9 +3,9 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { peekMessages, queueStatus, viewMessage } from '../../../src/app/queue/read-queue.use-case.ts';
-import { replayMessage, resolveMessage } from '../../../src/app/queue/change-queue.use-case.ts';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
+import { peekMessages, queueStatus, viewMessage } from '../../../src/app/messages/read-queue.use-case.ts';
+import { replayMessage, resolveMessage } from '../../../src/app/messages/change-queue.use-case.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import { isRedriveError } from '../../../src/errors.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
 import { queueDepth, sendMessages, services, sqsEndpoint } from './sqs-test-env.ts';

@@ -4,9 +4,9 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand, DeleteMessageBatchCommand, type Message } from '@aws-sdk/client-sqs';
-import { runRedriveJob } from '../../../src/app/queue/redrive-job.ts';
-import { createRedriveJob } from '../../../src/app/queue/redrive-job-params.ts';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
+import { runRedriveJob } from '../../../src/app/jobs/redrive-job.ts';
+import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import type { DeadLetterQueue } from '../../../src/ports/dead-letter-queue.port.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';
 import { createQueue, deleteQueues, queueDepth, sendMessages, services, uniqueQueueName } from './sqs-test-env.ts';

@@ -3,7 +3,7 @@
 // is sent anywhere, and every message resolved has its own audit record with the job id.
 
 import { describe, expect, it } from 'vitest';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import { auditOf, cli } from './sqs-app-env.ts';
 import { drainBodies, useSqliteAppEnv } from './redrive-job-env.ts';
 import { queueDepth, sendMessages, services } from './sqs-test-env.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJobProgressPrinter } from '../../../src/adapters/inbound/cli/job-progress-printer.ts';
+import { createJobProgressPrinter } from '../../../src/presentation/terminal/job-progress-printer.ts';
 
 describe('createJobProgressPrinter (terminal progress of a redrive job)', () => {
   const job = { id: 'job-1', queue: 'orders-dlq' };

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRootLogger } from '../../../src/adapters/outbound/logging/pino-logger.ts';
 import { createQueueBackends } from '../../../src/adapters/outbound/queue-backends.ts';
-import { createQueueRegistry } from '../../../src/app/queue-registry.ts';
+import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import { parseConfig } from '../../../src/config/load-config.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
 import type { QueueBackend } from '../../../src/ports/queue-backend.port.ts';

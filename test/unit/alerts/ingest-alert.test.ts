@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createIngestAlert, type RecordedAlertEvent } from '../../../src/app/ingest-alert.ts';
+import { createIngestAlert, type RecordedAlertEvent } from '../../../src/app/incidents/ingest-alert.ts';
 import { RedriveError } from '../../../src/errors.ts';
 import { fixedClock } from '../../../src/ports/clock.port.ts';
 import type { Metrics } from '../../../src/ports/metrics.port.ts';

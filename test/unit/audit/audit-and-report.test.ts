@@ -4,10 +4,10 @@
 // top domains, replayed vs resolved, incidents by peak level).
 
 import { describe, expect, it } from 'vitest';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import { renderDenied } from '../../../src/app/access/access-control.ts';
-import { renderAuditSearch } from '../../../src/app/audit/audit-replies.ts';
-import { renderReport } from '../../../src/app/report/report-replies.ts';
+import { renderAuditSearch } from '../../../src/presentation/slack/replies/audit-replies.ts';
+import { renderReport } from '../../../src/presentation/slack/replies/report-replies.ts';
 import { planAuditSearch } from '../../../src/core/audit/audit-ref.ts';
 import { decide } from '../../../src/core/auth/access-policy.ts';
 import type { AuditRecord, DepthSample, Incident, MessageIndexEntry } from '../../../src/core/model.ts';

@@ -2,7 +2,7 @@
 // explanation a denied user gets.
 
 import { describe, expect, it } from 'vitest';
-import { DLQ_OPS, type DlqOp } from '../../../src/core/slack/parse-dlq-command.ts';
+import { DLQ_OPS, type DlqOp } from '../../../src/core/command/parse-dlq-command.ts';
 import { ACTION_ROLES, configuredUserGroups, decide, requiredRole, roleOf, type AccessRoles, type Role } from '../../../src/core/auth/access-policy.ts';
 
 const roles: AccessRoles = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../../src/core/analysis/analyzer.ts';
 import { mapDlqMessage } from '../../../src/core/analysis/field-mapping.ts';
 import { recogniseFramework } from '../../../src/core/analysis/framework-metadata/recognise-framework.ts';
-import { renderMessage, renderPeek } from '../../../src/app/queue/queue-replies.ts';
+import { renderMessage, renderPeek } from '../../../src/presentation/slack/replies/queue-replies.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 import { eventBridgeDeadLetter, eventBridgeEvent, lambdaDeadLetter, s3Event, snsDeadLetter, type AwsDeadLetter } from '../../fixtures/aws/aws-dead-letters.ts';
 

@@ -3,13 +3,13 @@
 // text (peek, Kafka list, view, View modal, analyze; Block Kit and terminal) as visible `\uXXXX`.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderReplyForTerminal } from '../../../src/adapters/inbound/cli/render-terminal.ts';
-import { renderAnalysis } from '../../../src/app/queue/analysis-replies.ts';
-import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
-import { renderMessage, renderMessageModal, renderPeek } from '../../../src/app/queue/queue-replies.ts';
+import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
+import { renderAnalysis } from '../../../src/presentation/slack/replies/analysis-replies.ts';
+import { renderKafkaList } from '../../../src/presentation/slack/replies/kafka-replies.ts';
+import { renderMessage, renderMessageModal, renderPeek } from '../../../src/presentation/slack/replies/queue-replies.ts';
 import { createAnalyzer } from '../../../src/core/analysis/analyzer.ts';
-import type { Reply } from '../../../src/core/slack/blocks.ts';
-import { renderPage } from '../../../src/core/slack/incident-blocks.ts';
+import type { Reply } from '../../../src/presentation/slack/block-kit/blocks.ts';
+import { renderPage } from '../../../src/presentation/slack/replies/incident-blocks.ts';
 import { hasHiddenControls, neutralizeControls } from '../../../src/core/text/neutralize-controls.ts';
 import { toSlackText } from '../../../src/core/text/slack-text.ts';
 import { dlqMessage } from '../../fixtures/download-dlq-body.ts';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIELD_MAPPING } from '../../../src/core/analysis/field-mapping.ts';
 import { matchesReplayFilter, NO_FILTER, parseDuration, type ReplayFilter } from '../../../src/core/analysis/replay-filter.ts';
-import { parseDlqText } from '../../../src/core/slack/parse-dlq-command.ts';
+import { parseDlqText } from '../../../src/core/command/parse-dlq-command.ts';
 import { runbookExampleMessage, type RunbookExampleName } from '../../fixtures/download-dlq-body.ts';
 
 const now = new Date('2026-03-01T12:00:00Z');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { axisFigure, niceMax, renderDepthChart, CHART_COLORS } from '../../../src/core/chart/depth-chart.ts';
 import { runbookSteps } from '../../../src/core/escalation/runbook-steps.ts';
-import { INCIDENT_ACTIONS } from '../../../src/core/slack/incident-actions.ts';
-import { bulkReplayModal } from '../../../src/core/slack/modals.ts';
+import { INCIDENT_ACTIONS } from '../../../src/presentation/slack/block-kit/incident-actions.ts';
+import { bulkReplayModal } from '../../../src/presentation/slack/block-kit/modals.ts';
 import {
   formatDuration,
   renderAlertReply,
@@ -12,7 +12,7 @@ import {
   renderParent,
   renderResolvedReply,
   type ParentView,
-} from '../../../src/core/slack/incident-blocks.ts';
+} from '../../../src/presentation/slack/replies/incident-blocks.ts';
 import { sparkline } from '../../../src/core/text/sparkline.ts';
 import { checkMessage } from '../../support/block-kit-validator.ts';
 import { at, series } from '../escalation/escalation-fixtures.ts';

@@ -2,7 +2,7 @@
 // failing the run: one extension in flight at a time, errors reported, held and in-flight both kept.
 
 import { describe, expect, it } from 'vitest';
-import { createCheckoutKeeper } from '../../../src/app/queue/checkout-keeper.ts';
+import { createCheckoutKeeper } from '../../../src/app/jobs/checkout-keeper.ts';
 import type { CheckedOutMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 
 const message = (key: string): CheckedOutMessage =>

@@ -3,7 +3,7 @@
 // (beats, a lost lease, a crash that writes nothing) over a lease table with the store's rule.
 
 import { describe, expect, it } from 'vitest';
-import { holdJobLease, JOB_HEARTBEAT_MS, JOB_HEARTBEAT_MISSES, JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs, lastHeartbeat, liveJobLease, newRunHolder } from '../../../src/app/queue/job-lease.ts';
+import { holdJobLease, JOB_HEARTBEAT_MS, JOB_HEARTBEAT_MISSES, JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs, lastHeartbeat, liveJobLease, newRunHolder } from '../../../src/app/jobs/job-lease.ts';
 
 describe('job lease', () => {
   it.each([

@@ -4,11 +4,11 @@
 // partition lag under the status table.
 
 import { describe, expect, it } from 'vitest';
-import { renderHistory } from '../../../src/app/queue/history-replies.ts';
-import type { HistoryView } from '../../../src/app/queue/history.use-case.ts';
-import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
-import { withPartitionLag } from '../../../src/app/queue/partition-lag-replies.ts';
-import { renderStatus } from '../../../src/app/queue/queue-replies.ts';
+import { renderHistory } from '../../../src/presentation/slack/replies/history-replies.ts';
+import type { HistoryView } from '../../../src/app/messages/history.use-case.ts';
+import { renderKafkaList } from '../../../src/presentation/slack/replies/kafka-replies.ts';
+import { withPartitionLag } from '../../../src/presentation/slack/replies/partition-lag-replies.ts';
+import { renderStatus } from '../../../src/presentation/slack/replies/queue-replies.ts';
 import { checkMessage } from '../../support/block-kit-validator.ts';
 import { dlqMessage, runbookExampleMessage, syntheticDownloadMessages } from '../../fixtures/download-dlq-body.ts';
 

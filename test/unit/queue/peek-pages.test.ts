@@ -1,11 +1,11 @@
 // Peek pages: every peeked message gets View / Replay / Resolve on exactly one page, each page is a
 // valid Slack message (blocks, sizes) with "Messages a–b of N", and Previous / Next carry the page.
 import { describe, expect, it } from 'vitest';
-import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
-import { decodePeekPage } from '../../../src/app/queue/peek-pages.ts';
-import { renderPeek } from '../../../src/app/queue/queue-replies.ts';
-import type { Reply } from '../../../src/core/slack/blocks.ts';
-import { decodeMessageRef, MESSAGE_ACTIONS, PEEK_PAGE_ACTIONS } from '../../../src/core/slack/interactive-actions.ts';
+import { renderKafkaList } from '../../../src/presentation/slack/replies/kafka-replies.ts';
+import { decodePeekPage } from '../../../src/presentation/slack/replies/peek-pages.ts';
+import { renderPeek } from '../../../src/presentation/slack/replies/queue-replies.ts';
+import type { Reply } from '../../../src/presentation/slack/block-kit/blocks.ts';
+import { decodeMessageRef, MESSAGE_ACTIONS, PEEK_PAGE_ACTIONS } from '../../../src/presentation/slack/block-kit/interactive-actions.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 import { checkMessage } from '../../support/block-kit-validator.ts';
 import { dlqMessage } from '../../fixtures/download-dlq-body.ts';

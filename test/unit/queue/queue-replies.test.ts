@@ -6,14 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../../src/core/analysis/analyzer.ts';
 import { DEFAULT_FIELD_MAPPING } from '../../../src/core/analysis/field-mapping.ts';
-import type { Reply } from '../../../src/core/slack/blocks.ts';
+import type { Reply } from '../../../src/presentation/slack/block-kit/blocks.ts';
 import type { Job } from '../../../src/core/model.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
-import { renderAnalysis } from '../../../src/app/queue/analysis-replies.ts';
-import type { QueueAnalysis } from '../../../src/app/queue/analyze-queue.use-case.ts';
-import { renderJobs } from '../../../src/app/queue/job-replies.ts';
-import { renderMessage, renderPeek } from '../../../src/app/queue/queue-replies.ts';
-import { code } from '../../../src/app/queue/reply-format.ts';
+import { renderAnalysis } from '../../../src/presentation/slack/replies/analysis-replies.ts';
+import type { QueueAnalysis } from '../../../src/app/messages/analyze-queue.use-case.ts';
+import { renderJobs } from '../../../src/presentation/slack/replies/job-replies.ts';
+import { renderMessage, renderPeek } from '../../../src/presentation/slack/replies/queue-replies.ts';
+import { code } from '../../../src/presentation/slack/replies/reply-format.ts';
 import { checkMessage } from '../../support/block-kit-validator.ts';
 import { dlqMessage, runbookExampleMessage } from '../../fixtures/download-dlq-body.ts';
 

@@ -3,10 +3,10 @@
 // Continue / Cancel only in Slack, and the terminal told the commands instead.
 
 import { describe, expect, it } from 'vitest';
-import { renderCanaryPaused, renderWatchResult, signatureCounts } from '../../../src/app/queue/canary-replies.ts';
-import type { ReturnedReplay } from '../../../src/app/queue/replay-watch.ts';
+import { renderCanaryPaused, renderWatchResult, signatureCounts } from '../../../src/presentation/slack/replies/canary-replies.ts';
+import type { ReturnedReplay } from '../../../src/app/jobs/replay-watch.ts';
 import type { Job } from '../../../src/core/model.ts';
-import { JOB_ACTIONS } from '../../../src/core/slack/interactive-actions.ts';
+import { JOB_ACTIONS } from '../../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { checkMessage } from '../../support/block-kit-validator.ts';
 
 const NOW = new Date(Date.UTC(2026, 11, 4, 12));

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { findReturns, isReturnOf, RETURN_MARGIN_MS, type ReturnCandidate } from '../../../src/core/replay/replay-returns.ts';
 import type { ReplayRecord } from '../../../src/core/model.ts';
-import { canaryForJob, DEFAULT_WATCH_MS } from '../../../src/app/queue/canary.ts';
-import { replayFingerprints, returnFingerprints } from '../../../src/app/queue/message-identity.ts';
+import { canaryForJob, DEFAULT_WATCH_MS } from '../../../src/app/jobs/canary.ts';
+import { replayFingerprints, returnFingerprints } from '../../../src/app/shared/message-identity.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 
 const T = Date.UTC(2026, 11, 4, 12, 0, 0);

@@ -1,11 +1,11 @@
 // Every confirm dialog and form says what its backend really does to the DLQ: SQS deletes a replayed
 // message once the send is accepted; Kafka keeps it in the DLQ topic until it is resolved.
 import { describe, expect, it } from 'vitest';
-import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
-import { renderMessageModal, renderPeek } from '../../../src/app/queue/queue-replies.ts';
-import { BULK_REPLAY_EFFECT, REPLAY_EFFECT, RESOLVE_EFFECT } from '../../../src/core/slack/backend-effects.ts';
-import { MESSAGE_ACTIONS } from '../../../src/core/slack/interactive-actions.ts';
-import { bulkReplayModal, editReplayBlocks, resolveModal } from '../../../src/core/slack/modals.ts';
+import { renderKafkaList } from '../../../src/presentation/slack/replies/kafka-replies.ts';
+import { renderMessageModal, renderPeek } from '../../../src/presentation/slack/replies/queue-replies.ts';
+import { BULK_REPLAY_EFFECT, REPLAY_EFFECT, RESOLVE_EFFECT } from '../../../src/presentation/slack/block-kit/backend-effects.ts';
+import { MESSAGE_ACTIONS } from '../../../src/presentation/slack/block-kit/interactive-actions.ts';
+import { bulkReplayModal, editReplayBlocks, resolveModal } from '../../../src/presentation/slack/block-kit/modals.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

@@ -3,14 +3,14 @@
 // message), the message modal with a 1 MB body (≤ 100 blocks, ≤ 3,000 a section, cut with a marker),
 // hostile bodies rendered as text, the modals' forms and their submissions, App Home, job messages.
 
-import { bulkResolveModal, readBulkResolveSubmission } from '../../../src/core/slack/bulk-resolve-modal.ts';
+import { bulkResolveModal, readBulkResolveSubmission } from '../../../src/presentation/slack/block-kit/bulk-resolve-modal.ts';
 import { describe, expect, it } from 'vitest';
-import { renderMessageModal, renderPeek } from '../../../src/app/queue/queue-replies.ts';
-import { renderKafkaList } from '../../../src/app/queue/kafka-replies.ts';
-import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from '../../../src/app/slack/job-messages.ts';
-import { renderAppHome } from '../../../src/core/slack/app-home-view.ts';
-import { messageButtons } from '../../../src/core/slack/message-buttons.ts';
-import { INCIDENT_ACTIONS } from '../../../src/core/slack/incident-actions.ts';
+import { renderMessageModal, renderPeek } from '../../../src/presentation/slack/replies/queue-replies.ts';
+import { renderKafkaList } from '../../../src/presentation/slack/replies/kafka-replies.ts';
+import { renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from '../../../src/presentation/slack/replies/job-messages.ts';
+import { renderAppHome } from '../../../src/presentation/slack/replies/app-home-view.ts';
+import { messageButtons } from '../../../src/presentation/slack/block-kit/message-buttons.ts';
+import { INCIDENT_ACTIONS } from '../../../src/presentation/slack/block-kit/incident-actions.ts';
 import {
   decodeMessageRef,
   encodeMessageRef,
@@ -18,7 +18,7 @@ import {
   MESSAGE_ACTIONS,
   SLACK_ACTION_IDS,
   SLACK_VIEW_CALLBACK_IDS,
-} from '../../../src/core/slack/interactive-actions.ts';
+} from '../../../src/presentation/slack/block-kit/interactive-actions.ts';
 import {
   blocksModal,
   bulkReplayModal,
@@ -29,7 +29,7 @@ import {
   readEditReplaySubmission,
   readResolveSubmission,
   resolveModal,
-} from '../../../src/core/slack/modals.ts';
+} from '../../../src/presentation/slack/block-kit/modals.ts';
 import type { Job } from '../../../src/core/model.ts';
 import { DEFAULT_FIELD_MAPPING } from '../../../src/core/analysis/field-mapping.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DLQ_OPS, parseDlqText, tokenize } from '../../../src/core/slack/parse-dlq-command.ts';
+import { DLQ_OPS, parseDlqText, tokenize } from '../../../src/core/command/parse-dlq-command.ts';
 
 describe('parseDlqText', () => {
   it.each([

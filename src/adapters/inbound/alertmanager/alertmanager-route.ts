@@ -3,7 +3,7 @@
 // Security: nothing is read past the headers before the credentials verified.
 
 import type { IncomingMessage } from 'node:http';
-import type { AlertLogger, IngestAlert } from '../../../app/ingest-alert.ts';
+import type { AlertLogger, IngestAlert } from '../../../app/incidents/ingest-alert.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import type { Route } from '../http/route.ts';
 import {

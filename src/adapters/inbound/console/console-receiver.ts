@@ -3,7 +3,7 @@
 // It waits for the listener's ack (Slack's 3 s) and hands its response back; nothing listens on a port.
 
 import type { App, Receiver } from '@slack/bolt';
-import { logFailure } from '../../../app/log-failure.ts';
+import { logFailure } from '../../../app/shared/log-failure.ts';
 
 export interface DispatchResult {
   /** The listener acknowledged within the time Slack gives it. */

@@ -4,14 +4,14 @@
 // Like `status` of all queues, it shows only the queues the user may view and says how many it hid.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { HomeData } from '../../../core/slack/app-home-view.ts';
-import { renderAppHome } from '../../../core/slack/app-home-view.ts';
-import { JOB_ACTIONS } from '../../../core/slack/interactive-actions.ts';
-import type { View } from '../../../core/slack/modals.ts';
+import type { HomeData } from '../../../presentation/slack/replies/app-home-view.ts';
+import { renderAppHome } from '../../../presentation/slack/replies/app-home-view.ts';
+import { JOB_ACTIONS } from '../../../presentation/slack/block-kit/interactive-actions.ts';
+import type { View } from '../../../presentation/slack/block-kit/modals.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { ALL_QUEUES, type QueueScope } from '../../../app/access/queue-visibility.ts';
-import { logFailure } from '../../../app/log-failure.ts';
+import { logFailure } from '../../../app/shared/log-failure.ts';
 
 export interface AppHomeDeps {
   /** What the tab shows for a user who may view the queues of `scope`. */

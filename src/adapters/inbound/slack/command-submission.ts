@@ -4,14 +4,14 @@
 // reader decides what is valid, the router decides (and checks the role) for the rest.
 
 import type { App } from '@slack/bolt';
-import type { CommandContext, DlqCommandRouter } from '../../../app/dlq-command-router.ts';
-import type { MessageRef } from '../../../core/slack/interactive-actions.ts';
-import { decodeMetadata, type ModalOrigin, type StateValues, type Submission } from '../../../core/slack/modals.ts';
-import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
+import type { CommandContext, DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { MessageRef } from '../../../presentation/slack/block-kit/interactive-actions.ts';
+import { decodeMetadata, type ModalOrigin, type StateValues, type Submission } from '../../../presentation/slack/block-kit/modals.ts';
+import type { DlqCommand } from '../../../core/command/parse-dlq-command.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { deliver, failureText, whisper } from './interaction-replies.ts';
-import { logFailure } from '../../../app/log-failure.ts';
+import { logFailure } from '../../../app/shared/log-failure.ts';
 
 export interface CommandSubmissionDeps {
   router: DlqCommandRouter;

@@ -2,11 +2,11 @@
 // It parses nothing and decides nothing: the router and its use cases do.
 
 import type { App } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { isRedriveError } from '../../../errors.ts';
 import { toSlackText } from '../../../core/text/slack-text.ts';
-import { logFailure } from '../../../app/log-failure.ts';
+import { logFailure } from '../../../app/shared/log-failure.ts';
 
 export const DLQ_COMMAND = '/dlq';
 

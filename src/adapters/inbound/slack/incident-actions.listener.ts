@@ -3,16 +3,16 @@
 // incident's thread (Redrive all opens the bulk replay modal: job-actions.listener.ts). Every click is acked at once; nothing here decides anything.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import type { AckResult } from '../../../app/incidents/incident-service.ts';
-import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
+import { INCIDENT_ACTIONS } from '../../../presentation/slack/block-kit/incident-actions.ts';
 import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
 import { toSlackText } from '../../../core/text/slack-text.ts';
 import { isRedriveError } from '../../../errors.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
-import { logFailure } from '../../../app/log-failure.ts';
+import { logFailure } from '../../../app/shared/log-failure.ts';
 
 export interface IncidentAcknowledger {
   acknowledge(incidentId: string, user: string): Promise<AckResult>;

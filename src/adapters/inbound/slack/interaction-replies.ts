@@ -3,8 +3,8 @@
 // Transport plumbing only: what to say comes from the router's Reply.
 
 import type { RespondFn } from '@slack/bolt';
-import type { Reply } from '../../../core/slack/blocks.ts';
-import type { ModalOrigin, View } from '../../../core/slack/modals.ts';
+import type { Reply } from '../../../presentation/slack/block-kit/blocks.ts';
+import type { ModalOrigin, View } from '../../../presentation/slack/block-kit/modals.ts';
 import { toSlackText } from '../../../core/text/slack-text.ts';
 import { isRedriveError } from '../../../errors.ts';
 import type { Chat } from '../../../ports/chat.port.ts';

@@ -7,20 +7,20 @@
 // modal, whose submission starts resolve-batch the same way. Every handler acks first.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
-import { INCIDENT_ACTIONS } from '../../../core/slack/incident-actions.ts';
-import { decodeMessageRef, JOB_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
-import { bulkReplayModal, readBulkSubmission } from '../../../core/slack/modals.ts';
-import { bulkResolveModal, readBulkResolveSubmission } from '../../../core/slack/bulk-resolve-modal.ts';
+import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import { INCIDENT_ACTIONS } from '../../../presentation/slack/block-kit/incident-actions.ts';
+import { decodeMessageRef, JOB_ACTIONS, VIEW_CALLBACKS } from '../../../presentation/slack/block-kit/interactive-actions.ts';
+import { bulkReplayModal, readBulkSubmission } from '../../../presentation/slack/block-kit/modals.ts';
+import { bulkResolveModal, readBulkResolveSubmission } from '../../../presentation/slack/block-kit/bulk-resolve-modal.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { QueueKind } from '../../../core/model.ts';
-import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
+import type { DlqCommand } from '../../../core/command/parse-dlq-command.ts';
 import { RedriveError } from '../../../errors.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';
-import { logFailure } from '../../../app/log-failure.ts';
+import { logFailure } from '../../../app/shared/log-failure.ts';
 
 export interface JobActionDeps {
   router: DlqCommandRouter;

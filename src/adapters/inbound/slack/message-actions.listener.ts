@@ -5,8 +5,8 @@
 // role check and the once-per-click rule apply. Nothing here decides anything.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { CommandContext, DlqCommandRouter } from '../../../app/dlq-command-router.ts';
-import { decodeMessageRef, MESSAGE_ACTIONS, VIEW_CALLBACKS, type MessageRef } from '../../../core/slack/interactive-actions.ts';
+import type { CommandContext, DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import { decodeMessageRef, MESSAGE_ACTIONS, VIEW_CALLBACKS, type MessageRef } from '../../../presentation/slack/block-kit/interactive-actions.ts';
 import {
   blocksModal,
   decodeMetadata,
@@ -18,8 +18,8 @@ import {
   resolveModal,
   type ModalOrigin,
   type View,
-} from '../../../core/slack/modals.ts';
-import type { DlqCommand } from '../../../core/slack/parse-dlq-command.ts';
+} from '../../../presentation/slack/block-kit/modals.ts';
+import type { DlqCommand } from '../../../core/command/parse-dlq-command.ts';
 import { toSlackId } from '../../../core/text/slack-text.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { QueueKind } from '../../../core/model.ts';
@@ -27,7 +27,7 @@ import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
-import { logFailure } from '../../../app/log-failure.ts';
+import { logFailure } from '../../../app/shared/log-failure.ts';
 
 export interface MessageActionDeps {
   router: DlqCommandRouter;

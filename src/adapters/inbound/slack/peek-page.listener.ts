@@ -3,10 +3,10 @@
 // message the buttons were on (response_url `replace_original`, else chat.update). Decides nothing.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
-import { logFailure } from '../../../app/log-failure.ts';
-import { decodePeekPage } from '../../../app/queue/peek-pages.ts';
-import { PEEK_PAGE_ACTIONS } from '../../../core/slack/interactive-actions.ts';
+import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import { logFailure } from '../../../app/shared/log-failure.ts';
+import { decodePeekPage } from '../../../presentation/slack/replies/peek-pages.ts';
+import { PEEK_PAGE_ACTIONS } from '../../../presentation/slack/block-kit/interactive-actions.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { contextFor } from './command-submission.ts';

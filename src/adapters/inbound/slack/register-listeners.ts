@@ -2,7 +2,7 @@
 // console both call this, so a command or a click behaves the same wherever it comes from.
 
 import type { App } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
 import type { AccessControl } from '../../../app/access/access-control.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { QueueKind } from '../../../core/model.ts';
@@ -14,7 +14,7 @@ import { registerJobActions } from './job-actions.listener.ts';
 import { registerSafetyActions } from './safety-actions.listener.ts';
 import { registerAppHome } from './app-home.listener.ts';
 import { registerPeekPages } from './peek-page.listener.ts';
-import type { HomeData } from '../../../core/slack/app-home-view.ts';
+import type { HomeData } from '../../../presentation/slack/replies/app-home-view.ts';
 import type { QueueScope } from '../../../app/access/queue-visibility.ts';
 
 export interface SlackListenerDeps {

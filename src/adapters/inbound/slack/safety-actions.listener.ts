@@ -4,11 +4,11 @@
 // with that reason. Every handler acks first; nothing here decides anything.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
-import { decodeOverride } from '../../../app/safety/safety-replies.ts';
-import { decodeMessageRef, SAFETY_ACTIONS, VIEW_CALLBACKS } from '../../../core/slack/interactive-actions.ts';
-import { overrideModal, readOverrideSubmission } from '../../../core/slack/safety-modals.ts';
+import { decodeOverride } from '../../../presentation/slack/replies/safety-replies.ts';
+import { decodeMessageRef, SAFETY_ACTIONS, VIEW_CALLBACKS } from '../../../presentation/slack/block-kit/interactive-actions.ts';
+import { overrideModal, readOverrideSubmission } from '../../../presentation/slack/block-kit/safety-modals.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';

@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { AlertLogger } from '../../../app/ingest-alert.ts';
+import type { AlertLogger } from '../../../app/incidents/ingest-alert.ts';
 import { isRedriveError, type ErrorCode } from '../../../errors.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import { sendJson, type Route } from '../http/route.ts';

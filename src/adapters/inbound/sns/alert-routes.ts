@@ -2,7 +2,7 @@
 // secrets, with production defaults for certificate fetching and subscription confirmation that tests
 // and emulators can replace.
 
-import type { AlertLogger, IngestAlert } from '../../../app/ingest-alert.ts';
+import type { AlertLogger, IngestAlert } from '../../../app/incidents/ingest-alert.ts';
 import type { Config } from '../../../config/config.schema.ts';
 import type { Secrets } from '../../../config/load-config.ts';
 import type { Clock } from '../../../ports/clock.port.ts';

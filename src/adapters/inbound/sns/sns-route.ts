@@ -4,7 +4,7 @@
 // (other than the signing certificate from a checked URL) before the signature verified.
 
 import type { IncomingMessage } from 'node:http';
-import type { IngestAlert, AlertLogger } from '../../../app/ingest-alert.ts';
+import type { IngestAlert, AlertLogger } from '../../../app/incidents/ingest-alert.ts';
 import type { Clock } from '../../../ports/clock.port.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import type { Route } from '../http/route.ts';

@@ -1,6 +1,6 @@
 // Stored `/dlq monitor`s over a SqlDriver: one row per queue (the primary key makes a second monitor
 // of a queue a no-op), the thread its readings go to and when the last one was taken. It decides
-// nothing about when a reading is due; app/queue/monitor-host.ts does.
+// nothing about when a reading is due; app/monitors/stored-monitors.ts does.
 
 import type { StoredMonitor } from '../../../core/model.ts';
 import type { SqlDriver, SqlRow } from './sql-driver.ts';

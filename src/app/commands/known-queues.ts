@@ -1,0 +1,37 @@
+// A QUEUE_UNKNOWN answer lists the queues the asking user may view, so a typo gets a useful answer
+// without naming a queue the user has no viewer role on. The registry's error names none (it reaches
+// the audit record); this wrapper, outside the failure audit, adds the list to what the user is shown.
+// The terminal (SEE_ALL, or a trusted actor) gets every configured queue.
+
+import type { OperationHandler, OperationHandlers } from './dlq-command-router.ts';
+import { isRedriveError, RedriveError } from '../../errors.ts';
+import type { QueueRegistry } from '../shared/queue-registry.ts';
+import { SEE_ALL, type QueueVisibility } from '../access/queue-visibility.ts';
+
+/** The error again, its message ending with the queues `known` (none: unchanged). */
+export const withKnownQueueList = (error: RedriveError, known: readonly string[]): RedriveError =>
+  known.length === 0
+    ? error
+    : new RedriveError(error.code, `${error.message.replace(/\.$/, '')} (known: ${known.join(', ')}).`, { context: error.context, cause: error, retriable: error.retriable });
+
+export const withKnownQueues = (
+  handlers: OperationHandlers,
+  deps: { registry: Pick<QueueRegistry, 'list'>; visibility?: QueueVisibility },
+): OperationHandlers => {
+  const visibility = deps.visibility ?? SEE_ALL;
+  const wrapped: Record<string, OperationHandler> = {};
+  for (const [op, handler] of Object.entries(handlers) as [string, OperationHandler | undefined][]) {
+    if (!handler) continue;
+    wrapped[op] = async (command, ctx) => {
+      try {
+        return await handler(command, ctx);
+      } catch (error) {
+        if (!isRedriveError(error) || error.code !== 'QUEUE_UNKNOWN') throw error;
+        const scope = await visibility.scopeFor(ctx.actor).catch(() => null);
+        if (scope === null) throw error;
+        throw withKnownQueueList(error, deps.registry.list().map((b) => b.name).filter((name) => scope.mayView(name)));
+      }
+    };
+  }
+  return wrapped as OperationHandlers;
+};

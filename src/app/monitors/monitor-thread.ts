@@ -1,0 +1,81 @@
+// Where `/dlq monitor` readings go in Slack: the open incident's thread when the queue has one, else
+// the thread of the message a button was on, else a new message in the channel the command came
+// from, with the later readings as replies under it. One poster per monitor, so its thread is kept
+// (and stored with the monitor, so the replica running it later posts in the same thread).
+// A sleep on the Timers port, so tests drive the interval by hand.
+
+import { context, section } from '../../presentation/slack/block-kit/blocks.ts';
+import type { Chat, ChatMessage } from '../../ports/chat.port.ts';
+import type { Store } from '../../ports/store.port.ts';
+import type { Timers } from '../../ports/timers.port.ts';
+import type { CommandContext } from '../commands/dlq-command-router.ts';
+import type { MonitorPost } from './monitor.use-case.ts';
+import type { Sleep } from '../shared/queue-deps.ts';
+import type { StatusView } from '../messages/read-queue.use-case.ts';
+import { formatAge } from '../../core/text/time-format.ts';
+import { safeText } from '../../presentation/slack/replies/reply-format.ts';
+
+export interface MonitorThreadDeps {
+  store: Pick<Store, 'findOpenIncident'>;
+  /** Read at each reading: the composition root builds the chat adapter after the router. */
+  chat: () => Chat | null;
+  logger?: { warn(fields: Record<string, unknown>, message: string): void };
+}
+
+/** One reading as a thread message: depth, in flight, oldest age, growth and level. */
+export const renderMonitorReading = (view: StatusView): ChatMessage => {
+  const { status } = view;
+  const growth = view.growthPerMinute === null ? 'n/a' : `${view.growthPerMinute > 0 ? '+' : ''}${view.growthPerMinute}/min`;
+  const line = `${status.depth} visible, ${status.inFlight ?? '-'} in flight, oldest ${formatAge(status.oldestAgeSeconds)}, growth ${growth}, level ${view.level ?? 'OK'}`;
+  const queue = safeText(status.queue, 200);
+  return {
+    text: `Monitor ${queue}: ${line}`,
+    blocks: [section(`:bar_chart: *${queue}*: ${line}`), context(`Reading at ${status.at.toISOString()} · stop with \`/dlq stop-monitor ${queue}\``)],
+  };
+};
+
+/** Where a monitor's readings go: a channel and the thread they are replies in. */
+export interface MonitorThread {
+  channel: string;
+  threadTs: string;
+}
+
+/** A poster that also tells which thread it settled on (stored with the monitor, stored-monitors.ts). */
+export type ThreadedMonitorPost = MonitorPost & { thread(): MonitorThread | null };
+
+export const monitorThreadPoster = (deps: MonitorThreadDeps) => (queue: string, ctx: CommandContext): ThreadedMonitorPost => {
+  let thread: MonitorThread | null = null;
+  const post: MonitorPost = async (_queue, view) => {
+    const chat = deps.chat();
+    if (!chat) return;
+    const message = renderMonitorReading(view);
+    if (!thread) {
+      const incident = await deps.store.findOpenIncident(view.status.queue);
+      const originTs = ctx.origin ? (ctx.origin.threadTs ?? ctx.origin.messageTs) : null;
+      if (incident?.slackChannel && incident.slackTs) thread = { channel: incident.slackChannel, threadTs: incident.slackTs };
+      else if (ctx.origin && originTs) thread = { channel: ctx.origin.channel, threadTs: originTs };
+      else if (ctx.channelId) {
+        const posted = await chat.post(ctx.channelId, message);
+        if (posted.ok) thread = { channel: posted.value.channel, threadTs: posted.value.ts };
+        else deps.logger?.warn({ queue, code: posted.failure.code, channel: ctx.channelId }, 'monitor reading not posted');
+        return;
+      } else return;
+    }
+    const posted = await chat.reply(thread.channel, thread.threadTs, message);
+    if (!posted.ok) deps.logger?.warn({ queue, code: posted.failure.code, channel: thread.channel }, 'monitor reading not posted');
+  };
+  return Object.assign(post, { thread: () => thread });
+};
+
+/** A Sleep on the Timers port (resolves early when aborted). */
+export const timersSleep = (timers: Timers): Sleep => (ms, signal) =>
+  new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const handle = timers.setTimeout(done, ms);
+    function done(): void {
+      timers.clearTimeout(handle);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });

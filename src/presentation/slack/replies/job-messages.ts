@@ -1,0 +1,116 @@
+// Slack messages of a long job started from Slack: "started" (job id, Cancel button), progress lines
+// in the thread, and the result. Pure; queue names and errors pass through reply-format's safeText.
+
+import { context, section, type Block, type Reply } from '../block-kit/blocks.ts';
+import { JOB_ACTIONS } from '../block-kit/interactive-actions.ts';
+import type { Job } from '../../../core/model.ts';
+import { reply, safeText } from './reply-format.ts';
+import { renderDone, renderWarning } from './queue-replies.ts';
+import { filterOfJob, jobVerb } from '../../../app/jobs/redrive-job-params.ts';
+import { describeFilter } from '../../../core/analysis/replay-filter.ts';
+
+export const cancelButton = (jobId: string): Block => ({
+  type: 'actions',
+  block_id: 'job_actions',
+  elements: [
+    {
+      type: 'button',
+      action_id: JOB_ACTIONS.cancel,
+      text: { type: 'plain_text', text: 'Cancel' },
+      style: 'danger',
+      value: jobId.slice(0, 2_000),
+      confirm: {
+        title: { type: 'plain_text', text: 'Cancel this job?' },
+        text: { type: 'mrkdwn', text: 'Messages already replayed stay replayed; the rest stay in the DLQ.' },
+        confirm: { type: 'plain_text', text: 'Cancel job' },
+        deny: { type: 'plain_text', text: 'Keep running' },
+      },
+    },
+  ],
+});
+
+const describe = (job: Job): string => {
+  const count = typeof job.params.count === 'number' ? `${job.params.count} message(s)` : 'every message';
+  const rate = typeof job.params.ratePerSecond === 'number' ? `, at most ${job.params.ratePerSecond}/s` : '';
+  const how = typeof job.params.taskHandle === 'string' ? 'message move task' : 'batches of 10';
+  const before = typeof job.params.replayedBefore === 'string' ? `replayed before ${job.params.replayedBefore}` : null;
+  const filter = [describeFilter(filterOfJob(job.params.filter)), before].filter(Boolean).join(' ');
+  const reason = typeof job.params.reason === 'string' ? `, reason: ${job.params.reason}` : '';
+  return `${count}${filter ? ` matching ${filter}` : ''}${rate}, ${how}${reason}`;
+};
+
+/**
+ * The immediate answer: the job runs; progress and the result go to the thread. No Cancel button: this
+ * answer is ephemeral and cannot be edited when the job ends, so the button lives on the job's message
+ * in the thread (which loses it at the end) and the answer names `/dlq cancel`.
+ */
+export const renderJobStarted = (job: Job, where: string, verb: 'Started' | 'Resumed' = 'Started'): Reply => {
+  const title = `${verb} ${job.kind} job ${job.id} on ${job.queue}`;
+  return reply(title, [
+    section(`:arrow_forward: ${verb} *${safeText(job.kind, 40)}* job \`${safeText(job.id, 80)}\` on *${safeText(job.queue, 200)}* (${safeText(describe(job), 300)}).`),
+    context(safeText(`${where} To stop it: Cancel on the job's message there, or /dlq cancel ${job.id}.`, 800)),
+  ]);
+};
+
+/** Root message of the job's own thread when it has no incident thread to go to. */
+export const renderJobRoot = (job: Job): Reply => {
+  const by = /^[UW][A-Z0-9_]+$/.test(job.createdBy) ? ` by <@${job.createdBy}>` : '';
+  const text = `${job.kind} job ${job.id} on ${job.queue} started`;
+  return reply(text, [section(`:arrow_forward: *${safeText(job.kind, 40)}* job \`${safeText(job.id, 80)}\` on *${safeText(job.queue, 200)}* started${by} (${safeText(describe(job), 300)}). Progress and the result follow in this thread.`), cancelButton(job.id)]);
+};
+
+export const renderJobProgress = (job: Job, progress: { done: number; failed: number; total: number | null }): Reply => {
+  const total = progress.total === null ? '' : ` of ${progress.total}`;
+  const share = progress.total ? ` (${Math.min(100, Math.round((progress.done / progress.total) * 100))}%)` : '';
+  const text = `Job ${job.id} on ${job.queue}: ${progress.done}${total} ${jobVerb(job)}${share}, ${progress.failed} failed`;
+  return reply(text, [context(`:arrows_counterclockwise: ${safeText(text, 1_000)}`)]);
+};
+
+/** The progress reply once the job ended, edited in place: its final count, not the last progress seen. */
+export const renderJobFinalProgress = (job: Job): Reply => {
+  const text = `Job ${job.id} on ${job.queue} ${job.status}: ${job.progress.done} replayed, ${job.progress.failed} failed (final)`;
+  return reply(text, [context(`:checkered_flag: ${safeText(text, 1_000)}`)]);
+};
+
+export interface JobResultFacts {
+  job: Job;
+  done: number;
+  failed: { messageKey: string; error: string }[];
+  uncertain?: number;
+  rate?: string | null;
+}
+
+export const renderJobResult = (facts: JobResultFacts): Reply => {
+  const { job } = facts;
+  const verb = jobVerb(job);
+  const rows: [string, string | number | null][] = [
+    ['job', job.id],
+    ['status', job.status],
+    [verb, facts.done],
+    ['failed (still in DLQ)', facts.failed.length],
+    ...(facts.uncertain ? [['interrupted, not resent', facts.uncertain] as [string, number]] : []),
+    ...(facts.rate ? [['rate', facts.rate] as [string, string]] : []),
+  ];
+  const failures = facts.failed.slice(0, 10).map((f) => `${f.messageKey}: ${f.error}`).join('\n');
+  if (job.status === 'cancelled') return renderDone(`Job ${job.id} on ${job.queue} cancelled: ${facts.done} message(s) ${verb} before it stopped`, rows, failures || undefined);
+  if (job.status === 'paused') {
+    return renderDone(`Job ${job.id} on ${job.queue} paused: ${facts.done} message(s) ${verb} so far`, rows, `Redrive stopped before the job ended; \`resume ${job.queue} ${job.id}\` continues it from its checkpoint.${failures ? `\n${failures}` : ''}`);
+  }
+  if (job.status === 'succeeded') return renderDone(`Job ${job.id} on ${job.queue} finished: ${facts.done} message(s) ${verb}`, rows, failures || undefined);
+  const warning = renderWarning(`Job ${job.id} on ${job.queue}: ${facts.done} ${verb}, ${facts.failed.length} failed`, `${job.error ?? ''}\n${failures}`);
+  return { ...warning, blocks: [...warning.blocks, ...renderDone('Job summary', rows).blocks.slice(1)] };
+};
+
+/** Said in the job's thread when a replica takes over a job whose runner stopped heartbeating. */
+export const renderJobTakenOver = (job: Job, replica: string | null): Reply => {
+  const who = replica ? `Redrive replica ${replica}` : 'Another Redrive replica';
+  const what = typeof job.params.taskHandle === 'string' ? 'follows the message move task to its end' : `continues it from its checkpoint (${job.progress.done} ${jobVerb(job)} so far; none is sent twice)`;
+  const text = `The Redrive process running job ${job.id} on ${job.queue} stopped or stopped answering; ${who} ${what}.`;
+  return reply(text, [context(`:recycle: ${safeText(text, 1_000)}`)]);
+};
+
+/** The start message once the job ended: same text, no Cancel button. */
+export const renderJobEnded = (job: Job): Reply => {
+  const text = `${job.kind} job ${job.id} on ${job.queue}: ${job.status}`;
+  return reply(text, [section(`:checkered_flag: ${safeText(text, 500)} (${job.progress.done} ${jobVerb(job)}, ${job.progress.failed} failed). Details in the thread.`)]);
+};
