@@ -9,9 +9,10 @@ import { context, section, type Reply } from '../../presentation/slack/block-kit
 import type { DlqCommand } from '../../core/command/parse-dlq-command.ts';
 import { toSlackText } from '../../core/text/slack-text.ts';
 import type { UserGroups } from '../../ports/user-groups.port.ts';
-import type { Authorize, CommandContext } from '../commands/dlq-command-router.ts';
+import type { Authorize } from '../commands/dlq-command-router.ts';
+import type { CommandContext } from '../shared/command-context.ts';
 import { writeAudit, type AuditDeps } from '../shared/audit-trail.ts';
-import { ALL_QUEUES, type QueueVisibility } from './queue-visibility.ts';
+import { ALL_QUEUES, type QueueVisibility } from '../shared/queue-visibility.ts';
 
 /** One action someone asks for, with the ids its audit record should carry. */
 export interface AccessRequest {

@@ -7,7 +7,7 @@ import type { AuditRecord } from '../../core/model.ts';
 import type { UserDirectory, UserLookup } from '../../ports/user-directory.port.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 import { audited } from '../shared/audit-trail.ts';
-import { ALL_QUEUES, type QueueScope } from './queue-visibility.ts';
+import { ALL_QUEUES, type QueueScope } from '../shared/queue-visibility.ts';
 
 /** Records read per query when some queues are hidden, so filtering still leaves a full page. */
 export const AUDIT_SCAN_LIMIT = 500;

@@ -5,18 +5,8 @@ import { renderHelp, renderUsageError } from '../../presentation/slack/replies/r
 import { section, type Reply } from '../../presentation/slack/block-kit/blocks.ts';
 import { parseDlqArgs, parseDlqText, type DlqCommand, type DlqOp, type ParseResult } from '../../core/command/parse-dlq-command.ts';
 import { escapeMrkdwn as escapeText } from '../../core/text/escape-mrkdwn.ts';
+import type { CommandContext } from '../shared/command-context.ts';
 
-export interface CommandContext {
-  /** Slack user id, or `cli:<os user>`. */
-  actor: string;
-  channelId: string | null;
-  transport: 'slack' | 'cli';
-  /**
-   * Slack interactions: the message a button was on (its thread, if any). Replay and resolve from a
-   * button run once per message clicked (idempotency key); long jobs post progress in that thread.
-   */
-  origin?: { channel: string; messageTs: string | null; threadTs: string | null };
-}
 
 export type OperationHandler<C extends DlqCommand = DlqCommand> = (command: C, context: CommandContext) => Promise<Reply>;
 

@@ -6,7 +6,7 @@
 import type { OperationHandler, OperationHandlers } from './dlq-command-router.ts';
 import { isRedriveError, RedriveError } from '../../errors.ts';
 import type { QueueRegistry } from '../shared/queue-registry.ts';
-import { SEE_ALL, type QueueVisibility } from '../access/queue-visibility.ts';
+import { SEE_ALL, type QueueVisibility } from '../shared/queue-visibility.ts';
 
 /** The error again, its message ending with the queues `known` (none: unchanged). */
 export const withKnownQueueList = (error: RedriveError, known: readonly string[]): RedriveError =>

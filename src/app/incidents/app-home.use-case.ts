@@ -4,7 +4,8 @@
 // view are read and shown (and only the actions about them), with a note saying how many were hidden.
 
 import type { HomeData, HomeQueue } from '../../presentation/slack/replies/app-home-view.ts';
-import { ALL_QUEUES, countHidden, hiddenQueuesNote, type QueueScope } from '../access/queue-visibility.ts';
+import { ALL_QUEUES, countHidden, type QueueScope } from '../shared/queue-visibility.ts';
+import { hiddenQueuesNote } from '../../core/auth/hidden-queues-note.ts';
 import type { Chat } from '../../ports/chat.port.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 import { readStatus } from '../messages/read-queue.use-case.ts';

@@ -9,7 +9,7 @@
 
 import type { Job, JobThread } from '../../core/model.ts';
 import type { Chat, ChatMessage } from '../../ports/chat.port.ts';
-import type { CommandContext } from '../commands/dlq-command-router.ts';
+import type { CommandContext } from '../shared/command-context.ts';
 import { JOB_LEASE_MIN_MS, jobLeaseName, newRunHolder } from './job-lease.ts';
 import { refreshMoveTask } from './move-task.use-case.ts';
 import { realSleep, type QueueDeps, type Sleep } from '../shared/queue-deps.ts';

@@ -4,7 +4,7 @@
 
 import type { Job } from '../../core/model.ts';
 import type { Store } from '../../ports/store.port.ts';
-import type { CommandContext } from '../commands/dlq-command-router.ts';
+import type { CommandContext } from '../shared/command-context.ts';
 
 export interface ThreadTarget {
   channel: string;

@@ -10,7 +10,7 @@ import { audited, type ActionInput } from '../shared/audit-trail.ts';
 import { jobLeaseName, lastHeartbeat, liveJobLease } from './job-lease.ts';
 import { cancelMoveTask, refreshMoveTask } from './move-task.use-case.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
-import { ALL_QUEUES, type QueueScope } from '../access/queue-visibility.ts';
+import { ALL_QUEUES, type QueueScope } from '../shared/queue-visibility.ts';
 
 export interface JobView {
   job: Job;

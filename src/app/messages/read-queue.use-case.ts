@@ -1,7 +1,7 @@
 // Read-only queue use cases: status (with growth from stored depth samples), peek (indexing what it
 // saw) and view (index first, then a scan). None of them consumes or deletes a message.
 
-import { ALL_QUEUES, type QueueScope } from '../access/queue-visibility.ts';
+import { ALL_QUEUES, type QueueScope } from '../shared/queue-visibility.ts';
 import { RedriveError } from '../../errors.ts';
 import type { Level } from '../../core/model.ts';
 import type { DlqMessage, QueueStatus } from '../../ports/dead-letter-queue.port.ts';

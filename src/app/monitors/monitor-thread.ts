@@ -8,7 +8,7 @@ import { context, section } from '../../presentation/slack/block-kit/blocks.ts';
 import type { Chat, ChatMessage } from '../../ports/chat.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import type { Timers } from '../../ports/timers.port.ts';
-import type { CommandContext } from '../commands/dlq-command-router.ts';
+import type { CommandContext } from '../shared/command-context.ts';
 import type { MonitorPost } from './monitor.use-case.ts';
 import type { Sleep } from '../shared/queue-deps.ts';
 import type { StatusView } from '../messages/read-queue.use-case.ts';

@@ -5,7 +5,7 @@
 import { buildDlqReport, type DlqReport } from '../../core/report/dlq-report.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 import { audited } from '../shared/audit-trail.ts';
-import { ALL_QUEUES, type QueueScope } from '../access/queue-visibility.ts';
+import { ALL_QUEUES, type QueueScope } from '../shared/queue-visibility.ts';
 
 /** Audit rows read for the summary (the newest first; more are counted as "at least"). */
 export const REPORT_AUDIT_LIMIT = 5_000;

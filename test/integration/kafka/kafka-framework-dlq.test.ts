@@ -6,7 +6,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
-import type { CommandContext } from '../../../src/app/commands/dlq-command-router.ts';
+import type { CommandContext } from '../../../src/app/shared/command-context.ts';
 import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
 import { replayMessage, resolveMessage } from '../../../src/app/messages/change-queue.use-case.ts';
 import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';

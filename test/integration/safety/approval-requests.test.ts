@@ -13,7 +13,7 @@ import type { PreflightChecks, PreflightDeps } from '../../../src/app/jobs/safet
 import type { RedriveCommand } from '../../../src/presentation/slack/replies/safety-replies.ts';
 import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import type { ApprovalPolicy } from '../../../src/core/safety/approval-decision.ts';
-import type { CommandContext } from '../../../src/app/commands/dlq-command-router.ts';
+import type { CommandContext } from '../../../src/app/shared/command-context.ts';
 import type { QueueBackend } from '../../../src/ports/queue-backend.port.ts';
 import { fixedClock } from '../../../src/ports/clock.port.ts';
 import { noopMetrics } from '../../../src/ports/metrics.port.ts';

@@ -10,7 +10,7 @@ import { JOB_ACTIONS } from '../../../presentation/slack/block-kit/interactive-a
 import type { View } from '../../../presentation/slack/block-kit/modals.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
-import { ALL_QUEUES, type QueueScope } from '../../../app/access/queue-visibility.ts';
+import { ALL_QUEUES, type QueueScope } from '../../../app/shared/queue-visibility.ts';
 import { logFailure } from '../../../app/shared/log-failure.ts';
 
 export interface AppHomeDeps {

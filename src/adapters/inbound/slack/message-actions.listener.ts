@@ -5,7 +5,8 @@
 // role check and the once-per-click rule apply. Nothing here decides anything.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { CommandContext, DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { CommandContext } from '../../../app/shared/command-context.ts';
 import { decodeMessageRef, MESSAGE_ACTIONS, VIEW_CALLBACKS, type MessageRef } from '../../../presentation/slack/block-kit/interactive-actions.ts';
 import {
   blocksModal,

@@ -15,7 +15,7 @@ import { registerSafetyActions } from './safety-actions.listener.ts';
 import { registerAppHome } from './app-home.listener.ts';
 import { registerPeekPages } from './peek-page.listener.ts';
 import type { HomeData } from '../../../presentation/slack/replies/app-home-view.ts';
-import type { QueueScope } from '../../../app/access/queue-visibility.ts';
+import type { QueueScope } from '../../../app/shared/queue-visibility.ts';
 
 export interface SlackListenerDeps {
   router: DlqCommandRouter;

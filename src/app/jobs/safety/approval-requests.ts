@@ -10,7 +10,7 @@ import type { Job, JobThread, JsonObject } from '../../../core/model.ts';
 import type { Reply } from '../../../presentation/slack/block-kit/blocks.ts';
 import { RedriveError } from '../../../errors.ts';
 import type { Chat, ChatMessage } from '../../../ports/chat.port.ts';
-import type { CommandContext } from '../../commands/dlq-command-router.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
 import { writeAudit } from '../../shared/audit-trail.ts';
 import { jobThreadTarget } from '../job-thread-target.ts';
 import type { QueueDeps } from '../../shared/queue-deps.ts';

@@ -4,7 +4,9 @@
 import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
 import { withData } from '../block-kit/blocks.ts';
 import type { UserDirectory } from '../../../ports/user-directory.port.ts';
-import { countHidden, hiddenQueuesNote, SEE_ALL, withHiddenNote, type QueueVisibility } from '../../../app/access/queue-visibility.ts';
+import { countHidden, SEE_ALL, type QueueVisibility } from '../../../app/shared/queue-visibility.ts';
+import { withHiddenNote } from '../replies/hidden-note.ts';
+import { hiddenQueuesNote } from '../../../core/auth/hidden-queues-note.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { buildReport } from '../../../app/report/report.use-case.ts';
 import { renderReport } from '../replies/report-replies.ts';

@@ -4,7 +4,8 @@
 import { canaryForJob, canarySettingsOf, canaryStateOf } from '../../../app/jobs/canary.ts';
 import type { CanaryEvent } from '../../../app/jobs/canary-gate.ts';
 import { renderCanaryPaused } from '../replies/canary-replies.ts';
-import type { CommandContext, OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { CommandContext } from '../../../app/shared/command-context.ts';
 import { RedriveError } from '../../../errors.ts';
 import { renderAlarms, renderDone, renderMessage, renderMoveTasks, renderPeek, renderStatus, renderWarning } from '../replies/queue-replies.ts';
 import { renderAnalysis } from '../replies/analysis-replies.ts';
@@ -32,7 +33,9 @@ import { jobData, jobResultData, messageData } from '../replies/reply-data.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import type { JsonObject } from '../../../core/model.ts';
 import { describeFilter, type ReplayFilter } from '../../../core/analysis/replay-filter.ts';
-import { ALL_QUEUES, countHidden, hiddenQueuesNote, SEE_ALL, withHiddenNote, type QueueVisibility } from '../../../app/access/queue-visibility.ts';
+import { ALL_QUEUES, countHidden, SEE_ALL, type QueueVisibility } from '../../../app/shared/queue-visibility.ts';
+import { withHiddenNote } from '../replies/hidden-note.ts';
+import { hiddenQueuesNote } from '../../../core/auth/hidden-queues-note.ts';
 
 export interface QueueOperationsOptions {
   /** Where monitor readings go (a Slack thread poster, the terminal). */

@@ -9,7 +9,8 @@ import { context, header, section, type Block, type Reply } from '../block-kit/b
 import { utcSecondZ } from '../../../core/text/time-format.ts';
 import type { AuditSearchResult } from '../../../app/access/audit-search.use-case.ts';
 import { cell, reply, safeText, textTable } from './reply-format.ts';
-import { hiddenRecordsNote, withHiddenNote } from '../../../app/access/queue-visibility.ts';
+import { withHiddenNote } from './hidden-note.ts';
+import { hiddenRecordsNote } from '../../../core/auth/hidden-queues-note.ts';
 
 const RESULT_ICON: Record<AuditRecord['result'], string> = { success: ':white_check_mark:', failure: ':x:', denied: ':no_entry:' };
 

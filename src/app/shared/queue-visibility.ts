@@ -1,8 +1,7 @@
 // Which queues a user may view, for the commands about no single queue (`status` and `jobs` of all
 // queues, `report`, `audit`): their rows and records are filtered by the per-queue viewer grants, and
-// the reply says how much was left out, without naming what the user may not see.
-
-import { context, type Reply } from '../../presentation/slack/block-kit/blocks.ts';
+// the reply says how much was left out, without naming what the user may not see (the presentation
+// layer's hidden-note.ts puts that note on a reply).
 
 export interface QueueScope {
   /** False when every queue is visible (nothing to filter, nothing to say). */
@@ -21,22 +20,5 @@ export const ALL_QUEUES: QueueScope = { restricted: false, mayView: () => true }
 /** Everything visible: the terminal, and callers wired without roles. */
 export const SEE_ALL: QueueVisibility = { scopeFor: () => Promise.resolve(ALL_QUEUES) };
 
-export const hiddenQueuesNote = (count: number): string | null =>
-  count <= 0 ? null : `${count} queue${count === 1 ? '' : 's'} hidden: you have no viewer role on ${count === 1 ? 'it' : 'them'}.`;
-
-export const hiddenRecordsNote = (count: number): string | null =>
-  count <= 0 ? null : `${count} record${count === 1 ? '' : 's'} left out: about queues you have no viewer role on.`;
-
 /** The configured queues the scope hides. */
 export const countHidden = (queues: readonly string[], scope: QueueScope): number => queues.filter((q) => !scope.mayView(q)).length;
-
-/** Appends the note (if any) to the reply: a context block in Slack, a last line in the terminal. */
-export const withHiddenNote = (reply: Reply, note: string | null): Reply =>
-  note === null
-    ? reply
-    : {
-        ...reply,
-        text: `${reply.text} (${note})`,
-        blocks: [...reply.blocks, context(`:see_no_evil: ${note}`)],
-        ...(reply.terminal === undefined ? {} : { terminal: `${reply.terminal}\n${note}` }),
-      };
