@@ -5,7 +5,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KafkaReplayTarget } from '../../../src/adapters/outbound/kafka/kafka-replay-target.ts';
 import type { KafkaDeadLetterQueue } from '../../../src/adapters/outbound/kafka/kafka-dead-letter-queue.ts';
-import { replayMessage, resolveMessage } from '../../../src/app/messages/change-queue.use-case.ts';
+import { replayMessage } from '../../../src/app/messages/replay-message.use-case.ts';
+import { resolveMessage } from '../../../src/app/messages/resolve-message.use-case.ts';
 import { DEFAULT_FIELD_MAPPING } from '../../../src/core/analysis/field-mapping.ts';
 import { isRedriveError } from '../../../src/errors.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';

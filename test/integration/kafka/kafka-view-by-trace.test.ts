@@ -4,7 +4,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { replayMessage, resolveMessage } from '../../../src/app/messages/change-queue.use-case.ts';
+import { replayMessage } from '../../../src/app/messages/replay-message.use-case.ts';
+import { resolveMessage } from '../../../src/app/messages/resolve-message.use-case.ts';
 import { viewMessage } from '../../../src/app/messages/read-queue.use-case.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv } from './kafka-test-env.ts';
 

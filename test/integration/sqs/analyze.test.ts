@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
-import { replayMessage } from '../../../src/app/messages/change-queue.use-case.ts';
+import { replayMessage } from '../../../src/app/messages/replay-message.use-case.ts';
 import { peekMessages } from '../../../src/app/messages/read-queue.use-case.ts';
 import { waitFor } from '../../support/services.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES, type RunbookExampleName } from '../../fixtures/download-dlq-body.ts';

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { peekMessages, queueStatus, viewMessage } from '../../../src/app/messages/read-queue.use-case.ts';
-import { replayMessage, resolveMessage } from '../../../src/app/messages/change-queue.use-case.ts';
+import { replayMessage } from '../../../src/app/messages/replay-message.use-case.ts';
+import { resolveMessage } from '../../../src/app/messages/resolve-message.use-case.ts';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import { isRedriveError } from '../../../src/errors.ts';
 import { auditOf, cli, makeAppEnv, useSqliteStore, type AppEnv } from './sqs-app-env.ts';

@@ -7,7 +7,7 @@ import { createSfnClient, executionInput, executionName, messageTag, SfnReplayTa
 import { createSqsQueueBackend } from '../../../src/adapters/outbound/sqs/sqs-queue-backend.ts';
 import { refreshMoveTask, startMoveTask } from '../../../src/app/jobs/move-task.use-case.ts';
 import { peekMessages } from '../../../src/app/messages/read-queue.use-case.ts';
-import { replayMessage } from '../../../src/app/messages/change-queue.use-case.ts';
+import { replayMessage } from '../../../src/app/messages/replay-message.use-case.ts';
 import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import { fixedClock, systemClock, type Clock } from '../../../src/ports/clock.port.ts';

@@ -1,6 +1,5 @@
-// Single-message changes: replay (send a copy, delete only after the destination accepted it),
-// re-execute through Step Functions (the same, with the state machine as destination) and resolve
-// (archive body and attributes in the store, then delete). A failed step leaves the message in the DLQ.
+// Replay of one message: send a copy, delete only after the destination accepted it; re-execute through
+// Step Functions is the same with the state machine as destination. A failed step leaves the message in the DLQ.
 
 import { RedriveError } from '../../errors.ts';
 import type { JsonObject } from '../../core/model.ts';
@@ -8,10 +7,9 @@ import type { CheckedOutMessage, DlqMessage } from '../../ports/dead-letter-queu
 import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import type { ReplayTarget } from '../../ports/replay-target.port.ts';
 import { audited, type ActionInput } from '../shared/audit-trail.ts';
-import { indexEntryFor, replayFingerprints, traceIdOf } from '../shared/message-identity.ts';
-import { findMessage, notFound } from './read-queue.use-case.ts';
+import { indexEntryFor, replayFingerprints } from '../shared/message-identity.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
-import { resolutionOf } from './resolution-archive.ts';
+import { checkoutOne, describeMessage } from './held-message.ts';
 
 export interface ReplayOutcome {
   message: DlqMessage;
@@ -30,26 +28,6 @@ export const validateEditedBody = (body: string): string => {
     throw new RedriveError('DLQ_BODY_INVALID', `The edited body is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`);
   }
   return body;
-};
-
-const checkoutOne = async (deps: QueueDeps, backend: QueueBackend, id: string): Promise<CheckedOutMessage> => {
-  const indexed = await deps.store.findIndexedMessage(backend.name, id);
-  let key = indexed?.messageKey ?? id;
-  // Kafka reads are cheap and a trace id may have come back since it was indexed: always resolve it
-  // (newest unresolved copy). SQS: only an id nobody peeked at yet, through a non-consuming scan.
-  if (backend.dlq.findByTraceId || !indexed) key = (await findMessage(deps, backend, id))?.messageKey ?? id;
-  // One message, asked for by a person: wait for it while a peek or a view holds it for a moment.
-  const result = await backend.dlq.checkout([key], { timeoutMs: 15_000, waitWhileHeld: true });
-  const held = result.found[0];
-  if (!held) throw notFound(backend.name, id);
-  return held;
-};
-
-const describeMessage = (input: ActionInput, message: DlqMessage, backend: QueueBackend): void => {
-  input.messageId = message.messageKey;
-  input.traceId = traceIdOf(message, backend.mapping);
-  input.partition = message.partition;
-  input.offset = message.offset;
 };
 
 /** Sends one held message to a target; releases it on any failure, removes it only after acceptance. */
@@ -162,35 +140,4 @@ export const replayMessage = async (deps: QueueDeps, request: ReplayRequest): Pr
     await deps.store.upsertMessageIndex([indexEntryFor(held.message, deps.clock.now(), backend.mapping)]);
     return sendHeld(deps, backend, held, target, { actor: request.actor, body: editedBody ?? held.message.body, jobId: null });
   }, outcomeDetails);
-};
-
-export interface ResolveOutcome {
-  message: DlqMessage;
-  alreadyResolved: boolean;
-  removed: boolean;
-  removeError: string | null;
-}
-
-export const resolveMessage = async (deps: QueueDeps, request: { queue: string; id: string; actor: string; reason: string | null }): Promise<ResolveOutcome> => {
-  const backend = deps.registry.get(request.queue);
-  const action: ActionInput = { action: 'resolve', queue: request.queue, actor: request.actor, messageId: request.id, details: { reason: request.reason } };
-  return audited(deps, action, async (input) => {
-    const held = await checkoutOne(deps, backend, request.id);
-    describeMessage(input, held.message, backend);
-    const message = held.message;
-    let recorded;
-    try {
-      recorded = await deps.store.recordResolution(resolutionOf(backend, message, { actor: request.actor, reason: request.reason, at: deps.clock.now() }));
-    } catch (error) {
-      await backend.dlq.release([held]);
-      throw error;
-    }
-    const result = await backend.dlq.remove([held]);
-    return {
-      message,
-      alreadyResolved: recorded === 'already-resolved',
-      removed: result.removed.includes(message.messageKey),
-      removeError: result.failed[0]?.error ?? null,
-    };
-  }, (outcome) => ({ removed: outcome.removed, removeError: outcome.removeError, alreadyResolved: outcome.alreadyResolved }));
 };
