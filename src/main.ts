@@ -31,7 +31,7 @@ import { SqliteStore } from './adapters/outbound/sqlite/sqlite-store.ts';
 import { createDlqCommandRouter } from './app/commands/dlq-command-router.ts';
 import { createAccessControl } from './app/access/access-control.ts';
 import { accessRolesFrom } from './app/access/access-roles.ts';
-import { createAuditOperations } from './presentation/slack/commands/audit-commands.ts';
+import { createAuditOperations, createQueueOperations } from './presentation/slack/commands/dlq-commands.ts';
 import { withFailureAudit } from './app/commands/failure-audit.ts';
 import { withKnownQueues } from './app/commands/known-queues.ts';
 import { createSlackUserGroups } from './adapters/outbound/slack-directory/slack-user-groups.ts';
@@ -39,7 +39,6 @@ import { createSlackUsers } from './adapters/outbound/slack-directory/slack-user
 import type { UserGroups } from './ports/user-groups.port.ts';
 import type { UserDirectory } from './ports/user-directory.port.ts';
 import { createQueueRegistry, type QueueRegistry } from './app/shared/queue-registry.ts';
-import { createQueueOperations } from './presentation/slack/commands/queue-commands.ts';
 import { createStoredMonitors, type StoredMonitors } from './app/monitors/stored-monitors.ts';
 import { monitorThreadPoster, timersSleep } from './app/monitors/monitor-thread.ts';
 import { withSlackSurface } from './presentation/slack/commands/slack-surface-commands.ts';

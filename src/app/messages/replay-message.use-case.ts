@@ -85,6 +85,16 @@ const outcomeDetails = (outcome: ReplayOutcome): JsonObject => ({
   removeError: outcome.removeError,
 });
 
+/**
+ * Where a message's replay goes when the queue picks the destination per message (Kafka without a
+ * replay topic: the original topic); undefined when the queue has one fixed destination.
+ */
+export const replayDestinations = async (backend: QueueBackend): Promise<((message: DlqMessage) => string | null) | undefined> => {
+  if (backend.kind !== 'kafka') return undefined;
+  const target = await backend.replayTarget();
+  return target.destinationOf ? (message) => target.destinationOf?.(message) ?? null : undefined;
+};
+
 export interface ReplayRequest {
   queue: string;
   id: string;

@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import type { CommandContext } from '../../../src/app/shared/command-context.ts';
-import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { replayMessage } from '../../../src/app/messages/replay-message.use-case.ts';
 import { resolveMessage } from '../../../src/app/messages/resolve-message.use-case.ts';
 import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
-import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv } from './kafka-test-env.ts';
 
 describe.skipIf(!services)('Kafka history', () => {

@@ -11,7 +11,7 @@ import { createSfnClient } from '../../../src/adapters/outbound/stepfunctions/sf
 import { createSqsQueueBackend } from '../../../src/adapters/outbound/sqs/sqs-queue-backend.ts';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
-import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import type { SqsQueueConfig } from '../../../src/config/config.schema.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';

@@ -12,7 +12,7 @@ import { PostgresStore } from '../../../src/adapters/outbound/postgres/postgres-
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
 import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
-import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { jobLeaseName, jobLeaseTtlMs } from '../../../src/app/jobs/job-lease.ts';
 import { runRedriveJob } from '../../../src/app/jobs/redrive-job.ts';
 import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { SqsQueueConfig } from '../../../src/config/config.schema.ts';
 import { createSqsQueueBackend } from '../../../src/adapters/outbound/sqs/sqs-queue-backend.ts';
 import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
-import { createQueueOperations } from '../../../src/presentation/slack/commands/queue-commands.ts';
+import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import type { QueueDeps } from '../../../src/app/shared/queue-deps.ts';
 import { noopMetrics } from '../../../src/ports/metrics.port.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';

@@ -9,7 +9,7 @@ import { createAccessControl } from '../../../src/app/access/access-control.ts';
 import { ALL_QUEUES, type QueueScope, type QueueVisibility } from '../../../src/app/shared/queue-visibility.ts';
 import { withHiddenNote } from '../../../src/presentation/slack/replies/hidden-note.ts';
 import { hiddenQueuesNote } from '../../../src/core/auth/hidden-queues-note.ts';
-import { createAuditOperations } from '../../../src/presentation/slack/commands/audit-commands.ts';
+import { createAuditOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { withFailureAudit } from '../../../src/app/commands/failure-audit.ts';
 import { withKnownQueues } from '../../../src/app/commands/known-queues.ts';
 import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';

@@ -22,7 +22,7 @@ import { startMoveTask } from '../../../app/jobs/move-task.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { renderMessageModal } from '../replies/queue-replies.ts';
 import { binaryValueOf } from '../replies/framework-replies.ts';
-import { replayDestinations } from './queue-commands.ts';
+import { replayDestinations } from '../../../app/messages/replay-message.use-case.ts';
 import type { DlqMessage } from '../../../ports/dead-letter-queue.port.ts';
 import { viewMessage } from '../../../app/messages/read-queue.use-case.ts';
 import { resumeRedriveJob } from '../../../app/jobs/redrive-job.ts';
