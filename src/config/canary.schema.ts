@@ -26,5 +26,3 @@ export const canarySchema = z
     watch: windowSeconds.default(120),
   })
   .strict();
-
-export type CanaryConfig = z.infer<typeof canarySchema>;

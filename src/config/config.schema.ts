@@ -292,7 +292,3 @@ export type QueueConfig = z.infer<typeof queueSchema>;
 export type SqsQueueConfig = z.infer<typeof sqsQueueSchema>;
 export type KafkaQueueConfig = z.infer<typeof kafkaQueueSchema>;
 export type KafkaClusterConfig = z.infer<typeof kafkaClusterSchema>;
-export type EscalationConfig = z.infer<typeof escalationSchema>;
-export type RolesConfig = z.infer<typeof rolesSchema>;
-export type PreflightConfig = z.infer<typeof preflightSchema>;
-export type ApprovalConfig = z.infer<typeof approvalSchema>;

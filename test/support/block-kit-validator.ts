@@ -92,8 +92,6 @@ const BLOCK_CHECKS: Record<string, BlockCheck> = {
   context_actions: (c, b, p) => void c.list(b.elements, `${p}/elements`, { min: 1, max: UNBOUNDED }),
 };
 
-export const KNOWN_BLOCK_TYPES: readonly string[] = Object.keys(BLOCK_CHECKS);
-
 function walkBlocks(c: IssueCollector, blocks: unknown, surface: Surface, pointer: string): unknown[] {
   const max = surface === 'message' ? L.messageBlocks : L.viewBlocks;
   const list = c.list(blocks, pointer, { max });

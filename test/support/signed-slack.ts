@@ -109,8 +109,6 @@ export function sendInteraction(
 export const sendBlockActions = sendInteraction;
 /** A view_submission payload (see buildViewSubmission); the ack body may carry response_action. */
 export const sendViewSubmission = sendInteraction;
-/** A view_closed payload (see buildViewClosed). */
-export const sendViewClosed = sendInteraction;
 
 /**
  * An Events API request (JSON). Pass an envelope (`type: 'event_callback'` or `url_verification`)

@@ -80,29 +80,10 @@ export function buttonAction(a: { action_id: string; value?: string; block_id?: 
   };
 }
 
-export function staticSelectAction(a: { action_id: string; value: string; block_id?: string; text?: string }): BlockAction {
-  return {
-    type: 'static_select',
-    action_id: a.action_id,
-    block_id: a.block_id ?? `b${next()}`,
-    selected_option: { text: { type: 'plain_text', text: a.text ?? a.value, emoji: true }, value: a.value },
-    action_ts: newSlackTs(),
-  };
-}
-
 /** `view.state.values`: block_id → action_id → element state. */
 export type StateValues = Record<string, Record<string, Record<string, unknown>>>;
 
 export const plainTextValue = (value: string | null): Record<string, unknown> => ({ type: 'plain_text_input', value });
-export const staticSelectValue = (value: string, text = value): Record<string, unknown> => ({
-  type: 'static_select',
-  selected_option: { text: { type: 'plain_text', text, emoji: true }, value },
-});
-export const usersSelectValue = (user: string): Record<string, unknown> => ({ type: 'users_select', selected_user: user });
-export const checkboxesValue = (values: string[]): Record<string, unknown> => ({
-  type: 'checkboxes',
-  selected_options: values.map((value) => ({ text: { type: 'plain_text', text: value }, value })),
-});
 
 /** Builds state values from `[block_id, action_id, elementState]` triples. */
 export function stateValues(...entries: Array<[string, string, Record<string, unknown>]>): StateValues {
@@ -224,11 +205,6 @@ export function buildViewSubmission(input: ViewSubmissionInput = {}): Record<str
   };
 }
 
-export function buildViewClosed(input: ViewSubmissionInput = {}): Record<string, unknown> {
-  const { trigger_id: _unused, response_urls: _none, ...rest } = buildViewSubmission(input);
-  return { ...rest, type: 'view_closed', is_cleared: false };
-}
-
 /** An Events API envelope around one event, authorized for the bot user. */
 export function buildEventCallback(event: Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -256,18 +232,5 @@ export function buildAppHomeOpened(input: { user?: string; tab?: 'home' | 'messa
     tab: input.tab ?? 'home',
     event_ts: newSlackTs(),
     ...(input.view !== undefined ? { view: input.view } : {}),
-  };
-}
-
-export function buildAppMention(input: { text: string; user?: string; channel?: string; ts?: string; thread_ts?: string }): Record<string, unknown> {
-  const ts = input.ts ?? newSlackTs();
-  return {
-    type: 'app_mention',
-    user: input.user ?? DEFAULT_USER_ID,
-    text: input.text,
-    ts,
-    channel: input.channel ?? DEFAULT_CHANNEL_ID,
-    event_ts: ts,
-    ...(input.thread_ts !== undefined ? { thread_ts: input.thread_ts } : {}),
   };
 }

@@ -248,5 +248,3 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
 
   return { postParent, editParent, reply, chart, page, refreshAnalysis, mention: () => (deps.l3.userGroup ? `<!subteam^${deps.l3.userGroup}>` : null) };
 };
-
-export type IncidentSlack = ReturnType<typeof createIncidentSlack>;

@@ -14,7 +14,6 @@ export interface CanarySettings {
   watchMs: number;
 }
 
-export const DEFAULT_CANARY_COUNT = 5;
 export const DEFAULT_WATCH_MS = 120_000;
 
 /** Per-queue settings from the config; null when the queue has no `canary` block. */
@@ -71,9 +70,6 @@ export const canaryStateJson = (state: CanaryState): JsonObject => ({
   returns: state.returns.map(returnToJson),
   continuedBy: state.continuedBy,
 });
-
-/** True when the job is paused because its canary came back (Continue / Cancel apply). */
-export const pausedByCanary = (job: Job): boolean => job.status === 'paused' && canaryStateOf(job)?.phase === 'returned';
 
 /** The lookup over the configured queues (`canary.watch` is in seconds there). */
 export const canaryLookup = (queues: readonly { name: string; canary?: { count: number; watch: number } | undefined }[]): CanaryConfigLookup => {

@@ -96,6 +96,3 @@ export const cancelMoveTask = async (deps: QueueDeps, job: Job): Promise<MoveTas
   await deps.store.updateJob(job.id, { status: 'cancelled', progress: { ...before.job.progress, done: moved }, updatedAt: deps.clock.now() });
   return { ...(await refreshMoveTask(deps, job.id)), cancelled: true, moved };
 };
-
-/** Lists the queue's move tasks without a job (status of the runbook's list-message-move-tasks). */
-export const listMoveTasks = async (deps: QueueDeps, queue: string): Promise<MoveTaskInfo[]> => backendWithMoves(deps, queue).moves.list();

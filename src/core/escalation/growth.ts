@@ -42,7 +42,3 @@ export const displayGrowthPerMinute = (samples: readonly DepthPoint[], windowMin
   if (span < 20_000) return null;
   return Math.round(((last.depth - base.depth) / (span / MINUTE_MS)) * 10) / 10;
 };
-
-/** Samples sorted oldest first (stores return them so; inputs from elsewhere may not be). */
-export const sortedSamples = <T extends DepthPoint>(samples: readonly T[]): T[] =>
-  [...samples].sort((a, b) => a.at.getTime() - b.at.getTime());

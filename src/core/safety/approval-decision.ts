@@ -10,8 +10,6 @@ export interface ApprovalPolicy {
   expiresAfterMs: number;
 }
 
-export const DEFAULT_APPROVAL_EXPIRY_MINUTES = 30;
-
 /**
  * `plannedCount`: --count N, or the queue's depth for redrive-all (null when it could not be read:
  * then approval is needed, a job of unknown size is not waved through).

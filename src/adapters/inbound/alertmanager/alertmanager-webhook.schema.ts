@@ -35,5 +35,3 @@ export const alertmanagerWebhookSchema = z.object({
   externalURL: z.string().max(4096).optional(),
   alerts: z.array(alertmanagerAlertSchema).min(1, 'alerts must not be empty').max(5_000),
 });
-
-export type AlertmanagerWebhook = z.infer<typeof alertmanagerWebhookSchema>;

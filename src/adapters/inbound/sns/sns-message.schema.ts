@@ -75,5 +75,3 @@ export const cloudWatchAlarmSchema = z.object({
     })
     .optional(),
 });
-
-export type CloudWatchAlarmPayload = z.infer<typeof cloudWatchAlarmSchema>;

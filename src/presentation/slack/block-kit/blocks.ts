@@ -29,4 +29,3 @@ export const plain = (text: string): TextObject => ({ type: 'plain_text', text, 
 export const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
 export const header = (text: string): Block => ({ type: 'header', text: plain(text) });
 export const context = (...texts: string[]): Block => ({ type: 'context', elements: texts.map(mrkdwn) });
-export const divider = (): Block => ({ type: 'divider' });

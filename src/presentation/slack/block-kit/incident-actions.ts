@@ -8,5 +8,3 @@ export const INCIDENT_ACTIONS = {
   redriveAll: 'incident_redrive_all',
   acknowledge: 'incident_acknowledge',
 } as const;
-
-export type IncidentActionId = (typeof INCIDENT_ACTIONS)[keyof typeof INCIDENT_ACTIONS];

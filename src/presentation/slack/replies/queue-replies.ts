@@ -9,7 +9,6 @@ import { matchRunbookPattern } from '../../../core/analysis/runbook-patterns.ts'
 import { context, header, section, type Block, type Reply } from '../block-kit/blocks.ts';
 import { bulkReplayButton, messageButtons } from '../block-kit/message-buttons.ts';
 import { isSecretKey, redactJson, REDACTED } from '../../../core/text/redact.ts';
-import { isRedriveError } from '../../../errors.ts';
 import type { QueueKind } from '../../../core/model.ts';
 import type { DlqMessage } from '../../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../../ports/queue-backend.port.ts';
@@ -216,11 +215,6 @@ export const renderAlarms = (queue: string, result: 'created' | 'updated' | 'unc
     alarms.map((a) => [a.name, a.metric, `${a.comparison === 'GreaterThanThreshold' ? '>' : (a.comparison ?? '?')} ${a.threshold ?? '?'} (${a.periodSeconds ?? '?'}s)`, a.evaluationPeriods, a.state, a.actions.join(', ') || null]),
   );
   return reply(`Alarms for ${queue}: depth alarm ${result}`, [header(`CloudWatch alarms for ${queue}`.slice(0, 150)), section(`Depth alarm ${result}.`), section(code(table))]);
-};
-
-export const renderError = (error: unknown): Reply => {
-  const text = isRedriveError(error) ? `${error.code}: ${error.userMessage()}` : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-  return reply(text, [section(`:x: ${safeText(text, SECTION_MAX - 10)}`)], { private: true });
 };
 
 /** Modal limits: 100 blocks; the body gets at most this many 3,000-character sections. */
