@@ -1,7 +1,7 @@
 // Benchmark: scanning a large Kafka DLQ. Fills a topic with runbook-shaped download DLQ messages, then
 // measures, each in a fresh process, msgs/s and peak RSS of KafkaDeadLetterQueue.scan alone, of the
 // scan feeding the core analyzer (what `analyze` does), and of `kcat -C ... -o beginning -e -q`
-// consuming the same topic, and prints the ratios (SPEC §9: streams at a rate comparable to kcat).
+// consuming the same topic, and prints the ratios (SPEC "Performance": streams at a rate comparable to kcat).
 // Usage: node bench/kafka-scan.ts [--brokers 127.0.0.1:19092] [--messages 200000] [--partitions 3]
 //        [--topic <existing filled topic>] [--keep] [--fetch-kib 256]
 // Brokers default to REDRIVE_KAFKA_BROKERS, as printed by `scripts/services.sh env`. Installs the

@@ -1,4 +1,4 @@
-// Benchmark: how fast the real app acknowledges Slack interactions (SPEC §9: under 100 ms p99
+// Benchmark: how fast the real app acknowledges Slack interactions (SPEC "Performance": under 100 ms p99
 // in-process). startServer in HTTP mode with a SQLite store in a temp dir, the local Slack API server
 // (test/support) standing in for Slack's Web API, and signed requests over loopback: a /dlq command,
 // a Resolve button (opens a modal after the ack), a Cancel button (runs `cancel` after the ack) and

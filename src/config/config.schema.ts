@@ -13,7 +13,7 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment 
 
 const levelBound = z.number().nonnegative();
 
-/** Per-queue escalation overrides on top of a preset (SPEC §4). All optional. */
+/** Per-queue escalation overrides on top of a preset (SPEC "Incidents and escalation"). All optional. */
 export const escalationSchema = z
   .object({
     preset: z.enum(['sqs-runbook', 'kafka-runbook']),
@@ -118,7 +118,7 @@ export const queueSchema = z.discriminatedUnion('kind', [sqsQueueSchema, kafkaQu
 const roleName = z.enum(['viewer', 'operator', 'admin']);
 const userIds = z.array(slackId('[UW]'));
 
-/** Roles (SPEC §6, README "Roles and audit"): admin ⊇ operator ⊇ viewer. */
+/** Roles (SPEC "Security and audit", README "Roles and audit"): admin ⊇ operator ⊇ viewer. */
 export const rolesSchema = z
   .object({
     /** Slack user ids with every permission (redrive-all, redrive-batch, bulk replay, alarms, and all below). */

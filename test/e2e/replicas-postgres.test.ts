@@ -1,4 +1,4 @@
-// Two Redrive replicas sharing one PostgreSQL (SPEC §7 "State and scale"): two startServer runtimes in
+// Two Redrive replicas sharing one PostgreSQL (SPEC "State and scale"): two startServer runtimes in
 // this process with the same config except replicaId, each on its own port, both on the services'
 // PostgreSQL (a schema of their own for this run, through the URL's search_path), one local Slack API
 // server standing in for the workspace both talk to, and real SQS DLQs on ElasticMQ. Time moves on a

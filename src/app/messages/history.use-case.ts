@@ -1,4 +1,4 @@
-// Depth history of one queue (spec §3 `history`): CloudWatch GetMetricData
+// Depth history of one queue (SPEC "Queue operations", `history`): CloudWatch GetMetricData
 // (ApproximateNumberOfMessagesVisible, highest per period) where the queue has CloudWatch (SQS), and
 // the depth samples Redrive stored itself (poller, status, monitor) for every queue. A CloudWatch
 // failure does not hide the stored samples: it is reported beside them. Read-only; audited.

@@ -3,7 +3,7 @@
 
 import type { JsonObject } from '../model.ts';
 
-/** A level an alert can imply (SPEC §4); OK is never implied by an alert, a resolved alert implies none. */
+/** A level an alert can imply (SPEC "Incidents and escalation"); OK is never implied by an alert, a resolved alert implies none. */
 export type AlertLevel = 'L1' | 'L2' | 'L3';
 
 /** Just what the mapping needs from a configured queue (config's QueueConfig fits this shape). */

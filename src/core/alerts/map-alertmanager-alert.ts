@@ -16,7 +16,7 @@ export interface AlertmanagerAlert {
   fingerprint?: string | undefined;
 }
 
-/** Alert names from the Kafka runbook and the level each implies while firing (SPEC §4). */
+/** Alert names from the Kafka runbook and the level each implies while firing (SPEC "Incidents and escalation"). */
 export const BUILTIN_ALERT_LEVELS: Readonly<Record<string, AlertLevel>> = {
   KafkaDLQGrowthRapid: 'L2',
   KafkaDLQGrowthWarning: 'L1',

@@ -46,7 +46,7 @@ export interface CloudWatchDelivery {
 export interface CloudWatchMappingOptions {
   /** Level a firing alarm implies, by alarm name; default `defaultLevel`. */
   levels?: Readonly<Record<string, AlertLevel>>;
-  /** SPEC §4: a CloudWatch ALARM implies L1 unless configured otherwise. */
+  /** SPEC "Incidents and escalation": a CloudWatch ALARM implies L1 unless configured otherwise. */
   defaultLevel?: AlertLevel;
 }
 

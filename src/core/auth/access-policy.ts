@@ -1,4 +1,4 @@
-// Who may do what (SPEC §6): the role each action needs, a user's role from Slack user ids and user
+// Who may do what (SPEC "Security and audit"): the role each action needs, a user's role from Slack user ids and user
 // groups (globally or per queue), and the decision. Pure: the caller resolves user groups and acts.
 
 /** Roles in increasing order of power: each includes everything the ones before it may do. */

@@ -1,4 +1,4 @@
-// The access policy (SPEC §6): every role × every action, per-queue overrides, user groups, and the
+// The access policy (SPEC "Security and audit"): every role × every action, per-queue overrides, user groups, and the
 // explanation a denied user gets.
 
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // Slack's Block Kit limits, checked by the local console's Web API before it accepts a message or a
 // view, so what the console shows Slack would accept too (a refusal is answered with Slack's error
-// code and `[ERROR]` lines, never drawn). Covers the limits Redrive's renderers must respect (SPEC §5):
+// code and `[ERROR]` lines, never drawn). Covers the limits Redrive's renderers must respect (SPEC "Slack surface"):
 // blocks per message/view, text and field sizes, ids, buttons, context elements, modal titles.
 
 export interface BlockKitIssue {

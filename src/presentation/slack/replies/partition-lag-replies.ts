@@ -1,4 +1,4 @@
-// Adds the per-partition lag of Kafka queues to a status reply (spec §3: high watermark − committed
+// Adds the per-partition lag of Kafka queues to a status reply (SPEC "Queue operations": high watermark − committed
 // offset, per partition, minus messages already resolved), under the status table. Pure. SQS views
 // have no partitions and leave the reply as it was.
 
