@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: type check, unit, integration (real Kafka, ElasticMQ, moto, PostgreSQL on loopback,
+# Runs every test: lint, type check, unit, integration (real Kafka, ElasticMQ, moto, PostgreSQL on loopback,
 # started by scripts/services.sh through the vitest global setup), end-to-end and the local console in a
 # browser (Debian's chromium, installed by scripts/install-chromium.sh).
 # Installs what it needs on a fresh machine: Node 24 (.tools/), npm dependencies, the services.
@@ -25,6 +25,11 @@ if [ "$wants_browser" = true ] && ! scripts/install-chromium.sh; then
   else
     echo "test: *** chromium is missing: the browser test will be SKIPPED (run scripts/install-chromium.sh as root) ***" >&2
   fi
+fi
+echo "test: lint"
+if ! npm run --silent lint; then
+  echo "test: lint failed (npm run lint): fix the findings above" >&2
+  exit 1
 fi
 echo "test: type check"
 npx tsc -p tsconfig.json --noEmit

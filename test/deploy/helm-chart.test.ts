@@ -15,6 +15,7 @@ import { knownEnvNames, parseDeployedConfig, startupWith } from './env-contract.
 const CHART = join(ROOT, 'deploy/helm/redrive');
 const KUBERNETES_VERSION = '1.33.0';
 
+// biome-ignore lint/suspicious/noExplicitAny: rendered Kubernetes objects, read field by field in the assertions
 type Doc = { kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> };
 
 const render = (values: Record<string, unknown> = {}): Doc[] =>

@@ -102,6 +102,7 @@ describe('Grafana dashboard', () => {
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
     expect(dashboard.templating.list.find((v) => v.name === 'datasource')?.type).toBe('datasource');
     for (const panel of dashboard.panels) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's dashboard variable, not a template
       expect(panel.datasource.uid).toBe('${datasource}');
       expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24);
       expect(new Set(panel.targets.map((t) => t.refId)).size).toBe(panel.targets.length);

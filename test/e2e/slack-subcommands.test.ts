@@ -16,7 +16,6 @@ import { createCloudWatchClient } from '../../src/adapters/outbound/cloudwatch/c
 import { DEPTH_METRIC } from '../../src/adapters/outbound/cloudwatch/cloudwatch-queue-alarms.ts';
 import { createSfnClient } from '../../src/adapters/outbound/stepfunctions/sfn-replay-target.ts';
 import { parseConfig, resolveSecrets } from '../../src/config/load-config.ts';
-import { JOB_ACTIONS } from '../../src/presentation/slack/block-kit/interactive-actions.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';
 import { downloadDlqBodyJson, RUNBOOK_EXAMPLES } from '../fixtures/download-dlq-body.ts';
@@ -24,7 +23,7 @@ import { createQueuePair, deleteQueues, queueDepth, sendMessages, services, test
 import { requireServices, waitFor } from '../support/services.ts';
 import { sendSlashCommand } from '../support/signed-slack.ts';
 import { startSlackApiServer, type RecordedCall, type SlackApiServer } from '../support/slack-api-server.ts';
-import { buttonsIn, jobIdIn, shown } from '../support/slack-e2e-app.ts';
+import { jobIdIn, shown } from '../support/slack-e2e-app.ts';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../support/slack-workspace.ts';
 
 const CHANNEL = 'C_ALERTS';

@@ -31,13 +31,11 @@ import {
   renderRenotifyReply,
   renderResolvedReply,
 } from '../../presentation/slack/replies/incident-blocks.ts';
-import type { Clock } from '../../ports/clock.port.ts';
 import type { Metrics } from '../../ports/metrics.port.ts';
-import type { Store } from '../../ports/store.port.ts';
 import type { Timers } from '../../ports/timers.port.ts';
 import type { RecordedAlertEvent } from './ingest-alert.ts';
 import { mutateIncident, patchIncident } from './incident-mutation.ts';
-import { createIncidentSlack, type IncidentLogger, type IncidentQueue, type IncidentSlackDeps } from './incident-slack.ts';
+import { createIncidentSlack, type IncidentQueue, type IncidentSlackDeps } from './incident-slack.ts';
 import { createParentEditor } from './parent-editor.ts';
 import type { QueueInsight } from './queue-insight.ts';
 import { createSerialQueues } from './serial-queues.ts';

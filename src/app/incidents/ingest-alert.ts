@@ -3,11 +3,11 @@
 // and tells subscribers (incidents) about newly recorded alerts. It never parses HTTP and never opens
 // incidents itself.
 
-import {
-  type AlertLevel,
-  type AlertMapping,
-  type AlertQueue,
-  type MappedAlert,
+import type {
+  AlertLevel,
+  AlertMapping,
+  AlertQueue,
+  MappedAlert,
 } from '../../core/alerts/alert-mapping.ts';
 import { mapAlertmanagerAlert, type AlertmanagerAlert } from '../../core/alerts/map-alertmanager-alert.ts';
 import { mapCloudWatchAlarm, type CloudWatchDelivery } from '../../core/alerts/map-cloudwatch-alarm.ts';

@@ -54,7 +54,7 @@ export const createJobRecovery = (deps: JobRecoveryDeps): JobRecovery => {
           if (!(await store.acquireLease(name, holder, clock.now(), jobLeaseTtlMs(job)))) continue;
           // A run writes its final status before it frees the lease: read again under the lease.
           const current = await store.getJob(job.id);
-          if (!current || current.status !== 'running') {
+          if (current?.status !== 'running') {
             await store.releaseLease(name, holder);
             continue;
           }

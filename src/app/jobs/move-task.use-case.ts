@@ -65,7 +65,7 @@ const taskOf = (job: Job, tasks: MoveTaskInfo[]): MoveTaskInfo | null =>
 /** Reads the task's progress and writes it into the job (the poller calls this to post progress). */
 export const refreshMoveTask = async (deps: QueueDeps, jobId: string): Promise<MoveTaskView> => {
   const job = await deps.store.getJob(jobId);
-  if (!job || job.kind !== 'redrive-all' || typeof job.params.taskHandle !== 'string') throw new RedriveError('JOB_NOT_FOUND', `No redrive-all job ${jobId}.`, { context: { jobId } });
+  if (job?.kind !== 'redrive-all' || typeof job.params.taskHandle !== 'string') throw new RedriveError('JOB_NOT_FOUND', `No redrive-all job ${jobId}.`, { context: { jobId } });
   const { moves } = backendWithMoves(deps, job.queue);
   const tasks = await moves.list();
   const task = taskOf(job, tasks);

@@ -200,7 +200,7 @@ export const mapMessage = (body: string, mapping: FieldMapping = DEFAULT_FIELD_M
   let retryCount = retry.value;
   let retryCountSource: RetryCountSource | null = retry.from;
   if (retryCount === null) {
-    const received = fallback.receiveCount ?? asCount(attributes['ApproximateReceiveCount']);
+    const received = fallback.receiveCount ?? asCount(attributes.ApproximateReceiveCount);
     if (received !== null && received !== undefined) {
       retryCount = received;
       retryCountSource = 'receive-count';

@@ -16,7 +16,7 @@ const angle = (inner: string): string => {
   return label && label !== target ? `${label} (${target})` : target;
 };
 
-const unescape = (text: string): string => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeEntities = (text: string): string => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** Outside code: emoji codes between spaces, formatting markers around words, inline code, links. */
 const plainProse = (text: string): string =>
@@ -34,5 +34,5 @@ const plainProse = (text: string): string =>
 export const mrkdwnToPlain = (text: string): string =>
   text
     .split(/```/)
-    .map((part, i) => (i % 2 === 1 ? unescape(part.replace(/^\n|\n$/g, '')) : unescape(plainProse(part))))
+    .map((part, i) => (i % 2 === 1 ? unescapeEntities(part.replace(/^\n|\n$/g, '')) : unescapeEntities(plainProse(part))))
     .join('');

@@ -194,7 +194,7 @@ describe('an unknown queue name', () => {
   });
 
   it('other errors pass through untouched', async () => {
-    const { deps, access } = setup();
+    const { access } = setup();
     const boom = new Error('boom');
     const ops = withKnownQueues({ peek: async () => { throw boom; } }, { registry, visibility: access });
     await expect(ops.peek?.({ op: 'peek', queue: 'orders', count: 1 }, ctx('U_CAROL'))).rejects.toBe(boom);

@@ -189,7 +189,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       const attached = [];
       for (const entry of files) {
         const record = entry.id ? ws.fileRecord(entry.id) : undefined;
-        if (!record || !record.bytes) return fail('file_not_found');
+        if (!record?.bytes) return fail('file_not_found');
         attached.push({ ...record.file, title: entry.title ?? record.file.title });
       }
       const channel = ws.resolveChannel(args.channel_id);

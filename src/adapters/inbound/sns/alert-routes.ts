@@ -31,7 +31,7 @@ export interface AlertRoutesDeps {
 }
 
 export const alertRoutes = (deps: AlertRoutesDeps): Route[] => {
-  const { sns, alertmanager } = deps.config.alerts;
+  const { sns } = deps.config.alerts;
   const certificates = createCertificateCache({ fetcher: deps.certificateFetcher ?? createHttpsCertificateFetcher(), clock: deps.clock });
   const auth = createAlertmanagerAuth({
     bearerToken: deps.secrets.alertmanagerBearerToken,

@@ -78,6 +78,7 @@ export async function* readRanges(wire: KafkaWire, topic: string, ranges: ReadRa
         const last = f.records[f.records.length - 1];
         const records = last === undefined || BigInt(last.offset) < cursor.to ? f.records : f.records.filter((r) => BigInt(r.offset) < cursor.to);
         if (records.length > 0) chunks.push({ partition: f.partition, records });
+        // biome-ignore lint/complexity/useMathMinMax: offsets are bigints, which Math.max refuses
         cursor.next = f.nextOffset > cursor.next ? f.nextOffset : cursor.next;
       }
       if (cursor.next >= cursor.to) cursors.delete(f.partition);

@@ -2,7 +2,7 @@
 // and translates PostgreSQL and connection errors into RedriveErrors. It must not hold a client
 // longer than one call or one transaction.
 
-import pg from 'pg';
+import type pg from 'pg';
 import { RedriveError } from '../../../errors.ts';
 import type { SqlDriver, SqlParam, SqlRow, SqlSession } from '../sql/sql-driver.ts';
 

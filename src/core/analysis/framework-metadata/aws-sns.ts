@@ -11,7 +11,7 @@ export const recogniseSnsEnvelope: FrameworkRecogniser = (input) => {
   const json = parseObject(input.body);
   const topicArn = stringField(json, 'TopicArn');
   const message = json?.Message;
-  if (!json || json.Type !== 'Notification' || topicArn === null || !topicArn.includes(':sns:') || typeof message !== 'string' || stringField(json, 'MessageId') === null) {
+  if (json?.Type !== 'Notification' || topicArn === null || !topicArn.includes(':sns:') || typeof message !== 'string' || stringField(json, 'MessageId') === null) {
     return null;
   }
   const attributes = json.MessageAttributes !== null && typeof json.MessageAttributes === 'object' ? Object.keys(json.MessageAttributes as object) : [];

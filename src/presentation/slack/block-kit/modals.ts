@@ -7,7 +7,6 @@ import type { DlqCommand } from '../../../core/command/parse-dlq-command.ts';
 import { MAX_CANARY, MAX_RATE_PER_SECOND } from '../../../core/command/parse-dlq-command.ts';
 import type { Block } from './blocks.ts';
 import { BULK_REPLAY_LABELS, JOB_ACTIONS, VIEW_CALLBACKS, type MessageRef } from './interactive-actions.ts';
-import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
 import { BULK_REPLAY_EFFECT, effectFor, REPLAY_EFFECT, RESOLVE_EFFECT } from './backend-effects.ts';
 import type { QueueKind } from '../../../core/model.ts';
 import { toSlackId } from '../../../core/text/slack-text.ts';

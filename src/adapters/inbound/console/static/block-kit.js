@@ -288,7 +288,7 @@ const renderInput = (block, blockId, ctx) => {
         control.appendChild(row);
       }
       const update = () => {
-        const chosen = (element.options ?? []).filter((o, i) => boxes[i].checked);
+        const chosen = (element.options ?? []).filter((_option, i) => boxes[i].checked);
         set(multiple ? { type: 'checkboxes', selected_options: chosen } : { type: 'radio_buttons', selected_option: chosen[0] ?? null });
       };
       control.addEventListener('change', update);
