@@ -26,7 +26,7 @@ if [ "$wants_browser" = true ] && ! scripts/install-chromium.sh; then
     echo "test: *** chromium is missing: the browser test will be SKIPPED (run scripts/install-chromium.sh as root) ***" >&2
   fi
 fi
-echo "test: lint"
+echo "test: lint (Biome, then the layering rules of .dependency-cruiser.cjs)"
 if ! npm run --silent lint; then
   echo "test: lint failed (npm run lint): fix the findings above" >&2
   exit 1
