@@ -1,5 +1,6 @@
-// Test projects: unit (pure core, no I/O), integration (real servers on loopback and real SQLite),
-// e2e (the real app over HTTP with signed Slack requests and the local Slack API server), deploy
+// Test projects: unit (no I/O: no files, databases, sockets, child processes or network), integration
+// (real servers on loopback, real SQLite, temporary files, openssl, and checks of the repository's own
+// files), e2e (the real app over HTTP with signed Slack requests and the local Slack API server), deploy
 // (deploy/ files checked against the code), browser (the local console in a real browser).
 import { defineConfig } from 'vitest/config';
 

@@ -1,5 +1,5 @@
 // The bot scope each Slack Web API method Redrive calls needs (null: none beyond the bot token).
-// The manifest test (test/unit/manifest.test.ts) finds every method the code calls, fails on one
+// The manifest test (test/integration/manifest.test.ts) finds every method the code calls, fails on one
 // missing here, and checks manifest.yml asks for exactly the scopes these methods use. Add a line
 // when you call a new method. https://api.slack.com/methods
 export const SLACK_METHOD_SCOPES: Readonly<Record<string, string | null>> = {
