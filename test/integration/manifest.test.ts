@@ -70,8 +70,9 @@ const sourceFiles = (dir: string): string[] =>
     return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
   });
 
-// The local console fakes the Web API (it answers methods, it does not call them): not a caller.
-const CALLERS = sourceFiles(join(ROOT, 'src')).filter((p) => !relative(ROOT, p).startsWith(join('src', 'adapters', 'inbound', 'console')));
+// The local console and the Slack API emulator fake the Web API (they answer methods, they do not call them): not callers.
+const EMULATORS = [join('src', 'adapters', 'inbound', 'console'), join('src', 'slack-api-emulator')];
+const CALLERS = sourceFiles(join(ROOT, 'src')).filter((p) => !EMULATORS.some((dir) => relative(ROOT, p).startsWith(dir)));
 const NAMESPACES = 'chat|files|views|usergroups|users|conversations|reactions|pins|bookmarks|reminders|team|auth|dnd|emoji|search|apps';
 /** `client.chat.postMessage(`, `views.open(`, `call('files.uploadV2'`, `client.filesUploadV2(`. */
 const CALL = new RegExp(`\\b(?:client\\.)?(${NAMESPACES})\\.([a-z][A-Za-z]*(?:\\.[a-z][A-Za-z]*)?)\\s*\\(|call\\('(${NAMESPACES})\\.([A-Za-z.]+)'`, 'g');

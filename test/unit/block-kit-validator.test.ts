@@ -2,7 +2,7 @@
 // past it, with the `[ERROR] … [json-pointer:…]` line Slack would send.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkMessage, checkView, formatIssue, validateBlocks, validateView } from '../support/block-kit-validator.ts';
+import { checkMessage, checkView, formatIssue, validateBlocks, validateView } from '../../src/slack-api-emulator/block-kit-validator.ts';
 
 const x = (n: number): string => 'x'.repeat(n);
 const section = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'section', text: { type: 'mrkdwn', text }, ...extra });

@@ -12,7 +12,7 @@ import { planAuditSearch } from '../../../src/core/audit/audit-ref.ts';
 import { decide } from '../../../src/core/auth/access-policy.ts';
 import type { AuditRecord, DepthSample, Incident, MessageIndexEntry } from '../../../src/core/model.ts';
 import { arrivalsFromSamples, buildDlqReport, classifyError, type QueueReportInput } from '../../../src/core/report/dlq-report.ts';
-import { checkMessage } from '../../support/block-kit-validator.ts';
+import { checkMessage } from '../../../src/slack-api-emulator/block-kit-validator.ts';
 
 const T0 = new Date('2026-03-02T12:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

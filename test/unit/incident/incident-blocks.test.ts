@@ -14,7 +14,7 @@ import {
   type ParentView,
 } from '../../../src/presentation/slack/replies/incident-blocks.ts';
 import { sparkline } from '../../../src/core/text/sparkline.ts';
-import { checkMessage } from '../../support/block-kit-validator.ts';
+import { checkMessage } from '../../../src/slack-api-emulator/block-kit-validator.ts';
 import { at, series } from '../escalation/escalation-fixtures.ts';
 
 const HOSTILE = '<!channel> <https://evil.example|click> & password=hunter2 token=xoxb-1234567890-abcdef';

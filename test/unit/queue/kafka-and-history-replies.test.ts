@@ -9,7 +9,7 @@ import type { HistoryView } from '../../../src/app/messages/history.use-case.ts'
 import { renderKafkaList } from '../../../src/presentation/slack/replies/kafka-replies.ts';
 import { withPartitionLag } from '../../../src/presentation/slack/replies/partition-lag-replies.ts';
 import { renderStatus } from '../../../src/presentation/slack/replies/queue-replies.ts';
-import { checkMessage } from '../../support/block-kit-validator.ts';
+import { checkMessage } from '../../../src/slack-api-emulator/block-kit-validator.ts';
 import { dlqMessage, runbookExampleMessage, syntheticDownloadMessages } from '../../fixtures/download-dlq-body.ts';
 
 const NOW = new Date('2026-03-02T12:00:00.000Z');

@@ -7,7 +7,7 @@ import { renderPeek } from '../../../src/presentation/slack/replies/queue-replie
 import type { Reply } from '../../../src/presentation/slack/block-kit/blocks.ts';
 import { decodeMessageRef, MESSAGE_ACTIONS, PEEK_PAGE_ACTIONS } from '../../../src/presentation/slack/block-kit/interactive-actions.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
-import { checkMessage } from '../../support/block-kit-validator.ts';
+import { checkMessage } from '../../../src/slack-api-emulator/block-kit-validator.ts';
 import { dlqMessage } from '../../fixtures/download-dlq-body.ts';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

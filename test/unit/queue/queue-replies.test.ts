@@ -14,7 +14,7 @@ import type { QueueAnalysis } from '../../../src/app/messages/analyze-queue.use-
 import { renderJobs } from '../../../src/presentation/slack/replies/job-replies.ts';
 import { renderMessage, renderPeek } from '../../../src/presentation/slack/replies/queue-replies.ts';
 import { code } from '../../../src/presentation/slack/replies/reply-format.ts';
-import { checkMessage } from '../../support/block-kit-validator.ts';
+import { checkMessage } from '../../../src/slack-api-emulator/block-kit-validator.ts';
 import { dlqMessage, runbookExampleMessage } from '../../fixtures/download-dlq-body.ts';
 
 const NOW = new Date('2026-03-02T12:00:00.000Z');

@@ -7,7 +7,7 @@ import { renderCanaryPaused, renderWatchResult, signatureCounts } from '../../..
 import type { ReturnedReplay } from '../../../src/app/jobs/replay-watch.ts';
 import type { Job } from '../../../src/core/model.ts';
 import { JOB_ACTIONS } from '../../../src/presentation/slack/block-kit/interactive-actions.ts';
-import { checkMessage } from '../../support/block-kit-validator.ts';
+import { checkMessage } from '../../../src/slack-api-emulator/block-kit-validator.ts';
 
 const NOW = new Date(Date.UTC(2026, 11, 4, 12));
 const job = { id: 'job-1', kind: 'redrive-batch', queue: 'orders-dlq', status: 'paused', params: {}, checkpoint: {}, progress: { done: 2, failed: 0, total: 6 }, createdBy: 'U_A', createdAt: NOW, updatedAt: NOW, incidentId: null, error: null, thread: null } as Job;

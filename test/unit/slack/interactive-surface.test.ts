@@ -33,7 +33,7 @@ import {
 import type { Job } from '../../../src/core/model.ts';
 import { DEFAULT_FIELD_MAPPING } from '../../../src/core/analysis/field-mapping.ts';
 import type { DlqMessage } from '../../../src/ports/dead-letter-queue.port.ts';
-import { checkMessage, checkView } from '../../support/block-kit-validator.ts';
+import { checkMessage, checkView } from '../../../src/slack-api-emulator/block-kit-validator.ts';
 import { dlqMessage } from '../../fixtures/download-dlq-body.ts';
 
 const NOW = new Date('2026-03-02T12:00:00.000Z');

@@ -1,7 +1,7 @@
 // Read and file methods of the local Slack API server: auth.test, conversations.info/open,
 // users.info, users.list (paged by `limit` and `cursor`), usergroups.users.list, and the files.uploadV2 pair (getUploadURLExternal and
 // completeUploadExternal; the byte upload itself is served by the HTTP layer). Test support only.
-import { fail, missingArgument, str, type MethodHandler } from './slack-api-handler.ts';
+import { fail, missingArgument, str, type MethodHandler } from './method-handler.ts';
 import {
   TEST_BOT_ID,
   TEST_BOT_USER_ID,
@@ -11,7 +11,7 @@ import {
   type ChannelRecord,
   type FileRecord,
   type UserRecord,
-} from './slack-workspace.ts';
+} from './workspace.ts';
 
 const channelJson = (c: ChannelRecord): Record<string, unknown> => ({
   id: c.id,

@@ -1,8 +1,8 @@
 // chat.* methods of the local Slack API server: post, update, ephemeral, permalink, delete,
 // with Slack's channel checks and the Block Kit referee. Test support only.
 import { checkMessage } from './block-kit-validator.ts';
-import { fail, messageJson, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './slack-api-handler.ts';
-import { TEST_BOT_USER_ID, TEST_TEAM_DOMAIN, type ChannelRecord, type MessageRecord } from './slack-workspace.ts';
+import { fail, messageJson, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './method-handler.ts';
+import { TEST_BOT_USER_ID, TEST_TEAM_DOMAIN, type ChannelRecord, type MessageRecord } from './workspace.ts';
 
 type ChannelLookup = { channel: ChannelRecord } | { error: MethodResult };
 

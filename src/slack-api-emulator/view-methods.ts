@@ -2,8 +2,8 @@
 // (publish). View problems answer `invalid_arguments` with `[ERROR]` lines, as Slack does.
 // Test support only.
 import { checkView } from './block-kit-validator.ts';
-import { fail, missingArgument, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './slack-api-handler.ts';
-import { TEST_APP_ID, TEST_BOT_ID, TEST_TEAM_ID, type ViewRecord } from './slack-workspace.ts';
+import { fail, missingArgument, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './method-handler.ts';
+import { TEST_APP_ID, TEST_BOT_ID, TEST_TEAM_ID, type ViewRecord } from './workspace.ts';
 
 export function viewJson(v: ViewRecord): Record<string, unknown> {
   const view = v.view;

@@ -1,7 +1,7 @@
 // Shared shape of the local Slack API server's method handlers: what a handler receives and the
 // helpers that build Slack-style answers. Test support only; handlers never touch HTTP.
 import { formatIssue, type BlockKitIssue } from './block-kit-validator.ts';
-import { TEST_APP_ID, TEST_BOT_ID, TEST_BOT_USER_ID, TEST_TEAM_ID, type MessageRecord, type SlackWorkspace } from './slack-workspace.ts';
+import { TEST_APP_ID, TEST_BOT_ID, TEST_BOT_USER_ID, TEST_TEAM_ID, type MessageRecord, type SlackWorkspace } from './workspace.ts';
 
 export interface MethodContext {
   ws: SlackWorkspace;

@@ -1,7 +1,9 @@
 // Block Kit referee, part 2: blocks, messages and views, answering with the error code and the
 // `[ERROR] <reason> [json-pointer:<path>]` lines Slack puts in `response_metadata.messages`.
-// Test support only and independent of app code (never imports src/): it is the referee the
-// local Slack API server applies, so renderers are judged by Slack's rules, not their own.
+// Part of the Slack API emulator and independent of app code (never imports the rest of src/): it
+// is the one referee the console and the tests' Slack server apply, so renderers are judged by
+// Slack's rules, not their own.
+import { BLOCK_KIT_LIMITS } from './block-kit-limits.ts';
 import {
   ELEMENTS_ALLOWED,
   IssueCollector,
@@ -16,27 +18,7 @@ import {
 export type { BlockKitIssue } from './block-kit-elements.ts';
 export type Surface = 'message' | 'modal' | 'home';
 
-/**
- * Limits from docs.slack.dev (blocks, views, chat.postMessage). `messageBlocksJson` is not
- * published: Slack answers `msg_blocks_too_long` somewhere near 13,200 characters (bolt-js
- * issue #2509 measured 13,297 of markdown text). We count the blocks' JSON, which is stricter.
- */
-export const BLOCK_KIT_LIMITS = {
-  messageBlocks: 50,
-  viewBlocks: 100,
-  messageText: 40_000,
-  messageBlocksJson: 13_000,
-  sectionText: 3000,
-  sectionFields: 10,
-  fieldText: 2000,
-  headerText: 150,
-  contextElements: 10,
-  actionsElements: 25,
-  id: 255,
-  viewTitle: 24,
-  privateMetadata: 3000,
-  markdownText: 12_000,
-} as const;
+export { BLOCK_KIT_LIMITS } from './block-kit-limits.ts';
 
 export const formatIssue = (issue: BlockKitIssue): string => `[ERROR] ${issue.message} [json-pointer:${issue.pointer}]`;
 
@@ -70,13 +52,13 @@ const BLOCK_CHECKS: Record<string, BlockCheck> = {
   },
   image: (c, b, p) => {
     checkImage(c, b, p);
-    if (b.title !== undefined) checkText(c, b.title, `${p}/title`, 2000, 'plain_text');
+    if (b.title !== undefined) checkText(c, b.title, `${p}/title`, L.label, 'plain_text');
   },
   input: (c, b, p) => {
-    checkText(c, b.label, `${p}/label`, 2000, 'plain_text');
+    checkText(c, b.label, `${p}/label`, L.label, 'plain_text');
     if (b.element === undefined) c.add(p, 'missing required field: element');
     else checkElement(c, b.element, `${p}/element`, ELEMENTS_ALLOWED.input);
-    if (b.hint !== undefined) checkText(c, b.hint, `${p}/hint`, 2000, 'plain_text');
+    if (b.hint !== undefined) checkText(c, b.hint, `${p}/hint`, L.label, 'plain_text');
   },
   markdown: (c, b, p) => c.requiredString(b, 'text', L.markdownText, p),
   rich_text: (c, b, p) => void c.list(b.elements, `${p}/elements`, { max: UNBOUNDED }),
@@ -85,8 +67,8 @@ const BLOCK_CHECKS: Record<string, BlockCheck> = {
     c.requiredString(b, 'source', L.id, p);
   },
   video: (c, b, p) => {
-    for (const field of ['alt_text', 'video_url', 'thumbnail_url']) c.requiredString(b, field, 3000, p);
-    checkText(c, b.title, `${p}/title`, 200, 'plain_text');
+    for (const field of ['alt_text', 'video_url', 'thumbnail_url']) c.requiredString(b, field, L.videoField, p);
+    checkText(c, b.title, `${p}/title`, L.videoTitle, 'plain_text');
   },
   table: (c, b, p) => void c.list(b.rows, `${p}/rows`, { min: 1, max: UNBOUNDED }),
   context_actions: (c, b, p) => void c.list(b.elements, `${p}/elements`, { min: 1, max: UNBOUNDED }),

@@ -1,6 +1,7 @@
 // Block Kit referee, part 1: composition objects (text, option, confirm) and block elements.
-// Test support only and independent of app code: it must never import from src/, so a renderer
-// bug cannot hide behind a shared limit constant. Limits follow docs.slack.dev/reference/block-kit.
+// Part of the Slack API emulator: it must never import from the rest of src/, so a renderer bug
+// cannot hide behind a shared limit constant. Limits are block-kit-limits.ts (docs.slack.dev).
+import { BLOCK_KIT_LIMITS as L } from './block-kit-limits.ts';
 
 /** One reason Slack would refuse a payload, located by a JSON pointer into the request. */
 export interface BlockKitIssue {
@@ -71,27 +72,27 @@ export function checkText(c: IssueCollector, value: unknown, pointer: string, ma
 function checkConfirm(c: IssueCollector, value: unknown, pointer: string): void {
   if (value === undefined) return;
   if (!isRecord(value)) return c.add(pointer, 'must provide an object');
-  checkText(c, value.title, `${pointer}/title`, 100, 'plain_text');
-  checkText(c, value.text, `${pointer}/text`, 300);
-  checkText(c, value.confirm, `${pointer}/confirm`, 30, 'plain_text');
-  checkText(c, value.deny, `${pointer}/deny`, 30, 'plain_text');
+  checkText(c, value.title, `${pointer}/title`, L.confirmTitle, 'plain_text');
+  checkText(c, value.text, `${pointer}/text`, L.confirmText);
+  checkText(c, value.confirm, `${pointer}/confirm`, L.confirmButton, 'plain_text');
+  checkText(c, value.deny, `${pointer}/deny`, L.confirmButton, 'plain_text');
 }
 
 function checkOption(c: IssueCollector, value: unknown, pointer: string): void {
   if (!isRecord(value)) return c.add(pointer, 'must provide an object');
-  checkText(c, value.text, `${pointer}/text`, 75);
-  c.requiredString(value, 'value', 150, pointer);
-  if (value.description !== undefined) checkText(c, value.description, `${pointer}/description`, 75, 'plain_text');
-  c.optionalString(value.url, 3000, `${pointer}/url`);
+  checkText(c, value.text, `${pointer}/text`, L.optionText);
+  c.requiredString(value, 'value', L.optionValue, pointer);
+  if (value.description !== undefined) checkText(c, value.description, `${pointer}/description`, L.optionText, 'plain_text');
+  c.optionalString(value.url, L.url, `${pointer}/url`);
 }
 
 function checkOptions(c: IssueCollector, el: Record<string, unknown>, pointer: string, min: number, max: number): void {
   if (el.option_groups !== undefined) {
-    c.list(el.option_groups, `${pointer}/option_groups`, { min: 1, max: 100 }).forEach((group, g) => {
+    c.list(el.option_groups, `${pointer}/option_groups`, { min: 1, max: L.optionGroups }).forEach((group, g) => {
       const at = `${pointer}/option_groups/${g}`;
       if (!isRecord(group)) return c.add(at, 'must provide an object');
-      checkText(c, group.label, `${at}/label`, 75, 'plain_text');
-      c.list(group.options, `${at}/options`, { min: 1, max: 100 }).forEach((o, i) => checkOption(c, o, `${at}/options/${i}`));
+      checkText(c, group.label, `${at}/label`, L.optionText, 'plain_text');
+      c.list(group.options, `${at}/options`, { min: 1, max: L.selectOptions }).forEach((o, i) => checkOption(c, o, `${at}/options/${i}`));
     });
     return;
   }
@@ -117,8 +118,8 @@ export function checkElement(c: IssueCollector, el: unknown, pointer: string, al
   if (!isRecord(el)) return c.add(pointer, 'must provide an object');
   if (typeof el.type !== 'string') return c.add(pointer, 'missing required field: type');
   if (!allowed.includes(el.type)) return c.add(`${pointer}/type`, `unsupported type: ${el.type}`);
-  c.optionalString(el.action_id, 255, `${pointer}/action_id`);
-  if (el.placeholder !== undefined) checkText(c, el.placeholder, `${pointer}/placeholder`, 150, 'plain_text');
+  c.optionalString(el.action_id, L.id, `${pointer}/action_id`);
+  if (el.placeholder !== undefined) checkText(c, el.placeholder, `${pointer}/placeholder`, L.placeholder, 'plain_text');
   checkConfirm(c, el.confirm, `${pointer}/confirm`);
   switch (el.type) {
     case 'image':
@@ -126,28 +127,28 @@ export function checkElement(c: IssueCollector, el: unknown, pointer: string, al
       break;
     case 'button':
     case 'workflow_button':
-      checkText(c, el.text, `${pointer}/text`, 75, 'plain_text');
-      c.optionalString(el.value, 2000, `${pointer}/value`);
-      c.optionalString(el.url, 3000, `${pointer}/url`);
-      c.optionalString(el.accessibility_label, 75, `${pointer}/accessibility_label`);
+      checkText(c, el.text, `${pointer}/text`, L.buttonText, 'plain_text');
+      c.optionalString(el.value, L.buttonValue, `${pointer}/value`);
+      c.optionalString(el.url, L.url, `${pointer}/url`);
+      c.optionalString(el.accessibility_label, L.accessibilityLabel, `${pointer}/accessibility_label`);
       if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') {
         c.add(`${pointer}/style`, 'must be a valid enum value');
       }
       break;
     case 'overflow':
-      checkOptions(c, el, pointer, 1, 5);
+      checkOptions(c, el, pointer, 1, L.overflowOptions);
       break;
     case 'checkboxes':
     case 'radio_buttons':
-      checkOptions(c, el, pointer, 1, 10);
+      checkOptions(c, el, pointer, 1, L.choiceOptions);
       break;
     case 'static_select':
     case 'multi_static_select':
-      checkOptions(c, el, pointer, 1, 100);
+      checkOptions(c, el, pointer, 1, L.selectOptions);
       break;
     case 'plain_text_input':
-      c.optionalString(el.initial_value, 3000, `${pointer}/initial_value`);
-      if (typeof el.max_length === 'number' && el.max_length > 3000) c.add(`${pointer}/max_length`, 'must be less than 3001');
+      c.optionalString(el.initial_value, L.inputText, `${pointer}/initial_value`);
+      if (typeof el.max_length === 'number' && el.max_length > L.inputText) c.add(`${pointer}/max_length`, `must be less than ${L.inputText + 1}`);
       break;
     default:
       break;
@@ -156,11 +157,11 @@ export function checkElement(c: IssueCollector, el: unknown, pointer: string, al
 
 /** An image (block or element): alt_text plus image_url or slack_file. */
 export function checkImage(c: IssueCollector, el: Record<string, unknown>, pointer: string): void {
-  c.requiredString(el, 'alt_text', 2000, pointer);
+  c.requiredString(el, 'alt_text', L.label, pointer);
   if (el.image_url === undefined && el.slack_file === undefined) {
     c.add(pointer, 'must define either `image_url` or `slack_file`');
   }
-  c.optionalString(el.image_url, 3000, `${pointer}/image_url`);
+  c.optionalString(el.image_url, L.url, `${pointer}/image_url`);
 }
 
 /** Walks elements of one block, adding issues and flagging action_ids used twice in that block. */

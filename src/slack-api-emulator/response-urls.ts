@@ -2,7 +2,7 @@
 // 5 times within 30 minutes (docs.slack.dev "Handling user interaction"), and can replace,
 // delete or add to the message it belongs to. Test support only.
 import { checkMessage, formatIssue } from './block-kit-validator.ts';
-import type { MessageRecord, SlackWorkspace } from './slack-workspace.ts';
+import type { MessageRecord, SlackWorkspace } from './workspace.ts';
 
 export const RESPONSE_URL_MAX_USES = 5;
 export const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
