@@ -13,7 +13,7 @@ import { createHttpServer } from './adapters/inbound/http/http-server.ts';
 import { createBoltApp, type BoltApp } from './adapters/inbound/slack/bolt-app.ts';
 import { registerSlackListeners } from './adapters/inbound/slack/register-listeners.ts';
 import { CONSOLE_PATH, createLocalConsole, type LocalConsole } from './adapters/inbound/console/local-console.ts';
-import { CONSOLE_USER } from './adapters/inbound/console/console-workspace.ts';
+import { CONSOLE_USER } from './slack-api-emulator/in-process-workspace.ts';
 import { createDemo, DEMO_CHANNELS, DEMO_L3_USER_GROUP, DEMO_POLLER_INTERVAL_SECONDS } from './adapters/outbound/demo/demo-backends.ts';
 import { isLoopbackHost, withConsoleDefaults } from './config/console-defaults.ts';
 import { alertRoutes } from './adapters/inbound/sns/alert-routes.ts';

@@ -127,6 +127,11 @@ export function checkMessage(
   if (typeof text === 'string' && text.length > L.messageText) {
     return { ok: false, error: 'msg_too_long', issues: [{ pointer: '/text', message: `must be less than ${L.messageText + 1} characters` }] };
   }
+  return checkMessageBlocks(blocks, options);
+}
+
+/** The blocks part of checkMessage: what Slack answers for a message's `blocks` (absent blocks pass). */
+export function checkMessageBlocks(blocks: unknown, options: MessageCheckOptions = {}): Verdict<'invalid_blocks' | 'msg_blocks_too_long'> {
   if (blocks === undefined) return { ok: true };
   const issues = validateBlocks(blocks, 'message');
   if (issues.length > 0) return { ok: false, error: 'invalid_blocks', issues };

@@ -12,7 +12,7 @@ export async function readRaw(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function parseJsonFields(fields: Record<string, unknown>): Record<string, unknown> {
+export function parseJsonFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (JSON_FIELDS.has(key) && typeof value === 'string') {

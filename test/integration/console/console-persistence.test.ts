@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { persistWorkspace } from '../../../src/adapters/inbound/console/console-persistence.ts';
-import { CONSOLE_USER, ConsoleWorkspace } from '../../../src/adapters/inbound/console/console-workspace.ts';
+import { CONSOLE_USER, ConsoleWorkspace } from '../../../src/slack-api-emulator/in-process-workspace.ts';
 
 const logger = { info: () => {}, warn: () => {} };
 

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BlockButtonAction } from '@slack/bolt';
 import { createLocalConsole, type LocalConsole } from '../../../src/adapters/inbound/console/local-console.ts';
-import { CONSOLE_USER } from '../../../src/adapters/inbound/console/console-workspace.ts';
+import { CONSOLE_USER } from '../../../src/slack-api-emulator/in-process-workspace.ts';
 import { createHttpServer, type HttpServer } from '../../../src/adapters/inbound/http/http-server.ts';
 import { silentLogger } from '../../support/log-capture.ts';
 

@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
-import { CONSOLE_API_URL, CONSOLE_BOT_TOKEN, createConsoleSlackApi } from '../../../src/adapters/inbound/console/console-slack-api.ts';
-import { CONSOLE_BOT, CONSOLE_USER, ConsoleWorkspace, type WorkspaceEvent } from '../../../src/adapters/inbound/console/console-workspace.ts';
+import { CONSOLE_API_URL, CONSOLE_BOT_TOKEN, createConsoleSlackApi } from '../../../src/slack-api-emulator/in-process-api.ts';
+import { CONSOLE_BOT, CONSOLE_USER, ConsoleWorkspace, type WorkspaceEvent } from '../../../src/slack-api-emulator/in-process-workspace.ts';
 import { createSlackChat } from '../../../src/adapters/outbound/slack-chat/slack-chat.ts';
 
 const quiet = { warn: () => {}, debug: () => {} };

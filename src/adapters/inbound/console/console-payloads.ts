@@ -2,7 +2,7 @@
 // a block action on a message or a view, a view submission or close, and app_home_opened. Shapes
 // follow docs.slack.dev's interaction payloads, so Bolt's listeners cannot tell them from Slack's.
 
-import { CONSOLE_BOT, CONSOLE_TEAM, type ConsoleMessage, type ConsoleView, type Json } from './console-workspace.ts';
+import { CONSOLE_BOT, CONSOLE_TEAM, type ConsoleMessage, type ConsoleView, type Json } from '../../../slack-api-emulator/in-process-workspace.ts';
 
 export interface ConsoleActor {
   id: string;

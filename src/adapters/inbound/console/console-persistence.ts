@@ -4,7 +4,7 @@
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ConsoleWorkspace, PersistedWorkspace } from './console-workspace.ts';
+import type { ConsoleWorkspace, PersistedWorkspace } from '../../../slack-api-emulator/in-process-workspace.ts';
 
 export interface ConsolePersistenceLogger {
   info(fields: Record<string, unknown>, message: string): void;

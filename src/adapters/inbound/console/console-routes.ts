@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, type Route } from '../http/route.ts';
-import type { Json, WorkspaceEvent } from './console-workspace.ts';
+import type { Json, WorkspaceEvent } from '../../../slack-api-emulator/in-process-workspace.ts';
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
 const MAX_BODY = 256 * 1024;

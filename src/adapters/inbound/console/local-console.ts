@@ -1,6 +1,6 @@
-// The local console: Redrive without a Slack workspace. A Bolt App on an in-process receiver and an
-// in-process Slack Web API (console-slack-api.ts) whose messages, threads, modals and App Home a web
-// page shows. The caller registers the same listeners as for Slack (registerSlackListeners) and
+// The local console: Redrive without a Slack workspace. A Bolt App on an in-process receiver and
+// the in-process Slack Web API emulator (src/slack-api-emulator/in-process-api.ts) whose messages,
+// threads, modals and App Home a web page shows. The caller registers the same listeners as for Slack (registerSlackListeners) and
 // builds the same Chat adapter on `bolt.app.client`, so what works here works in Slack.
 
 import { App } from '@slack/bolt';
@@ -12,8 +12,8 @@ import { consoleRoutes } from './console-routes.ts';
 import { appHomeOpenedPayload, blockActionsPayload, slashCommandPayload, viewClosedPayload, viewSubmissionPayload, type ConsoleAction } from './console-payloads.ts';
 import { persistWorkspace } from './console-persistence.ts';
 import { ConsoleReceiver, type DispatchResult } from './console-receiver.ts';
-import { CONSOLE_API_URL, CONSOLE_BOT_TOKEN, createConsoleSlackApi } from './console-slack-api.ts';
-import { CONSOLE_USER, ConsoleWorkspace, type Json } from './console-workspace.ts';
+import { CONSOLE_API_URL, CONSOLE_BOT_TOKEN, createConsoleSlackApi } from '../../../slack-api-emulator/in-process-api.ts';
+import { CONSOLE_USER, ConsoleWorkspace, type Json } from '../../../slack-api-emulator/in-process-workspace.ts';
 
 export const CONSOLE_PATH = '/console';
 

@@ -1,23 +1,24 @@
-// The local console's Slack: a `fetch` for Bolt's WebClient and respond() that answers the Web API
-// methods Redrive calls (chat.*, files upload v2, views.*, usergroups/users/conversations info,
-// auth.test) and response_urls, from the in-memory ConsoleWorkspace. Nothing leaves the process:
-// any URL outside the console's base is refused, so the console never reaches the network.
-// Slack's own shapes and error codes are kept, so code that works here works against Slack.
+// The Slack API emulator in process, for the local console: a `fetch` for Bolt's WebClient and
+// respond() that answers the Web API methods Redrive calls (chat.*, files upload v2, views.*,
+// usergroups/users/conversations info, auth.test) and response_urls, from the in-memory
+// ConsoleWorkspace. Nothing leaves the process: any URL outside the console's base is refused, so
+// the console never reaches the network. Slack's own shapes, error codes and Block Kit referee
+// (block-kit-validator.ts, shared with the HTTP emulator) are kept, so code that works here works
+// against Slack.
 
-import { checkMessageBlocks, checkView, formatIssue, type BlockKitIssue } from './console-block-kit-limits.ts';
-import type { Json } from './console-workspace.ts';
-import { CONSOLE_BOT, CONSOLE_TEAM, CONSOLE_USER, type ConsoleMessage, type ConsoleView, type ConsoleWorkspace } from './console-workspace.ts';
+import { checkMessageBlocks as checkBlocks, checkView as checkViewOf, type BlockKitIssue } from './block-kit-validator.ts';
+import { fail as failWith, refuse as refuseWith } from './method-handler.ts';
+import { parseJsonFields as parseFields } from './request-body.ts';
+import { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './response-urls.ts';
+import type { Json } from './in-process-workspace.ts';
+import { CONSOLE_BOT, CONSOLE_TEAM, CONSOLE_USER, type ConsoleMessage, type ConsoleView, type ConsoleWorkspace } from './in-process-workspace.ts';
 
 /** Base of the console's Web API; `.invalid` never resolves, so a mistake cannot reach a network. */
 export const CONSOLE_API_ORIGIN = 'http://redrive-console.invalid';
 export const CONSOLE_API_URL = `${CONSOLE_API_ORIGIN}/api/`;
 export const CONSOLE_BOT_TOKEN = 'xoxb-redrive-local-console';
 
-const RESPONSE_URL_MAX_USES = 5;
-const RESPONSE_URL_TTL_MS = 30 * 60_000;
-/** Form fields Slack parses as JSON when they arrive as strings. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata']);
-
+/** What the console logs through (structurally any pino-like logger); the emulator imports no logger. */
 export interface ConsoleApiLogger {
   warn(fields: Record<string, unknown>, message: string): void;
   debug(fields: Record<string, unknown>, message: string): void;
@@ -33,31 +34,35 @@ interface ResponseUrl {
 }
 
 type Handler = (args: Json) => Json;
+type Refusal = { error: string; issues: BlockKitIssue[] };
 
-const fail = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
+const fail = (error: string, extra: Json = {}): Json => failWith(error, extra);
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const blocksOf = (value: unknown): Json[] | null => (Array.isArray(value) ? (value as Json[]) : null);
 
-const parseFields = (fields: Record<string, unknown>): Json => {
-  const out: Json = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (JSON_FIELDS.has(key) && typeof value === 'string') {
-      try {
-        out[key] = JSON.parse(value);
-      } catch {
-        out[key] = value;
-      }
-    } else out[key] = value;
-  }
-  return out;
+/**
+ * The console has always worded a too-long list `must provide no more than N items` where Slack
+ * (and the HTTP emulator) says `no more than N items allowed`; kept so console users see what they saw.
+ */
+const consoleWording = (issue: BlockKitIssue): BlockKitIssue => {
+  const count = /^no more than (\d+) items allowed$/.exec(issue.message)?.[1];
+  return count === undefined ? issue : { ...issue, message: `must provide no more than ${count} items` };
+};
+
+/** Slack's verdict on a message's blocks (null, a blocks array or anything else): null when accepted. */
+const checkMessageBlocks = (blocks: unknown): Refusal | null => {
+  const verdict = checkBlocks(blocks ?? undefined);
+  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues.map(consoleWording) };
+};
+
+/** Slack's verdict on a modal or App Home view: null when accepted. */
+const checkView = (view: Json, kind: 'modal' | 'home'): Refusal | null => {
+  const verdict = checkViewOf(view, kind);
+  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues.map(consoleWording) };
 };
 
 /** A refusal the way Slack words it: chat.* add an `errors` list, every method `[ERROR]` lines. */
-const refuse = (verdict: { error: string; issues: BlockKitIssue[] }, withErrors: boolean): Json =>
-  fail(verdict.error, {
-    ...(withErrors ? { errors: verdict.issues.map((i) => `${i.message} [json-pointer:${i.pointer}]`) } : {}),
-    response_metadata: { messages: verdict.issues.map(formatIssue) },
-  });
+const refuse = (verdict: Refusal, withErrors: boolean): Json => refuseWith(verdict.error, verdict.issues, withErrors);
 
 const jsonResponse = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
@@ -124,10 +129,10 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
   });
 
   /** The last steps every views.* method shares: `args.view` present and within Block Kit's limits, then shown. */
-  const showView = (args: Json, show: (view: Json) => ConsoleView): Json => {
+  const showView = (args: Json, kind: 'modal' | 'home', show: (view: Json) => ConsoleView): Json => {
     const view = args.view as Json | undefined;
     if (!view || typeof view !== 'object') return fail('invalid_arguments');
-    const verdict = checkView(view);
+    const verdict = checkView(view, kind);
     if (verdict) return refuse(verdict, false);
     return { ok: true, view: viewJson(show(view)) };
   };
@@ -136,7 +141,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
   const openView = (args: Json, pushed: boolean): Json => {
     const user = userFromTrigger(args);
     if (typeof user !== 'string') return user;
-    return showView(args, (view) => ws.openModal(user, view, pushed));
+    return showView(args, 'modal', (view) => ws.openModal(user, view, pushed));
   };
 
   const methods: Record<string, Handler> = {
@@ -204,12 +209,12 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       const existing = ws.view(args.view_id) ?? ws.viewByExternalId(args.external_id);
       if (!existing) return fail('not_found');
       if (str(args.hash) && args.hash !== existing.hash) return fail('hash_conflict');
-      return showView(args, (view) => ws.updateView(existing, view));
+      return showView(args, existing.type, (view) => ws.updateView(existing, view));
     },
     'views.publish': (args) => {
       const user = str(args.user_id);
       if (!user) return fail('invalid_arguments');
-      return showView(args, (view) => ws.publishHome(user, view));
+      return showView(args, 'home', (view) => ws.publishHome(user, view));
     },
     'usergroups.users.list': () => ({ ok: true, users: [CONSOLE_USER.id] }),
     // The console has one person and the bot: `/dlq audit @<console user>` finds them.

@@ -1,6 +1,7 @@
-// The local console's workspace: channels, messages and threads, ephemeral replies, files, modals
-// and App Home views, held in memory and announced to the page as events. The console's Slack Web
-// API (console-slack-api.ts) writes here; the page reads it. It renders nothing and decides nothing.
+// The in-process emulator's workspace (the local console's): channels, messages and threads,
+// ephemeral replies, files, modals and App Home views, held in memory and announced to the page as
+// events. The in-process Web API (in-process-api.ts) writes here; the console's page reads it. It
+// renders nothing and decides nothing.
 
 export const CONSOLE_TEAM = { id: 'T0CONSOLE', name: 'Redrive local console' } as const;
 export const CONSOLE_BOT = { userId: 'U0REDRIVE', botId: 'B0REDRIVE', appId: 'A0REDRIVE', name: 'Redrive' } as const;
