@@ -1,8 +1,6 @@
 // The test Slack workspace as tests see it: the emulator's identities, channels and users
 // (src/slack-api-emulator/workspace.ts) plus the app's request-signing values. Test values only.
 export {
-  DEFAULT_CHANNELS,
-  DEFAULT_USERGROUPS,
   DEFAULT_USERS,
   TEST_APP_ID,
   TEST_BOT_ID,
