@@ -57,7 +57,10 @@ export function checkText(c: IssueCollector, value: unknown, pointer: string, ma
     c.add(pointer.slice(0, cut), `missing required field: ${pointer.slice(cut + 1)}`);
     return;
   }
-  if (!isRecord(value)) return c.add(pointer, 'must provide an object');
+  if (!isRecord(value)) {
+    c.add(pointer, 'must provide an object');
+    return;
+  }
   if (value.type === undefined) c.add(pointer, 'missing required field: type');
   else if (value.type !== 'plain_text' && value.type !== 'mrkdwn') c.add(`${pointer}/type`, 'must be a valid enum value');
   else if (kind !== 'any' && value.type !== kind) c.add(`${pointer}/type`, `must be ${kind}`);
@@ -71,7 +74,10 @@ export function checkText(c: IssueCollector, value: unknown, pointer: string, ma
 
 function checkConfirm(c: IssueCollector, value: unknown, pointer: string): void {
   if (value === undefined) return;
-  if (!isRecord(value)) return c.add(pointer, 'must provide an object');
+  if (!isRecord(value)) {
+    c.add(pointer, 'must provide an object');
+    return;
+  }
   checkText(c, value.title, `${pointer}/title`, L.confirmTitle, 'plain_text');
   checkText(c, value.text, `${pointer}/text`, L.confirmText);
   checkText(c, value.confirm, `${pointer}/confirm`, L.confirmButton, 'plain_text');
@@ -79,7 +85,10 @@ function checkConfirm(c: IssueCollector, value: unknown, pointer: string): void 
 }
 
 function checkOption(c: IssueCollector, value: unknown, pointer: string): void {
-  if (!isRecord(value)) return c.add(pointer, 'must provide an object');
+  if (!isRecord(value)) {
+    c.add(pointer, 'must provide an object');
+    return;
+  }
   checkText(c, value.text, `${pointer}/text`, L.optionText);
   c.requiredString(value, 'value', L.optionValue, pointer);
   if (value.description !== undefined) checkText(c, value.description, `${pointer}/description`, L.optionText, 'plain_text');
@@ -115,9 +124,18 @@ export const ELEMENTS_ALLOWED = {
 
 /** An element in an actions block, a section accessory or an input block. */
 export function checkElement(c: IssueCollector, el: unknown, pointer: string, allowed: readonly string[]): void {
-  if (!isRecord(el)) return c.add(pointer, 'must provide an object');
-  if (typeof el.type !== 'string') return c.add(pointer, 'missing required field: type');
-  if (!allowed.includes(el.type)) return c.add(`${pointer}/type`, `unsupported type: ${el.type}`);
+  if (!isRecord(el)) {
+    c.add(pointer, 'must provide an object');
+    return;
+  }
+  if (typeof el.type !== 'string') {
+    c.add(pointer, 'missing required field: type');
+    return;
+  }
+  if (!allowed.includes(el.type)) {
+    c.add(`${pointer}/type`, `unsupported type: ${el.type}`);
+    return;
+  }
   c.optionalString(el.action_id, L.id, `${pointer}/action_id`);
   if (el.placeholder !== undefined) checkText(c, el.placeholder, `${pointer}/placeholder`, L.placeholder, 'plain_text');
   checkConfirm(c, el.confirm, `${pointer}/confirm`);

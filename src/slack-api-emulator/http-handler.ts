@@ -7,7 +7,7 @@ import { CHAT_METHODS } from './chat-methods.ts';
 import { DIRECTORY_METHODS } from './directory-methods.ts';
 import { fail, type MethodHandler } from './method-handler.ts';
 import { VIEW_METHODS } from './view-methods.ts';
-import { parseApiArgs, readRaw, uploadedBytes } from './request-body.ts';
+import { parseApiArgs, readRaw, uploadedBytes, type ParsedBody } from './request-body.ts';
 import { answerResponseUrl, RESPONSE_URL_MAX_USES, type ResponseUrlOptions, type ResponseUrlRecord } from './response-urls.ts';
 import { BLOCK_KIT_LIMITS } from './block-kit-limits.ts';
 import { SlackWorkspace, TEST_BOT_TOKEN, type ChannelRecord, type MessageRecord, type UserRecord } from './workspace.ts';
@@ -121,31 +121,35 @@ export function createSlackApiEmulator(options: SlackApiEmulatorOptions = {}): S
     return true;
   };
 
+  /** The body answering an API call, or undefined when a queued failure has answered it already. */
+  const apiAnswer = (method: string, token: string | undefined, parsed: ParsedBody, args: Record<string, unknown>, injected: () => boolean): Record<string, unknown> | undefined => {
+    if (method === 'apps.connections.open' && options.socketMode) {
+      // Only an app-level token (xapp-) opens a Socket Mode connection.
+      if (token === undefined) return fail('not_authed');
+      if (token !== options.socketMode.appToken) return fail('invalid_auth');
+      if (injected()) return undefined;
+      return { ok: true, url: options.socketMode.url };
+    }
+    const handler = METHODS[method];
+    // Slack names an unknown method before it looks at the token.
+    if (handler === undefined) return fail('unknown_method', { req_method: method });
+    if (token === undefined) return fail('not_authed');
+    if (!tokens.has(token)) return fail('invalid_auth');
+    if (injected()) return undefined;
+    if (!parsed.ok) return fail(parsed.error);
+    return handler({ ws, args, origin, blocksJsonLimit });
+  };
+
   const handleApi = (method: string, req: IncomingMessage, raw: Buffer, query: URLSearchParams, res: ServerResponse): void => {
     const parsed = parseApiArgs(raw, req.headers['content-type'], query);
     const { token: bodyToken, ...args } = parsed.ok ? parsed.args : {};
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? (typeof bodyToken === 'string' && bodyToken !== '' ? bodyToken : undefined);
     const call = { method, args, ...(token !== undefined ? { token } : {}) };
-    const answer = (body: Record<string, unknown>): void => {
-      record({ ...call, status: 200, response: body });
-      send(res, 200, body);
-    };
-    if (method === 'apps.connections.open' && options.socketMode) {
-      // Only an app-level token (xapp-) opens a Socket Mode connection.
-      if (token === undefined) return answer(fail('not_authed'));
-      if (token !== options.socketMode.appToken) return answer(fail('invalid_auth'));
-      if (injectFailure(method, res, call)) return;
-      return answer({ ok: true, url: options.socketMode.url });
-    }
-    const handler = METHODS[method];
-    // Slack names an unknown method before it looks at the token.
-    if (handler === undefined) return answer(fail('unknown_method', { req_method: method }));
-    if (token === undefined) return answer(fail('not_authed'));
-    if (!tokens.has(token)) return answer(fail('invalid_auth'));
-    if (injectFailure(method, res, call)) return;
-    if (!parsed.ok) return answer(fail(parsed.error));
-    answer(handler({ ws, args, origin, blocksJsonLimit }));
+    const body = apiAnswer(method, token, parsed, args, () => injectFailure(method, res, call));
+    if (body === undefined) return;
+    record({ ...call, status: 200, response: body });
+    send(res, 200, body);
   };
 
   const handleUpload = (fileId: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): void => {
@@ -156,7 +160,8 @@ export function createSlackApiEmulator(options: SlackApiEmulatorOptions = {}): S
     const file = ws.files.get(fileId);
     if (file === undefined) {
       record({ ...call, status: 404, response: 'Not Found' });
-      return send(res, 404, 'Not Found');
+      send(res, 404, 'Not Found');
+      return;
     }
     ws.files.set(fileId, { ...file, content: bytes });
     const body = `OK - ${bytes.length}`;
