@@ -6,10 +6,10 @@
 // (block-kit-validator.ts, shared with the HTTP emulator) are kept, so code that works here works
 // against Slack.
 
-import { checkMessageBlocks as checkBlocks, checkView as checkViewOf, type BlockKitIssue } from './block-kit-validator.ts';
-import { fail as failWith, refuse as refuseWith } from './method-handler.ts';
+import { blocksOf, checkMessageBlocks, checkView, refuse, str } from './in-process-referee.ts';
+import { createInProcessResponseUrls } from './in-process-response-urls.ts';
+import { fail as failWith } from './method-handler.ts';
 import { parseJsonFields as parseFields } from './request-body.ts';
-import { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS } from './response-urls.ts';
 import type { Json } from './in-process-workspace.ts';
 import { CONSOLE_BOT, CONSOLE_TEAM, CONSOLE_USER, type ConsoleMessage, type ConsoleView, type ConsoleWorkspace } from './in-process-workspace.ts';
 
@@ -24,45 +24,9 @@ export interface ConsoleApiLogger {
   debug(fields: Record<string, unknown>, message: string): void;
 }
 
-interface ResponseUrl {
-  mintedAt: number;
-  uses: number;
-  channel: string | null;
-  messageTs: string | null;
-  threadTs: string | null;
-  user: string;
-}
-
 type Handler = (args: Json) => Json;
-type Refusal = { error: string; issues: BlockKitIssue[] };
 
 const fail = (error: string, extra: Json = {}): Json => failWith(error, extra);
-const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
-const blocksOf = (value: unknown): Json[] | null => (Array.isArray(value) ? (value as Json[]) : null);
-
-/**
- * The console has always worded a too-long list `must provide no more than N items` where Slack
- * (and the HTTP emulator) says `no more than N items allowed`; kept so console users see what they saw.
- */
-const consoleWording = (issue: BlockKitIssue): BlockKitIssue => {
-  const count = /^no more than (\d+) items allowed$/.exec(issue.message)?.[1];
-  return count === undefined ? issue : { ...issue, message: `must provide no more than ${count} items` };
-};
-
-/** Slack's verdict on a message's blocks (null, a blocks array or anything else): null when accepted. */
-const checkMessageBlocks = (blocks: unknown): Refusal | null => {
-  const verdict = checkBlocks(blocks ?? undefined);
-  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues.map(consoleWording) };
-};
-
-/** Slack's verdict on a modal or App Home view: null when accepted. */
-const checkView = (view: Json, kind: 'modal' | 'home'): Refusal | null => {
-  const verdict = checkViewOf(view, kind);
-  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues.map(consoleWording) };
-};
-
-/** A refusal the way Slack words it: chat.* add an `errors` list, every method `[ERROR]` lines. */
-const refuse = (verdict: Refusal, withErrors: boolean): Json => refuseWith(verdict.error, verdict.issues, withErrors);
 
 const jsonResponse = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
@@ -81,7 +45,7 @@ export interface ConsoleSlackApi {
 export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logger: ConsoleApiLogger; now?: () => number; permalinkBase?: () => string }): ConsoleSlackApi => {
   const ws = deps.workspace;
   const now = deps.now ?? Date.now;
-  const responseUrls = new Map<string, ResponseUrl>();
+  const responseUrls = createInProcessResponseUrls({ workspace: ws, now });
   const triggers = new Map<string, { user: string; used: boolean }>();
   const counts: Record<string, number> = {};
   let sequence = 0;
@@ -260,42 +224,6 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     return Buffer.alloc(0);
   };
 
-  const respond = (id: string, payload: Json): Response => {
-    const entry = responseUrls.get(id);
-    if (!entry) return jsonResponse(404, fail('invalid_url'));
-    if (now() - entry.mintedAt > RESPONSE_URL_TTL_MS) return jsonResponse(404, fail('expired_url'));
-    if (entry.uses >= RESPONSE_URL_MAX_USES) return jsonResponse(404, fail('used_url'));
-    entry.uses += 1;
-    const original = entry.channel && entry.messageTs ? ws.message(entry.channel, entry.messageTs) : undefined;
-    if (payload.delete_original === true) {
-      if (original) ws.deleteMessage(original.channel, original.ts);
-      return jsonResponse(200, { ok: true });
-    }
-    const text = typeof payload.text === 'string' ? payload.text : '';
-    const blocks = blocksOf(payload.blocks);
-    const verdict = checkMessageBlocks(payload.blocks);
-    if (verdict) return jsonResponse(400, refuse(verdict, false));
-    if (payload.replace_original === true && original) {
-      ws.putMessage({ ...original, text, blocks, edited: true });
-      return jsonResponse(200, { ok: true });
-    }
-    if (!entry.channel) return jsonResponse(200, { ok: true });
-    // Slack's default for a response_url is ephemeral; in_channel posts for everyone.
-    const inChannel = payload.response_type === 'in_channel';
-    ws.putMessage({
-      channel: entry.channel,
-      ts: ws.nextTs(),
-      threadTs: str(payload.thread_ts) ?? entry.threadTs,
-      user: CONSOLE_BOT.userId,
-      text,
-      blocks,
-      files: [],
-      edited: false,
-      ephemeralFor: inChannel ? null : entry.user,
-    });
-    return jsonResponse(200, { ok: true });
-  };
-
   return {
     fetch: async (input, init = {}) => {
       const url = new URL(String(input));
@@ -318,7 +246,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
           payload = null;
         }
         if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return jsonResponse(400, fail('invalid_payload'));
-        return respond(response[1], payload as Json);
+        const answer = responseUrls.answer(response[1], payload as Json);
+        return jsonResponse(answer.status, answer.body);
       }
       const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
       const method = api?.[1];
@@ -348,11 +277,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     },
     mintResponseUrl: (context) => {
       sequence += 1;
-      // Expired ones can never answer again: forget them so a long session stays small.
-      for (const [id, entry] of responseUrls) if (now() - entry.mintedAt > RESPONSE_URL_TTL_MS) responseUrls.delete(id);
-      const id = `R${sequence}${Math.floor(now() % 1e6)}`;
-      responseUrls.set(id, { mintedAt: now(), uses: 0, ...context });
-      return `${CONSOLE_API_ORIGIN}/response/${id}`;
+      return `${CONSOLE_API_ORIGIN}/response/${responseUrls.mint(context, sequence)}`;
     },
     mintTriggerId: (user) => {
       sequence += 1;

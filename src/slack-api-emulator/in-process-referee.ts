@@ -1,0 +1,37 @@
+// The in-process emulator's use of the one Block Kit referee (block-kit-validator.ts): verdicts on a
+// message's blocks and on a view, refusals worded as Slack's, and the two field readers the
+// in-process methods share. Checks only; it stores nothing.
+import { checkMessageBlocks as checkBlocks, checkView as checkViewOf, type BlockKitIssue } from './block-kit-validator.ts';
+import { refuse as refuseWith } from './method-handler.ts';
+
+type Json = Record<string, unknown>;
+export type Refusal = { error: string; issues: BlockKitIssue[] };
+
+/** A non-empty string argument, else null. */
+export const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+/** A `blocks` argument that is an array, else null. */
+export const blocksOf = (value: unknown): Json[] | null => (Array.isArray(value) ? (value as Json[]) : null);
+
+/**
+ * The console has always worded a too-long list `must provide no more than N items` where Slack
+ * (and the HTTP emulator) says `no more than N items allowed`; kept so console users see what they saw.
+ */
+const consoleWording = (issue: BlockKitIssue): BlockKitIssue => {
+  const count = /^no more than (\d+) items allowed$/.exec(issue.message)?.[1];
+  return count === undefined ? issue : { ...issue, message: `must provide no more than ${count} items` };
+};
+
+/** Slack's verdict on a message's blocks (null, a blocks array or anything else): null when accepted. */
+export const checkMessageBlocks = (blocks: unknown): Refusal | null => {
+  const verdict = checkBlocks(blocks ?? undefined);
+  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues.map(consoleWording) };
+};
+
+/** Slack's verdict on a modal or App Home view: null when accepted. */
+export const checkView = (view: Json, kind: 'modal' | 'home'): Refusal | null => {
+  const verdict = checkViewOf(view, kind);
+  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues.map(consoleWording) };
+};
+
+/** A refusal the way Slack words it: chat.* add an `errors` list, every method `[ERROR]` lines. */
+export const refuse = (verdict: Refusal, withErrors: boolean): Json => refuseWith(verdict.error, verdict.issues, withErrors);
