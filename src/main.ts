@@ -25,6 +25,8 @@ import { createDepthPoller, type DepthPoller } from './app/incidents/depth-polle
 import { incidentQueues } from './app/incidents/incident-queues.ts';
 import { createIncidentService, type IncidentService } from './app/incidents/incident-service.ts';
 import { createQueueInsight } from './app/incidents/queue-insight.ts';
+import { analyzeQueue } from './app/messages/analyze-queue.use-case.ts';
+import { refreshMoveTask } from './app/jobs/move-task.use-case.ts';
 import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
 import { SqliteStore } from './adapters/outbound/sqlite/sqlite-store.ts';
@@ -315,7 +317,7 @@ export const startServer = async (
     store, clock, timers, metrics, logger: incidentLogger, auditLogger: queueDeps.auditLogger, chat,
     queues: incidentQueues([...config.queues, ...(demo?.queues ?? [])], config.slack.defaultAlertChannel ?? null),
     l3: { channel: config.slack.l3Channel ?? null, userGroup: config.slack.l3UserGroup ?? null },
-    insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),
+    insight: createQueueInsight(queueDeps, { analyzeQueue, refreshMoveTask }, { redactKeys: config.redactKeys }),
     encodeChart: encodePng,
   });
   onReturns = (queue) => incidents.onReplayReturns(queue);

@@ -14,7 +14,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../support/log-capture.ts';
 import { JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs } from '../../src/app/jobs/job-lease.ts';
-import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
+import { POLLER_LEASE } from '../../src/app/shared/poller-lease.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../support/log-capture.ts';
-import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
+import { POLLER_LEASE } from '../../src/app/shared/poller-lease.ts';
 import { startServer, type Runtime } from '../../src/main.ts';
 import { fixedClock } from '../../src/ports/clock.port.ts';
 import { manualTimers } from '../../src/ports/timers.port.ts';

@@ -19,7 +19,7 @@ import { MESSAGE_ACTIONS } from '../../src/presentation/slack/block-kit/interact
 import { INCIDENT_ACTIONS } from '../../src/presentation/slack/block-kit/incident-actions.ts';
 import { readIncidentData } from '../../src/core/incident/incident-data.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/adapters/outbound/postgres/postgres-migrations.ts';
-import { POLLER_LEASE } from '../../src/app/incidents/depth-poller.ts';
+import { POLLER_LEASE } from '../../src/app/shared/poller-lease.ts';
 import { alertmanagerAlert, alertmanagerWebhook, cloudWatchAlarm } from '../fixtures/alerts/alert-builders.ts';
 import { makeTestCertificate, notificationEnvelope, signEnvelope, TEST_TOPIC_ARN } from '../fixtures/alerts/sns-signer.ts';
 import { amHeaders, BEARER, post, servingCertificate, snsHeaders } from '../integration/alerts/alert-test-server.ts';

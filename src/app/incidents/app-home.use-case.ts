@@ -8,7 +8,7 @@ import { ALL_QUEUES, countHidden, type QueueScope } from '../shared/queue-visibi
 import { hiddenQueuesNote } from '../../core/auth/hidden-queues-note.ts';
 import type { Chat } from '../../ports/chat.port.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
-import { readStatus } from '../messages/read-queue.use-case.ts';
+import { readStatus } from '../shared/queue-status.ts';
 
 /** Audit actions that only read: left out of "last actions" so a busy tab does not hide changes. */
 const READS = new Set(['status', 'peek', 'view', 'analyze', 'jobs', 'audit', 'report', 'history']);

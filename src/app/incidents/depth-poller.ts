@@ -8,9 +8,9 @@ import type { Store } from '../../ports/store.port.ts';
 import type { Timers } from '../../ports/timers.port.ts';
 import type { QueueRegistry } from '../shared/queue-registry.ts';
 import { sampleDepth } from '../shared/depth-sample.ts';
+import { POLLER_LEASE } from '../shared/poller-lease.ts';
 import type { IncidentLogger } from './incident-slack.ts';
 
-export const POLLER_LEASE = 'poller';
 const PRUNE_EVERY_MS = 60 * 60_000;
 
 export interface DepthPollerDeps {

@@ -4,8 +4,8 @@
 
 import type { AnalysisSnapshot } from '../../core/incident/incident-data.ts';
 import { redactSecrets } from '../../core/text/redact.ts';
-import { analyzeQueue } from '../messages/analyze-queue.use-case.ts';
-import { refreshMoveTask } from '../jobs/move-task.use-case.ts';
+import type { AnalysisReport } from '../../core/analysis/analysis-report.ts';
+import type { Job } from '../../core/model.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 
 export interface QueueInsight {
@@ -19,8 +19,17 @@ export interface QueueInsight {
 export const INCIDENT_ACTOR = 'system:incidents';
 const SAMPLE_CHARS = 1_500;
 
+/** The use cases the insight reads through, passed in by the composition root (they live in app/messages and app/jobs). */
+export interface QueueInsightReaders {
+  /** app/messages analyzeQueue: a bounded, audited scan of the queue. */
+  analyzeQueue(deps: QueueDeps, request: { queue: string; actor: string; limit: number; timeoutMs: number }): Promise<{ scanned: number; report: AnalysisReport; returned: { count: number } }>;
+  /** app/jobs refreshMoveTask: a move-task job with its progress read from the broker. */
+  refreshMoveTask(deps: QueueDeps, jobId: string): Promise<{ job: Job }>;
+}
+
 export const createQueueInsight = (
   deps: QueueDeps,
+  readers: QueueInsightReaders,
   options: { limit?: number; timeoutMs?: number; redactKeys?: readonly string[] } = {},
 ): QueueInsight => ({
   analyze: async (queue) => {
@@ -31,7 +40,7 @@ export const createQueueInsight = (
       return null;
     }
     try {
-      const analysis = await analyzeQueue(deps, { queue, actor: INCIDENT_ACTOR, limit: options.limit ?? 1_000, timeoutMs: options.timeoutMs ?? 15_000 });
+      const analysis = await readers.analyzeQueue(deps, { queue, actor: INCIDENT_ACTOR, limit: options.limit ?? 1_000, timeoutMs: options.timeoutMs ?? 15_000 });
       const { report } = analysis;
       const top = report.bySignature[0] ?? null;
       const [first] = await backend.dlq.peek({ limit: 1, timeoutMs: 5_000 });
@@ -60,7 +69,7 @@ export const createQueueInsight = (
     let moved = 0;
     for (const job of await deps.store.listJobs({ queue, limit: 100 })) {
       if (job.kind !== 'redrive-all' || job.createdAt.getTime() < since.getTime() || typeof job.params.taskHandle !== 'string') continue;
-      const view = await refreshMoveTask(deps, job.id).catch(() => null);
+      const view = await readers.refreshMoveTask(deps, job.id).catch(() => null);
       moved += (view?.job ?? job).progress.done;
     }
     return { replayed: replays.length + moved, resolved: resolutions.length };

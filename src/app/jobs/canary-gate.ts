@@ -9,7 +9,8 @@
 import type { Job } from '../../core/model.ts';
 import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import { writeAudit } from '../shared/audit-trail.ts';
-import { canarySettingsOf, canaryStateJson, canaryStateOf, type CanarySettings, type CanaryState } from './canary.ts';
+import type { CanarySettings } from '../../core/job/canary-settings.ts';
+import { canarySettingsOf, canaryStateJson, canaryStateOf, type CanaryState } from './canary.ts';
 import { startMoveTask } from './move-task.use-case.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 import { scanForReturns, watchForReturns, type ReturnedReplay } from './replay-watch.ts';

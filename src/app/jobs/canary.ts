@@ -4,20 +4,11 @@
 // watching until a stored time, passed, paused on returns, or continued by an operator).
 // It runs nothing: canary-gate.ts does, inside the job's run.
 
+import type { CanaryConfigLookup, CanarySettings } from '../../core/job/canary-settings.ts';
 import type { Job, JsonObject } from '../../core/model.ts';
 import { returnFromJson, returnToJson, type ReturnedReplay } from './replay-watch.ts';
 
-export interface CanarySettings {
-  /** Messages replayed before the watch; 0 = no canary. */
-  count: number;
-  /** How long the DLQ is watched for them (and, after any replay, for the post-replay watch). */
-  watchMs: number;
-}
-
 export const DEFAULT_WATCH_MS = 120_000;
-
-/** Per-queue settings from the config; null when the queue has no `canary` block. */
-export type CanaryConfigLookup = (queue: string) => CanarySettings | null;
 
 /**
  * What a new job gets: `requested` is `--canary N` (undefined when not given; 0 turns it off), over the

@@ -27,7 +27,7 @@ import { holdJobLease, jobLeaseName, lastHeartbeat, liveJobLease, newRunHolder, 
 import { createRateLimiter, unlimited } from './rate-limiter.ts';
 import { batchSource, handleBatch, removeSent, type RedriveRun } from './redrive-batch.ts';
 import { paramsOf } from './redrive-job-params.ts';
-import { archiveTarget } from '../messages/resolution-archive.ts';
+import { archiveTarget } from '../shared/resolution-archive.ts';
 import { decideJobEnd, type RedriveJobResult } from './redrive-job-result.ts';
 import { realSleep, type QueueDeps } from '../shared/queue-deps.ts';
 

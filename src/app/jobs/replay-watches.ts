@@ -10,7 +10,7 @@
 
 import type { Job, JobThread, JsonObject, ReplayRecord } from '../../core/model.ts';
 import type { Chat } from '../../ports/chat.port.ts';
-import { POLLER_LEASE } from '../incidents/depth-poller.ts';
+import { POLLER_LEASE } from '../shared/poller-lease.ts';
 import { writeAudit } from '../shared/audit-trail.ts';
 import { canarySettingsOf } from './canary.ts';
 import { renderWatchResult } from '../../presentation/slack/replies/canary-replies.ts';

@@ -5,7 +5,7 @@ import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import { audited, type ActionInput } from '../shared/audit-trail.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 import { checkoutOne, describeMessage } from './held-message.ts';
-import { resolutionOf } from './resolution-archive.ts';
+import { resolutionOf } from '../shared/resolution-archive.ts';
 
 export interface ResolveOutcome {
   message: DlqMessage;

@@ -11,7 +11,7 @@ import type { Timers } from '../../ports/timers.port.ts';
 import type { CommandContext } from '../shared/command-context.ts';
 import type { MonitorPost } from './monitor.use-case.ts';
 import type { Sleep } from '../shared/queue-deps.ts';
-import type { StatusView } from '../messages/read-queue.use-case.ts';
+import type { StatusView } from '../shared/queue-status.ts';
 import { formatAge } from '../../core/text/time-format.ts';
 import { safeText } from '../../presentation/slack/replies/reply-format.ts';
 

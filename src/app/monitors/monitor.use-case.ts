@@ -3,7 +3,7 @@
 
 import { RedriveError } from '../../errors.ts';
 import { audited } from '../shared/audit-trail.ts';
-import { readStatus, type StatusView } from '../messages/read-queue.use-case.ts';
+import { readStatus, type StatusView } from '../shared/queue-status.ts';
 import { realSleep, type QueueDeps } from '../shared/queue-deps.ts';
 
 export type MonitorPost = (queue: string, view: StatusView) => Promise<void>;

@@ -8,12 +8,12 @@
 import { RedriveError } from '../../errors.ts';
 import type { StoredMonitor } from '../../core/model.ts';
 import type { Chat } from '../../ports/chat.port.ts';
-import { POLLER_LEASE } from '../incidents/depth-poller.ts';
+import { POLLER_LEASE } from '../shared/poller-lease.ts';
 import { audited } from '../shared/audit-trail.ts';
 import type { MonitorPost, Monitors } from './monitor.use-case.ts';
 import { renderMonitorReading, type ThreadedMonitorPost } from './monitor-thread.ts';
 import { realSleep, type QueueDeps } from '../shared/queue-deps.ts';
-import { readStatus } from '../messages/read-queue.use-case.ts';
+import { readStatus } from '../shared/queue-status.ts';
 
 export interface StoredMonitorsDeps {
   queue: QueueDeps;

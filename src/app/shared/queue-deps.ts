@@ -4,7 +4,7 @@ import type { Clock } from '../../ports/clock.port.ts';
 import type { Metrics } from '../../ports/metrics.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import type { QueueRegistry } from './queue-registry.ts';
-import type { CanaryConfigLookup } from '../jobs/canary.ts';
+import type { CanaryConfigLookup } from '../../core/job/canary-settings.ts';
 
 export interface ActionLogger {
   info(fields: Record<string, unknown>, message: string): void;

@@ -1,7 +1,7 @@
 // Renders `monitor` started (its first reading) and `stop-monitor`, with the facts as the reply's
 // data. Pure; the readings posted while monitoring are queue-replies' status.
 
-import type { StatusView } from '../../../app/messages/read-queue.use-case.ts';
+import type { StatusView } from '../../../app/shared/queue-status.ts';
 import { withData, type Reply } from '../block-kit/blocks.ts';
 import { renderDone, renderWarning } from './queue-replies.ts';
 

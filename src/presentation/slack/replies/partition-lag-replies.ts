@@ -3,7 +3,7 @@
 // have no partitions and leave the reply as it was.
 
 import { section, type Block, type Reply } from '../block-kit/blocks.ts';
-import type { StatusView } from '../../../app/messages/read-queue.use-case.ts';
+import type { StatusView } from '../../../app/shared/queue-status.ts';
 import { code, fitBlocks, textTable } from './reply-format.ts';
 
 export const withPartitionLag = (reply: Reply, views: readonly StatusView[]): Reply => {

@@ -12,7 +12,7 @@ import { isSecretKey, redactJson, REDACTED } from '../../../core/text/redact.ts'
 import type { QueueKind } from '../../../core/model.ts';
 import type { DlqMessage } from '../../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../../ports/queue-backend.port.ts';
-import type { StatusView } from '../../../app/messages/read-queue.use-case.ts';
+import type { StatusView } from '../../../app/shared/queue-status.ts';
 import { formatAge, secondsBetween } from '../../../core/text/time-format.ts';
 import { cell, code, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
 import { PEEK_PAGE_CARDS, pagedPeekBlocks, peekOrder, type PeekPaging } from './peek-pages.ts';

@@ -7,8 +7,8 @@ import type { JsonObject, Resolution } from '../../core/model.ts';
 import type { DlqMessage } from '../../ports/dead-letter-queue.port.ts';
 import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import type { ReplayTarget, SendResult } from '../../ports/replay-target.port.ts';
-import { traceIdOf } from '../shared/message-identity.ts';
-import type { QueueDeps } from '../shared/queue-deps.ts';
+import { traceIdOf } from './message-identity.ts';
+import type { QueueDeps } from './queue-deps.ts';
 
 /** A binary (not UTF-8) key or value is archived as base64 beside its lossy text, so the archive keeps the bytes. */
 const binaryArchive = (message: DlqMessage): JsonObject => {
