@@ -5,6 +5,7 @@
 import type { AnalysisSnapshot } from '../../core/incident/incident-data.ts';
 import { redactSecrets } from '../../core/text/redact.ts';
 import type { AnalysisReport } from '../../core/analysis/analysis-report.ts';
+import { moveTaskOf } from '../../core/job/job-kinds.ts';
 import type { Job } from '../../core/model.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 
@@ -68,7 +69,7 @@ export const createQueueInsight = (
     // A broker move task moves messages without replay records: read its progress instead.
     let moved = 0;
     for (const job of await deps.store.listJobs({ queue, limit: 100 })) {
-      if (job.kind !== 'redrive-all' || job.createdAt.getTime() < since.getTime() || typeof job.params.taskHandle !== 'string') continue;
+      if (job.kind !== 'redrive-all' || job.createdAt.getTime() < since.getTime() || moveTaskOf(job) === null) continue;
       const view = await readers.refreshMoveTask(deps, job.id).catch(() => null);
       moved += (view?.job ?? job).progress.done;
     }

@@ -6,6 +6,7 @@
 // cancels it. Every verdict is audited. It sends nothing itself. On an SQS redrive-all the rest then
 // goes through a message move task instead (moveTaskAfterCanary).
 
+import { manualRedriveOf } from '../../core/job/job-kinds.ts';
 import type { Job } from '../../core/model.ts';
 import type { QueueBackend } from '../../ports/queue-backend.port.ts';
 import { writeAudit } from '../shared/audit-trail.ts';
@@ -105,7 +106,7 @@ export const continueAfterCanary = async (deps: QueueDeps, job: Job, actor: stri
  * job ends `succeeded` and names it.
  */
 export const moveTaskAfterCanary = async (deps: QueueDeps, job: Job): Promise<Job> => {
-  const rate = typeof job.params.ratePerSecond === 'number' ? job.params.ratePerSecond : null;
+  const rate = manualRedriveOf(job)?.params.ratePerSecond ?? null;
   const started = await startMoveTask(deps, { queue: job.queue, ratePerSecond: rate, actor: job.createdBy });
   const current = (await deps.store.getJob(job.id)) ?? job;
   await deps.store.updateJob(job.id, { status: 'succeeded', error: null, checkpoint: { ...current.checkpoint, moveTaskJobId: started.job.id }, updatedAt: deps.clock.now() });

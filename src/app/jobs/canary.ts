@@ -5,6 +5,7 @@
 // It runs nothing: canary-gate.ts does, inside the job's run.
 
 import type { CanaryConfigLookup, CanarySettings } from '../../core/job/canary-settings.ts';
+import { manualRedriveOf } from '../../core/job/job-kinds.ts';
 import type { Job, JsonObject } from '../../core/model.ts';
 import { returnFromJson, returnToJson, type ReturnedReplay } from './replay-watch.ts';
 
@@ -34,12 +35,7 @@ export interface CanaryState {
 
 const PHASES: readonly CanaryPhase[] = ['replaying', 'watching', 'passed', 'returned', 'continued'];
 
-export const canarySettingsOf = (job: Job): CanarySettings | null => {
-  const c = job.params.canary;
-  if (!c || typeof c !== 'object' || Array.isArray(c)) return null;
-  const { count, watchMs } = c as Record<string, unknown>;
-  return typeof count === 'number' && count > 0 && typeof watchMs === 'number' ? { count, watchMs } : null;
-};
+export const canarySettingsOf = (job: Job): CanarySettings | null => manualRedriveOf(job)?.params.canary ?? null;
 
 /** The job's canary state; null when the job has no canary. */
 export const canaryStateOf = (job: Job): CanaryState | null => {

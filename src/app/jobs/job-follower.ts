@@ -7,6 +7,7 @@
 // a clean stop (`stop`) hands its jobs over the same way at once, without waiting for a lease to expire.
 // It decides nothing about the job itself: runRedriveJob and the move-task use case do.
 
+import { manualRedriveOf } from '../../core/job/job-kinds.ts';
 import type { Job, JobThread } from '../../core/model.ts';
 import type { Chat, ChatMessage } from '../../ports/chat.port.ts';
 import type { CommandContext } from '../shared/command-context.ts';
@@ -187,7 +188,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     const postProgress = progressPoster(job, thread);
     let lastPost = Number.NEGATIVE_INFINITY;
     let chain = Promise.resolve();
-    const total = typeof job.params.count === 'number' ? job.params.count : null;
+    const total = manualRedriveOf(job)?.params.count ?? null;
     const onProgress = (p: { done: number; failed: number; total?: number | null }) => {
       const now = performance.now();
       if (now - lastPost < progressEveryMs) return;
@@ -324,7 +325,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     const note = renderJobTakenOver(job, replicaId);
     await post(thread, { text: note.text, blocks: note.blocks });
     const starter = { actor: job.createdBy, channelId: null };
-    if (job.params.manual === true) await reportManual(job, thread, starter, (options) => runRedriveJob(deps.queue, job.id, { ...options, holder }));
+    if (manualRedriveOf(job) !== null) await reportManual(job, thread, starter, (options) => runRedriveJob(deps.queue, job.id, { ...options, holder }));
     else await watchMoveTask(job, thread, starter, holder);
   };
 

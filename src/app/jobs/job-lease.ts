@@ -4,6 +4,7 @@
 // (app/jobs/job-recovery.ts). A live runner that finds its lease taken stops at once. It decides
 // nothing about a job's messages: per-item claims keep those from being sent twice in any case.
 
+import { manualRedriveOf } from '../../core/job/job-kinds.ts';
 import type { Job, Lease } from '../../core/model.ts';
 import type { Store } from '../../ports/store.port.ts';
 
@@ -27,9 +28,10 @@ const BATCH = 10;
  * worker waits up to one interval for its turn), never under JOB_LEASE_MIN_MS. A slow but alive
  * runner heartbeats every JOB_HEARTBEAT_MS and after every batch, so it is never taken for gone.
  */
-export const jobLeaseTtlMs = (job: Pick<Job, 'params'>): number => {
-  const rate = typeof job.params.ratePerSecond === 'number' && job.params.ratePerSecond > 0 ? job.params.ratePerSecond : null;
-  const workers = typeof job.params.concurrency === 'number' && job.params.concurrency > 0 ? job.params.concurrency : 1;
+export const jobLeaseTtlMs = (job: Job): number => {
+  const params = manualRedriveOf(job)?.params;
+  const rate = params?.ratePerSecond && params.ratePerSecond > 0 ? params.ratePerSecond : null;
+  const workers = params && params.concurrency > 0 ? params.concurrency : 1;
   const batchIntervalMs = rate === null ? 0 : ((BATCH * workers) / rate) * 1000;
   return Math.max(JOB_LEASE_MIN_MS, JOB_HEARTBEAT_MISSES * batchIntervalMs);
 };
@@ -38,7 +40,7 @@ export const jobLeaseTtlMs = (job: Pick<Job, 'params'>): number => {
 export const newRunHolder = (replica: string | null = null): string => `${replica ?? 'run'}:${crypto.randomUUID()}`;
 
 /** When the lease's holder last renewed it (its expiry minus the job's ttl). */
-export const lastHeartbeat = (lease: Lease, job: Pick<Job, 'params'>): Date => new Date(lease.expiresAt.getTime() - jobLeaseTtlMs(job));
+export const lastHeartbeat = (lease: Lease, job: Job): Date => new Date(lease.expiresAt.getTime() - jobLeaseTtlMs(job));
 
 /** The lease of a job whose runner is alive (renewed within its ttl); null when free or expired. */
 export const liveJobLease = async (store: Pick<Store, 'getLease'>, jobId: string, now: Date): Promise<Lease | null> => {
@@ -72,7 +74,7 @@ export interface JobLeaseHoldDeps {
 export const holdJobLease = async (
   deps: JobLeaseHoldDeps,
   input: {
-    job: Pick<Job, 'id' | 'params'>;
+    job: Job;
     holder: string;
     everyMs?: number | undefined;
     onBeat?: () => Promise<void>;

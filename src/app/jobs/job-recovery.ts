@@ -6,6 +6,7 @@
 // taken over; a terminal `redrive dlq` job that was killed waits for `resume`. It decides nothing
 // about messages: runRedriveJob's checkpoint does.
 
+import { decodeJob } from '../../core/job/job-kinds.ts';
 import type { Job } from '../../core/model.ts';
 import { jobLeaseName, jobLeaseTtlMs, newRunHolder } from './job-lease.ts';
 import { writeAudit } from '../shared/audit-trail.ts';
@@ -28,9 +29,8 @@ const SCANNED = 200;
 
 const recoverable = (deps: JobRecoveryDeps, job: Job): boolean => {
   if (job.thread === null) return false;
-  const manual = job.params.manual === true;
-  const moveTask = job.kind === 'redrive-all' && typeof job.params.taskHandle === 'string';
-  if (!manual && !moveTask) return false;
+  const decoded = decodeJob(job);
+  if (!decoded.ok || (decoded.job.type !== 'manual-redrive' && decoded.job.type !== 'move-task')) return false;
   try {
     deps.queue.registry.get(job.queue);
     return true;

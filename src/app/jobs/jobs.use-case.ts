@@ -5,6 +5,7 @@
 // every batch: batches waiting for the rate are not sent, the one already sending finishes.
 
 import { RedriveError } from '../../errors.ts';
+import { manualRedriveOf, moveTaskOf, rateLimitOf } from '../../core/job/job-kinds.ts';
 import type { Job, JobStatus } from '../../core/model.ts';
 import { audited, type ActionInput } from '../shared/audit-trail.ts';
 import { jobLeaseName, lastHeartbeat, liveJobLease } from './job-lease.ts';
@@ -42,7 +43,7 @@ const MIN_ID_PREFIX = 6;
 const ACTIVE: readonly JobStatus[] = ['pending', 'running', 'paused'];
 const FINISHED: readonly JobStatus[] = ['succeeded', 'cancelled'];
 
-const isMoveTask = (job: Job): boolean => job.kind === 'redrive-all' && typeof job.params.taskHandle === 'string';
+const isMoveTask = (job: Job): boolean => moveTaskOf(job) !== null;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -61,14 +62,14 @@ export const jobRate = (job: Job, now: Date, taskStartedAt: Date | null = null):
 
 /** A running manual job whose lease is not live: its runner died or froze (job-lease.ts). */
 const stalledOf = async (deps: QueueDeps, job: Job): Promise<JobView['stalled']> => {
-  if (job.status !== 'running' || job.params.manual !== true) return undefined;
+  if (job.status !== 'running' || manualRedriveOf(job) === null) return undefined;
   const lease = await deps.store.getLease(jobLeaseName(job.id));
   if (lease && lease.expiresAt.getTime() > deps.clock.now().getTime()) return undefined;
   return { lastHeartbeat: lease ? lastHeartbeat(lease, job) : null };
 };
 
 const viewOf = async (deps: QueueDeps, job: Job): Promise<JobView> => {
-  const rateLimit = typeof job.params.ratePerSecond === 'number' ? job.params.ratePerSecond : null;
+  const rateLimit = rateLimitOf(job);
   const stalled = await stalledOf(deps, job);
   const base: JobView = { job, ratePerSecond: jobRate(job, deps.clock.now()), rateLimit, taskStatus: null, refreshError: null, ...(stalled ? { stalled } : {}) };
   if (!isMoveTask(job) || !ACTIVE.includes(job.status)) return base;
@@ -104,7 +105,7 @@ const findJob = async (deps: QueueDeps, ref: string): Promise<Job | null> => {
   const exact = await deps.store.getJob(ref);
   if (exact) return exact;
   const recent = await deps.store.listJobs({ limit: JOBS_SCANNED });
-  const byHandle = recent.find((job) => job.params.taskHandle === ref);
+  const byHandle = recent.find((job) => moveTaskOf(job)?.params.taskHandle === ref);
   if (byHandle) return byHandle;
   if (ref.length < MIN_ID_PREFIX) return null;
   const byPrefix = recent.filter((job) => job.id.startsWith(ref));

@@ -3,6 +3,7 @@
 // without move tasks go through the manual redrive job instead (redrive-job.ts).
 
 import { RedriveError } from '../../errors.ts';
+import { moveTaskOf, type MoveTaskJob } from '../../core/job/job-kinds.ts';
 import type { Job } from '../../core/model.ts';
 import type { MoveTaskInfo } from '../../ports/queue-backend.port.ts';
 import { audited } from '../shared/audit-trail.ts';
@@ -49,7 +50,7 @@ export const startMoveTask = async (deps: QueueDeps, request: { queue: string; r
     job = await deps.store.updateJob(id, { status: 'running', updatedAt: deps.clock.now() });
     deps.metrics.jobProgress(job, 0, depth);
     return { job, tasks: await moves.list() };
-  }, (view) => ({ taskHandle: String(view.job.params.taskHandle ?? ''), destination: String(view.job.params.destination ?? '') }));
+  }, (view) => ({ taskHandle: moveTaskOf(view.job)?.params.taskHandle ?? '', destination: moveTaskOf(view.job)?.params.destination ?? '' }));
 };
 
 // CANCELLING counts as cancelled: the job must not flip back to running after a cancel.
@@ -59,16 +60,17 @@ const JOB_STATUS: Record<string, Job['status']> = { RUNNING: 'running', COMPLETE
  * The job's task in ListMessageMoveTasks. SQS names the handle only while a task runs, so an
  * ended task is taken to be the newest one (a queue runs one move task at a time).
  */
-const taskOf = (job: Job, tasks: MoveTaskInfo[]): MoveTaskInfo | null =>
+const taskOf = (job: MoveTaskJob, tasks: MoveTaskInfo[]): MoveTaskInfo | null =>
   tasks.find((t) => t.taskHandle === job.params.taskHandle) ?? tasks.find((t) => t.taskHandle === null) ?? null;
 
 /** Reads the task's progress and writes it into the job (the poller calls this to post progress). */
 export const refreshMoveTask = async (deps: QueueDeps, jobId: string): Promise<MoveTaskView> => {
   const job = await deps.store.getJob(jobId);
-  if (job?.kind !== 'redrive-all' || typeof job.params.taskHandle !== 'string') throw new RedriveError('JOB_NOT_FOUND', `No redrive-all job ${jobId}.`, { context: { jobId } });
+  const moveTask = job && moveTaskOf(job);
+  if (!job || !moveTask) throw new RedriveError('JOB_NOT_FOUND', `No redrive-all job ${jobId}.`, { context: { jobId } });
   const { moves } = backendWithMoves(deps, job.queue);
   const tasks = await moves.list();
-  const task = taskOf(job, tasks);
+  const task = taskOf(moveTask, tasks);
   if (!task) return { job, tasks, task: null };
   const total = task.toMove ?? job.progress.total;
   const updated = await deps.store.updateJob(jobId, {
@@ -87,8 +89,8 @@ export const refreshMoveTask = async (deps: QueueDeps, jobId: string): Promise<M
  * task had already ended (the job then shows how it ended). Not audited here: the caller's action is.
  */
 export const cancelMoveTask = async (deps: QueueDeps, job: Job): Promise<MoveTaskView & { cancelled: boolean; moved: number | null }> => {
-  const handle = job.params.taskHandle;
-  if (typeof handle !== 'string') throw new RedriveError('JOB_NOT_FOUND', `Job ${job.id} is not a message move task.`, { context: { jobId: job.id } });
+  const handle = moveTaskOf(job)?.params.taskHandle;
+  if (handle === undefined) throw new RedriveError('JOB_NOT_FOUND', `Job ${job.id} is not a message move task.`, { context: { jobId: job.id } });
   const { moves } = backendWithMoves(deps, job.queue);
   const before = await refreshMoveTask(deps, job.id);
   if (before.task?.status !== 'RUNNING') return { ...before, cancelled: false, moved: null };

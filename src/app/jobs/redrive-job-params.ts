@@ -1,30 +1,14 @@
-// A manual redrive job's parameters: what `createRedriveJob` stores in the job and how a run reads
-// them back (`paramsOf`, `filterOfJob`). It writes only the new job; running it is redrive-job.ts.
+// A manual redrive job's parameters: what `createRedriveJob` stores in the job (core/job/job-kinds.ts
+// reads them back). It writes only the new job; running it is redrive-job.ts.
 // A `resolve-batch` job is the same machine with the store's archive as its target (bulk resolve).
 
-import { isFiltered, type ReplayFilter } from '../../core/analysis/replay-filter.ts';
+import { isFiltered } from '../../core/analysis/replay-filter.ts';
+import type { ManualJobKind, RedriveJobParams } from '../../core/job/job-kinds.ts';
 import type { Job, JsonObject } from '../../core/model.ts';
 import type { ReplayedBefore } from '../../core/command/parse-dlq-command.ts';
 import { canaryForJob } from './canary.ts';
 import { RedriveError } from '../../errors.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
-
-export interface RedriveJobParams {
-  /** Messages to replay; null = until the DLQ is empty. */
-  count: number | null;
-  ratePerSecond: number | null;
-  /** JSON object merged into every body (the runbook's `jq '. + {...}'`); non-JSON bodies then fail and stay. */
-  bodyMerge: JsonObject | null;
-  concurrency: number;
-  /** Only messages matching it are replayed (the rest stay untouched); null = every message. */
-  filter: ReplayFilter | null;
-  /** resolve-batch: only messages Redrive replayed before this instant (ISO); null = no such condition. */
-  replayedBefore: string | null;
-  /** resolve-batch: the reason kept with every archived message. */
-  reason: string | null;
-}
-
-export type ManualJobKind = 'redrive-batch' | 'redrive-all' | 'resolve-batch';
 
 /** What a manual job does to each message it takes: `resolved` for bulk resolve, else `replayed`. */
 export const jobVerb = (job: Pick<Job, 'kind'>): 'resolved' | 'replayed' => (job.kind === 'resolve-batch' ? 'resolved' : 'replayed');
@@ -32,34 +16,6 @@ export const jobVerb = (job: Pick<Job, 'kind'>): 'resolved' | 'replayed' => (job
 /** `--replayed-before` as the instant it means now (an age counts back from `now`). */
 export const replayedBeforeInstant = (spec: ReplayedBefore | null | undefined, now: Date): string | null =>
   !spec ? null : 'at' in spec ? spec.at : new Date(now.getTime() - spec.agoSeconds * 1000).toISOString();
-
-/** The params stored in a job, with the defaults for what it does not say. */
-export const paramsOf = (job: Job): RedriveJobParams => {
-  const p = job.params;
-  return {
-    count: typeof p.count === 'number' ? p.count : null,
-    ratePerSecond: typeof p.ratePerSecond === 'number' ? p.ratePerSecond : null,
-    bodyMerge: p.bodyMerge && typeof p.bodyMerge === 'object' && !Array.isArray(p.bodyMerge) ? (p.bodyMerge as JsonObject) : null,
-    concurrency: typeof p.concurrency === 'number' ? p.concurrency : 4,
-    filter: filterOfJob(p.filter),
-    replayedBefore: typeof p.replayedBefore === 'string' ? p.replayedBefore : null,
-    reason: typeof p.reason === 'string' ? p.reason : null,
-  };
-};
-
-/** The filter stored in a job's params (null when it has none). */
-export const filterOfJob = (value: unknown): ReplayFilter | null => {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
-  const v = value as Record<string, unknown>;
-  const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
-  const filter: ReplayFilter = {
-    category: text(v.category),
-    domain: text(v.domain),
-    signature: text(v.signature),
-    olderThanSeconds: typeof v.olderThanSeconds === 'number' ? v.olderThanSeconds : null,
-  };
-  return isFiltered(filter) ? filter : null;
-};
 
 export const createRedriveJob = async (
   deps: QueueDeps,

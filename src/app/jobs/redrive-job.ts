@@ -13,11 +13,12 @@
 // Bulk resolve (`resolve-batch`) is the same machine with the store's archive as target: each message
 // is archived, then deleted (SQS) or committed up to the lowest unresolved offset (Kafka).
 // This module runs a job end to end (lease, workers, final status); a batch is redrive-batch.ts, the
-// per-message checkpoint job-checkpoint.ts, params redrive-job-params.ts, the end redrive-job-result.ts.
+// per-message checkpoint job-checkpoint.ts, params core/job/job-kinds.ts, the end redrive-job-result.ts.
 
 import { describeFilter, matchesReplayFilter } from '../../core/analysis/replay-filter.ts';
 import { DEFAULT_FIELD_MAPPING } from '../../core/analysis/field-mapping.ts';
 import { RedriveError } from '../../errors.ts';
+import { manualRedriveOf } from '../../core/job/job-kinds.ts';
 import type { Job } from '../../core/model.ts';
 import { writeAudit } from '../shared/audit-trail.ts';
 import { canaryGate, continueAfterCanary, moveTaskAfterCanary, type CanaryEvent } from './canary-gate.ts';
@@ -26,7 +27,6 @@ import { createCheckoutKeeper } from './checkout-keeper.ts';
 import { holdJobLease, jobLeaseName, lastHeartbeat, liveJobLease, newRunHolder, type JobLeaseHold } from './job-lease.ts';
 import { createRateLimiter, unlimited } from './rate-limiter.ts';
 import { batchSource, handleBatch, removeSent, type RedriveRun } from './redrive-batch.ts';
-import { paramsOf } from './redrive-job-params.ts';
 import { archiveTarget } from '../shared/resolution-archive.ts';
 import { decideJobEnd, type RedriveJobResult } from './redrive-job-result.ts';
 import { realSleep, type QueueDeps } from '../shared/queue-deps.ts';
@@ -120,8 +120,10 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   // Read again under the lease: the status and items are now this run's alone.
   const job = await deps.store.getJob(jobId);
   if (!job) throw new RedriveError('JOB_NOT_FOUND', `No job ${jobId}.`, { context: { jobId } });
+  const manual = manualRedriveOf(job);
+  if (!manual) throw new RedriveError('JOB_NOT_RESUMABLE', `Job ${jobId} is not a manual redrive job.`, { context: { jobId, queue: job.queue } });
   const backend = deps.registry.get(job.queue);
-  const params = paramsOf(job);
+  const { params } = manual;
   // Bulk resolve: the store's archive takes each message; the DLQ deletes (SQS) or commits (Kafka) after.
   const resolving = job.kind === 'resolve-batch';
   const target = resolving ? archiveTarget(deps, backend, params.reason) : await backend.replayTarget();
@@ -283,7 +285,7 @@ const runHoldingLease = async (deps: QueueDeps, jobId: string, hold: JobLeaseHol
   // The canary's messages are replayed: watch the DLQ for them; go on with the rest only if none came back.
   if (!crash && !cancel.requested && canary.due(checkpoint.size)) {
     const verdict = await canary.watch({ backend, signal, ...(options.onCanary ? { onCanary: options.onCanary } : {}) });
-    if (verdict === 'passed' && job.params.moveTaskAfterCanary === true) {
+    if (verdict === 'passed' && params.moveTaskAfterCanary) {
       const moveTask = await moveTaskAfterCanary(deps, job);
       return { job: (await deps.store.getJob(job.id)) ?? job, ...summary(), stopped: 'finished', moveTask };
     }
@@ -334,7 +336,7 @@ export const resumeRedriveJob = async (deps: QueueDeps, request: { queue: string
   const refuse = (why: string) => new RedriveError('JOB_NOT_RESUMABLE', `Job ${job.id} ${why}.`, { context: { jobId: job.id, queue: job.queue } });
   const audit = { action: `${job.kind}:resume`, queue: job.queue, actor: request.actor, jobId: job.id };
   const check = (): void => {
-    if (job.params.manual !== true) throw refuse('is a message move task (redrive-all); SQS runs it, there is nothing to resume');
+    if (manualRedriveOf(job) === null) throw refuse('is a message move task (redrive-all); SQS runs it, there is nothing to resume');
     if (job.status === 'succeeded' || job.status === 'cancelled') throw refuse(`is ${job.status}`);
   };
   try {

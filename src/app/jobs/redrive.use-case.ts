@@ -10,7 +10,8 @@ import { canaryForJob } from './canary.ts';
 import type { CanaryEvent } from './canary-gate.ts';
 import { startMoveTask, type MoveTaskView } from './move-task.use-case.ts';
 import { runRedriveJob, type RunOptions } from './redrive-job.ts';
-import { createRedriveJob, jobVerb, replayedBeforeInstant, type ManualJobKind } from './redrive-job-params.ts';
+import type { ManualJobKind } from '../../core/job/job-kinds.ts';
+import { createRedriveJob, jobVerb, replayedBeforeInstant } from './redrive-job-params.ts';
 import type { RedriveJobResult } from './redrive-job-result.ts';
 
 /** Progress of a manual job run to its end by the caller (the terminal prints it). */

@@ -8,6 +8,7 @@
 // holding the poller lease adopts every stored watch nobody runs (its lease `job:<id>` expired).
 // It replays nothing and deletes nothing.
 
+import { replayWatchOf, type ReplayWatchJob } from '../../core/job/job-kinds.ts';
 import type { Job, JobThread, JsonObject, ReplayRecord } from '../../core/model.ts';
 import type { Chat } from '../../ports/chat.port.ts';
 import { POLLER_LEASE } from '../shared/poller-lease.ts';
@@ -69,21 +70,20 @@ export const createReplayWatches = (deps: ReplayWatchesDeps): ReplayWatches => {
   const running = new Map<string, Promise<void>>();
 
   /** The replays a watch covers: the job's, or the one message's (replayed at or after the watch's start). */
-  const replaysOf = async (watch: Job): Promise<ReplayRecord[]> => {
-    const p = watch.params;
-    if (typeof p.sourceJobId === 'string') return store.listReplays(watch.queue, { jobId: p.sourceJobId });
-    const since = new Date(typeof p.since === 'string' ? p.since : 0);
-    const ref = String(p.messageRef);
-    return (await store.listReplays(watch.queue, { since })).filter((r) => isReplayOf(r, ref));
+  const replaysOf = async (watch: ReplayWatchJob): Promise<ReplayRecord[]> => {
+    const { sourceJobId, messageRef, since } = watch.params;
+    if (sourceJobId !== null) return store.listReplays(watch.queue, { jobId: sourceJobId });
+    if (messageRef === null) return [];
+    return (await store.listReplays(watch.queue, { since: new Date(since ?? 0) })).filter((r) => isReplayOf(r, messageRef));
   };
 
-  const threadOf = async (watch: Job): Promise<Pick<JobThread, 'channel' | 'threadTs'> | null> => {
+  const threadOf = async (watch: Pick<Job, 'thread' | 'incidentId' | 'queue'>): Promise<Pick<JobThread, 'channel' | 'threadTs'> | null> => {
     if (watch.thread) return watch.thread;
     const incident = watch.incidentId ? await store.getIncident(watch.incidentId) : await store.findOpenIncident(watch.queue);
     return incident?.slackChannel && incident.slackTs ? { channel: incident.slackChannel, threadTs: incident.slackTs } : null;
   };
 
-  const run = async (watch: Job, holder: string): Promise<void> => {
+  const run = async (watch: ReplayWatchJob, holder: string): Promise<void> => {
     const backend = q.registry.get(watch.queue);
     const until = new Date(typeof watch.checkpoint.until === 'string' ? watch.checkpoint.until : clock.now().toISOString());
     const signal = stopping.signal;
@@ -115,8 +115,8 @@ export const createReplayWatches = (deps: ReplayWatchesDeps): ReplayWatches => {
       return;
     }
     const returns = seen.returns;
-    const what = typeof watch.params.sourceJobId === 'string' ? `job ${watch.params.sourceJobId}` : `a replay of ${String(watch.params.messageRef)}`;
-    const watchMs = typeof watch.params.watchMs === 'number' ? watch.params.watchMs : 0;
+    const { sourceJobId, messageRef, watchMs } = watch.params;
+    const what = sourceJobId !== null ? `job ${sourceJobId}` : `a replay of ${String(messageRef)}`;
     await store.updateJob(watch.id, {
       status: 'succeeded',
       progress: { total: replayed, done: replayed, failed: returns.length },
@@ -124,7 +124,7 @@ export const createReplayWatches = (deps: ReplayWatchesDeps): ReplayWatches => {
       updatedAt: clock.now(),
     });
     await writeAudit(q, { action: REPLAY_WATCH_KIND, queue: watch.queue, actor: 'system', jobId: watch.id, incidentId: watch.incidentId }, returns.length > 0 ? 'failure' : 'success', returns.length > 0 ? `${returns.length} of ${replayed} replayed message(s) came back to the DLQ` : null, {
-      sourceJobId: typeof watch.params.sourceJobId === 'string' ? watch.params.sourceJobId : null,
+      sourceJobId,
       replayed,
       returned: returns.length,
       signature: returns[0]?.signature ?? null,
@@ -140,7 +140,7 @@ export const createReplayWatches = (deps: ReplayWatchesDeps): ReplayWatches => {
     await store.releaseLease(jobLeaseName(watch.id), holder).catch(() => undefined);
   };
 
-  const launch = (watch: Job, holder: string): void => {
+  const launch = (watch: ReplayWatchJob, holder: string): void => {
     if (running.has(watch.id)) return;
     const done = run(watch, holder)
       .catch((error: unknown) => q.logger?.warn({ jobId: watch.id, queue: watch.queue, err: error }, 'post-replay watch failed; the next poll adopts it again'))
@@ -151,8 +151,9 @@ export const createReplayWatches = (deps: ReplayWatchesDeps): ReplayWatches => {
   const adopt = async (): Promise<void> => {
     try {
       if (stopping.signal.aborted || (await store.getLease(POLLER_LEASE))?.holder !== deps.replicaId) return;
-      for (const watch of await store.listJobs({ status: ['running'], limit: SCANNED })) {
-        if (watch.kind !== REPLAY_WATCH_KIND || running.has(watch.id) || !q.registry.list().some((b) => b.name === watch.queue)) continue;
+      for (const job of await store.listJobs({ status: ['running'], limit: SCANNED })) {
+        const watch = replayWatchOf(job);
+        if (watch === null || running.has(watch.id) || !q.registry.list().some((b) => b.name === watch.queue)) continue;
         const holder = newRunHolder(deps.replicaId);
         if (!(await store.acquireLease(jobLeaseName(watch.id), holder, clock.now(), WATCH_LEASE_MS))) continue;
         launch(watch, holder);
@@ -194,7 +195,8 @@ export const createReplayWatches = (deps: ReplayWatchesDeps): ReplayWatches => {
         updatedAt: now,
       });
       const holder = newRunHolder(deps.replicaId);
-      if (!stopping.signal.aborted && (await store.acquireLease(jobLeaseName(watch.id), holder, now, WATCH_LEASE_MS))) launch(stored, holder);
+      const typed = replayWatchOf(stored);
+      if (typed && !stopping.signal.aborted && (await store.acquireLease(jobLeaseName(watch.id), holder, now, WATCH_LEASE_MS))) launch(typed, holder);
       return stored;
     },
     adopt,

@@ -4,6 +4,7 @@
 // by level. Pure: the app layer reads the store and passes the rows in; nothing here does I/O.
 
 import type { AuditRecord, DepthSample, Incident, Job, Level, MessageIndexEntry, ReplayRecord, Resolution } from '../model.ts';
+import { moveTaskOf } from '../job/job-kinds.ts';
 import { readIncidentData } from '../incident/incident-data.ts';
 
 /** Messages older than this need manual intervention (runbook: "Review old messages (> 7 days in DLQ)"). */
@@ -127,7 +128,7 @@ const queueReport = (input: QueueReportInput): QueueReport => {
   const errors = { permanent: 0, transient: 0, exhausted: 0, unknown: 0 };
   for (const entry of input.indexed) errors[classifyError(entry.summary)] += 1;
   const movedByTask = input.jobs
-    .filter((job) => job.kind === 'redrive-all' && typeof job.params.taskHandle === 'string')
+    .filter((job) => moveTaskOf(job) !== null)
     .reduce((sum, job) => sum + job.progress.done, 0);
   const incidents = { L1: 0, L2: 0, L3: 0 };
   for (const incident of input.incidents) {

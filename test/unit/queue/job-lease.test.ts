@@ -3,7 +3,14 @@
 // (beats, a lost lease, a crash that writes nothing) over a lease table with the store's rule.
 
 import { describe, expect, it } from 'vitest';
+import type { Job, JsonObject } from '../../../src/core/model.ts';
 import { holdJobLease, JOB_HEARTBEAT_MS, JOB_HEARTBEAT_MISSES, JOB_LEASE_MIN_MS, jobLeaseName, jobLeaseTtlMs, lastHeartbeat, liveJobLease, newRunHolder } from '../../../src/app/jobs/job-lease.ts';
+
+const T0 = new Date(Date.UTC(2026, 0, 1));
+const jobWith = (params: JsonObject): Job => ({
+  id: 'j-1', kind: 'redrive-batch', queue: 'q', status: 'running', params: { manual: true, ...params }, progress: { total: null, done: 0, failed: 0 },
+  checkpoint: {}, createdBy: 'U_A', createdAt: T0, updatedAt: T0, incidentId: null, error: null, thread: null,
+});
 
 describe('job lease', () => {
   it.each([
@@ -12,7 +19,7 @@ describe('job lease', () => {
     ['1/s with 4 workers: 40 s a batch interval', { ratePerSecond: 1, concurrency: 4 }, JOB_HEARTBEAT_MISSES * 40_000],
     ['0.1/s with one worker: 100 s a batch', { ratePerSecond: 0.1, concurrency: 1 }, JOB_HEARTBEAT_MISSES * 100_000],
   ])('%s', (_name, params, ttl) => {
-    expect(jobLeaseTtlMs({ params })).toBe(ttl);
+    expect(jobLeaseTtlMs(jobWith(params))).toBe(ttl);
   });
 
   it('outlasts the 60 s an SQS checkout hides a message, and many heartbeats', () => {
@@ -28,7 +35,7 @@ describe('job lease', () => {
 
   it('reads the last heartbeat back from the expiry, and a lease is live only before it expires', async () => {
     const lease = { name: 'job:j', holder: 'h', expiresAt: new Date(Date.UTC(2026, 0, 1, 0, 1, 30)) };
-    expect(lastHeartbeat(lease, { params: {} }).toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(lastHeartbeat(lease, jobWith({})).toISOString()).toBe('2026-01-01T00:00:00.000Z');
     const store = { getLease: async () => lease };
     expect(await liveJobLease(store, 'j', new Date(Date.UTC(2026, 0, 1, 0, 1, 29)))).toBe(lease);
     expect(await liveJobLease(store, 'j', new Date(Date.UTC(2026, 0, 1, 0, 1, 30)))).toBeNull();
@@ -72,7 +79,7 @@ describe('holdJobLease', () => {
       },
     };
   };
-  const job = { id: 'j-1', params: {} };
+  const job = jobWith({});
   let now = Date.UTC(2026, 0, 1);
   const clock = () => new Date(now);
 

@@ -6,6 +6,7 @@
 // again before an approved job starts.
 
 import { decideApprovalClick, type ApprovalPolicy, type ApprovalRequestState } from '../../../core/safety/approval-decision.ts';
+import { redriveApprovalOf } from '../../../core/job/job-kinds.ts';
 import type { Job, JobThread, JsonObject } from '../../../core/model.ts';
 import type { Reply } from '../../../presentation/slack/block-kit/blocks.ts';
 import { RedriveError } from '../../../errors.ts';
@@ -60,24 +61,26 @@ interface StoredRequest {
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-const requestOf = (job: Job): StoredRequest => {
-  const p = job.params as Record<string, unknown>;
-  const expiresAt = new Date(text(p.expiresAt) ?? 0);
+/** The stored request; null when the job is not an approval request (or its row does not decode). */
+const requestOf = (job: Job): StoredRequest | null => {
+  const p = redriveApprovalOf(job)?.params;
+  if (!p) return null;
+  const expiresAt = new Date(p.expiresAt ?? 0);
   const outcome = text((job.checkpoint as Record<string, unknown>).outcome);
   const status: ApprovalRequestState['status'] =
     job.status === 'pending' ? 'pending' : job.status === 'succeeded' || outcome === 'approved' ? 'approved' : outcome === 'expired' ? 'expired' : 'rejected';
   return {
     facts: {
       requestId: job.id,
-      command: p.command as unknown as RedriveCommand,
+      command: p.command,
       requestedBy: job.createdBy,
-      plannedCount: typeof p.plannedCount === 'number' ? p.plannedCount : null,
-      above: typeof p.above === 'number' ? p.above : 0,
+      plannedCount: p.plannedCount,
+      above: p.above,
       expiresAt,
-      override: text(p.override),
+      override: p.override,
     },
     state: { requestedBy: job.createdBy, expiresAt, status },
-    channelId: text(p.channelId),
+    channelId: p.channelId,
     job,
   };
 };
@@ -128,10 +131,11 @@ export const createApprovalRequests = (deps: ApprovalRequestsDeps): ApprovalRequ
   const load = async (queue: string, requestId: string): Promise<StoredRequest> => {
     const backend = deps.queue.registry.get(queue);
     const job = await store.getJob(requestId);
-    if (!job || job.kind !== APPROVAL_KIND || job.queue !== backend.name) {
+    const request = job && job.queue === backend.name ? requestOf(job) : null;
+    if (!request) {
       throw new RedriveError('JOB_NOT_FOUND', `No approval request ${requestId} on ${backend.name}.`, { context: { jobId: requestId, queue: backend.name } });
     }
-    return requestOf(job);
+    return request;
   };
 
   return {
@@ -201,9 +205,9 @@ export const createApprovalRequests = (deps: ApprovalRequestsDeps): ApprovalRequ
       try {
         const pending = await store.listJobs({ status: ['pending'], limit: 200 });
         const now = clock.now();
-        for (const job of pending.filter((j) => j.kind === APPROVAL_KIND)) {
+        for (const job of pending) {
           const request = requestOf(job);
-          if (request.facts.expiresAt.getTime() > now.getTime()) continue;
+          if (!request || request.facts.expiresAt.getTime() > now.getTime()) continue;
           if (await settle(request, { outcome: 'expired', at: request.facts.expiresAt })) expired.push(job.id);
         }
       } catch (error) {

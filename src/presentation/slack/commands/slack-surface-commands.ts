@@ -26,7 +26,8 @@ import { replayDestinations } from '../../../app/messages/replay-message.use-cas
 import type { DlqMessage } from '../../../ports/dead-letter-queue.port.ts';
 import { viewMessage } from '../../../app/messages/read-queue.use-case.ts';
 import { resumeRedriveJob } from '../../../app/jobs/redrive-job.ts';
-import { createRedriveJob, replayedBeforeInstant, type ManualJobKind } from '../../../app/jobs/redrive-job-params.ts';
+import { createRedriveJob, replayedBeforeInstant } from '../../../app/jobs/redrive-job-params.ts';
+import { manualRedriveOf, type ManualJobKind } from '../../../core/job/job-kinds.ts';
 import { canaryForJob } from '../../../app/jobs/canary.ts';
 import { reply, safeText } from '../replies/reply-format.ts';
 import type { JobFollower } from '../../../app/jobs/job-follower.ts';
@@ -218,7 +219,7 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
           resume: async (command, context) => {
             if (!inBackground(context)) return resume(command, context);
             const job = await queue.store.getJob(command.jobId);
-            const resumable = job !== null && job.params.manual === true && job.status !== 'succeeded' && job.status !== 'cancelled' && job.queue === queue.registry.get(command.queue).name;
+            const resumable = job !== null && manualRedriveOf(job) !== null && job.status !== 'succeeded' && job.status !== 'cancelled' && job.queue === queue.registry.get(command.queue).name;
             // Anything the use case would refuse, it refuses (and audits) now, in the answer: also a
             // job whose runner still heartbeats (running here or in another replica).
             if (!resumable || (await liveJobLease(queue.store, job.id, queue.clock.now()))) return resume(command, context);

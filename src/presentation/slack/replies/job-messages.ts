@@ -6,7 +6,8 @@ import { JOB_ACTIONS } from '../block-kit/interactive-actions.ts';
 import type { Job } from '../../../core/model.ts';
 import { reply, safeText } from './reply-format.ts';
 import { renderDone, renderWarning } from './queue-replies.ts';
-import { filterOfJob, jobVerb } from '../../../app/jobs/redrive-job-params.ts';
+import { jobVerb } from '../../../app/jobs/redrive-job-params.ts';
+import { manualRedriveOf, moveTaskOf, rateLimitOf } from '../../../core/job/job-kinds.ts';
 import { describeFilter } from '../../../core/analysis/replay-filter.ts';
 
 export const cancelButton = (jobId: string): Block => ({
@@ -30,12 +31,14 @@ export const cancelButton = (jobId: string): Block => ({
 });
 
 const describe = (job: Job): string => {
-  const count = typeof job.params.count === 'number' ? `${job.params.count} message(s)` : 'every message';
-  const rate = typeof job.params.ratePerSecond === 'number' ? `, at most ${job.params.ratePerSecond}/s` : '';
-  const how = typeof job.params.taskHandle === 'string' ? 'message move task' : 'batches of 10';
-  const before = typeof job.params.replayedBefore === 'string' ? `replayed before ${job.params.replayedBefore}` : null;
-  const filter = [describeFilter(filterOfJob(job.params.filter)), before].filter(Boolean).join(' ');
-  const reason = typeof job.params.reason === 'string' ? `, reason: ${job.params.reason}` : '';
+  const manual = manualRedriveOf(job)?.params ?? null;
+  const ratePerSecond = rateLimitOf(job);
+  const count = manual?.count != null ? `${manual.count} message(s)` : 'every message';
+  const rate = ratePerSecond !== null ? `, at most ${ratePerSecond}/s` : '';
+  const how = moveTaskOf(job) ? 'message move task' : 'batches of 10';
+  const before = manual?.replayedBefore != null ? `replayed before ${manual.replayedBefore}` : null;
+  const filter = [describeFilter(manual?.filter ?? null), before].filter(Boolean).join(' ');
+  const reason = manual?.reason != null ? `, reason: ${manual.reason}` : '';
   return `${count}${filter ? ` matching ${filter}` : ''}${rate}, ${how}${reason}`;
 };
 
@@ -104,7 +107,7 @@ export const renderJobResult = (facts: JobResultFacts): Reply => {
 /** Said in the job's thread when a replica takes over a job whose runner stopped heartbeating. */
 export const renderJobTakenOver = (job: Job, replica: string | null): Reply => {
   const who = replica ? `Redrive replica ${replica}` : 'Another Redrive replica';
-  const what = typeof job.params.taskHandle === 'string' ? 'follows the message move task to its end' : `continues it from its checkpoint (${job.progress.done} ${jobVerb(job)} so far; none is sent twice)`;
+  const what = moveTaskOf(job) ? 'follows the message move task to its end' : `continues it from its checkpoint (${job.progress.done} ${jobVerb(job)} so far; none is sent twice)`;
   const text = `The Redrive process running job ${job.id} on ${job.queue} stopped or stopped answering; ${who} ${what}.`;
   return reply(text, [context(`:recycle: ${safeText(text, 1_000)}`)]);
 };

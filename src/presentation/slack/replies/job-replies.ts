@@ -5,6 +5,7 @@
 import { context, header, section, type Block, type Reply } from '../block-kit/blocks.ts';
 import type { CancelOutcome, JobView } from '../../../app/jobs/jobs.use-case.ts';
 import { formatAge, secondsBetween } from '../../../core/text/time-format.ts';
+import { moveTaskOf } from '../../../core/job/job-kinds.ts';
 import { cell, code, reply, safeText, textTable } from './reply-format.ts';
 import { renderDone, renderWarning } from './queue-replies.ts';
 
@@ -99,7 +100,7 @@ export const renderCancel = (outcome: CancelOutcome): Reply => {
     );
   }
   const moved = outcome.moved === null ? '' : `: ${outcome.moved} message(s) had moved`;
-  const note = job.kind === 'redrive-all' && typeof job.params.taskHandle === 'string'
+  const note = moveTaskOf(job) !== null
     ? 'CancelMessageMoveTask sent; messages not yet moved stay in the DLQ.'
     : 'The job will not be resumed; its messages that were not replayed stay in the DLQ.';
   return renderDone(`Cancelled ${job.kind} job ${job.id} on ${job.queue}${moved}`, rows, note);

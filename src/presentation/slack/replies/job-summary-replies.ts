@@ -4,9 +4,10 @@
 
 import { canarySettingsOf, canaryStateOf } from '../../../app/jobs/canary.ts';
 import type { MoveTaskView } from '../../../app/jobs/move-task.use-case.ts';
-import { filterOfJob, jobVerb } from '../../../app/jobs/redrive-job-params.ts';
+import { jobVerb } from '../../../app/jobs/redrive-job-params.ts';
 import type { RedriveJobResult } from '../../../app/jobs/redrive-job-result.ts';
 import { describeFilter } from '../../../core/analysis/replay-filter.ts';
+import { manualRedriveOf, moveTaskOf } from '../../../core/job/job-kinds.ts';
 import { withData, type Reply } from '../block-kit/blocks.ts';
 import { renderCanaryPaused } from './canary-replies.ts';
 import { renderDone, renderMoveTasks, renderWarning } from './queue-replies.ts';
@@ -27,17 +28,18 @@ const jobSummary = (queue: string, result: RedriveJobResult, kind: 'sqs' | 'kafk
       ['canary job', job.id],
       ['replayed by the canary', result.done],
       ['move task job', result.moveTask.id],
-      ['task', String(result.moveTask.params.taskHandle ?? '')],
+      ['task', moveTaskOf(result.moveTask)?.params.taskHandle ?? ''],
     ], `Follow it with \`jobs ${queue}\`; cancel it with \`cancel ${result.moveTask.id}\`.`);
   }
-  const filter = [describeFilter(filterOfJob(job.params.filter)), typeof job.params.replayedBefore === 'string' ? `replayed before ${job.params.replayedBefore}` : null].filter(Boolean).join(' ');
+  const manual = manualRedriveOf(job)?.params ?? null;
+  const filter = [describeFilter(manual?.filter ?? null), manual?.replayedBefore != null ? `replayed before ${manual.replayedBefore}` : null].filter(Boolean).join(' ');
   const verb = jobVerb(job);
   const what = verb === 'resolved' ? 'Resolve' : 'Redrive';
   const rows: [string, string | number | null][] = [
     ['job', job.id],
     ['status', job.status],
     ...(filter ? [['filter', filter] as [string, string], ['not matching, left alone', result.skipped] as [string, number]] : []),
-    ...(verb === 'resolved' ? [['reason', typeof job.params.reason === 'string' ? job.params.reason : null] as [string, string | null]] : []),
+    ...(verb === 'resolved' ? [['reason', manual?.reason ?? null] as [string, string | null]] : []),
     [doneLabel(job, kind), result.done],
     ['failed (still in DLQ)', result.failed.length],
     [verb === 'resolved' ? 'interrupted, not archived again' : 'interrupted, not resent', result.uncertain.length],
@@ -56,4 +58,4 @@ export const renderJobOutcome = (queue: string, result: RedriveJobResult, kind: 
 
 /** redrive-all started on the broker's move task: the queue's move tasks, with the job as data. */
 export const renderMoveTaskStarted = (queue: string, view: MoveTaskView): Reply =>
-  withData(renderMoveTasks(queue, view.tasks, String(view.job.params.taskHandle ?? '')), { job: jobData(view.job), tasks: view.tasks });
+  withData(renderMoveTasks(queue, view.tasks, moveTaskOf(view.job)?.params.taskHandle ?? ''), { job: jobData(view.job), tasks: view.tasks });
