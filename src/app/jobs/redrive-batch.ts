@@ -13,7 +13,7 @@ import { parseJsonObject, replayFingerprints, traceIdOf } from '../shared/messag
 import { writeAudit } from '../shared/audit-trail.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import type { RedriveJobParams } from '../../core/job/job-kinds.ts';
+import type { ManualRedriveParams, RedriveJobParams } from '../../core/job/job-kinds.ts';
 
 export const BATCH = 10;
 /**
@@ -27,7 +27,7 @@ export interface RedriveRun {
   deps: QueueDeps;
   job: Job;
   backend: QueueBackend;
-  params: RedriveJobParams;
+  params: ManualRedriveParams;
   target: ReplayTarget;
   limiter: RateLimiter;
   signal: AbortSignal;
