@@ -1,25 +1,24 @@
 // Makes "every action is audited, failures too" hold for failures that happen before a use case
 // starts its own audit record (an unknown queue, an operation the queue does not support): when a
-// handler throws and no failure record of this actor appeared since the call began, one is written.
+// handler throws and the command wrote no failure record of this actor (its audit scope says so, no
+// search of the audit table), one is written.
 
-import { isRedriveError } from '../../errors.ts';
 import { targetOf } from '../access/access-control.ts';
-import { writeAudit, type AuditDeps } from '../shared/audit-trail.ts';
+import { auditErrorText, writeAudit, type AuditDeps } from '../shared/audit-trail.ts';
+import { openAuditScope } from '../shared/audit-scope.ts';
 import type { Middleware } from './dlq-command-pipeline.ts';
 
-const errorText = (error: unknown): string =>
-  isRedriveError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-
 export const auditFailures = <R>(deps: AuditDeps): Middleware<R> => async (command, context, next) => {
-  const started = deps.clock.now();
+  const scope = openAuditScope();
   try {
-    return await next(command, context);
+    return await scope.run(() => next(command, context));
   } catch (error) {
-    const recorded = await deps.store.searchAudit({ actor: context.actor, since: started, limit: 20 }).catch(() => []);
-    if (!recorded.some((r) => r.result === 'failure')) {
+    if (!scope.records.some((r) => r.actor === context.actor && r.result === 'failure')) {
       const target = targetOf(command);
-      await writeAudit(deps, { action: command.op, queue: target.queue, actor: context.actor, messageId: target.messageId, jobId: target.jobId }, 'failure', errorText(error)).catch(() => undefined);
+      await writeAudit(deps, { action: command.op, queue: target.queue, actor: context.actor, messageId: target.messageId, jobId: target.jobId }, 'failure', auditErrorText(error)).catch(() => undefined);
     }
     throw error;
+  } finally {
+    scope.close();
   }
 };
