@@ -271,7 +271,9 @@ export const startServer = async (
     { ...createQueueOperations(queueDeps, { monitors, monitorPosterFor, visibility: access }), ...createAuditOperations(queueDeps, { visibility: access, directory }) },
     { queue: queueDeps, jobs: slackJobs, watches: { start: (request) => replayWatches?.start(request) ?? Promise.resolve(null) } },
   ), safety.gates);
-  const router = createDlqPipeline({ handlers: operations, presenter: slackCommandPresenter, authorize: access.authorize, knownQueues: { registry, visibility: access }, audit: queueDeps, idempotency: { store, clock } });
+  // A second click waits on real timers for the first one's outcome (the first may run on another replica):
+  // tests' hand-driven timers would leave it unanswered; the wait is counted, so a standing clock ends it too.
+  const router = createDlqPipeline({ handlers: operations, presenter: slackCommandPresenter, authorize: access.authorize, knownQueues: { registry, visibility: access }, audit: queueDeps, idempotency: { store, clock, timers: realTimers } });
   let bolt: BoltApp | null = null;
   let localConsole: LocalConsole | null = null;
   if (transport !== 'none') {

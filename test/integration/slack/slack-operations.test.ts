@@ -17,6 +17,7 @@ import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import { section } from '../../../src/presentation/slack/block-kit/blocks.ts';
 import { noopMetrics } from '../../../src/ports/metrics.port.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
+import { realTimers } from '../../../src/ports/timers.port.ts';
 
 describe('once-per-click replay and resolve (SqliteStore)', () => {
   let dir: string;
@@ -41,7 +42,7 @@ describe('once-per-click replay and resolve (SqliteStore)', () => {
 
   /** The handlers behind the idempotency step, as the pipeline runs them. */
   const withOncePerClick = (inner: OperationHandlers): OperationHandlers => {
-    const once = oncePerClick<Reply>({ store, clock: deps.clock, presenter: slackCommandPresenter });
+    const once = oncePerClick<Reply>({ store, clock: deps.clock, timers: realTimers, presenter: slackCommandPresenter });
     const wrap = (handler: unknown) => throughMiddlewares<Reply>([once], handler as CommandHandler<Reply>);
     return { replay: wrap(inner.replay), resolve: wrap(inner.resolve) };
   };
