@@ -6,7 +6,7 @@
 import { targetOf } from '../access/access-control.ts';
 import { auditErrorText, writeAudit, type AuditDeps } from '../shared/audit-trail.ts';
 import { openAuditScope } from '../shared/audit-scope.ts';
-import type { Middleware } from './dlq-command-pipeline.ts';
+import type { Middleware } from './command-middleware.ts';
 
 export const auditFailures = <R>(deps: AuditDeps): Middleware<R> => async (command, context, next) => {
   const scope = openAuditScope();

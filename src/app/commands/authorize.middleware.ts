@@ -4,7 +4,7 @@
 import type { DlqCommand } from '../../core/command/parse-dlq-command.ts';
 import type { CommandContext } from '../shared/command-context.ts';
 import type { AccessDenial } from '../access/access-control.ts';
-import type { CommandPresenter, Middleware } from './dlq-command-pipeline.ts';
+import type { CommandPresenter, Middleware } from './command-middleware.ts';
 
 /**
  * Decides whether a command may run: the denial (already audited) to stop it, or null to let it run.

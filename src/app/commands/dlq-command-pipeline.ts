@@ -4,36 +4,14 @@
 // the same `createDlqPipeline`; what differs between them comes in as options. Generic in the reply
 // type: the pipeline renders nothing itself (the presenter does) and must not import presentation.
 
-import { parseDlqArgs, parseDlqText, type DlqCommand, type DlqOp, type ParseResult } from '../../core/command/parse-dlq-command.ts';
+import { parseDlqArgs, parseDlqText, type DlqCommand, type ParseResult } from '../../core/command/parse-dlq-command.ts';
 import type { CommandContext } from '../shared/command-context.ts';
 import type { AuditDeps } from '../shared/audit-trail.ts';
-import type { AccessDenial } from '../access/access-control.ts';
 import { authorizeCommand, type Authorize } from './authorize.middleware.ts';
 import { auditFailures } from './audit.middleware.ts';
 import { listKnownQueues, type KnownQueuesDeps } from './known-queues.middleware.ts';
-import { oncePerClick, type ClickOutcome, type IdempotencyDeps, type OnceOp } from './idempotency.middleware.ts';
-
-/** Serves one command; `R` is what the caller renders (a Slack Reply in this app). */
-export type CommandHandler<R, C extends DlqCommand = DlqCommand> = (command: C, context: CommandContext) => Promise<R>;
-
-/** One handler per operation; an operation without one is "not available in this deployment". */
-export type CommandHandlers<R> = { [K in DlqOp]?: CommandHandler<R, Extract<DlqCommand, { op: K }>> };
-
-/** One step around the handler: answers itself, or calls `next` (possibly handling what it throws). */
-export type Middleware<R> = (command: DlqCommand, context: CommandContext, next: CommandHandler<R>) => Promise<R>;
-
-/** The answers the pipeline gives itself, rendered by the caller's presentation layer. */
-export interface CommandPresenter<R> {
-  /** `/dlq help [op]`; `prefix` is `/dlq` in Slack and `redrive dlq` in the terminal. */
-  help(prefix: string, topic?: DlqOp): R;
-  usageError(error: string, usage: string): R;
-  /** An operation no handler serves here (no queue backend serves it). */
-  unavailable(op: DlqOp): R;
-  /** A role check said no (already audited as `denied`). */
-  denied(denial: AccessDenial): R;
-  /** A second click on a replay / resolve button: how the first one ended (null: still running, or unknown). */
-  duplicate(op: OnceOp, id: string, outcome: ClickOutcome | null): R;
-}
+import { oncePerClick, type IdempotencyDeps } from './idempotency.middleware.ts';
+import { throughMiddlewares, type CommandHandler, type CommandHandlers, type CommandPresenter, type Middleware } from './command-middleware.ts';
 
 export interface DlqPipeline<R> {
   handleText(text: string, context: CommandContext): Promise<R>;
@@ -54,10 +32,6 @@ export interface DlqPipelineOptions<R> {
   /** Replay / resolve once per clicked Slack message; absent (the terminal: no clicks, no keys): none. */
   idempotency?: IdempotencyDeps;
 }
-
-/** `handler` behind `middlewares`, the first one outermost. */
-export const throughMiddlewares = <R>(middlewares: readonly Middleware<R>[], handler: CommandHandler<R>): CommandHandler<R> =>
-  middlewares.reduceRight<CommandHandler<R>>((next, middleware) => (command, context) => middleware(command, context, next), handler);
 
 /** The named steps around every handler, in order: known queues → audit → idempotency. */
 export const commandMiddlewares = <R>(options: Pick<DlqPipelineOptions<R>, 'presenter' | 'knownQueues' | 'audit' | 'idempotency'>): Middleware<R>[] => [

@@ -12,17 +12,7 @@ import type { Timers } from '../../ports/timers.port.ts';
 import { auditErrorText } from '../shared/audit-trail.ts';
 import { openAuditScope } from '../shared/audit-scope.ts';
 import type { CommandContext } from '../shared/command-context.ts';
-import type { CommandPresenter, Middleware } from './dlq-command-pipeline.ts';
-
-export type OnceOp = 'replay' | 'resolve';
-
-/** How the click that holds a key ended: who, when, and the error of a failed attempt. */
-export interface ClickOutcome {
-  actor: string;
-  at: Date;
-  result: 'success' | 'failure';
-  error: string | null;
-}
+import type { ClickOutcome, CommandPresenter, Middleware, OnceOp } from './command-middleware.ts';
 
 export interface IdempotencyDeps {
   store: Pick<Store, 'claimIdempotencyKey' | 'readIdempotencyKey' | 'pruneIdempotencyKeys'>;

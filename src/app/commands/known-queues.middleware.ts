@@ -6,7 +6,7 @@
 import { isRedriveError, RedriveError } from '../../errors.ts';
 import type { QueueRegistry } from '../shared/queue-registry.ts';
 import { SEE_ALL, type QueueVisibility } from '../shared/queue-visibility.ts';
-import type { Middleware } from './dlq-command-pipeline.ts';
+import type { Middleware } from './command-middleware.ts';
 
 export interface KnownQueuesDeps {
   registry: Pick<QueueRegistry, 'list'>;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { slackCommandPresenter, type OperationHandlers } from '../../../src/presentation/slack/commands/dlq-router.ts';
-import { throughMiddlewares, type CommandHandler } from '../../../src/app/commands/dlq-command-pipeline.ts';
+import { throughMiddlewares, type CommandHandler } from '../../../src/app/commands/command-middleware.ts';
 import { oncePerClick } from '../../../src/app/commands/idempotency.middleware.ts';
 import type { Reply } from '../../../src/presentation/slack/block-kit/blocks.ts';
 import type { CommandContext } from '../../../src/app/shared/command-context.ts';

@@ -12,7 +12,7 @@ import { hiddenQueuesNote } from '../../../src/core/auth/hidden-queues-note.ts';
 import { createAuditOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { auditFailures } from '../../../src/app/commands/audit.middleware.ts';
 import { listKnownQueues } from '../../../src/app/commands/known-queues.middleware.ts';
-import { throughMiddlewares } from '../../../src/app/commands/dlq-command-pipeline.ts';
+import { throughMiddlewares } from '../../../src/app/commands/command-middleware.ts';
 import type { Reply } from '../../../src/presentation/slack/block-kit/blocks.ts';
 import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import { readAppHome } from '../../../src/app/incidents/app-home.use-case.ts';

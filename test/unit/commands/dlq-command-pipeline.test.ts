@@ -2,7 +2,8 @@
 // check runs before "not available", the steps wrap the handler outermost first, and the audit step
 // writes a failure only when the command's own audit scope holds none.
 import { describe, expect, it } from 'vitest';
-import { createDlqPipeline, throughMiddlewares, type CommandPresenter, type Middleware } from '../../../src/app/commands/dlq-command-pipeline.ts';
+import { createDlqPipeline } from '../../../src/app/commands/dlq-command-pipeline.ts';
+import { throughMiddlewares, type CommandPresenter, type Middleware } from '../../../src/app/commands/command-middleware.ts';
 import { auditFailures } from '../../../src/app/commands/audit.middleware.ts';
 import { writeAudit } from '../../../src/app/shared/audit-trail.ts';
 import type { AuditRecord, AuditRecordInput } from '../../../src/core/model.ts';

@@ -2,7 +2,7 @@
 // second click waits on the timers port for the first one's outcome and names who did it; a click
 // after a failure tries again; a standing clock still ends the wait.
 import { describe, expect, it } from 'vitest';
-import { throughMiddlewares, type CommandHandler } from '../../../src/app/commands/dlq-command-pipeline.ts';
+import { throughMiddlewares, type CommandHandler } from '../../../src/app/commands/command-middleware.ts';
 import { oncePerClick } from '../../../src/app/commands/idempotency.middleware.ts';
 import type { CommandContext } from '../../../src/app/shared/command-context.ts';
 import type { JsonObject } from '../../../src/core/model.ts';

@@ -5,7 +5,8 @@
 
 import type { DlqCommand } from '../../../core/command/parse-dlq-command.ts';
 import { escapeMrkdwn as escapeText } from '../../../core/text/escape-mrkdwn.ts';
-import { createDlqPipeline, type CommandHandler, type CommandHandlers, type CommandPresenter, type DlqPipeline, type DlqPipelineOptions } from '../../../app/commands/dlq-command-pipeline.ts';
+import { createDlqPipeline, type DlqPipeline, type DlqPipelineOptions } from '../../../app/commands/dlq-command-pipeline.ts';
+import type { CommandHandler, CommandHandlers, CommandPresenter } from '../../../app/commands/command-middleware.ts';
 import { section, type Reply } from '../block-kit/blocks.ts';
 import { renderDenied } from '../replies/access-replies.ts';
 import { renderAlreadyDone } from '../replies/duplicate-click-replies.ts';

@@ -1,7 +1,7 @@
 // The answer to a second click on a Replay / Resolve button (a double click or a Slack retry): who did
 // it first and when, or that the first attempt failed, or that it is still running. Pure.
 
-import type { ClickOutcome, OnceOp } from '../../../app/commands/idempotency.middleware.ts';
+import type { ClickOutcome, OnceOp } from '../../../app/commands/command-middleware.ts';
 import { section, type Reply } from '../block-kit/blocks.ts';
 import { slackDate } from './incident-blocks.ts';
 import { reply, safeText } from './reply-format.ts';
