@@ -30,12 +30,11 @@ import { refreshMoveTask } from './app/jobs/move-task.use-case.ts';
 import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
 import { SqliteStore } from './adapters/outbound/sqlite/sqlite-store.ts';
-import { createDlqCommandRouter } from './app/commands/dlq-command-router.ts';
+import { createDlqPipeline } from './app/commands/dlq-command-pipeline.ts';
+import { slackCommandPresenter } from './presentation/slack/commands/dlq-router.ts';
 import { createAccessControl } from './app/access/access-control.ts';
 import { accessRolesFrom } from './app/access/access-roles.ts';
 import { createAuditOperations, createQueueOperations } from './presentation/slack/commands/dlq-commands.ts';
-import { withFailureAudit } from './app/commands/failure-audit.ts';
-import { withKnownQueues } from './app/commands/known-queues.ts';
 import { createSlackUserGroups } from './adapters/outbound/slack-directory/slack-user-groups.ts';
 import { createSlackUsers } from './adapters/outbound/slack-directory/slack-users.ts';
 import type { UserGroups } from './ports/user-groups.port.ts';
@@ -274,8 +273,9 @@ export const startServer = async (
     { ...createQueueOperations(queueDeps, { monitors, monitorPosterFor, visibility: access }), ...createAuditOperations(queueDeps, { visibility: access, directory }) },
     { queue: queueDeps, jobs: slackJobs, watches: { start: (request) => replayWatches?.start(request) ?? Promise.resolve(null) } },
   ), safety.gates);
-  // Outside the failure audit: the audit record names no queue, the user sees the ones they may view.
-  const router = createDlqCommandRouter(withKnownQueues(withFailureAudit(operations, queueDeps), { registry, visibility: access }), { authorize: access.authorize });
+  // A second click waits on real timers for the first one's outcome (the first may run on another replica):
+  // tests' hand-driven timers would leave it unanswered; the wait is counted, so a standing clock ends it too.
+  const router = createDlqPipeline({ handlers: operations, presenter: slackCommandPresenter, authorize: access.authorize, knownQueues: { registry, visibility: access }, audit: queueDeps, idempotency: { store, clock, timers: realTimers } });
   let bolt: BoltApp | null = null;
   let localConsole: LocalConsole | null = null;
   if (transport !== 'none') {
@@ -482,8 +482,9 @@ const runCommand = async (request: Exclude<CliRequest, { command: 'help' | 'vers
       const access = createAccessControl({ roles: accessRolesFrom(config), userGroups: null, audit: cliDeps });
       const cliQueueDeps = { ...cliDeps, logger: logger.child({ component: 'queues' }) };
       const cliGates = openSafety(config, cliQueueDeps, awsClients, access, () => null).gates;
-      const cliOperations = withFailureAudit(withRedriveGates({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit, jobProgress: createJobProgressPrinter(io.err), onCanary: printCanary(io.err) }), ...createAuditOperations(cliDeps) }, cliGates), cliDeps);
-      const router = createDlqCommandRouter(withKnownQueues(cliOperations, { registry }), { authorize: access.authorize });
+      const cliOperations = withRedriveGates({ ...createQueueOperations(cliDeps, { monitorPost, bodyEdit, jobProgress: createJobProgressPrinter(io.err), onCanary: printCanary(io.err) }), ...createAuditOperations(cliDeps) }, cliGates);
+      // The same pipeline as Slack's; no idempotency keys (no clicks), every configured queue is known.
+      const router = createDlqPipeline({ handlers: cliOperations, presenter: slackCommandPresenter, authorize: access.authorize, knownQueues: { registry }, audit: cliDeps });
       let reply;
       try {
         reply = await router.handleArgs(args, { actor: `cli:${userInfo().username}`, channelId: null, transport: 'cli' });

@@ -100,6 +100,8 @@ export interface Store {
   // Idempotency keys (Slack retries, double clicks)
   /** True the first time a key is seen; false afterwards until it is pruned. */
   claimIdempotencyKey(key: string, at: Date, details?: JsonObject): Promise<boolean>;
+  /** A claimed key: when, and the details its claim stored; null when never claimed (or pruned). */
+  readIdempotencyKey(key: string): Promise<{ claimedAt: Date; details: JsonObject } | null>;
   pruneIdempotencyKeys(olderThan: Date): Promise<number>;
 
   // Leases (one replica runs the poller and timers)

@@ -1,15 +1,12 @@
-// Roles applied to every request: the router's `authorize` hook for /dlq, buttons and modals, and
-// `checkAccess` for actions that do not go through the router (Acknowledge, other buttons). A denial
-// gets an ephemeral explanation and an audit record (`denied`); nothing else happens. The terminal
+// Roles applied to every request: the pipeline's `authorize` step for /dlq, buttons and modals, and
+// `checkAccess` for actions that do not go through the pipeline (Acknowledge, other buttons). A denial
+// gets an audit record (`denied`) and is returned for presentation to explain; nothing else happens. The terminal
 // (`cli:<user>` actors) is trusted as admin: whoever runs `redrive dlq` already holds the config and
 // the credentials. The policy itself is pure (core/auth/access-policy.ts).
 
 import { decide, configuredUserGroups, mayView, viewsEverywhere, type AccessDecision, type AccessRoles, type Role } from '../../core/auth/access-policy.ts';
-import { context, section, type Reply } from '../../presentation/slack/block-kit/blocks.ts';
 import type { DlqCommand } from '../../core/command/parse-dlq-command.ts';
-import { toSlackText } from '../../core/text/slack-text.ts';
 import type { UserGroups } from '../../ports/user-groups.port.ts';
-import type { Authorize } from '../commands/dlq-command-router.ts';
 import type { CommandContext } from '../shared/command-context.ts';
 import { writeAudit, type AuditDeps } from '../shared/audit-trail.ts';
 import { ALL_QUEUES, type QueueVisibility } from '../shared/queue-visibility.ts';
@@ -25,13 +22,16 @@ export interface AccessRequest {
   incidentId?: string | null;
 }
 
-export type AccessCheck = { ok: true; role: Role; via: string } | { ok: false; reply: Reply; decision: Extract<AccessDecision, { kind: 'denied' }> };
+/** A denial: what was refused, the role it needs, who can grant it (presentation renders the explanation). */
+export type AccessDenial = Extract<AccessDecision, { kind: 'denied' }>;
+
+export type AccessCheck = { ok: true; role: Role; via: string } | { ok: false; decision: AccessDenial };
 
 export interface AccessControl extends QueueVisibility {
-  /** Decides; on a denial writes the audit record and returns the reply to show (ephemeral). */
+  /** Decides; on a denial writes the audit record and returns the denial to explain (ephemeral). */
   check(request: AccessRequest): Promise<AccessCheck>;
-  /** The router hook: the same check for every parsed /dlq command. */
-  authorize: Authorize;
+  /** The pipeline's authorize step: the same check for every parsed /dlq command; null = allowed. */
+  authorize(command: DlqCommand, context: CommandContext): Promise<AccessDenial | null>;
 }
 
 export interface AccessControlDeps {
@@ -45,21 +45,6 @@ export interface AccessControlDeps {
 export const isTrustedActor = (actor: string): boolean => actor.startsWith('cli:') || actor === 'system';
 
 const ALLOWED_TRUSTED = { ok: true, role: 'admin', via: 'terminal' } as const;
-
-const mention = (user: string): string => (/^[UW][A-Z0-9_]+$/.test(user) ? `<@${user}>` : toSlackText(user, { max: 80 }));
-
-/** The ephemeral explanation: what was refused, the role it needs, and how to get it. */
-export const renderDenied = (decision: Extract<AccessDecision, { kind: 'denied' }>): Reply => {
-  const reason = toSlackText(decision.reason, { max: 500 });
-  const ask = decision.admins.length > 0 ? `a Redrive admin (${decision.admins.slice(0, 5).map(mention).join(', ')})` : 'a Redrive admin';
-  const groups = decision.groups.length > 0 ? `, or to add you to ${decision.groups.slice(0, 5).map((g) => `<!subteam^${g}>`).join(' or ')}` : '';
-  const how = `To get the ${decision.needed} role, ask ${ask} to add your Slack user id to \`${toSlackText(decision.configKey, { max: 200 })}\` in Redrive's config${groups}.`;
-  return {
-    text: `Not allowed: ${reason}`,
-    private: true,
-    blocks: [section(`:no_entry: *Not allowed.* ${reason}`), section(how), context('Nothing was done. This attempt is in the audit log (`/dlq audit`).')],
-  };
-};
 
 const field = (command: DlqCommand, key: string): string | null => {
   const value = (command as unknown as Record<string, unknown>)[key];
@@ -91,7 +76,7 @@ export const createAccessControl = (deps: AccessControlDeps): AccessControl => {
       decision.reason,
       { needed: decision.needed, role: decision.role },
     );
-    return { ok: false, reply: renderDenied(decision), decision };
+    return { ok: false, decision };
   };
   return {
     check,
@@ -106,14 +91,14 @@ export const createAccessControl = (deps: AccessControlDeps): AccessControl => {
       // A job's queue decides who may cancel it (a per-queue operator list applies to its jobs).
       const queue = target.queue ?? (target.jobId ? ((await deps.audit.store.getJob(target.jobId).catch(() => null))?.queue ?? null) : null);
       const result = await check({ actor: ctx.actor, action: command.op, queue, messageId: target.messageId, jobId: target.jobId });
-      return result.ok ? null : result.reply;
+      return result.ok ? null : result.decision;
     },
   };
 };
 
 /**
- * For buttons and modals that do not go through the router: `null` access (no roles wired, as in
- * some tests) allows everything. On `ok: false`, show `reply` to the clicker only and do nothing.
+ * For buttons and modals that do not go through the pipeline: `null` access (no roles wired, as in
+ * some tests) allows everything. On `ok: false`, explain the denial to the clicker only and do nothing.
  */
 export const checkAccess = (access: AccessControl | null | undefined, request: AccessRequest): Promise<AccessCheck> =>
   access ? access.check(request) : Promise.resolve({ ok: true, role: 'admin', via: 'no access control' });

@@ -1,11 +1,13 @@
 // Runs one queue action and writes its audit record (store first, one pino line with component
 // `audit` second) whatever the outcome, with the queue's open incident attached. Records carry ids
-// and results, never bodies. Access denials are written here too (app/access).
+// and results, never bodies. Access denials are written here too (app/access). Each stored record is
+// also noted in the running command's audit scope (audit-scope.ts).
 
 import { isRedriveError } from '../../errors.ts';
 import type { AuditRecordInput, JsonObject } from '../../core/model.ts';
 import type { Metrics } from '../../ports/metrics.port.ts';
 import type { QueueDeps } from './queue-deps.ts';
+import { noteAudited } from './audit-scope.ts';
 
 export interface ActionInput {
   action: string;
@@ -24,7 +26,8 @@ export interface ActionInput {
 /** What writing an audit record needs: the queue use cases' deps satisfy it. */
 export type AuditDeps = Pick<QueueDeps, 'store' | 'clock' | 'logger' | 'auditLogger'> & { metrics: Pick<Metrics, 'actionCompleted'> };
 
-const errorText = (error: unknown): string =>
+/** How an error reads in an audit record: `CODE: message` for Redrive's own errors. */
+export const auditErrorText = (error: unknown): string =>
   isRedriveError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 
 export const writeAudit = async (
@@ -51,6 +54,7 @@ export const writeAudit = async (
     details: { ...(input.details ?? {}), ...(details ?? {}) },
   };
   const stored = await deps.store.appendAudit(record);
+  noteAudited(stored);
   deps.metrics.actionCompleted(input.action, result, input.queue ?? null);
   const { details: _details, ...fields } = stored;
   (deps.auditLogger ?? deps.logger)?.info({ audit: true, auditId: stored.id, ...fields, at: stored.at.toISOString() }, `audit: ${input.action} ${result}`);
@@ -67,7 +71,7 @@ export const audited = async <T>(
   try {
     value = await run(input);
   } catch (error) {
-    await writeAudit(deps, input, 'failure', errorText(error));
+    await writeAudit(deps, input, 'failure', auditErrorText(error));
     throw error;
   }
   await writeAudit(deps, input, 'success', null, detailsOf?.(value));

@@ -1,5 +1,5 @@
 // The configured queues by name, for the use cases. Unknown names fail with QUEUE_UNKNOWN naming no
-// other queue (the error reaches audit records); `withKnownQueues` (app/commands/known-queues.ts) adds
+// other queue (the error reaches audit records); the /dlq pipeline's known-queues step (app/commands/known-queues.middleware.ts) adds
 // the queues the asking user may view, so a typo gets a useful answer without showing hidden queues.
 
 import { RedriveError } from '../../errors.ts';

@@ -87,6 +87,14 @@ export const describeAuditContract = (store: StoreRef): void => {
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
+    it('reads a claimed key back: when, and the details of its claim', async () => {
+      const key = unique('click');
+      expect(await store().readIdempotencyKey(key)).toBeNull();
+      await store().claimIdempotencyKey(key, T0, { actor: 'U_A', result: 'success' });
+      await store().claimIdempotencyKey(key, at(1), { actor: 'U_B' });
+      expect(await store().readIdempotencyKey(key)).toEqual({ claimedAt: T0, details: { actor: 'U_A', result: 'success' } });
+    });
+
     it('prunes keys older than a date so they can be claimed again', async () => {
       const old = new Date('2001-01-01T00:00:00.500Z');
       const stale = unique('old');

@@ -4,7 +4,7 @@
 // job interrupted mid-way and run again never produces a message twice.
 
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createDlqCommandRouter } from '../../../src/presentation/slack/commands/dlq-router.ts';
 import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { runRedriveJob } from '../../../src/app/jobs/redrive-job.ts';
 import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';

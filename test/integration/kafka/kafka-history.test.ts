@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
-import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createDlqCommandRouter } from '../../../src/presentation/slack/commands/dlq-router.ts';
 import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { kafkaClients, kafkaQueueDeps, services, uniqueName, useKafkaTestEnv } from './kafka-test-env.ts';
 

@@ -10,7 +10,7 @@ import { DEPTH_METRIC } from '../../../src/adapters/outbound/cloudwatch/cloudwat
 import { createSfnClient } from '../../../src/adapters/outbound/stepfunctions/sfn-replay-target.ts';
 import { createSqsQueueBackend } from '../../../src/adapters/outbound/sqs/sqs-queue-backend.ts';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
-import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createDlqCommandRouter } from '../../../src/presentation/slack/commands/dlq-router.ts';
 import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import type { SqsQueueConfig } from '../../../src/config/config.schema.ts';

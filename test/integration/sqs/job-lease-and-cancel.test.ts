@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../../src/adapters/outbound/postgres/postgres-store.ts';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
-import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createDlqCommandRouter } from '../../../src/presentation/slack/commands/dlq-router.ts';
 import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { jobLeaseName, jobLeaseTtlMs } from '../../../src/app/jobs/job-lease.ts';
 import { runRedriveJob } from '../../../src/app/jobs/redrive-job.ts';

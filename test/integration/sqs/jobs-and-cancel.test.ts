@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
-import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createDlqCommandRouter } from '../../../src/presentation/slack/commands/dlq-router.ts';
 import { createQueueOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
 import { runRedriveJob } from '../../../src/app/jobs/redrive-job.ts';
 import { createRedriveJob } from '../../../src/app/jobs/redrive-job-params.ts';

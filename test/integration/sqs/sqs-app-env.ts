@@ -14,7 +14,7 @@ import type { QueueDeps } from '../../../src/app/shared/queue-deps.ts';
 import { noopMetrics } from '../../../src/ports/metrics.port.ts';
 import { systemClock } from '../../../src/ports/clock.port.ts';
 import type { QueueBackend } from '../../../src/ports/queue-backend.port.ts';
-import { createDlqCommandRouter } from '../../../src/app/commands/dlq-command-router.ts';
+import { createDlqCommandRouter } from '../../../src/presentation/slack/commands/dlq-router.ts';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import type { Store } from '../../../src/ports/store.port.ts';
 import { createQueuePair, deleteQueues, testSqsClient, type CreatedQueue } from './sqs-test-env.ts';

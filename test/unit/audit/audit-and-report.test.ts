@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { renderReplyForTerminal } from '../../../src/presentation/terminal/render-terminal.ts';
-import { renderDenied } from '../../../src/app/access/access-control.ts';
+import { renderDenied } from '../../../src/presentation/slack/replies/access-replies.ts';
 import { renderAuditSearch } from '../../../src/presentation/slack/replies/audit-replies.ts';
 import { renderReport } from '../../../src/presentation/slack/replies/report-replies.ts';
 import { planAuditSearch } from '../../../src/core/audit/audit-ref.ts';

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSlackUserGroups, type UserGroupsClient } from '../../../src/adapters/outbound/slack-directory/slack-user-groups.ts';
 import { createAccessControl } from '../../../src/app/access/access-control.ts';
+import { renderDenied } from '../../../src/presentation/slack/replies/access-replies.ts';
 import type { AccessRoles } from '../../../src/core/auth/access-policy.ts';
 import type { AuditRecord, AuditRecordInput } from '../../../src/core/model.ts';
 import { fixedClock } from '../../../src/ports/clock.port.ts';
@@ -123,7 +124,8 @@ describe('access control', () => {
 
   it('audits a denial with what was attempted, and answers with the explanation', async () => {
     const { access, audit } = setup();
-    const denied = await access.authorize({ op: 'resolve', queue: 'orders', id: 'msg-9', reason: null }, { actor: 'U_CAROL', channelId: 'C1', transport: 'slack' });
+    const denial = await access.authorize({ op: 'resolve', queue: 'orders', id: 'msg-9', reason: null }, { actor: 'U_CAROL', channelId: 'C1', transport: 'slack' });
+    const denied = denial && renderDenied(denial);
     expect(denied?.private).toBe(true);
     expect(denied?.text).toContain('resolve on orders needs the operator role');
     expect(audit).toEqual([

@@ -10,8 +10,10 @@ import { ALL_QUEUES, type QueueScope, type QueueVisibility } from '../../../src/
 import { withHiddenNote } from '../../../src/presentation/slack/replies/hidden-note.ts';
 import { hiddenQueuesNote } from '../../../src/core/auth/hidden-queues-note.ts';
 import { createAuditOperations } from '../../../src/presentation/slack/commands/dlq-commands.ts';
-import { withFailureAudit } from '../../../src/app/commands/failure-audit.ts';
-import { withKnownQueues } from '../../../src/app/commands/known-queues.ts';
+import { auditFailures } from '../../../src/app/commands/audit.middleware.ts';
+import { listKnownQueues } from '../../../src/app/commands/known-queues.middleware.ts';
+import { throughMiddlewares } from '../../../src/app/commands/command-middleware.ts';
+import type { Reply } from '../../../src/presentation/slack/block-kit/blocks.ts';
 import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import { readAppHome } from '../../../src/app/incidents/app-home.use-case.ts';
 import { isRedriveError } from '../../../src/errors.ts';
@@ -173,7 +175,7 @@ describe('an unknown queue name', () => {
   const registry = createQueueRegistry(['orders', 'payments', 'ledger'].map((name) => ({ name, kind: 'sqs', close: async () => undefined }) as unknown as QueueBackend));
   const ctx = (actor: string) => ({ actor, channelId: 'C1', transport: actor.startsWith('cli:') ? ('cli' as const) : ('slack' as const) });
   const failing = (deps: QueueDeps, visibility?: QueueVisibility) =>
-    withKnownQueues(withFailureAudit({ peek: async (command) => (registry.get(command.queue), { text: '', blocks: [], private: true }) }, deps), { registry, ...(visibility ? { visibility } : {}) });
+    ({ peek: throughMiddlewares<Reply>([listKnownQueues({ registry, ...(visibility ? { visibility } : {}) }), auditFailures(deps)], async (command) => (registry.get((command as { queue: string }).queue), { text: '', blocks: [], private: true })) });
   const messageOf = async (run: Promise<unknown>): Promise<string> => run.then(() => '', (error: unknown) => (isRedriveError(error) ? `${error.code}: ${error.userMessage()}` : String(error)));
 
   it('the registry names no other queue', () => {
@@ -196,7 +198,7 @@ describe('an unknown queue name', () => {
   it('other errors pass through untouched', async () => {
     const { access } = setup();
     const boom = new Error('boom');
-    const ops = withKnownQueues({ peek: async () => { throw boom; } }, { registry, visibility: access });
+    const ops = { peek: throughMiddlewares<Reply>([listKnownQueues({ registry, visibility: access })], async () => { throw boom; }) };
     await expect(ops.peek?.({ op: 'peek', queue: 'orders', count: 1 }, ctx('U_CAROL'))).rejects.toBe(boom);
   });
 });

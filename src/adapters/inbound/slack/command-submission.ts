@@ -4,7 +4,7 @@
 // reader decides what is valid, the router decides (and checks the role) for the rest.
 
 import type { App } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../presentation/slack/commands/dlq-router.ts';
 import type { CommandContext } from '../../../app/shared/command-context.ts';
 import type { MessageRef } from '../../../presentation/slack/block-kit/interactive-actions.ts';
 import { decodeMetadata, type ModalOrigin, type StateValues, type Submission } from '../../../presentation/slack/block-kit/modals.ts';

@@ -2,7 +2,7 @@
 // It parses nothing and decides nothing: the router and its use cases do.
 
 import type { App } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../presentation/slack/commands/dlq-router.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { isRedriveError } from '../../../errors.ts';
 import { toSlackText } from '../../../core/text/slack-text.ts';

@@ -3,7 +3,7 @@
 // incident's thread (Redrive all opens the bulk replay modal: job-actions.listener.ts). Every click is acked at once; nothing here decides anything.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../presentation/slack/commands/dlq-router.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import type { AckResult } from '../../../app/incidents/incident-service.ts';
 import { INCIDENT_ACTIONS } from '../../../presentation/slack/block-kit/incident-actions.ts';
@@ -13,6 +13,7 @@ import { isRedriveError } from '../../../errors.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { logFailure } from '../../../app/shared/log-failure.ts';
+import { deniedMessage } from '../../../presentation/slack/replies/access-replies.ts';
 
 export interface IncidentAcknowledger {
   acknowledge(incidentId: string, user: string): Promise<AckResult>;
@@ -56,7 +57,7 @@ export const registerIncidentActions = (
       const incidentId = action.value ?? '';
       const allowed = await checkAccess(deps.access, { actor: user, action: 'acknowledge', queue: null, incidentId });
       if (!allowed.ok) {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: allowed.reply.text, blocks: allowed.reply.blocks });
+        await respond({ response_type: 'ephemeral', replace_original: false, ...deniedMessage(allowed.decision) });
         return;
       }
       const text = explain(await incidents.acknowledge(incidentId, user));

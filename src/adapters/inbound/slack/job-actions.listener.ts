@@ -7,7 +7,7 @@
 // modal, whose submission starts resolve-batch the same way. Every handler acks first.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../presentation/slack/commands/dlq-router.ts';
 import { INCIDENT_ACTIONS } from '../../../presentation/slack/block-kit/incident-actions.ts';
 import { decodeMessageRef, JOB_ACTIONS, VIEW_CALLBACKS } from '../../../presentation/slack/block-kit/interactive-actions.ts';
 import { bulkReplayModal, readBulkSubmission } from '../../../presentation/slack/block-kit/modals.ts';
@@ -21,6 +21,7 @@ import { checkAccess, type AccessControl } from '../../../app/access/access-cont
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';
 import { logFailure } from '../../../app/shared/log-failure.ts';
+import { deniedMessage } from '../../../presentation/slack/replies/access-replies.ts';
 
 export interface JobActionDeps {
   router: DlqCommandRouter;
@@ -43,7 +44,7 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
       try {
         const allowed = await checkAccess(deps.access, { actor: body.user.id, action: 'redrive-all', queue });
         if (!allowed.ok) {
-          await whisper({ chat, logger, user: body.user.id, origin, respond }, { text: allowed.reply.text, blocks: allowed.reply.blocks });
+          await whisper({ chat, logger, user: body.user.id, origin, respond }, deniedMessage(allowed.decision));
           return;
         }
         await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkReplayModal(queue, origin, deps.kindOf?.(queue) ?? null, actionId) });
@@ -65,7 +66,7 @@ export const registerJobActions = (app: App, deps: JobActionDeps): void => {
     try {
       const allowed = await checkAccess(deps.access, { actor: body.user.id, action: 'resolve-batch', queue });
       if (!allowed.ok) {
-        await whisper(delivery, { text: allowed.reply.text, blocks: allowed.reply.blocks });
+        await whisper(delivery, deniedMessage(allowed.decision));
         return;
       }
       await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: bulkResolveModal(queue, origin) });

@@ -5,7 +5,7 @@
 // role check and the once-per-click rule apply. Nothing here decides anything.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../presentation/slack/commands/dlq-router.ts';
 import type { CommandContext } from '../../../app/shared/command-context.ts';
 import { decodeMessageRef, MESSAGE_ACTIONS, VIEW_CALLBACKS, type MessageRef } from '../../../presentation/slack/block-kit/interactive-actions.ts';
 import {
@@ -29,6 +29,7 @@ import { checkAccess, type AccessControl } from '../../../app/access/access-cont
 import { contextFor, onCommandSubmission } from './command-submission.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
 import { logFailure } from '../../../app/shared/log-failure.ts';
+import { deniedMessage } from '../../../presentation/slack/replies/access-replies.ts';
 
 export interface MessageActionDeps {
   router: DlqCommandRouter;
@@ -80,7 +81,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
         if (requires) {
           const allowed = await checkAccess(deps.access, { actor: user, action: requires, queue: ref.queue, messageId: ref.id });
           if (!allowed.ok) {
-            await whisper({ chat, logger, user, origin, respond: viewId ? undefined : respond }, { text: allowed.reply.text, blocks: allowed.reply.blocks });
+            await whisper({ chat, logger, user, origin, respond: viewId ? undefined : respond }, deniedMessage(allowed.decision));
             return;
           }
         }
@@ -137,7 +138,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
       // No form for someone who may not resolve: say so now rather than after they typed a reason.
       const allowed = await checkAccess(deps.access, { actor: body.user.id, action: 'resolve', queue: ref.queue, messageId: ref.id });
       if (!allowed.ok) {
-        await whisper(delivery, { text: allowed.reply.text, blocks: allowed.reply.blocks });
+        await whisper(delivery, deniedMessage(allowed.decision));
         return;
       }
       await openModal(client, body.trigger_id, viewId !== null, resolveModal(ref, origin, deps.kindOf?.(ref.queue) ?? null));

@@ -3,7 +3,7 @@
 // message the buttons were on (response_url `replace_original`, else chat.update). Decides nothing.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../presentation/slack/commands/dlq-router.ts';
 import { logFailure } from '../../../app/shared/log-failure.ts';
 import { decodePeekPage } from '../../../presentation/slack/replies/peek-pages.ts';
 import { PEEK_PAGE_ACTIONS } from '../../../presentation/slack/block-kit/interactive-actions.ts';

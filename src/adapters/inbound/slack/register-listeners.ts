@@ -2,7 +2,7 @@
 // console both call this, so a command or a click behaves the same wherever it comes from.
 
 import type { App } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../presentation/slack/commands/dlq-router.ts';
 import type { AccessControl } from '../../../app/access/access-control.ts';
 import type { Chat } from '../../../ports/chat.port.ts';
 import type { QueueKind } from '../../../core/model.ts';

@@ -4,7 +4,7 @@
 // with that reason. Every handler acks first; nothing here decides anything.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { DlqCommandRouter } from '../../../app/commands/dlq-command-router.ts';
+import type { DlqCommandRouter } from '../../../presentation/slack/commands/dlq-router.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { decodeOverride } from '../../../presentation/slack/replies/safety-replies.ts';
 import { decodeMessageRef, SAFETY_ACTIONS, VIEW_CALLBACKS } from '../../../presentation/slack/block-kit/interactive-actions.ts';
@@ -13,6 +13,7 @@ import type { Chat } from '../../../ports/chat.port.ts';
 import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { contextFor, onCommandSubmission } from './command-submission.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
+import { deniedMessage } from '../../../presentation/slack/replies/access-replies.ts';
 
 export interface SafetyActionDeps {
   router: DlqCommandRouter;
@@ -51,7 +52,7 @@ export const registerSafetyActions = (app: App, deps: SafetyActionDeps): void =>
       // No form for someone who may not start the job: say so before they type a reason.
       const allowed = await checkAccess(deps.access, { actor: user, action: command.op, queue: command.queue });
       if (!allowed.ok) {
-        await whisper({ chat, logger, user, origin, respond }, { text: allowed.reply.text, blocks: allowed.reply.blocks });
+        await whisper({ chat, logger, user, origin, respond }, deniedMessage(allowed.decision));
         return;
       }
       await (client as unknown as ViewsClient).views.open({ trigger_id: body.trigger_id, view: overrideModal(command.queue, action.value, origin) });

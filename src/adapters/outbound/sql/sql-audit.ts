@@ -4,7 +4,7 @@
 
 import type { AuditQuery, AuditRecord, AuditRecordInput, JsonObject, Lease } from '../../../core/model.ts';
 import type { SqlDriver, SqlParam } from './sql-driver.ts';
-import { AUDIT_COLUMNS, jsonParam, offsetParam, toAuditRecord } from './sql-rows.ts';
+import { AUDIT_COLUMNS, jsonParam, offsetParam, toAuditRecord, toIdempotencyKey } from './sql-rows.ts';
 
 export const appendAudit = async (db: SqlDriver, r: AuditRecordInput): Promise<AuditRecord> => {
   const [row] = await db.all(
@@ -57,6 +57,11 @@ export const claimIdempotencyKey = async (db: SqlDriver, key: string, at: Date, 
     [key, at, jsonParam(details)],
   );
   return rows.length > 0;
+};
+
+export const readIdempotencyKey = async (db: SqlDriver, key: string): Promise<{ claimedAt: Date; details: JsonObject } | null> => {
+  const [row] = await db.all('SELECT claimed_at, details FROM idempotency_keys WHERE idempotency_key = ?', [key]);
+  return row ? toIdempotencyKey(row) : null;
 };
 
 export const pruneIdempotencyKeys = (db: SqlDriver, olderThan: Date): Promise<number> =>

@@ -190,3 +190,5 @@ export const toAuditRecord = (row: SqlRow): AuditRecord => ({
   jobId: strOrNull(row.job_id),
   details: json(row.details),
 });
+
+export const toIdempotencyKey = (row: SqlRow): { claimedAt: Date; details: JsonObject } => ({ claimedAt: date(row.claimed_at), details: json(row.details) });

@@ -168,6 +168,9 @@ export class SqlStore implements Store {
   claimIdempotencyKey(key: string, at: Date, details?: JsonObject): Promise<boolean> {
     return audit.claimIdempotencyKey(this.#db, key, at, details);
   }
+  readIdempotencyKey(key: string): Promise<{ claimedAt: Date; details: JsonObject } | null> {
+    return audit.readIdempotencyKey(this.#db, key);
+  }
   pruneIdempotencyKeys(olderThan: Date): Promise<number> {
     return audit.pruneIdempotencyKeys(this.#db, olderThan);
   }

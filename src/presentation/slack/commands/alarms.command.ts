@@ -1,7 +1,7 @@
 // `/dlq alarms <queue>`: makes sure the SQS queue's CloudWatch depth alarm exists and lists its alarms.
 // Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { ensureQueueAlarms } from '../../../app/monitors/alarms.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { withData } from '../block-kit/blocks.ts';

@@ -1,7 +1,7 @@
 // `/dlq analyze <queue>`: the DLQ's messages grouped by error signature, with a verdict per group.
 // Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { analyzeQueue } from '../../../app/messages/analyze-queue.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { withData } from '../block-kit/blocks.ts';

@@ -1,7 +1,7 @@
 // `/dlq audit [ref]`: the audit records of a message, job, queue or person the asker may see.
 // Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { searchAuditLog } from '../../../app/access/audit-search.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { withData } from '../block-kit/blocks.ts';

@@ -2,7 +2,7 @@
 // calling one use case and rendering its result), assembled here. Slack, the terminal and tests share
 // it, so an operation behaves the same everywhere. No handler lives here.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { createAlarmsCommand } from './alarms.command.ts';
 import { createAnalyzeCommand } from './analyze.command.ts';

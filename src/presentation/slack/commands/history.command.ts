@@ -1,7 +1,7 @@
 // `/dlq history <queue> [--hours N]`: the queue's depth over time and what was done to it.
 // Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { queueHistory } from '../../../app/messages/history.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { withData } from '../block-kit/blocks.ts';

@@ -1,7 +1,7 @@
 // `/dlq jobs [queue]` (the redrive jobs of every visible queue, or one queue's) and `/dlq cancel <job>`.
 // Each calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { cancelJob, listJobViews } from '../../../app/jobs/jobs.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { ALL_QUEUES } from '../../../app/shared/queue-visibility.ts';

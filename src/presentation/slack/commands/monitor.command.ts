@@ -1,7 +1,7 @@
 // `/dlq monitor <queue> [--interval S]` and `/dlq stop-monitor <queue>`: the queue's status posted
 // every interval where the caller says (a Slack thread, the terminal) until stopped. Each calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { createMonitors } from '../../../app/monitors/monitor.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { RedriveError } from '../../../errors.ts';

@@ -1,7 +1,7 @@
 // `/dlq peek <queue> [count]`: the first messages of a DLQ as cards (Slack pages them; a terminal
 // prints them all). Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { peekMessages } from '../../../app/messages/read-queue.use-case.ts';
 import { replayDestinations } from '../../../app/messages/replay-message.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';

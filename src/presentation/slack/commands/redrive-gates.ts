@@ -10,7 +10,7 @@
 // the queue sets `adminMayApproveAlone`, where the terminal's admin approves alone (audited).
 
 import { approvalNeeded, type ApprovalPolicy } from '../../../core/safety/approval-decision.ts';
-import type { OperationHandler, OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandler, OperationHandlers } from './dlq-router.ts';
 import type { CommandContext } from '../../../app/shared/command-context.ts';
 import { writeAudit } from '../../../app/shared/audit-trail.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';

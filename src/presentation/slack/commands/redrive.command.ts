@@ -1,7 +1,7 @@
 // The bulk /dlq operations: `redrive-all` (move task or manual job, a canary first if configured),
 // `redrive-batch`, `resolve-batch` and `resume`. Each calls one use case and renders the job's end.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { resumeRedriveJob } from '../../../app/jobs/redrive-job.ts';
 import { progressFor, redriveAll, runManualJob } from '../../../app/jobs/redrive.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';

@@ -1,7 +1,7 @@
 // `/dlq replay <queue> <id> [--to topic]`: sends one message back (an edited body if given), or, for a
 // Kafka queue without a replay topic, first asks to confirm the original topic. Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { replayMessage, type ReplayOutcome } from '../../../app/messages/replay-message.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { RedriveError } from '../../../errors.ts';

@@ -1,7 +1,7 @@
 // `/dlq report [--days N]`: what went through the visible DLQs over the last days (incidents, replays,
 // resolves, jobs). Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { buildReport } from '../../../app/report/report.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { withData } from '../block-kit/blocks.ts';

@@ -1,7 +1,7 @@
 // `/dlq resolve <queue> <id> [reason]`: archives one message as handled and removes it from the DLQ
 // (Kafka: commits the offset). Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { resolveMessage } from '../../../app/messages/resolve-message.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { renderResolved } from '../replies/resolve-replies.ts';

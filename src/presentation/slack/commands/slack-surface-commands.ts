@@ -1,8 +1,7 @@
-// What the interactive Slack surface adds to the /dlq operations, as router handlers wrapped around
-// the queue operations (so the router's authorize hook still runs first):
+// What the interactive Slack surface adds to the /dlq operations, as handlers wrapped around the queue
+// operations (so the pipeline's steps, authorize to idempotency, still run first):
 // - `view` for a modal renders the whole message (several sections, buttons);
-// - `replay` and `resolve` from a button run once per (operation, queue, message, clicked message):
-//   a Slack retry or a double click gets "already replayed by <@U> at …" and changes nothing;
+// - `replay` from Slack starts the post-replay watch (once per click: app/commands/idempotency.middleware.ts);
 // - `redrive-all`, `redrive-batch`, `resolve-batch` and `resume` from Slack answer at once with the job id and a Cancel button,
 //   and the job runs in the background, reporting in a thread (job-follower.ts).
 // The terminal keeps the plain handlers: it waits for a job to end.
@@ -12,10 +11,9 @@ import { editReplayBlocks, INPUT_MAX } from '../block-kit/modals.ts';
 import { hasHiddenControls } from '../../../core/text/neutralize-controls.ts';
 import { redactSecrets } from '../../../core/text/redact.ts';
 import type { DlqCommand } from '../../../core/command/parse-dlq-command.ts';
-import { slackDate } from '../replies/incident-blocks.ts';
-import type { AuditRecord, QueueKind } from '../../../core/model.ts';
+import type { QueueKind } from '../../../core/model.ts';
 import type { ReplayFilter } from '../../../core/analysis/replay-filter.ts';
-import type { OperationHandler, OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandler, OperationHandlers } from './dlq-router.ts';
 import type { CommandContext } from '../../../app/shared/command-context.ts';
 import { liveJobLease } from '../../../app/jobs/job-lease.ts';
 import { startMoveTask } from '../../../app/jobs/move-task.use-case.ts';
@@ -39,37 +37,7 @@ export interface SlackOperationsDeps {
   jobs: JobFollower | null;
   /** The post-replay watch after a replay from Slack (replay-watches.ts); null = none. */
   watches?: Pick<ReplayWatches, 'start'> | null;
-  /** How long a second click waits for the first one's audit record to name who and when (default 3 s). */
-  duplicateWaitMs?: number;
 }
-
-type Once = 'replay' | 'resolve';
-
-/** Idempotency keys older than this are pruned (at most once an hour, on a click). */
-const KEY_TTL_MS = 7 * 24 * 3_600_000;
-const PRUNE_EVERY_MS = 3_600_000;
-
-const PAST: Record<Once, string> = { replay: 'replayed', resolve: 'resolved' };
-
-/** One idempotency key per operation, queue, message and the Slack message the button was on. */
-export const interactionKey = (op: Once, queue: string, id: string, origin: NonNullable<CommandContext['origin']>): string | null =>
-  origin.messageTs ? `slack:${op}:${queue}:${id}:${origin.channel}:${origin.messageTs}` : null;
-
-const mention = (actor: string): string => (/^[UW][A-Z0-9_]+$/.test(actor) ? `<@${actor}>` : safeText(actor, 80));
-
-const alreadyDone = (op: Once, id: string, record: AuditRecord | null): Reply => {
-  if (!record) {
-    const text = `This message is already being ${PAST[op]} (a second click or a Slack retry); nothing was done twice.`;
-    return reply(text, [section(`:hourglass: ${safeText(text, 500)}`)], { private: true });
-  }
-  const when = slackDate(record.at);
-  if (record.result === 'failure') {
-    const text = `A ${op} of ${id} by ${record.actor} failed: ${record.error ?? 'unknown error'}. Click again to retry.`;
-    return reply(text, [section(`:x: A ${op} of \`${safeText(id, 200)}\` by ${mention(record.actor)} at ${when} failed: ${safeText(record.error ?? 'unknown error', 1_000)}. Click again to retry.`)], { private: true });
-  }
-  const text = `Already ${PAST[op]} by ${record.actor} at ${record.at.toISOString()}.`;
-  return reply(text, [section(`:information_source: Already ${PAST[op]} by ${mention(record.actor)} at ${when}; nothing was done twice.`)], { private: true });
-};
 
 /**
  * The Edit and replay form, or why there is none. A body that holds something redaction would hide
@@ -91,50 +59,7 @@ const editForm = (message: DlqMessage, keys: readonly string[], kind: QueueKind)
 
 export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperationsDeps): OperationHandlers => {
   const { queue } = deps;
-  const waitMs = deps.duplicateWaitMs ?? 3_000;
 
-  /** This operation's finished attempts on the message, newest first (denials are not attempts). */
-  const attempts = async (op: Once, queueName: string, id: string): Promise<AuditRecord[]> =>
-    (await queue.store.searchAudit({ queue: queueName, ref: id, action: op, limit: 50 })).filter((r) => r.result !== 'denied');
-
-  /** The record of the click that holds the key: newer than `seenId` once it ends (it may still run). */
-  const holderRecord = async (op: Once, queueName: string, id: string, seenId: number, fallback: AuditRecord | null): Promise<AuditRecord | null> => {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const newer = (await attempts(op, queueName, id)).find((r) => r.id > seenId);
-      if (newer) return newer;
-      if (Date.now() >= deadline) return fallback?.result === 'success' ? fallback : null;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-
-  // Slack retries within minutes and a clicked message lives on; a week of keys covers both.
-  let lastPrune = Number.NEGATIVE_INFINITY;
-  const pruneKeys = async (now: Date): Promise<void> => {
-    if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
-    lastPrune = now.getTime();
-    await queue.store.pruneIdempotencyKeys(new Date(now.getTime() - KEY_TTL_MS)).catch(() => undefined);
-  };
-
-  const once = <C extends Extract<DlqCommand, { op: Once }>>(op: Once, inner: OperationHandler<C> | undefined): OperationHandler<C> | undefined => {
-    if (!inner) return undefined;
-    return async (command, context) => {
-      const base = context.origin ? interactionKey(op, command.queue, command.id, context.origin) : null;
-      if (base === null) return inner(command, context);
-      // One key per failed attempt so far: a click after a failure may try again, while a double
-      // click or a Slack retry during (or after) a successful attempt finds the key taken.
-      const history = await attempts(op, command.queue, command.id);
-      const failures = history.filter((r) => r.result === 'failure').length;
-      const at = queue.clock.now();
-      const first = await queue.store.claimIdempotencyKey(`${base}#${failures}`, at, { actor: context.actor, at: at.toISOString() });
-      await pruneKeys(at);
-      if (!first) {
-        const latest = history[0] ?? null;
-        return alreadyDone(op, command.id, latest?.result === 'success' ? latest : await holderRecord(op, command.queue, command.id, latest?.id ?? 0, latest));
-      }
-      return inner(command, context);
-    };
-  };
 
   const jobs = deps.jobs;
   /** After a replay, the post-replay watch reports in the clicked message's thread (or the incident's). */
@@ -194,8 +119,7 @@ export const withSlackSurface = (handlers: OperationHandlers, deps: SlackOperati
           },
         }
       : {}),
-    ...(handlers.replay ? { replay: watched(once('replay', handlers.replay)) } : {}),
-    ...(handlers.resolve ? { resolve: once('resolve', handlers.resolve) } : {}),
+    ...(handlers.replay ? { replay: watched(handlers.replay) } : {}),
     ...(redriveAll
       ? {
           'redrive-all': async (command, context) => {

@@ -1,7 +1,7 @@
 // `/dlq status [queue]`: every visible queue's depth and age (or one queue's), with Kafka partition lag.
 // Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { queueStatus } from '../../../app/messages/read-queue.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { ALL_QUEUES } from '../../../app/shared/queue-visibility.ts';

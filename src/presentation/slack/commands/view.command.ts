@@ -1,7 +1,7 @@
 // `/dlq view <queue> <id>`: one message in full (by key or trace id), with where it sits and where a
 // replay would send it. Calls one use case and renders it.
 
-import type { OperationHandlers } from '../../../app/commands/dlq-command-router.ts';
+import type { OperationHandlers } from './dlq-router.ts';
 import { viewMessage } from '../../../app/messages/read-queue.use-case.ts';
 import { replayDestinations } from '../../../app/messages/replay-message.use-case.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
