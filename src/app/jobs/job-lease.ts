@@ -6,6 +6,7 @@
 
 import type { Job, Lease } from '../../core/model.ts';
 import type { Store } from '../../ports/store.port.ts';
+import type { Logger } from '../../ports/logger.port.ts';
 
 export const jobLeaseName = (jobId: string): string => `job:${jobId}`;
 
@@ -60,7 +61,7 @@ export interface JobLeaseHoldDeps {
   store: Pick<Store, 'acquireLease' | 'releaseLease'>;
   now: () => Date;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  logger?: { warn(fields: Record<string, unknown>, message: string): void } | undefined;
+  logger?: Pick<Logger, 'warn'> | undefined;
 }
 
 /**
