@@ -9,7 +9,7 @@ import type { Timers } from '../../ports/timers.port.ts';
 import type { QueueRegistry } from '../shared/queue-registry.ts';
 import { sampleDepth } from '../shared/depth-sample.ts';
 import { POLLER_LEASE } from '../shared/poller-lease.ts';
-import type { IncidentLogger } from './incident-slack.ts';
+import type { Logger } from '../../ports/logger.port.ts';
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 
@@ -19,7 +19,7 @@ export interface DepthPollerDeps {
   clock: Clock;
   timers: Timers;
   metrics: Pick<Metrics, 'queueDepth'>;
-  logger: IncidentLogger;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   replicaId: string;
   intervalMs: number;
   retentionMs: number;

@@ -4,7 +4,6 @@
 // same thread at the same level. Slack work runs after the state is committed, off the caller's path.
 
 import { writeAudit } from '../shared/audit-trail.ts';
-import type { ActionLogger } from '../shared/queue-deps.ts';
 import { randomUUID } from 'node:crypto';
 import { decideLevel } from '../../core/escalation/decide-level.ts';
 import { escalationPoints } from '../../core/escalation/escalation-depth.ts';
@@ -39,6 +38,7 @@ import { createIncidentSlack, type IncidentQueue, type IncidentSlackDeps } from 
 import { createParentEditor } from './parent-editor.ts';
 import type { QueueInsight } from './queue-insight.ts';
 import { createSerialQueues } from './serial-queues.ts';
+import type { Logger } from '../../ports/logger.port.ts';
 
 export type { IncidentQueue } from './incident-slack.ts';
 
@@ -55,7 +55,7 @@ export interface IncidentServiceDeps extends Omit<IncidentSlackDeps, 'queueOf' |
   activitySince?: (queue: string, since: Date) => Promise<{ replayed: number; resolved: number }>;
   newId?: () => string;
   /** Where audit records' log lines go (the `component: audit` logger); else the incident logger. */
-  auditLogger?: ActionLogger;
+  auditLogger?: Pick<Logger, 'info' | 'warn'>;
 }
 
 export type AckResult =

@@ -17,19 +17,13 @@ import type { Clock } from '../../ports/clock.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import { patchIncident } from './incident-mutation.ts';
 import { INCIDENT_ACTOR, type QueueInsight } from './queue-insight.ts';
+import type { Logger } from '../../ports/logger.port.ts';
 
 export interface IncidentQueue {
   name: string;
   policy: EscalationPolicy;
   /** The queue's alert channel (or the default); null: incidents are tracked without Slack. */
   channel: string | null;
-}
-
-export interface IncidentLogger {
-  debug(fields: Record<string, unknown>, message: string): void;
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
 }
 
 /** Draws the depth chart as image bytes (PNG in production). */
@@ -39,7 +33,7 @@ export interface IncidentSlackDeps {
   store: Store;
   chat: Chat | null;
   clock: Clock;
-  logger: IncidentLogger;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   l3: { channel: string | null; userGroup: string | null };
   insight: QueueInsight | null;
   encodeChart: ChartEncoder | null;

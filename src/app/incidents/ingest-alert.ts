@@ -15,6 +15,7 @@ import type { AlertSource, JsonObject } from '../../core/model.ts';
 import type { Clock } from '../../ports/clock.port.ts';
 import type { Metrics } from '../../ports/metrics.port.ts';
 import type { Store } from '../../ports/store.port.ts';
+import type { Logger } from '../../ports/logger.port.ts';
 
 /** A delivery whose authenticity the inbound adapter has already checked. */
 export type AlertDelivery =
@@ -59,19 +60,11 @@ export interface RecordedAlertEvent extends IngestedAlert {
  */
 export type OnAlert = (event: RecordedAlertEvent) => void | Promise<void>;
 
-/** The part of a pino logger this use case uses. */
-export interface AlertLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 export interface IngestAlertDeps {
   store: Pick<Store, 'recordAlert'>;
   clock: Clock;
   metrics: Pick<Metrics, 'alertReceived'>;
-  logger: AlertLogger;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   queues: readonly AlertQueue[];
   alertmanager?: { queueLabel?: string | undefined; alertLevels?: Readonly<Record<string, AlertLevel>> | undefined };
   cloudwatch?: { alarmLevels?: Readonly<Record<string, AlertLevel>> | undefined; defaultLevel?: AlertLevel | undefined };

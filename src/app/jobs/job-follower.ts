@@ -25,18 +25,13 @@ import { logFailure } from '../shared/log-failure.ts';
 import { canarySettingsOf, canaryStateOf } from './canary.ts';
 import type { CanaryEvent } from './canary-gate.ts';
 import { renderCanaryPassed, renderCanaryPaused, renderCanaryWatching } from '../../presentation/slack/replies/canary-replies.ts';
-
-export interface JobLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-}
+import type { Logger } from '../../ports/logger.port.ts';
 
 export interface JobFollowerDeps {
   queue: QueueDeps;
   /** Read when a job starts: the composition root builds the chat adapter after the router. */
   chat: () => Chat | null;
-  logger: JobLogger;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** At most one progress reply per this many ms (default 5 s); the result is always posted. */
   progressEveryMs?: number;
   /** How often a message move task's progress is read from ListMessageMoveTasks (default 5 s). */

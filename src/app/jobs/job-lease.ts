@@ -7,6 +7,7 @@
 import { manualRedriveOf } from '../../core/job/job-kinds.ts';
 import type { Job, Lease } from '../../core/model.ts';
 import type { Store } from '../../ports/store.port.ts';
+import type { Logger } from '../../ports/logger.port.ts';
 
 export const jobLeaseName = (jobId: string): string => `job:${jobId}`;
 
@@ -62,7 +63,7 @@ export interface JobLeaseHoldDeps {
   store: Pick<Store, 'acquireLease' | 'releaseLease'>;
   now: () => Date;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  logger?: { warn(fields: Record<string, unknown>, message: string): void } | undefined;
+  logger?: Pick<Logger, 'warn'> | undefined;
 }
 
 /**

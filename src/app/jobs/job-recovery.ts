@@ -11,12 +11,13 @@ import type { Job } from '../../core/model.ts';
 import { jobLeaseName, jobLeaseTtlMs, newRunHolder } from './job-lease.ts';
 import { writeAudit } from '../shared/audit-trail.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
-import type { JobFollower, JobLogger } from './job-follower.ts';
+import type { JobFollower } from './job-follower.ts';
+import type { Logger } from '../../ports/logger.port.ts';
 
 export interface JobRecoveryDeps {
   queue: QueueDeps;
   follower: Pick<JobFollower, 'recover'>;
-  logger: JobLogger;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   replicaId: string;
 }
 

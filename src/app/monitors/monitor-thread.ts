@@ -14,12 +14,13 @@ import type { Sleep } from '../shared/queue-deps.ts';
 import type { StatusView } from '../shared/queue-status.ts';
 import { formatAge } from '../../core/text/time-format.ts';
 import { safeText } from '../../presentation/slack/replies/reply-format.ts';
+import type { Logger } from '../../ports/logger.port.ts';
 
 export interface MonitorThreadDeps {
   store: Pick<Store, 'findOpenIncident'>;
   /** Read at each reading: the composition root builds the chat adapter after the router. */
   chat: () => Chat | null;
-  logger?: { warn(fields: Record<string, unknown>, message: string): void };
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** One reading as a thread message: depth, in flight, oldest age, growth and level. */

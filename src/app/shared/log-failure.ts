@@ -4,14 +4,9 @@
 // worth paging on, and a typo never looks like an outage.
 
 import { isUserMistake } from '../../errors.ts';
+import type { Logger } from '../../ports/logger.port.ts';
 
-/** The two levels used; pino's Logger fits, and so do the narrower loggers of the app layer. */
-export interface FailureLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-}
-
-export const logFailure = (logger: FailureLogger, error: unknown, fields: Record<string, unknown>, message: string): void => {
+export const logFailure = (logger: Pick<Logger, 'info' | 'error'>, error: unknown, fields: Record<string, unknown>, message: string): void => {
   if (isUserMistake(error)) logger.info({ ...fields, code: error.code, userMistake: true, reason: error.message }, message);
   else logger.error({ ...fields, err: error }, message);
 };

@@ -5,11 +5,7 @@ import type { Metrics } from '../../ports/metrics.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import type { QueueRegistry } from './queue-registry.ts';
 import type { CanaryConfigLookup } from '../../core/job/canary-settings.ts';
-
-export interface ActionLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
+import type { Logger } from '../../ports/logger.port.ts';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -18,9 +14,9 @@ export interface QueueDeps {
   store: Store;
   clock: Clock;
   metrics: Metrics;
-  logger?: ActionLogger;
+  logger?: Pick<Logger, 'info' | 'warn'>;
   /** Where each audit record's log line goes (the root logger's `component: audit` child); else `logger`. */
-  auditLogger?: ActionLogger;
+  auditLogger?: Pick<Logger, 'info' | 'warn'>;
   /** Extra JSON keys redacted from queue text before it reaches a Reply (config `redactKeys`). */
   redactKeys?: readonly string[];
   /** Injectable for tests and the rate limiter. */

@@ -3,7 +3,7 @@
 // Security: nothing is read past the headers before the credentials verified.
 
 import type { IncomingMessage } from 'node:http';
-import type { AlertLogger, IngestAlert } from '../../../app/incidents/ingest-alert.ts';
+import type { IngestAlert } from '../../../app/incidents/ingest-alert.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import type { Route } from '../http/route.ts';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../sns/alert-request.ts';
 import type { AlertmanagerAuth } from './alertmanager-auth.ts';
 import { alertmanagerWebhookSchema, webhookVersionSchema } from './alertmanager-webhook.schema.ts';
+import type { Logger } from '../../../ports/logger.port.ts';
 
 export const ALERTMANAGER_PATH = '/alerts/alertmanager';
 
@@ -26,7 +27,7 @@ export interface AlertmanagerRouteDeps {
   ingest: IngestAlert;
   auth: AlertmanagerAuth;
   maxBodyBytes: number;
-  logger: AlertLogger;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   metrics: Pick<Metrics, 'alertReceived'>;
 }
 

@@ -5,11 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ConsoleWorkspace, PersistedWorkspace } from '../../../slack-api-emulator/in-process-workspace.ts';
-
-export interface ConsolePersistenceLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
+import type { Logger } from '../../../ports/logger.port.ts';
 
 export interface ConsolePersistence {
   /** Writes what is pending now (at shutdown). */
@@ -19,7 +15,7 @@ export interface ConsolePersistence {
 
 const SAVE_DELAY_MS = 500;
 
-export const persistWorkspace = (workspace: ConsoleWorkspace, path: string, logger: ConsolePersistenceLogger): ConsolePersistence => {
+export const persistWorkspace = (workspace: ConsoleWorkspace, path: string, logger: Pick<Logger, 'info' | 'warn'>): ConsolePersistence => {
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as PersistedWorkspace;
     if (data.version === 1) {

@@ -4,6 +4,7 @@
 
 import type { App, Receiver } from '@slack/bolt';
 import { logFailure } from '../../../app/shared/log-failure.ts';
+import type { Logger } from '../../../ports/logger.port.ts';
 
 export interface DispatchResult {
   /** The listener acknowledged within the time Slack gives it. */
@@ -14,20 +15,14 @@ export interface DispatchResult {
   error: string | null;
 }
 
-export interface ConsoleReceiverLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
-
 export const ACK_TIMEOUT_MS = 3_000;
 
 export class ConsoleReceiver implements Receiver {
   #app: App | null = null;
-  readonly #logger: ConsoleReceiverLogger;
+  readonly #logger: Pick<Logger, 'info' | 'error' | 'warn'>;
   readonly #ackTimeoutMs: number;
 
-  constructor(logger: ConsoleReceiverLogger, ackTimeoutMs: number = ACK_TIMEOUT_MS) {
+  constructor(logger: Pick<Logger, 'info' | 'error' | 'warn'>, ackTimeoutMs: number = ACK_TIMEOUT_MS) {
     this.#logger = logger;
     this.#ackTimeoutMs = ackTimeoutMs;
   }

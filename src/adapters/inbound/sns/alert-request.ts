@@ -4,10 +4,10 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { AlertLogger } from '../../../app/incidents/ingest-alert.ts';
 import { isRedriveError, type ErrorCode } from '../../../errors.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import { sendJson, type Route } from '../http/route.ts';
+import type { Logger } from '../../../ports/logger.port.ts';
 
 /** Why a request was turned away; becomes `{ error: code, message, reason, issues? }` with `status`. */
 export interface Rejection {
@@ -179,7 +179,7 @@ interface AlertRouteSpec {
   /** `SNS`, `Alertmanager`: the sender named in log lines and in the retry advice. */
   sender: string;
   handle: (req: IncomingMessage) => Promise<Checked<AlertReply>>;
-  logger: Pick<AlertLogger, 'error' | 'warn'>;
+  logger: Pick<Logger, 'error' | 'warn'>;
   metrics: Pick<Metrics, 'alertReceived'>;
 }
 

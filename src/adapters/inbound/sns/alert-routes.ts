@@ -2,7 +2,7 @@
 // secrets, with production defaults for certificate fetching and subscription confirmation that tests
 // and emulators can replace.
 
-import type { AlertLogger, IngestAlert } from '../../../app/incidents/ingest-alert.ts';
+import type { IngestAlert } from '../../../app/incidents/ingest-alert.ts';
 import type { Config } from '../../../config/config.schema.ts';
 import type { Secrets } from '../../../config/load-config.ts';
 import type { Clock } from '../../../ports/clock.port.ts';
@@ -14,12 +14,13 @@ import { createCertificateCache, createHttpsCertificateFetcher, type Certificate
 import { snsRoute } from './sns-route.ts';
 import { createSnsSignatureVerifier } from './sns-signature.ts';
 import { createHttpsSubscriptionConfirmer, type SubscriptionConfirmer } from './sns-subscription.ts';
+import type { Logger } from '../../../ports/logger.port.ts';
 
 export interface AlertRoutesDeps {
   ingest: IngestAlert;
   config: { alerts: Config['alerts']; server: Pick<Config['server'], 'maxBodyBytes'> };
   secrets: Pick<Secrets, 'alertmanagerBearerToken' | 'alertmanagerBasicUser' | 'alertmanagerBasicPassword'>;
-  logger: AlertLogger;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   metrics: Pick<Metrics, 'alertReceived'>;
   clock: Clock;
   /** Where signing certificates come from; default HTTPS from the checked SigningCertURL. */

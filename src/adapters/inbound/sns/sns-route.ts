@@ -4,7 +4,7 @@
 // (other than the signing certificate from a checked URL) before the signature verified.
 
 import type { IncomingMessage } from 'node:http';
-import type { IngestAlert, AlertLogger } from '../../../app/incidents/ingest-alert.ts';
+import type { IngestAlert } from '../../../app/incidents/ingest-alert.ts';
 import type { Clock } from '../../../ports/clock.port.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import type { Route } from '../http/route.ts';
@@ -23,6 +23,7 @@ import { checkSnsUrl } from './sns-certificate.ts';
 import { cloudWatchAlarmSchema, snsEnvelopeSchema, type SnsConfirmation, type SnsNotification } from './sns-message.schema.ts';
 import type { SnsSignatureVerifier } from './sns-signature.ts';
 import type { SubscriptionConfirmer } from './sns-subscription.ts';
+import type { Logger } from '../../../ports/logger.port.ts';
 
 export const SNS_PATH = '/alerts/sns';
 
@@ -33,7 +34,7 @@ export interface SnsRouteDeps {
   extraCertificateHosts: readonly string[];
   maxBodyBytes: number;
   clock: Clock;
-  logger: AlertLogger;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   metrics: Pick<Metrics, 'alertReceived'>;
   verifySignature: SnsSignatureVerifier;
   confirmSubscription: SubscriptionConfirmer;

@@ -6,10 +6,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Chat, ChatFailure, ChatMessage, ChatResult, FileUpload, PostedMessage } from '../../../ports/chat.port.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
-
-export interface SlackChatLogger {
-  warn(fields: Record<string, unknown>, message: string): void;
-}
+import type { Logger } from '../../../ports/logger.port.ts';
 
 /** Slack refusals a retry can fix besides rate limits and outages. */
 const RETRIABLE_CODES = new Set(['ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
@@ -34,7 +31,7 @@ export const toChatFailure = (error: unknown): ChatFailure => {
   }
 };
 
-export const createSlackChat = (deps: { client: webApi.WebClient; metrics: Pick<Metrics, 'slackApiError'>; logger?: SlackChatLogger }): Chat => {
+export const createSlackChat = (deps: { client: webApi.WebClient; metrics: Pick<Metrics, 'slackApiError'>; logger?: Pick<Logger, 'warn'> }): Chat => {
   const { client, metrics } = deps;
   const call = async <T>(method: string, run: () => Promise<T>): Promise<ChatResult<T>> => {
     try {

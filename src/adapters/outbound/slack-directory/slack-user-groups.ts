@@ -7,21 +7,18 @@ import type { Clock } from '../../../ports/clock.port.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import type { UserGroups } from '../../../ports/user-groups.port.ts';
 import { createExpiringCache } from './expiring-cache.ts';
+import type { Logger } from '../../../ports/logger.port.ts';
 
 /** The one Web API method this adapter calls (Bolt's WebClient has it). */
 export interface UserGroupsClient {
   usergroups: { users: { list(args: { usergroup: string }): Promise<{ ok?: boolean; users?: string[] }> } };
 }
 
-export interface UserGroupsLogger {
-  warn(fields: Record<string, unknown>, message: string): void;
-}
-
 export interface SlackUserGroupsOptions {
   client: UserGroupsClient;
   clock: Clock;
   metrics: Pick<Metrics, 'slackApiError'>;
-  logger: UserGroupsLogger;
+  logger: Pick<Logger, 'warn'>;
   /** How long a group's member list is trusted (default 5 minutes). */
   ttlMs?: number;
   /** How long a failed listing is remembered before Slack is asked again (default 30 s). */

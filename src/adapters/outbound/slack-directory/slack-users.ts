@@ -7,7 +7,8 @@ import type { Clock } from '../../../ports/clock.port.ts';
 import type { Metrics } from '../../../ports/metrics.port.ts';
 import type { UserDirectory, UserLookup } from '../../../ports/user-directory.port.ts';
 import { createExpiringCache } from './expiring-cache.ts';
-import { slackErrorCode, type UserGroupsLogger } from './slack-user-groups.ts';
+import { slackErrorCode } from './slack-user-groups.ts';
+import type { Logger } from '../../../ports/logger.port.ts';
 
 export interface SlackMember {
   id?: string;
@@ -25,7 +26,7 @@ export interface SlackUsersOptions {
   client: UsersListClient;
   clock: Clock;
   metrics: Pick<Metrics, 'slackApiError'>;
-  logger: UserGroupsLogger;
+  logger: Pick<Logger, 'warn'>;
   /** How long the member list is trusted (default 5 minutes). */
   ttlMs?: number;
   /** How long a failed listing is remembered before Slack is asked again (default 30 s). */

@@ -17,6 +17,7 @@ import { jobThreadTarget } from '../job-thread-target.ts';
 import type { QueueDeps } from '../../shared/queue-deps.ts';
 import { runPreflight, type PreflightDeps } from './preflight.use-case.ts';
 import { renderApprovalDecided, renderApprovalRefused, renderApprovalRequest, renderApprovalRequested, renderPreflightBlocked, type ApprovalFacts, type ApprovalOutcome, type RedriveCommand } from '../../../presentation/slack/replies/safety-replies.ts';
+import type { Logger } from '../../../ports/logger.port.ts';
 
 export const APPROVAL_KIND = 'redrive-approval';
 
@@ -27,7 +28,7 @@ export interface ApprovalRequestsDeps {
   policyFor(queue: string): ApprovalPolicy | null;
   /** Whether the actor holds the admin role on the queue (for `adminMayApproveAlone`). */
   isAdmin(actor: string, queue: string): Promise<boolean>;
-  logger?: { warn(fields: Record<string, unknown>, message: string): void };
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** Starts the job a request asked for, as the starter would have (the ungated handler). */
