@@ -24,6 +24,7 @@ import { createIngestAlert } from './app/incidents/ingest-alert.ts';
 import { createDepthPoller, type DepthPoller } from './app/incidents/depth-poller.ts';
 import { incidentQueues } from './app/incidents/incident-queues.ts';
 import { createIncidentService, type IncidentService } from './app/incidents/incident-service.ts';
+import { createSlackIncidentNotifier } from './presentation/slack/incident-notifier.ts';
 import { createQueueInsight } from './app/incidents/queue-insight.ts';
 import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
@@ -312,7 +313,8 @@ export const startServer = async (
   if (bolt) userGroups = createSlackUserGroups({ client: bolt.app.client, clock, metrics, logger: logger.child({ component: 'roles' }) });
   if (bolt) slackUsers = createSlackUsers({ client: bolt.app.client, clock, metrics, logger: logger.child({ component: 'roles' }) });
   const incidents = createIncidentService({
-    store, clock, timers, metrics, logger: incidentLogger, auditLogger: queueDeps.auditLogger, chat,
+    store, clock, timers, metrics, logger: incidentLogger, auditLogger: queueDeps.auditLogger,
+    notifier: chat ? createSlackIncidentNotifier(chat) : null,
     queues: incidentQueues([...config.queues, ...(demo?.queues ?? [])], config.slack.defaultAlertChannel ?? null),
     l3: { channel: config.slack.l3Channel ?? null, userGroup: config.slack.l3UserGroup ?? null },
     insight: createQueueInsight(queueDeps, { redactKeys: config.redactKeys }),

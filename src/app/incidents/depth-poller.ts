@@ -8,7 +8,7 @@ import type { Store } from '../../ports/store.port.ts';
 import type { Timers } from '../../ports/timers.port.ts';
 import type { QueueRegistry } from '../shared/queue-registry.ts';
 import { sampleDepth } from '../shared/depth-sample.ts';
-import type { IncidentLogger } from './incident-slack.ts';
+import type { IncidentLogger } from './incident-notifications.ts';
 
 export const POLLER_LEASE = 'poller';
 const PRUNE_EVERY_MS = 60 * 60_000;

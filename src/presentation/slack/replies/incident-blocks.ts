@@ -3,9 +3,10 @@
 // Pure: text from alerts and queues goes through toSlackText (redact, escape, cap).
 
 import { describeDepth } from '../../../core/escalation/escalation-depth.ts';
-import type { AlertStatus, AnalysisSnapshot, Reading } from '../../../core/incident/incident-data.ts';
+import type { AlertStatus } from '../../../core/incident/incident-data.ts';
 import type { IncidentSummary } from '../../../core/incident/incident-lifecycle.ts';
-import { levelRank, type AuditRecord, type Level } from '../../../core/model.ts';
+import { levelRank, type Level } from '../../../core/model.ts';
+import type { IncidentPageView, IncidentParentView } from '../../../ports/incident-notifier.port.ts';
 import { toSlackText } from '../../../core/text/slack-text.ts';
 import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
 import { formatMinutes, formatMinutesAge, utcMinute } from '../../../core/text/time-format.ts';
@@ -33,23 +34,8 @@ export { formatMinutes as formatDuration };
 
 const formatGrowth = (g: number | null): string => (g === null ? 'n/a' : `${g > 0 ? '+' : ''}${g.toFixed(1)}/min`);
 
-export interface ParentView {
-  incidentId: string;
-  queue: string;
-  status: 'open' | 'resolved';
-  level: Level;
-  levelSince: Date;
-  openedAt: Date;
-  acknowledgedBy: string | null;
-  acknowledgedAt: Date | null;
-  reading: Reading | null;
-  sparkline: string;
-  /** The alert to name as the source: the latest firing one, else the latest. */
-  sourceAlert: AlertStatus | null;
-  reasons: string[];
-  holdUntil: Date | null;
-  summary: IncidentSummary | null;
-}
+/** What the parent message shows (the port's view, under its old name here). */
+export type ParentView = IncidentParentView;
 
 const sourceLine = (alert: AlertStatus): string => {
   const state = alert.state === 'firing' ? 'firing' : 'OK';
@@ -158,15 +144,7 @@ const summaryLine = (s: IncidentSummary): string =>
 export const renderResolvedReply = (summary: IncidentSummary, reasons: readonly string[]): RenderedMessage =>
   reply(`:white_check_mark: *Resolved.* ${summaryLine(summary)}\n${reasonsList(reasons)}`, `Resolved. ${summaryLine(summary)}`);
 
-export interface PageView {
-  queue: string;
-  userGroup: string | null;
-  permalink: string | null;
-  reading: Reading | null;
-  reasons: readonly string[];
-  analysis: AnalysisSnapshot | null;
-  actions: readonly AuditRecord[];
-}
+export type PageView = IncidentPageView;
 
 /** The L3 page: the Kafka runbook's "Escalation Information to Provide", as far as Redrive knows it. */
 export const renderPage = (view: PageView): RenderedMessage => {
