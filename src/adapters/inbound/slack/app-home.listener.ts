@@ -4,7 +4,7 @@
 // Like `status` of all queues, it shows only the queues the user may view and says how many it hid.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { HomeData } from '../../../presentation/slack/replies/app-home-view.ts';
+import type { HomeData } from '../../../app/incidents/app-home.use-case.ts';
 import { renderAppHome } from '../../../presentation/slack/replies/app-home-view.ts';
 import { JOB_ACTIONS } from '../../../presentation/slack/block-kit/interactive-actions.ts';
 import type { View } from '../../../presentation/slack/block-kit/modals.ts';

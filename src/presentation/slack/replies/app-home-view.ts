@@ -2,6 +2,7 @@
 // incident's thread, then the last actions from the audit log, and a Refresh button. Pure. Queue
 // names, errors and audit text are escaped; links are Slack permalinks the Web API returned.
 
+import type { HomeData, HomeQueue } from '../../../app/incidents/app-home.use-case.ts';
 import type { AuditRecord, Level } from '../../../core/model.ts';
 import { toSlackId } from '../../../core/text/slack-text.ts';
 import { truncate } from '../../../core/text/truncate.ts';
@@ -9,25 +10,6 @@ import type { Block } from '../block-kit/blocks.ts';
 import { LEVEL_LABEL, slackDate } from './incident-blocks.ts';
 import { JOB_ACTIONS } from '../block-kit/interactive-actions.ts';
 import type { View } from '../block-kit/modals.ts';
-
-export interface HomeQueue {
-  name: string;
-  kind: string;
-  depth: number | null;
-  /** Why the depth could not be read now. */
-  error: string | null;
-  level: Level | null;
-  /** Permalink to the open incident's parent message. */
-  incidentLink: string | null;
-}
-
-export interface HomeData {
-  queues: HomeQueue[];
-  recent: AuditRecord[];
-  at: Date;
-  /** Says how many configured queues the user may not view (they are left out); null when none. */
-  hiddenNote?: string | null;
-}
 
 /** Slack: 100 blocks a view. Two per queue, the rest for the header and recent actions. */
 const MAX_QUEUES = 40;
