@@ -25,6 +25,7 @@ import { createDepthPoller, type DepthPoller } from './app/incidents/depth-polle
 import { incidentQueues } from './app/incidents/incident-queues.ts';
 import { createIncidentService, type IncidentService } from './app/incidents/incident-service.ts';
 import { createSlackIncidentNotifier } from './presentation/slack/incident-notifier.ts';
+import { renderMonitorReading } from './presentation/slack/replies/monitor-replies.ts';
 import { createQueueInsight } from './app/incidents/queue-insight.ts';
 import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
@@ -263,8 +264,8 @@ export const startServer = async (
   const jobRecovery = createJobRecovery({ queue: queueDeps, follower: slackJobs, logger: jobsLogger, replicaId });
   // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port; the
   // monitors are stored, and the poller's replica runs them (a restart carries them on).
-  const monitors = createStoredMonitors({ queue: { ...queueDeps, sleep: timersSleep(timers) }, chat: () => chat, replicaId });
-  const monitorPosterFor = monitorThreadPoster({ store, chat: () => chat, logger: logger.child({ component: 'monitor' }) });
+  const monitors = createStoredMonitors({ queue: { ...queueDeps, sleep: timersSleep(timers) }, chat: () => chat, renderReading: renderMonitorReading, replicaId });
+  const monitorPosterFor = monitorThreadPoster({ store, chat: () => chat, renderReading: renderMonitorReading, logger: logger.child({ component: 'monitor' }) });
   // `/dlq audit @name` looks the name up in Slack (users.list) once Bolt's client exists.
   let slackUsers: UserDirectory | null = null;
   const directory: UserDirectory = { findByName: (name) => slackUsers?.findByName(name) ?? Promise.resolve({ kind: 'unavailable', reason: 'Slack is not configured' }) };
