@@ -26,6 +26,7 @@ import { incidentQueues } from './app/incidents/incident-queues.ts';
 import { createIncidentService, type IncidentService } from './app/incidents/incident-service.ts';
 import { createSlackIncidentNotifier } from './presentation/slack/incident-notifier.ts';
 import { renderMonitorReading } from './presentation/slack/replies/monitor-replies.ts';
+import { slackJobThreadMessages } from './presentation/slack/replies/job-thread-messages.ts';
 import { createQueueInsight } from './app/incidents/queue-insight.ts';
 import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
@@ -260,7 +261,7 @@ export const startServer = async (
   // A canary that came back is a replay failure for the incident's escalation, as a post-replay watch's returns are.
   let onReturns: ((queue: string) => Promise<void>) | null = null;
   const onCanaryReturned = (job: Job): void => void onReturns?.(job.queue).catch((error: unknown) => jobsLogger.warn({ err: error, jobId: job.id }, 'escalation not told about the canary'));
-  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, logger: jobsLogger, replicaId, afterReplay, onCanaryReturned, ...(options.slackJobs ?? {}) });
+  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, messages: slackJobThreadMessages, logger: jobsLogger, replicaId, afterReplay, onCanaryReturned, ...(options.slackJobs ?? {}) });
   const jobRecovery = createJobRecovery({ queue: queueDeps, follower: slackJobs, logger: jobsLogger, replicaId });
   // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port; the
   // monitors are stored, and the poller's replica runs them (a restart carries them on).
@@ -322,7 +323,7 @@ export const startServer = async (
     encodeChart: encodePng,
   });
   onReturns = (queue) => incidents.onReplayReturns(queue);
-  replayWatches = createReplayWatches({ queue: queueDeps, chat: () => chat, replicaId, onReturns, ...(options.replayWatchPollMs ? { pollMs: options.replayWatchPollMs } : {}) });
+  replayWatches = createReplayWatches({ queue: queueDeps, chat: () => chat, messages: slackJobThreadMessages, replicaId, onReturns, ...(options.replayWatchPollMs ? { pollMs: options.replayWatchPollMs } : {}) });
   const watches = replayWatches;
   const kindOf = (queue: string) => registry.list().find((backend) => backend.name === queue)?.kind ?? null;
   if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, kindOf, logger: logger.child({ component: 'slack' }), readHome: (scope) => readAppHome({ queue: queueDeps, chat }, scope) });

@@ -8,6 +8,7 @@ import type { Job } from '../../../core/model.ts';
 import { formatAge } from '../../../core/text/time-format.ts';
 import { code, reply, safeText, textTable } from './reply-format.ts';
 import type { ReturnedReplay } from '../../../app/jobs/replay-watch.ts';
+import type { WatchResultFacts } from '../../../app/jobs/job-thread-messages.ts';
 
 const SHOWN = 10;
 
@@ -85,7 +86,7 @@ export const renderCanaryPaused = (job: Job, count: number, returns: readonly Re
 };
 
 /** The post-replay watch's report: how many of the replayed messages came back, and why. */
-export const renderWatchResult = (facts: { queue: string; what: string; replayed: number; watchMs: number; returns: readonly ReturnedReplay[] }): Reply => {
+export const renderWatchResult = (facts: WatchResultFacts): Reply => {
   const { returns } = facts;
   if (returns.length === 0) {
     const text = `Post-replay watch on ${facts.queue}: none of the ${facts.replayed} message(s) replayed by ${facts.what} came back within ${seconds(facts.watchMs)}`;

@@ -4,6 +4,7 @@
 import { context, section, type Block, type Reply } from '../block-kit/blocks.ts';
 import { JOB_ACTIONS } from '../block-kit/interactive-actions.ts';
 import type { Job } from '../../../core/model.ts';
+import type { JobResultFacts } from '../../../app/jobs/job-thread-messages.ts';
 import { reply, safeText } from './reply-format.ts';
 import { renderDone, renderWarning } from './queue-replies.ts';
 import { filterOfJob, jobVerb } from '../../../app/jobs/redrive-job-params.ts';
@@ -71,14 +72,6 @@ export const renderJobFinalProgress = (job: Job): Reply => {
   const text = `Job ${job.id} on ${job.queue} ${job.status}: ${job.progress.done} replayed, ${job.progress.failed} failed (final)`;
   return reply(text, [context(`:checkered_flag: ${safeText(text, 1_000)}`)]);
 };
-
-export interface JobResultFacts {
-  job: Job;
-  done: number;
-  failed: { messageKey: string; error: string }[];
-  uncertain?: number;
-  rate?: string | null;
-}
 
 export const renderJobResult = (facts: JobResultFacts): Reply => {
   const { job } = facts;
