@@ -27,6 +27,8 @@ import { createIncidentService, type IncidentService } from './app/incidents/inc
 import { createSlackIncidentNotifier } from './presentation/slack/incident-notifier.ts';
 import { renderMonitorReading } from './presentation/slack/replies/monitor-replies.ts';
 import { slackJobThreadMessages } from './presentation/slack/replies/job-thread-messages.ts';
+import { slackApprovalMessages } from './presentation/slack/replies/safety-replies.ts';
+import type { Reply } from './presentation/slack/block-kit/blocks.ts';
 import { createQueueInsight } from './app/incidents/queue-insight.ts';
 import { createRootLogger, type Logger } from './adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from './adapters/outbound/metrics/prometheus-metrics.ts';
@@ -143,6 +145,7 @@ const openSafety = (config: Config, queueDeps: QueueDeps, aws: AwsClientFactory,
   const approvals = createApprovalRequests({
     queue: queueDeps,
     chat,
+    messages: slackApprovalMessages,
     preflight,
     policyFor: settings.policyFor,
     isAdmin: async (actor, queue) => {
@@ -189,7 +192,7 @@ export interface Runtime {
   /** `/dlq monitor`s, kept in the store and run by the replica holding the poller lease. */
   monitors: StoredMonitors;
   /** Bulk replays awaiting a second person's approval; expired on every poll of the poller's replica. */
-  approvals: ApprovalRequests;
+  approvals: ApprovalRequests<Reply>;
   /** Post-replay watches, kept in the store and adopted by the replica holding the poller lease. */
   replayWatches: ReplayWatches;
   stop(): Promise<void>;

@@ -6,11 +6,9 @@ import { context, section, type Block, type Reply } from '../block-kit/blocks.ts
 import { SAFETY_ACTIONS, BUTTON_VALUE_MAX, encodeMessageRef } from '../block-kit/interactive-actions.ts';
 import { slackDate } from './incident-blocks.ts';
 import type { PreflightDecision, PreflightFailure } from '../../../core/safety/preflight-decision.ts';
-import type { DlqCommand } from '../../../core/command/parse-dlq-command.ts';
+import type { ApprovalFacts, ApprovalMessages, ApprovalOutcome, RedriveCommand } from '../../../app/jobs/safety/approval-messages.ts';
 import { reply, safeText, SECTION_MAX } from './reply-format.ts';
 import { truncate } from '../../../core/text/truncate.ts';
-
-export type RedriveCommand = Extract<DlqCommand, { op: 'redrive-all' | 'redrive-batch' }>;
 
 const mention = (actor: string): string => (/^[UW][A-Z0-9_]+$/.test(actor) ? `<@${actor}>` : safeText(actor, 80));
 
@@ -60,16 +58,6 @@ export const renderPreflightBlocked = (command: RedriveCommand, decision: Extrac
   return { ...reply(plain, blocks, { private: true }), terminal: `${plain}\n${how === 'flag' || how === 'button' ? 'Nothing was replayed. An admin may start it anyway: --override "reason" (audited).' : how}` };
 };
 
-export interface ApprovalFacts {
-  requestId: string;
-  command: RedriveCommand;
-  requestedBy: string;
-  plannedCount: number | null;
-  above: number;
-  expiresAt: Date;
-  override: string | null;
-}
-
 const summary = (f: ApprovalFacts): string => {
   const planned = f.plannedCount === null ? 'an unknown number of messages (the depth could not be read)' : `${f.plannedCount} message(s)`;
   return `${mention(f.requestedBy)} asks to run *${safeText(describeCommand(f.command), 200)}* on *${safeText(f.command.queue, 200)}*: ${planned}, above this queue's approval bound of ${f.above}.`;
@@ -93,8 +81,6 @@ export const renderApprovalRequest = (f: ApprovalFacts): Reply => {
     },
   ]);
 };
-
-export type ApprovalOutcome = { outcome: 'approved' | 'rejected'; by: string; at: Date } | { outcome: 'expired'; at: Date };
 
 /** The request message once decided: no buttons, who decided and when. */
 export const renderApprovalDecided = (f: ApprovalFacts, decided: ApprovalOutcome): Reply => {
@@ -120,3 +106,18 @@ export const renderApprovalRequested = (f: ApprovalFacts, posted: boolean): Repl
 
 /** A refused click or command: why, in one sentence. */
 export const renderApprovalRefused = (text: string): Reply => reply(text, [section(`:no_entry: ${safeText(text, 1_000)}`)], { private: true });
+
+/** The approval requests' messages and answers, rendered for Slack (app/jobs/safety/approval-messages.ts). */
+export const slackApprovalMessages: ApprovalMessages<Reply> = {
+  request: (facts) => {
+    const rendered = renderApprovalRequest(facts);
+    return { text: rendered.text, blocks: rendered.blocks };
+  },
+  decided: (facts, outcome) => {
+    const rendered = renderApprovalDecided(facts, outcome);
+    return { text: rendered.text, blocks: rendered.blocks };
+  },
+  requested: renderApprovalRequested,
+  refused: renderApprovalRefused,
+  preflightBlocked: renderPreflightBlocked,
+};
