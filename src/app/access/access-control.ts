@@ -7,7 +7,7 @@
 import { decide, configuredUserGroups, mayView, viewsEverywhere, type AccessDecision, type AccessRoles, type Role } from '../../core/auth/access-policy.ts';
 import { context, section, type Reply } from '../../presentation/slack/block-kit/blocks.ts';
 import type { DlqCommand } from '../../core/command/parse-dlq-command.ts';
-import { toSlackText } from '../../core/text/slack-text.ts';
+import { toSlackText, isSlackUserId } from '../../core/text/slack-text.ts';
 import type { UserGroups } from '../../ports/user-groups.port.ts';
 import type { Authorize } from '../commands/dlq-command-router.ts';
 import type { CommandContext } from '../shared/command-context.ts';
@@ -46,7 +46,7 @@ export const isTrustedActor = (actor: string): boolean => actor.startsWith('cli:
 
 const ALLOWED_TRUSTED = { ok: true, role: 'admin', via: 'terminal' } as const;
 
-const mention = (user: string): string => (/^[UW][A-Z0-9_]+$/.test(user) ? `<@${user}>` : toSlackText(user, { max: 80 }));
+const mention = (user: string): string => (isSlackUserId(user) ? `<@${user}>` : toSlackText(user, { max: 80 }));
 
 /** The ephemeral explanation: what was refused, the role it needs, and how to get it. */
 export const renderDenied = (decision: Extract<AccessDecision, { kind: 'denied' }>): Reply => {

@@ -15,7 +15,7 @@ import { refreshMoveTask } from './move-task.use-case.ts';
 import { realSleep, type QueueDeps, type Sleep } from '../shared/queue-deps.ts';
 import { runRedriveJob, type RunOptions } from './redrive-job.ts';
 import type { RedriveJobResult } from './redrive-job-result.ts';
-import { toSlackText } from '../../core/text/slack-text.ts';
+import { toSlackText, isSlackUserId } from '../../core/text/slack-text.ts';
 import { jobVerb } from './redrive-job-params.ts';
 import { jobThreadTarget } from './job-thread-target.ts';
 import type { JobThreadMessages } from './job-thread-messages.ts';
@@ -164,7 +164,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   const tellStarter = async (starter: Starter, thread: Thread | null, text: string): Promise<void> => {
     const channel = thread?.channel ?? starter.channelId;
     const chat = deps.chat();
-    if (!chat || !channel || !/^[UW][A-Z0-9_]+$/.test(starter.actor)) return;
+    if (!chat || !channel || !isSlackUserId(starter.actor)) return;
     await chat.ephemeral(channel, starter.actor, { text: toSlackText(text, { max: 2_000 }) }, thread?.threadTs);
   };
 

@@ -32,6 +32,7 @@ import { reply, safeText } from '../replies/reply-format.ts';
 import type { JobFollower } from '../../../app/jobs/job-follower.ts';
 import type { ReplayWatches } from '../../../app/jobs/replay-watches.ts';
 import { renderJobStarted } from '../replies/job-messages.ts';
+import { isSlackUserId } from '../../../core/text/slack-text.ts';
 
 export interface SlackOperationsDeps {
   queue: QueueDeps;
@@ -54,7 +55,7 @@ const PAST: Record<Once, string> = { replay: 'replayed', resolve: 'resolved' };
 export const interactionKey = (op: Once, queue: string, id: string, origin: NonNullable<CommandContext['origin']>): string | null =>
   origin.messageTs ? `slack:${op}:${queue}:${id}:${origin.channel}:${origin.messageTs}` : null;
 
-const mention = (actor: string): string => (/^[UW][A-Z0-9_]+$/.test(actor) ? `<@${actor}>` : safeText(actor, 80));
+const mention = (actor: string): string => (isSlackUserId(actor) ? `<@${actor}>` : safeText(actor, 80));
 
 const alreadyDone = (op: Once, id: string, record: AuditRecord | null): Reply => {
   if (!record) {

@@ -4,7 +4,7 @@
 
 import type { HomeData, HomeQueue } from '../../../app/incidents/app-home.use-case.ts';
 import type { AuditRecord, Level } from '../../../core/model.ts';
-import { toSlackId } from '../../../core/text/slack-text.ts';
+import { toSlackId, isSlackUserId } from '../../../core/text/slack-text.ts';
 import { truncate } from '../../../core/text/truncate.ts';
 import type { Block } from '../block-kit/blocks.ts';
 import { LEVEL_LABEL, slackDate } from './incident-blocks.ts';
@@ -31,7 +31,7 @@ const queueLine = (q: HomeQueue): string => {
 };
 
 const actionLine = (r: AuditRecord): string => {
-  const who = /^[UW][A-Z0-9_]+$/.test(r.actor) ? `<@${r.actor}>` : esc(r.actor, 60);
+  const who = isSlackUserId(r.actor) ? `<@${r.actor}>` : esc(r.actor, 60);
   const what = [r.action, r.queue, r.messageId].filter((x): x is string => Boolean(x)).map((x) => esc(x, 120)).join(' ');
   const outcome = r.result === 'success' ? '' : ` — ${esc(r.result, 20)}${r.error ? `: ${esc(r.error, 200)}` : ''}`;
   return `${slackDate(r.at)} ${who} \`${what}\`${outcome}`;

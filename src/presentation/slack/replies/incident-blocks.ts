@@ -7,7 +7,7 @@ import type { AlertStatus } from '../../../core/incident/incident-data.ts';
 import type { IncidentSummary } from '../../../core/incident/incident-lifecycle.ts';
 import { levelRank, type Level } from '../../../core/model.ts';
 import type { IncidentPageView, IncidentParentView } from '../../../ports/incident-notifier.port.ts';
-import { toSlackText } from '../../../core/text/slack-text.ts';
+import { toSlackText, isSlackUserId } from '../../../core/text/slack-text.ts';
 import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
 import { formatMinutes, formatMinutesAge, utcMinute } from '../../../core/text/time-format.ts';
 import { truncate } from '../../../core/text/truncate.ts';
@@ -165,7 +165,7 @@ export const renderPage = (view: PageView): RenderedMessage => {
   }
   if (a?.sample) blocks.push(section(`*Sample message* \`${safe(a.sample.messageKey, 200)}\`:\n\`\`\`${safe(a.sample.text, 1_500)}\`\`\``));
   const taken = view.actions.slice(0, 8).map((x) =>
-    `• ${slackDate(x.at)} ${escapeMrkdwn(x.action)} by ${x.actor.startsWith('U') ? `<@${escapeMrkdwn(x.actor)}>` : escapeMrkdwn(x.actor)}: ${x.result}${x.error ? ` (${safe(x.error, 200)})` : ''}`,
+    `• ${slackDate(x.at)} ${escapeMrkdwn(x.action)} by ${isSlackUserId(x.actor) ? `<@${escapeMrkdwn(x.actor)}>` : escapeMrkdwn(x.actor)}: ${x.result}${x.error ? ` (${safe(x.error, 200)})` : ''}`,
   );
   blocks.push(section(`*Actions already taken:*\n${taken.length > 0 ? taken.join('\n') : 'none yet'}`));
   const text = `${mention}L3 page: ${escapeMrkdwn(view.queue)} — ${escapeMrkdwn(count)}`;

@@ -9,6 +9,7 @@ import { reply, safeText } from './reply-format.ts';
 import { renderDone, renderWarning } from './queue-replies.ts';
 import { filterOfJob, jobVerb } from '../../../app/jobs/redrive-job-params.ts';
 import { describeFilter } from '../../../core/analysis/replay-filter.ts';
+import { isSlackUserId } from '../../../core/text/slack-text.ts';
 
 export const cancelButton = (jobId: string): Block => ({
   type: 'actions',
@@ -55,7 +56,7 @@ export const renderJobStarted = (job: Job, where: string, verb: 'Started' | 'Res
 
 /** Root message of the job's own thread when it has no incident thread to go to. */
 export const renderJobRoot = (job: Job): Reply => {
-  const by = /^[UW][A-Z0-9_]+$/.test(job.createdBy) ? ` by <@${job.createdBy}>` : '';
+  const by = isSlackUserId(job.createdBy) ? ` by <@${job.createdBy}>` : '';
   const text = `${job.kind} job ${job.id} on ${job.queue} started`;
   return reply(text, [section(`:arrow_forward: *${safeText(job.kind, 40)}* job \`${safeText(job.id, 80)}\` on *${safeText(job.queue, 200)}* started${by} (${safeText(describe(job), 300)}). Progress and the result follow in this thread.`), cancelButton(job.id)]);
 };

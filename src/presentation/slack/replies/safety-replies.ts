@@ -9,8 +9,9 @@ import type { PreflightDecision, PreflightFailure } from '../../../core/safety/p
 import type { ApprovalFacts, ApprovalMessages, ApprovalOutcome, RedriveCommand } from '../../../app/jobs/safety/approval-messages.ts';
 import { reply, safeText, SECTION_MAX } from './reply-format.ts';
 import { truncate } from '../../../core/text/truncate.ts';
+import { isSlackUserId } from '../../../core/text/slack-text.ts';
 
-const mention = (actor: string): string => (/^[UW][A-Z0-9_]+$/.test(actor) ? `<@${actor}>` : safeText(actor, 80));
+const mention = (actor: string): string => (isSlackUserId(actor) ? `<@${actor}>` : safeText(actor, 80));
 
 const failureLines = (failures: readonly PreflightFailure[]): string =>
   failures.map((f) => `• *${f.check === 'consumer-lag' ? 'consumer group' : f.check === 'http' ? 'health URL' : 'alarm'}* \`${safeText(f.target, 300)}\`: ${safeText(f.saw, 400)}`).join('\n');
