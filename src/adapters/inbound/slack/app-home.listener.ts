@@ -12,6 +12,7 @@ import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import { checkAccess, type AccessControl } from '../../../app/access/access-control.ts';
 import { ALL_QUEUES, type QueueScope } from '../../../app/shared/queue-visibility.ts';
 import { logFailure } from '../../../app/shared/log-failure.ts';
+import { VIEW_BLOCKS_MAX } from '../../../presentation/slack/block-kit/slack-limits.ts';
 
 export interface AppHomeDeps {
   /** What the tab shows for a user who may view the queues of `scope`. */
@@ -30,7 +31,7 @@ export const registerAppHome = (app: App, deps: AppHomeDeps): void => {
       const allowed = await checkAccess(deps.access, { actor: user, action: 'status', queue: null });
       // Like `status` of all queues: only the queues the user may view, and how many were hidden.
       const scope = allowed.ok && deps.access ? await deps.access.scopeFor(user) : ALL_QUEUES;
-      const view: View = allowed.ok ? renderAppHome(await deps.readHome(scope)) : { type: 'home', blocks: allowed.reply.blocks.slice(0, 100) };
+      const view: View = allowed.ok ? renderAppHome(await deps.readHome(scope)) : { type: 'home', blocks: allowed.reply.blocks.slice(0, VIEW_BLOCKS_MAX) };
       await (client as PublishClient).views.publish({ user_id: user, view });
     } catch (error) {
       logFailure(deps.logger, error, { user }, 'App Home publish failed');

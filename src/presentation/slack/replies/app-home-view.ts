@@ -10,15 +10,16 @@ import type { Block } from '../block-kit/blocks.ts';
 import { LEVEL_LABEL, slackDate } from './incident-blocks.ts';
 import { JOB_ACTIONS } from '../block-kit/interactive-actions.ts';
 import type { View } from '../block-kit/modals.ts';
+import { SECTION_TEXT_MAX, TEXT_OBJECT_MAX } from '../block-kit/slack-limits.ts';
 
-/** Slack: 100 blocks a view. Two per queue, the rest for the header and recent actions. */
+/** Slack: VIEW_BLOCKS_MAX (100) blocks a view. Two per queue, the rest for the header and recent actions. */
 const MAX_QUEUES = 40;
 const MAX_RECENT = 10;
 const LEVEL_EMOJI: Record<Level, string> = { OK: ':white_check_mark:', L1: ':warning:', L2: ':red_circle:', L3: ':rotating_light:' };
 
 const esc = (text: string, max: number): string => toSlackId(text, max);
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
-const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3_000) }] });
+const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_TEXT_MAX) } });
+const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, TEXT_OBJECT_MAX) }] });
 
 const safeLink = (url: string): string | null => (/^https:\/\/[^\s<>|]+$/.test(url) ? url : null);
 

@@ -9,6 +9,7 @@ import { formatAge } from '../../../core/text/time-format.ts';
 import { code, reply, safeText, textTable } from './reply-format.ts';
 import type { ReturnedReplay } from '../../../app/jobs/replay-watch.ts';
 import type { WatchResultFacts } from '../../../app/jobs/job-thread-messages.ts';
+import { BUTTON_VALUE_MAX } from '../block-kit/slack-limits.ts';
 
 const SHOWN = 10;
 
@@ -37,7 +38,7 @@ export const canaryButtons = (job: Job): Block => ({
       action_id: JOB_ACTIONS.continueAfterCanary,
       text: { type: 'plain_text', text: 'Continue' },
       style: 'primary',
-      value: JSON.stringify({ q: job.queue, id: job.id }).slice(0, 2_000),
+      value: JSON.stringify({ q: job.queue, id: job.id }).slice(0, BUTTON_VALUE_MAX),
       confirm: {
         title: { type: 'plain_text', text: 'Replay the rest?' },
         text: { type: 'mrkdwn', text: 'The canary came back: continue only if the downstream is fixed. Every remaining message is replayed.' },
@@ -50,7 +51,7 @@ export const canaryButtons = (job: Job): Block => ({
       action_id: JOB_ACTIONS.cancel,
       text: { type: 'plain_text', text: 'Cancel' },
       style: 'danger',
-      value: job.id.slice(0, 2_000),
+      value: job.id.slice(0, BUTTON_VALUE_MAX),
     },
   ],
 });

@@ -14,6 +14,7 @@ import { truncate } from '../../../core/text/truncate.ts';
 import { context, header, mrkdwn, plain, section, type Block } from '../block-kit/blocks.ts';
 import { INCIDENT_ACTIONS } from '../block-kit/incident-actions.ts';
 import { bulkReplayButtonText } from '../block-kit/interactive-actions.ts';
+import { HEADER_TEXT_MAX, SECTION_TEXT_MAX } from '../block-kit/slack-limits.ts';
 
 export interface RenderedMessage {
   text: string;
@@ -23,7 +24,7 @@ export interface RenderedMessage {
 export const LEVEL_LABEL: Record<Level, string> = { OK: 'OK', L1: 'L1 warning', L2: 'L2 critical', L3: 'L3 page' };
 const LEVEL_EMOJI: Record<Level, string> = { OK: ':white_check_mark:', L1: ':warning:', L2: ':red_circle:', L3: ':rotating_light:' };
 
-const safe = (text: string, max = 2_900): string => toSlackText(text, { max });
+const safe = (text: string, max = SECTION_TEXT_MAX - 100): string => toSlackText(text, { max });
 
 /** `<!date^…>` renders in each reader's time zone; the fallback is UTC. */
 export const slackDate = (date: Date): string =>
@@ -65,7 +66,7 @@ export const renderParent = (view: ParentView): RenderedMessage => {
     mrkdwn(`*Opened*\n${slackDate(view.openedAt)}`),
     mrkdwn(`*Acknowledged*\n${view.acknowledgedBy ? `<@${escapeMrkdwn(view.acknowledgedBy)}>${view.acknowledgedAt ? ` at ${slackDate(view.acknowledgedAt)}` : ''}` : 'not yet'}`),
   ];
-  const blocks: Block[] = [header(title.slice(0, 150)), { type: 'section', fields }];
+  const blocks: Block[] = [header(title.slice(0, HEADER_TEXT_MAX)), { type: 'section', fields }];
   if (view.sparkline) blocks.push(section(`*Depth* \`${view.sparkline}\``));
   const notes: string[] = [];
   if (view.sourceAlert) notes.push(sourceLine(view.sourceAlert));
@@ -92,7 +93,7 @@ export const renderParent = (view: ParentView): RenderedMessage => {
 const reasonsList = (reasons: readonly string[]): string => reasons.slice(0, 5).map((r) => `• ${safe(r, 300)}`).join('\n');
 
 /** A thread reply: `body` is mrkdwn built from escaped parts; `fallback` is plain text, escaped here. */
-const reply = (body: string, fallback: string): RenderedMessage => ({ text: safe(fallback, 2_000), blocks: [section(truncate(body, 3_000))] });
+const reply = (body: string, fallback: string): RenderedMessage => ({ text: safe(fallback, 2_000), blocks: [section(truncate(body, SECTION_TEXT_MAX))] });
 
 export const renderOpenedReply = (level: Level, reasons: readonly string[], steps: readonly string[]): RenderedMessage => {
   const body = `${LEVEL_EMOJI[level]} Incident opened at *${LEVEL_LABEL[level]}*.\n${reasonsList(reasons)}`;

@@ -10,6 +10,7 @@ import { renderDone, renderWarning } from './queue-replies.ts';
 import { filterOfJob, jobVerb } from '../../../app/jobs/redrive-job-params.ts';
 import { describeFilter } from '../../../core/analysis/replay-filter.ts';
 import { isSlackUserId } from '../../../core/text/slack-text.ts';
+import { BUTTON_VALUE_MAX } from '../block-kit/slack-limits.ts';
 
 export const cancelButton = (jobId: string): Block => ({
   type: 'actions',
@@ -20,7 +21,7 @@ export const cancelButton = (jobId: string): Block => ({
       action_id: JOB_ACTIONS.cancel,
       text: { type: 'plain_text', text: 'Cancel' },
       style: 'danger',
-      value: jobId.slice(0, 2_000),
+      value: jobId.slice(0, BUTTON_VALUE_MAX),
       confirm: {
         title: { type: 'plain_text', text: 'Cancel this job?' },
         text: { type: 'mrkdwn', text: 'Messages already replayed stay replayed; the rest stay in the DLQ.' },

@@ -3,11 +3,12 @@
 // refusals. Pure renderers; queue text passes through reply-format's safeText.
 
 import { context, section, type Block, type Reply } from '../block-kit/blocks.ts';
-import { SAFETY_ACTIONS, BUTTON_VALUE_MAX, encodeMessageRef } from '../block-kit/interactive-actions.ts';
+import { SAFETY_ACTIONS, encodeMessageRef } from '../block-kit/interactive-actions.ts';
+import { BUTTON_VALUE_MAX, SECTION_TEXT_MAX } from '../block-kit/slack-limits.ts';
 import { slackDate } from './incident-blocks.ts';
 import type { PreflightDecision, PreflightFailure } from '../../../core/safety/preflight-decision.ts';
 import type { ApprovalFacts, ApprovalMessages, ApprovalOutcome, RedriveCommand } from '../../../app/jobs/safety/approval-messages.ts';
-import { reply, safeText, SECTION_MAX } from './reply-format.ts';
+import { reply, safeText } from './reply-format.ts';
 import { truncate } from '../../../core/text/truncate.ts';
 import { isSlackUserId } from '../../../core/text/slack-text.ts';
 
@@ -48,7 +49,7 @@ export const renderPreflightBlocked = (command: RedriveCommand, decision: Extrac
       : how;
   const overrideValue = how === 'button' ? encodeOverride(command) : null;
   const blocks: Block[] = [
-    section(truncate(`:no_entry: *Pre-flight blocked* ${safeText(describeCommand(command), 200)} on *${safeText(command.queue, 200)}*:\n${failureLines(decision.failures)}`, SECTION_MAX)),
+    section(truncate(`:no_entry: *Pre-flight blocked* ${safeText(describeCommand(command), 200)} on *${safeText(command.queue, 200)}*:\n${failureLines(decision.failures)}`, SECTION_TEXT_MAX)),
     ...(decision.passed.length > 0 ? [context(safeText(`Passed: ${decision.passed.join('; ')}`, 2_000))] : []),
     context(note),
     ...(overrideValue
