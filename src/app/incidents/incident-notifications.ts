@@ -12,7 +12,7 @@ import { escalationPoints } from '../../core/escalation/escalation-depth.ts';
 import type { DepthPoint } from '../../core/escalation/growth.ts';
 import { sparkline } from '../../core/text/sparkline.ts';
 import type { Clock } from '../../ports/clock.port.ts';
-import type { IncidentNote, IncidentNotifier, IncidentParentView } from '../../ports/incident-notifier.port.ts';
+import type { IncidentNote, IncidentNotifier, IncidentPageView, IncidentParentView } from '../../ports/incident-notifier.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import { patchIncident } from './incident-mutation.ts';
 import { INCIDENT_ACTOR, type QueueInsight } from './queue-insight.ts';
@@ -208,7 +208,7 @@ export const createIncidentNotifications = (deps: IncidentNotificationsDeps) => 
       else log(incident, 'permalink', link.failure);
     }
     const audit = await store.searchAudit({ queue: incident.queue, since: incident.openedAt, limit: 50 });
-    const view = {
+    const view: IncidentPageView = {
       queue: incident.queue,
       userGroup: deps.l3.userGroup,
       permalink,
