@@ -10,7 +10,6 @@ import type { LocalConsole } from '../adapters/inbound/console/local-console.ts'
 import type { BoltApp } from '../adapters/inbound/slack/bolt-app.ts';
 import { registerSlackListeners } from '../adapters/inbound/slack/register-listeners.ts';
 import { alertRoutes } from '../adapters/inbound/sns/alert-routes.ts';
-import type { CertificateFetcher } from '../adapters/inbound/sns/sns-certificate.ts';
 import type { Demo } from '../adapters/outbound/demo/demo-backends.ts';
 import type { Logger } from '../adapters/outbound/logging/pino-logger.ts';
 import { createPrometheusMetrics } from '../adapters/outbound/metrics/prometheus-metrics.ts';
@@ -25,14 +24,15 @@ import type { JobFollower } from '../app/jobs/job-follower.ts';
 import type { JobRecovery } from '../app/jobs/job-recovery.ts';
 import type { ReplayWatches } from '../app/jobs/replay-watches.ts';
 import type { ApprovalRequests } from '../app/jobs/safety/approval-requests.ts';
+import type { Reply } from '../presentation/slack/block-kit/blocks.ts';
 import type { StoredMonitors } from '../app/monitors/stored-monitors.ts';
 import { createReadiness } from '../app/health/readiness.ts';
 import type { QueueRegistry } from '../app/shared/queue-registry.ts';
 import type { Config } from '../config/config.schema.ts';
 import { slackTransport, type Secrets } from '../config/load-config.ts';
-import { systemClock, type Clock } from '../ports/clock.port.ts';
+import { systemClock, } from '../ports/clock.port.ts';
 import type { Store } from '../ports/store.port.ts';
-import { realTimers, type Timers } from '../ports/timers.port.ts';
+import { realTimers, } from '../ports/timers.port.ts';
 import { consoleModeFor } from './console-mode.ts';
 import { serverDlqRouter } from './dlq-routers.ts';
 import { openQueueRegistry } from './open-queues.ts';
@@ -41,6 +41,7 @@ import { openStore } from './open-store.ts';
 import { openSlackDirectory, openSlackTransport } from './slack-transport.ts';
 import { wireIncidents } from './wire-incidents.ts';
 import { wireJobs } from './wire-jobs.ts';
+import type { ServerOptions } from './server-options.ts';
 
 export interface Runtime {
   url: string;
@@ -57,7 +58,7 @@ export interface Runtime {
   /** `/dlq monitor`s, kept in the store and run by the replica holding the poller lease. */
   monitors: StoredMonitors;
   /** Bulk replays awaiting a second person's approval; expired on every poll of the poller's replica. */
-  approvals: ApprovalRequests;
+  approvals: ApprovalRequests<Reply>;
   /** Post-replay watches, kept in the store and adopted by the replica holding the poller lease. */
   replayWatches: ReplayWatches;
   stop(): Promise<void>;
@@ -66,21 +67,6 @@ export interface Runtime {
    * (poller, jobs) are kept until they expire, and checked-out messages stay hidden until their timeout.
    */
   crash(): Promise<void>;
-}
-
-/** Test hooks for startServer: a hand-moved clock and timers, a trusted SNS certificate source. */
-export interface ServerOptions {
-  slackRetries?: number;
-  clock?: Clock;
-  timers?: Timers;
-  replicaId?: string;
-  certificateFetcher?: CertificateFetcher;
-  /** Jobs started from Slack: progress replies at most every progressEveryMs, move tasks read every pollMs. */
-  slackJobs?: { progressEveryMs?: number; pollMs?: number };
-  /** How long an SQS job checkout hides a message (default 60 s): crash tests wait for it to end. */
-  sqsCheckoutVisibilitySeconds?: number;
-  /** How often a post-replay watch looks at the DLQ (default 5 s). */
-  replayWatchPollMs?: number;
 }
 
 /** Everything `serve` runs, built and not started. */
@@ -98,13 +84,15 @@ export interface ServerContainer {
   slackJobs: JobFollower;
   jobRecovery: JobRecovery;
   monitors: StoredMonitors;
-  approvals: ApprovalRequests;
+  approvals: ApprovalRequests<Reply>;
   replayWatches: ReplayWatches;
   poller: DepthPoller;
   http: HttpServer;
 }
 
 /** Builds the server side of Redrive, each piece after the ones it needs; opens the store and the queues, starts nothing. */
+export type { ServerOptions };
+
 export const buildServerContainer = async (configured: Config, secrets: Secrets, logger: Logger, options: ServerOptions = {}): Promise<ServerContainer> => {
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? realTimers;

@@ -6,6 +6,7 @@ import type { AwsClientFactory } from '../adapters/outbound/aws/aws-client-facto
 import { createHttpHealthProbe } from '../adapters/outbound/http/http-health-probe.ts';
 import type { AccessControl } from '../app/access/access-control.ts';
 import { createApprovalRequests } from '../app/jobs/safety/approval-requests.ts';
+import { slackApprovalMessages } from '../presentation/slack/replies/safety-replies.ts';
 import type { PreflightDeps } from '../app/jobs/safety/preflight.use-case.ts';
 import { safetySettings } from '../app/jobs/safety/safety-settings.ts';
 import type { QueueDeps } from '../app/shared/queue-deps.ts';
@@ -42,6 +43,7 @@ export const openSafety = (config: Config, queueDeps: QueueDeps, aws: AwsClientF
   const approvals = createApprovalRequests({
     queue: queueDeps,
     chat,
+    messages: slackApprovalMessages,
     preflight,
     policyFor: settings.policyFor,
     isAdmin: async (actor, queue) => {

@@ -9,6 +9,7 @@ import type { Logger } from '../adapters/outbound/logging/pino-logger.ts';
 import { createSlackChat } from '../adapters/outbound/slack-chat/slack-chat.ts';
 import { incidentQueues } from '../app/incidents/incident-queues.ts';
 import { createIncidentService, type IncidentService } from '../app/incidents/incident-service.ts';
+import { createSlackIncidentNotifier } from '../presentation/slack/incident-notifier.ts';
 import { createQueueInsight } from '../app/incidents/queue-insight.ts';
 import { analyzeQueue } from '../app/messages/analyze-queue.use-case.ts';
 import { refreshMoveTask } from '../app/jobs/move-task.use-case.ts';
@@ -43,7 +44,8 @@ export const wireIncidents = (deps: {
   const incidentLogger = deps.logger.child({ component: 'incidents' });
   const chat = bolt ? createSlackChat({ client: bolt.app.client, metrics, logger: incidentLogger }) : null;
   const incidents = createIncidentService({
-    store, clock, timers, metrics, logger: incidentLogger, auditLogger: queueDeps.auditLogger, chat,
+    store, clock, timers, metrics, logger: incidentLogger, auditLogger: queueDeps.auditLogger,
+    notifier: chat ? createSlackIncidentNotifier(chat) : null,
     queues: incidentQueues([...config.queues, ...(demo?.queues ?? [])], config.slack.defaultAlertChannel ?? null),
     l3: { channel: config.slack.l3Channel ?? null, userGroup: config.slack.l3UserGroup ?? null },
     insight: createQueueInsight(queueDeps, { analyzeQueue, refreshMoveTask }, { redactKeys: config.redactKeys }),

@@ -2,12 +2,16 @@
 // edit in place, reply in a thread, whisper to one person, link to a message, upload a file.
 // Adapters translate SDK errors into ChatFailure values; nothing here throws for an API refusal.
 
-import type { Block } from '../presentation/slack/block-kit/blocks.ts';
+/**
+ * One layout block, opaque to the app: presentation builds it (Slack Block Kit), the adapter sends
+ * it as is. Presentation's `Block` is assignable to it.
+ */
+export type ChatBlock = Readonly<Record<string, unknown>>;
 
 export interface ChatMessage {
   /** Plain fallback text (notifications, screen readers). Already escaped where it holds user content. */
   text: string;
-  blocks?: Block[];
+  blocks?: readonly ChatBlock[];
 }
 
 export interface PostedMessage {

@@ -3,12 +3,31 @@
 // A queue that cannot be read shows why instead of failing the whole tab. Only the queues the user may
 // view are read and shown (and only the actions about them), with a note saying how many were hidden.
 
-import type { HomeData, HomeQueue } from '../../presentation/slack/replies/app-home-view.ts';
+import type { AuditRecord, Level } from '../../core/model.ts';
 import { ALL_QUEUES, countHidden, type QueueScope } from '../shared/queue-visibility.ts';
 import { hiddenQueuesNote } from '../../core/auth/hidden-queues-note.ts';
 import type { Chat } from '../../ports/chat.port.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 import { readStatus } from '../shared/queue-status.ts';
+
+export interface HomeQueue {
+  name: string;
+  kind: string;
+  depth: number | null;
+  /** Why the depth could not be read now. */
+  error: string | null;
+  level: Level | null;
+  /** Permalink to the open incident's parent message. */
+  incidentLink: string | null;
+}
+
+export interface HomeData {
+  queues: HomeQueue[];
+  recent: AuditRecord[];
+  at: Date;
+  /** Says how many configured queues the user may not view (they are left out); null when none. */
+  hiddenNote?: string | null;
+}
 
 /** Audit actions that only read: left out of "last actions" so a busy tab does not hide changes. */
 const READS = new Set(['status', 'peek', 'view', 'analyze', 'jobs', 'audit', 'report', 'history']);

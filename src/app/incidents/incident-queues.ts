@@ -3,7 +3,7 @@
 // config's queue entries without importing the config module.
 
 import { resolvePolicy, type EscalationOverrides } from '../../core/escalation/presets.ts';
-import type { IncidentQueue } from './incident-slack.ts';
+import type { IncidentQueue } from './incident-notifications.ts';
 
 export const incidentQueues = (
   queues: readonly { name: string; alertChannel?: string | undefined; escalation: EscalationOverrides }[],

@@ -1,6 +1,6 @@
 // The incident service: turns alerts (ingest's onAlert) and depth samples (the poller) into incident
 // state with the core's decideLevel and lifecycle, persists it with optimistic versions, and drives
-// Slack through IncidentSlack. State lives in the store, so a restarted process carries on in the
+// the chat through IncidentNotifications. State lives in the store, so a restarted process carries on in the
 // same thread at the same level. Slack work runs after the state is committed, off the caller's path.
 
 import { writeAudit } from '../shared/audit-trail.ts';
@@ -22,27 +22,19 @@ import {
   withAlert,
 } from '../../core/incident/incident-lifecycle.ts';
 import { levelRank, type DepthSample, type Incident, type JsonObject, type Level } from '../../core/model.ts';
-import {
-  renderAckReply,
-  renderAlertReply,
-  renderLevelReply,
-  renderOpenedReply,
-  renderRenotifyReply,
-  renderResolvedReply,
-} from '../../presentation/slack/replies/incident-blocks.ts';
 import type { Metrics } from '../../ports/metrics.port.ts';
 import type { Timers } from '../../ports/timers.port.ts';
 import type { RecordedAlertEvent } from './ingest-alert.ts';
 import { mutateIncident, patchIncident } from './incident-mutation.ts';
-import { createIncidentSlack, type IncidentQueue, type IncidentSlackDeps } from './incident-slack.ts';
+import { createIncidentNotifications, type IncidentQueue, type IncidentNotificationsDeps } from './incident-notifications.ts';
 import { createParentEditor } from './parent-editor.ts';
 import type { QueueInsight } from './queue-insight.ts';
 import { createSerialQueues } from './serial-queues.ts';
 import type { Logger } from '../../ports/logger.port.ts';
 
-export type { IncidentQueue } from './incident-slack.ts';
+export type { IncidentQueue } from './incident-notifications.ts';
 
-export interface IncidentServiceDeps extends Omit<IncidentSlackDeps, 'queueOf' | 'insight'> {
+export interface IncidentServiceDeps extends Omit<IncidentNotificationsDeps, 'queueOf' | 'insight'> {
   metrics: Pick<Metrics, 'incidentLevel' | 'actionCompleted'>;
   timers: Timers;
   queues: readonly IncidentQueue[];
@@ -105,8 +97,8 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
   const { store, clock, logger, metrics } = deps;
   const queues = new Map(deps.queues.map((q) => [q.name, q]));
   const queueOf = (name: string): IncidentQueue | null => queues.get(name) ?? null;
-  const slack = createIncidentSlack({ ...deps, insight: deps.insight ?? null, queueOf });
-  const editor = createParentEditor({ clock, timers: deps.timers, intervalMs: deps.editIntervalMs ?? 3_000, edit: slack.editParent });
+  const notices = createIncidentNotifications({ ...deps, insight: deps.insight ?? null, queueOf });
+  const editor = createParentEditor({ clock, timers: deps.timers, intervalMs: deps.editIntervalMs ?? 3_000, edit: notices.editParent });
   const onError = (key: string, error: unknown) => logger.error({ queue: key, err: error }, 'incident work failed');
   /** State changes, one at a time per queue. */
   const state = createSerialQueues(onError);
@@ -125,11 +117,11 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
     metrics.incidentLevel(q.name, incident.level);
     logger.info({ incidentId: incident.id, queue: q.name, level: incident.level, reasons: data.reasons }, 'incident opened');
     effects.enqueue(q.name, async () => {
-      await slack.postParent(incident.id);
-      await slack.reply(incident.id, renderOpenedReply(incident.level, data.reasons, runbookSteps(q.policy.preset, incident.level)));
-      if (alert) await slack.reply(incident.id, renderAlertReply(alert));
-      if (levelRank(incident.level) >= levelRank('L2')) await slack.chart(incident.id, incident.level);
-      if (incident.level === 'L3') await slack.page(incident.id);
+      await notices.postParent(incident.id);
+      await notices.reply(incident.id, { kind: 'opened', level: incident.level, reasons: data.reasons, steps: runbookSteps(q.policy.preset, incident.level) });
+      if (alert) await notices.reply(incident.id, { kind: 'alert', alert });
+      if (levelRank(incident.level) >= levelRank('L2')) await notices.chart(incident.id, incident.level);
+      if (incident.level === 'L3') await notices.page(incident.id);
     });
   };
 
@@ -139,10 +131,10 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
     const rising = levelRank(to) > levelRank(from);
     effects.enqueue(q.name, async () => {
       // A rise is broadcast to the channel: a thread reply alone notifies nobody in Slack.
-      await slack.reply(incident.id, renderLevelReply(from, to, reasons, rising ? runbookSteps(q.policy.preset, to) : []), { broadcast: rising });
+      await notices.reply(incident.id, { kind: 'level-changed', from, to, reasons, steps: rising ? runbookSteps(q.policy.preset, to) : [] }, { broadcast: rising });
       editor.request(incident.id);
-      if (levelRank(to) > levelRank(from) && levelRank(to) >= levelRank('L2')) await slack.chart(incident.id, to);
-      if (to === 'L3' && from !== 'L3') await slack.page(incident.id);
+      if (levelRank(to) > levelRank(from) && levelRank(to) >= levelRank('L2')) await notices.chart(incident.id, to);
+      if (to === 'L3' && from !== 'L3') await notices.page(incident.id);
     });
   };
 
@@ -158,7 +150,7 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
       await patchIncident(store, incident.id, (current) => ({ data: writeIncidentData({ ...readIncidentData(current.data), summary }) }));
       await event(incident, 'summary', { ...summary });
       logger.info({ incidentId: incident.id, queue: q.name, ...summary }, 'incident resolved');
-      await slack.reply(incident.id, renderResolvedReply(summary, reasons));
+      await notices.reply(incident.id, { kind: 'resolved', summary, reasons });
       editor.request(incident.id);
     });
   };
@@ -199,7 +191,7 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
       const updated = done.incident;
       if (alert) {
         await event(updated, 'alert', { name: alert.name, state: alert.state, level: alert.level });
-        if (alertNews) effects.enqueue(q.name, () => slack.reply(updated.id, renderAlertReply(alert)));
+        if (alertNews) effects.enqueue(q.name, () => notices.reply(updated.id, { kind: 'alert', alert }));
       }
       if (transition.kind === 'level-changed') {
         await event(updated, 'level-changed', { from: transition.from, to: transition.to, reasons: transition.reasons });
@@ -230,10 +222,10 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
       logger.warn({ incidentId: incident.id, queue: q.name, from, to, waitedMinutes: waited }, 'incident not acknowledged: re-notified');
       effects.enqueue(q.name, async () => {
         // A re-notification, and the escalation it may bring, is broadcast to the channel to reach people.
-        await slack.reply(incident.id, renderRenotifyReply(from, to, waited, to === 'L3' || from === 'L3' ? slack.mention() : null), { broadcast: true });
+        await notices.reply(incident.id, { kind: 'renotified', from, to, waitedMinutes: waited, mentionGroup: to === 'L3' || from === 'L3' ? notices.l3Group() : null }, { broadcast: true });
         editor.request(incident.id);
-        if (to !== from && levelRank(to) >= levelRank('L2')) await slack.chart(incident.id, to);
-        if (to === 'L3' && from !== 'L3') await slack.page(incident.id);
+        if (to !== from && levelRank(to) >= levelRank('L2')) await notices.chart(incident.id, to);
+        if (to === 'L3' && from !== 'L3') await notices.page(incident.id);
       });
     });
 
@@ -274,7 +266,7 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
           { level: done.incident.level },
         );
         effects.enqueue(incident.queue, async () => {
-          await slack.reply(incidentId, renderAckReply(user));
+          await notices.reply(incidentId, { kind: 'acknowledged', user });
           editor.request(incidentId);
         });
         return { kind: 'acknowledged', incident: done.incident };
@@ -289,12 +281,12 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
         const data = readIncidentData(incident.data);
         if (data.holdUntil && data.holdUntil.getTime() <= now.getTime()) await evaluate(q, null);
         if (incident.slackTs === null && now.getTime() - incident.openedAt.getTime() >= PARENT_RETRY_MS) {
-          effects.enqueue(q.name, async () => void (await slack.postParent(incident.id)));
+          effects.enqueue(q.name, async () => void (await notices.postParent(incident.id)));
         }
         const every = (deps.analysisEveryMinutes ?? 10) * MINUTE_MS;
         if (usesAnalysis(q) && deps.insight && (!data.analysis || now.getTime() - data.analysis.at.getTime() >= every)) {
           effects.enqueue(q.name, async () => {
-            await slack.refreshAnalysis(incident.id, every);
+            await notices.refreshAnalysis(incident.id, every);
             await evaluate(q, null);
           });
         }
@@ -305,7 +297,7 @@ export const createIncidentService = (deps: IncidentServiceDeps): IncidentServic
       const incident = q ? await store.findOpenIncident(q.name) : null;
       if (!q || !incident || !usesAnalysis(q) || !deps.insight) return;
       effects.enqueue(q.name, async () => {
-        await slack.refreshAnalysis(incident.id, 0);
+        await notices.refreshAnalysis(incident.id, 0);
         await evaluate(q, null);
       });
     },

@@ -17,20 +17,21 @@ import { realSleep, type QueueDeps, type Sleep } from '../shared/queue-deps.ts';
 import { runRedriveJob } from './redrive-job.ts';
 import type { RunOptions } from './redrive-run-options.ts';
 import type { RedriveJobResult } from './redrive-job-result.ts';
-import { safeText } from '../../presentation/slack/replies/reply-format.ts';
+import { toSlackText, isSlackUserId } from '../../core/text/slack-text.ts';
 import { jobVerb } from './redrive-job-params.ts';
 import { jobThreadTarget } from './job-thread-target.ts';
-import { cancelButton, renderJobEnded, renderJobFinalProgress, renderJobProgress, renderJobResult, renderJobRoot, renderJobStarted, renderJobTakenOver } from '../../presentation/slack/replies/job-messages.ts';
+import type { JobThreadMessages } from './job-thread-messages.ts';
 import { logFailure } from '../shared/log-failure.ts';
 import { canarySettingsOf, canaryStateOf } from './canary.ts';
 import type { CanaryEvent } from './canary-gate.ts';
-import { renderCanaryPassed, renderCanaryPaused, renderCanaryWatching } from '../../presentation/slack/replies/canary-replies.ts';
 import type { Logger } from '../../ports/logger.port.ts';
 
 export interface JobFollowerDeps {
   queue: QueueDeps;
   /** Read when a job starts: the composition root builds the chat adapter after the router. */
   chat: () => Chat | null;
+  /** Renders what the job says in its thread (presentation/slack/replies/job-thread-messages.ts). */
+  messages: JobThreadMessages;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** At most one progress reply per this many ms (default 5 s); the result is always posted. */
   progressEveryMs?: number;
@@ -88,7 +89,7 @@ interface Starter {
 const MAX_REFRESH_FAILURES = 3;
 
 export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
-  const { logger } = deps;
+  const { logger, messages } = deps;
   const progressEveryMs = deps.progressEveryMs ?? 5_000;
   const pollMs = deps.pollMs ?? 5_000;
   const sleep = deps.sleep ?? realSleep;
@@ -142,7 +143,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   const openThread = async (job: Job, context: CommandContext): Promise<Thread | null> => {
     const chat = deps.chat();
     if (!chat) return null;
-    const root = renderJobRoot(job);
+    const root = messages.root(job);
     const message = { text: root.text, blocks: root.blocks };
     const target = await jobThreadTarget(deps.queue.store, job, context);
     if (target) {
@@ -160,8 +161,8 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   const tellStarter = async (starter: Starter, thread: Thread | null, text: string): Promise<void> => {
     const channel = thread?.channel ?? starter.channelId;
     const chat = deps.chat();
-    if (!chat || !channel || !/^[UW][A-Z0-9_]+$/.test(starter.actor)) return;
-    await chat.ephemeral(channel, starter.actor, { text: safeText(text, 2_000) }, thread?.threadTs);
+    if (!chat || !channel || !isSlackUserId(starter.actor)) return;
+    await chat.ephemeral(channel, starter.actor, { text: toSlackText(text, { max: 2_000 }) }, thread?.threadTs);
   };
 
   /** The result in the thread; the start message (no Cancel any more) and the progress reply edited in place to the final count. */
@@ -169,11 +170,11 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
     await post(thread, result);
     const chat = deps.chat();
     if (chat && thread?.startTs) {
-      const ended = renderJobEnded(job);
+      const ended = messages.ended(job);
       await chat.update(thread.channel, thread.startTs, { text: ended.text, blocks: ended.blocks });
     }
     if (chat && thread?.progressTs) {
-      const final = renderJobFinalProgress(job);
+      const final = messages.finalProgress(job);
       const edited = await chat.update(thread.channel, thread.progressTs, { text: final.text, blocks: final.blocks });
       if (!edited.ok) logger.warn({ code: edited.failure.code, channel: thread.channel }, 'job progress reply not edited to its final count');
     }
@@ -189,13 +190,13 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       const now = performance.now();
       if (now - lastPost < progressEveryMs) return;
       lastPost = now;
-      const progress = renderJobProgress(job, { done: p.done, failed: p.failed, total: p.total ?? total });
+      const progress = messages.progress(job, { done: p.done, failed: p.failed, total: p.total ?? total });
       chain = chain.then(() => postProgress({ text: progress.text, blocks: progress.blocks })).catch(() => undefined);
     };
     // The canary's watch and verdict go to the thread as they happen (canary-gate.ts).
     const onCanary = (event: CanaryEvent): void => {
       if (event.kind === 'returned') return;
-      const message = event.kind === 'watching' ? renderCanaryWatching(job, event.count, event.until.getTime() - deps.queue.clock.now().getTime()) : renderCanaryPassed(job, event.count, event.watchMs);
+      const message = event.kind === 'watching' ? messages.canaryWatching(job, event.count, event.until.getTime() - deps.queue.clock.now().getTime()) : messages.canaryPassed(job, event.count, event.watchMs);
       chain = chain.then(async () => { await post(thread, { text: message.text, blocks: message.blocks }); }).catch(() => undefined);
     };
     try {
@@ -203,7 +204,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       await chain;
       // Paused on its canary: which came back and why, with Continue / Cancel; the start message keeps its Cancel.
       if (result.stopped === 'canary-returned') {
-        const paused = renderCanaryPaused(result.job, canarySettingsOf(result.job)?.count ?? 0, canaryStateOf(result.job)?.returns ?? [], 'slack');
+        const paused = messages.canaryPaused(result.job, canarySettingsOf(result.job)?.count ?? 0, canaryStateOf(result.job)?.returns ?? []);
         await post(thread, { text: paused.text, blocks: paused.blocks });
         logger.warn({ jobId: job.id, queue: job.queue, done: result.done }, 'job paused: its canary came back');
         deps.onCanaryReturned?.(result.job);
@@ -216,13 +217,13 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
         return;
       }
       const rate = result.elapsedMs > 0 ? `${((result.sent / result.elapsedMs) * 1000).toFixed(1)} msg/s` : null;
-      const rendered = renderJobResult({ job: result.job, done: result.done, failed: result.failed, uncertain: result.uncertain.length, rate });
+      const rendered = messages.result({ job: result.job, done: result.done, failed: result.failed, uncertain: result.uncertain.length, rate });
       await finish(thread, result.job, { text: rendered.text, blocks: rendered.blocks });
       // SQS redrive-all: the canary passed, a message move task replays the rest; it is followed here.
       if (result.moveTask) {
         // The move task's start message carries its Cancel button, taken off when the task ends (finish).
-        const note = renderJobStarted(result.moveTask, 'The canary passed: a message move task replays the rest; its progress follows here.');
-        const noteTs = await post(thread, { text: note.text, blocks: [...note.blocks, cancelButton(result.moveTask.id)] });
+        const note = messages.moveTaskStarted(result.moveTask, 'The canary passed: a message move task replays the rest; its progress follows here.');
+        const noteTs = await post(thread, { text: note.text, blocks: note.blocks });
         const holder = newRunHolder(replicaId);
         const taskThread = thread ? { ...thread, startTs: noteTs, progressTs: null } : null;
         await store.acquireLease(jobLeaseName(result.moveTask.id), holder, deps.queue.clock.now(), JOB_LEASE_MIN_MS);
@@ -242,7 +243,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       const reason = error instanceof Error ? error.message : String(error);
       logFailure(logger, error, { jobId: job.id, queue: job.queue }, 'job from Slack failed');
       const failed = (await store.getJob(job.id)) ?? job;
-      const rendered = renderJobResult({ job: { ...failed, status: 'failed', error: reason }, done: failed.progress.done, failed: [] });
+      const rendered = messages.result({ job: { ...failed, status: 'failed', error: reason }, done: failed.progress.done, failed: [] });
       await finish(thread, { ...failed, status: failed.status === 'running' ? 'failed' : failed.status }, { text: rendered.text, blocks: rendered.blocks });
       await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue} failed: ${reason}`);
     }
@@ -283,18 +284,18 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
           if (failures !== MAX_REFRESH_FAILURES) continue;
           const reason = error instanceof Error ? error.message : String(error);
           logger.warn({ jobId: job.id, queue: job.queue, err: error }, 'move task progress could not be read; still following');
-          await post(thread, { text: safeText(`Job ${job.id}: progress could not be read (${reason}); Redrive keeps trying, and /dlq jobs shows the latest.`, 1_000) });
+          await post(thread, { text: toSlackText(`Job ${job.id}: progress could not be read (${reason}); Redrive keeps trying, and /dlq jobs shows the latest.`, { max: 1_000 }) });
           await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue}: progress could not be read (${reason}).`);
           continue;
         }
         if (current.status !== 'running') break;
         if (current.progress.done !== lastDone) {
           lastDone = current.progress.done;
-          const progress = renderJobProgress(current, current.progress);
+          const progress = messages.progress(current, current.progress);
           await postProgress({ text: progress.text, blocks: progress.blocks });
         }
       }
-      const rendered = renderJobResult({ job: current, done: current.progress.done, failed: [] });
+      const rendered = messages.result({ job: current, done: current.progress.done, failed: [] });
       await finish(thread, current, { text: rendered.text, blocks: rendered.blocks });
       if (current.status === 'failed') await tellStarter(starter, thread, `:x: Job ${job.id} on ${job.queue} failed: ${current.error ?? 'the move task failed'}`);
     } finally {
@@ -318,7 +319,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
       return;
     }
     const thread = job.thread ? { ...job.thread } : null;
-    const note = renderJobTakenOver(job, replicaId);
+    const note = messages.takenOver(job, replicaId);
     await post(thread, { text: note.text, blocks: note.blocks });
     const starter = { actor: job.createdBy, channelId: null };
     if (manualRedriveOf(job) !== null) await reportManual(job, thread, starter, (options) => runRedriveJob(deps.queue, job.id, { ...options, holder }));

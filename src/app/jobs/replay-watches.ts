@@ -14,7 +14,7 @@ import type { Chat } from '../../ports/chat.port.ts';
 import { POLLER_LEASE } from '../shared/poller-lease.ts';
 import { writeAudit } from '../shared/audit-trail.ts';
 import { canarySettingsOf } from './canary.ts';
-import { renderWatchResult } from '../../presentation/slack/replies/canary-replies.ts';
+import type { JobThreadMessages } from './job-thread-messages.ts';
 import { jobLeaseName, newRunHolder } from './job-lease.ts';
 import type { QueueDeps } from '../shared/queue-deps.ts';
 import { returnToJson, watchForReturns, WATCH_POLL_MS } from './replay-watch.ts';
@@ -28,6 +28,8 @@ export interface ReplayWatchesDeps {
   queue: QueueDeps;
   /** Read when a watch posts: the composition root builds the chat adapter after the router. */
   chat: () => Chat | null;
+  /** Renders the watch's result (presentation/slack/replies/job-thread-messages.ts). */
+  messages: Pick<JobThreadMessages, 'watchResult'>;
   /** This replica's id, as it holds the poller lease (adoption runs only there). */
   replicaId: string;
   /** Returns found: the incident's escalation re-reads the DLQ (incident-service `onReplayReturns`). */
@@ -132,7 +134,7 @@ export const createReplayWatches = (deps: ReplayWatchesDeps): ReplayWatches => {
     const thread = await threadOf(watch);
     const chat = deps.chat();
     if (chat && thread) {
-      const message = renderWatchResult({ queue: watch.queue, what, replayed, watchMs, returns });
+      const message = deps.messages.watchResult({ queue: watch.queue, what, replayed, watchMs, returns });
       const posted = await chat.reply(thread.channel, thread.threadTs, { text: message.text, blocks: message.blocks });
       if (!posted.ok) q.logger?.warn({ queue: watch.queue, code: posted.failure.code }, 'post-replay watch result not posted');
     }

@@ -2,9 +2,9 @@
 // the thread of the message a button was on, else a new message in the channel the command came
 // from, with the later readings as replies under it. One poster per monitor, so its thread is kept
 // (and stored with the monitor, so the replica running it later posts in the same thread).
-// A sleep on the Timers port, so tests drive the interval by hand.
+// A sleep on the Timers port, so tests drive the interval by hand. It renders nothing: the reading's
+// message comes from the injected renderer.
 
-import { context, section } from '../../presentation/slack/block-kit/blocks.ts';
 import type { Chat, ChatMessage } from '../../ports/chat.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import type { Timers } from '../../ports/timers.port.ts';
@@ -12,28 +12,18 @@ import type { CommandContext } from '../shared/command-context.ts';
 import type { MonitorPost } from './monitor.use-case.ts';
 import type { Sleep } from '../shared/queue-deps.ts';
 import type { StatusView } from '../shared/queue-status.ts';
-import { formatAge } from '../../core/text/time-format.ts';
-import { safeText } from '../../presentation/slack/replies/reply-format.ts';
 import type { Logger } from '../../ports/logger.port.ts';
 
 export interface MonitorThreadDeps {
   store: Pick<Store, 'findOpenIncident'>;
   /** Read at each reading: the composition root builds the chat adapter after the router. */
   chat: () => Chat | null;
+  renderReading: RenderMonitorReading;
   logger?: Pick<Logger, 'warn'>;
 }
 
-/** One reading as a thread message: depth, in flight, oldest age, growth and level. */
-export const renderMonitorReading = (view: StatusView): ChatMessage => {
-  const { status } = view;
-  const growth = view.growthPerMinute === null ? 'n/a' : `${view.growthPerMinute > 0 ? '+' : ''}${view.growthPerMinute}/min`;
-  const line = `${status.depth} visible, ${status.inFlight ?? '-'} in flight, oldest ${formatAge(status.oldestAgeSeconds)}, growth ${growth}, level ${view.level ?? 'OK'}`;
-  const queue = safeText(status.queue, 200);
-  return {
-    text: `Monitor ${queue}: ${line}`,
-    blocks: [section(`:bar_chart: *${queue}*: ${line}`), context(`Reading at ${status.at.toISOString()} · stop with \`/dlq stop-monitor ${queue}\``)],
-  };
-};
+/** Renders one reading as a chat message (presentation/slack/replies/monitor-replies.ts). */
+export type RenderMonitorReading = (view: StatusView) => ChatMessage;
 
 /** Where a monitor's readings go: a channel and the thread they are replies in. */
 export interface MonitorThread {
@@ -49,7 +39,7 @@ export const monitorThreadPoster = (deps: MonitorThreadDeps) => (queue: string, 
   const post: MonitorPost = async (_queue, view) => {
     const chat = deps.chat();
     if (!chat) return;
-    const message = renderMonitorReading(view);
+    const message = deps.renderReading(view);
     if (!thread) {
       const incident = await deps.store.findOpenIncident(view.status.queue);
       const originTs = ctx.origin ? (ctx.origin.threadTs ?? ctx.origin.messageTs) : null;

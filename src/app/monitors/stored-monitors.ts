@@ -11,7 +11,7 @@ import type { Chat } from '../../ports/chat.port.ts';
 import { POLLER_LEASE } from '../shared/poller-lease.ts';
 import { audited } from '../shared/audit-trail.ts';
 import type { MonitorPost, Monitors } from './monitor.use-case.ts';
-import { renderMonitorReading, type ThreadedMonitorPost } from './monitor-thread.ts';
+import type { RenderMonitorReading, ThreadedMonitorPost } from './monitor-thread.ts';
 import { realSleep, type QueueDeps } from '../shared/queue-deps.ts';
 import { readStatus } from '../shared/queue-status.ts';
 
@@ -19,6 +19,7 @@ export interface StoredMonitorsDeps {
   queue: QueueDeps;
   /** Read at each reading: the composition root builds the chat adapter after the router. */
   chat: () => Chat | null;
+  renderReading: RenderMonitorReading;
   /** This replica's id, as it holds the poller lease. */
   replicaId: string;
 }
@@ -48,7 +49,7 @@ export const createStoredMonitors = (deps: StoredMonitorsDeps): StoredMonitors =
     const view = await readStatus(q, q.registry.get(monitor.queue));
     const chat = deps.chat();
     if (!chat || !monitor.channel || !monitor.threadTs) return;
-    const posted = await chat.reply(monitor.channel, monitor.threadTs, renderMonitorReading(view));
+    const posted = await chat.reply(monitor.channel, monitor.threadTs, deps.renderReading(view));
     if (!posted.ok) q.logger?.warn({ queue: monitor.queue, code: posted.failure.code, channel: monitor.channel }, 'monitor reading not posted');
   };
 

@@ -5,6 +5,7 @@
 // app layer resolves to member ids first (`userNameOf`, then `planUserSearch`).
 
 import type { AuditQuery } from '../model.ts';
+import { isSlackUserId } from '../text/slack-text.ts';
 
 /** Records shown without a ref, and at most with one. */
 export const AUDIT_DEFAULT_LIMIT = 20;
@@ -19,7 +20,6 @@ export interface AuditSearchPlan {
 
 const USER_NAME = /^@([^<>@|\n]{1,80})$/;
 const MENTION = /^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/;
-const USER_ID = /^[UW][A-Z0-9_]{2,}$/;
 
 export const planAuditSearch = (ref: string | null, queueNames: readonly string[]): AuditSearchPlan => {
   const limit = AUDIT_DEFAULT_LIMIT;
@@ -31,7 +31,7 @@ export const planAuditSearch = (ref: string | null, queueNames: readonly string[
   // A number is most likely an audit id, but SQS-style or job ids can be numeric too: search both.
   if (numeric) return { kind: 'audit id', queries: [{ id: Number(numeric[1]), limit: 1 }, { ref: trimmed, limit }] };
   if (queueNames.includes(trimmed)) return { kind: 'queue', queries: [{ queue: trimmed, limit }] };
-  if (USER_ID.test(trimmed) || trimmed.startsWith('cli:')) return { kind: 'user', queries: [{ actor: trimmed, limit }, { ref: trimmed, limit }] };
+  if ((isSlackUserId(trimmed) && trimmed.length >= 3) || trimmed.startsWith('cli:')) return { kind: 'user', queries: [{ actor: trimmed, limit }, { ref: trimmed, limit }] };
   return { kind: 'id', queries: [{ ref: trimmed, limit }] };
 };
 

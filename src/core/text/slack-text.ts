@@ -24,3 +24,8 @@ export const toSlackText = (text: string, options: SlackTextOptions): string =>
 
 /** An id or name from a queue in mrkdwn, without redaction: controls made visible, escaped, capped. */
 export const toSlackId = (text: string, max: number): string => escapeMrkdwn(truncate(neutralizeControls(text), max));
+
+const SLACK_USER_ID = /^[UW][A-Z0-9_]+$/;
+
+/** Whether `text` is a Slack user id (`U…`, or `W…` on Enterprise Grid): an actor `<@…>` can mention. */
+export const isSlackUserId = (text: string): boolean => SLACK_USER_ID.test(text);

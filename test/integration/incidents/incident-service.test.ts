@@ -10,6 +10,7 @@ import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.
 import { encodePng } from '../../../src/adapters/outbound/chart/png-encoder.ts';
 import { createDepthPoller } from '../../../src/app/incidents/depth-poller.ts';
 import { createIncidentService, type IncidentService } from '../../../src/app/incidents/incident-service.ts';
+import { createSlackIncidentNotifier } from '../../../src/presentation/slack/incident-notifier.ts';
 import type { QueueInsight } from '../../../src/app/incidents/queue-insight.ts';
 import type { RecordedAlertEvent } from '../../../src/app/incidents/ingest-alert.ts';
 import { PRESETS } from '../../../src/core/escalation/presets.ts';
@@ -35,7 +36,7 @@ const services: IncidentService[] = [];
 const service = (options: { queue?: string; preset?: 'sqs-runbook' | 'kafka-runbook'; insight?: QueueInsight; onStore?: SqliteStore } = {}): IncidentService => {
   const s = createIncidentService({
     store: options.onStore ?? store,
-    chat: createSlackChat({ client: testWebClient(slack), metrics: noopMetrics }),
+    notifier: createSlackIncidentNotifier(createSlackChat({ client: testWebClient(slack), metrics: noopMetrics })),
     clock,
     timers: manualTimers(),
     metrics: noopMetrics,

@@ -10,7 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/adapters/outbound/sqlite/sqlite-store.ts';
 import { createApprovalRequests, type ApprovalRequests } from '../../../src/app/jobs/safety/approval-requests.ts';
 import type { PreflightChecks, PreflightDeps } from '../../../src/app/jobs/safety/preflight.use-case.ts';
-import type { RedriveCommand } from '../../../src/presentation/slack/replies/safety-replies.ts';
+import type { RedriveCommand } from '../../../src/app/jobs/safety/approval-messages.ts';
+import { slackApprovalMessages } from '../../../src/presentation/slack/replies/safety-replies.ts';
+import type { Reply } from '../../../src/presentation/slack/block-kit/blocks.ts';
 import { createQueueRegistry } from '../../../src/app/shared/queue-registry.ts';
 import type { ApprovalPolicy } from '../../../src/core/safety/approval-decision.ts';
 import type { CommandContext } from '../../../src/app/shared/command-context.ts';
@@ -36,7 +38,7 @@ describe('approval requests on a SQLite store', () => {
     return { text: 'started', blocks: [], private: true };
   };
 
-  const open = (s: SqliteStore, admins: string[] = []): ApprovalRequests => {
+  const open = (s: SqliteStore, admins: string[] = []): ApprovalRequests<Reply> => {
     const queue = { registry: createQueueRegistry([backend]), store: s, clock, metrics: noopMetrics };
     const checks: PreflightChecks = { alarms: [], http: [{ url: 'http://health', timeoutMs: 100 }], consumerLag: null };
     const preflight: PreflightDeps = {
@@ -46,7 +48,7 @@ describe('approval requests on a SQLite store', () => {
       http: { check: async () => (healthy ? { status: 200, elapsedMs: 1 } : { status: 503, elapsedMs: 1 }) },
       lagFor: () => null,
     };
-    return createApprovalRequests({ queue, chat: () => null, preflight, policyFor: () => policy, isAdmin: async (actor) => admins.includes(actor) });
+    return createApprovalRequests({ queue, chat: () => null, messages: slackApprovalMessages, preflight, policyFor: () => policy, isAdmin: async (actor) => admins.includes(actor) });
   };
   const requestIdOf = async (s: SqliteStore): Promise<string> => (await s.listJobs({ status: ['pending'], limit: 1 }))[0]?.id ?? '';
 

@@ -4,7 +4,7 @@
 // Like `status` of all queues, it shows only the queues the user may view and says how many it hid.
 
 import type { App, BlockButtonAction } from '@slack/bolt';
-import type { HomeData } from '../../../presentation/slack/replies/app-home-view.ts';
+import type { HomeData } from '../../../app/incidents/app-home.use-case.ts';
 import { renderAppHome } from '../../../presentation/slack/replies/app-home-view.ts';
 import { JOB_ACTIONS } from '../../../presentation/slack/block-kit/interactive-actions.ts';
 import type { View } from '../../../presentation/slack/block-kit/modals.ts';
@@ -13,6 +13,7 @@ import { checkAccess, type AccessControl } from '../../../app/access/access-cont
 import { ALL_QUEUES, type QueueScope } from '../../../app/shared/queue-visibility.ts';
 import { logFailure } from '../../../app/shared/log-failure.ts';
 import { deniedMessage } from '../../../presentation/slack/replies/access-replies.ts';
+import { VIEW_BLOCKS_MAX } from '../../../presentation/slack/block-kit/slack-limits.ts';
 
 export interface AppHomeDeps {
   /** What the tab shows for a user who may view the queues of `scope`. */
@@ -31,7 +32,7 @@ export const registerAppHome = (app: App, deps: AppHomeDeps): void => {
       const allowed = await checkAccess(deps.access, { actor: user, action: 'status', queue: null });
       // Like `status` of all queues: only the queues the user may view, and how many were hidden.
       const scope = allowed.ok && deps.access ? await deps.access.scopeFor(user) : ALL_QUEUES;
-      const view: View = allowed.ok ? renderAppHome(await deps.readHome(scope)) : { type: 'home', blocks: deniedMessage(allowed.decision).blocks.slice(0, 100) };
+      const view: View = allowed.ok ? renderAppHome(await deps.readHome(scope)) : { type: 'home', blocks: deniedMessage(allowed.decision).blocks.slice(0, VIEW_BLOCKS_MAX) };
       await (client as PublishClient).views.publish({ user_id: user, view });
     } catch (error) {
       logFailure(deps.logger, error, { user }, 'App Home publish failed');

@@ -7,6 +7,7 @@ import type { Logger } from '../../outbound/logging/pino-logger.ts';
 import type { Clock } from '../../../ports/clock.port.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { verifyingSlackListener } from './slack-request-verifier.ts';
+import { ACK_DEADLINE_MS } from '../../../presentation/slack/block-kit/slack-limits.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -45,7 +46,7 @@ export const createBoltApp = (options: BoltAppOptions): BoltApp => {
       // verifyingSlackListener checks signature and timestamp (both directions) on our clock first.
       signatureVerification: false,
       // Slack expects an answer within 3 s; a listener that never acks gets a clear log line.
-      unhandledRequestTimeoutMillis: 2_900,
+      unhandledRequestTimeoutMillis: ACK_DEADLINE_MS - 100,
     });
     receiver = httpReceiver;
     const listener = verifyingSlackListener({ signingSecret: options.signingSecret, clock: options.clock, logger: options.logger.child({ component: 'slack-verify' }), next: httpReceiver.requestListener });

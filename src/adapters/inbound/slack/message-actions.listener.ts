@@ -30,6 +30,7 @@ import { contextFor, onCommandSubmission } from './command-submission.ts';
 import { clickOrigin, deliver, failureText, whisper, type ViewsClient } from './interaction-replies.ts';
 import { logFailure } from '../../../app/shared/log-failure.ts';
 import { deniedMessage } from '../../../presentation/slack/replies/access-replies.ts';
+import { VIEW_BLOCKS_MAX } from '../../../presentation/slack/block-kit/slack-limits.ts';
 
 export interface MessageActionDeps {
   router: DlqCommandRouter;
@@ -119,7 +120,7 @@ export const registerMessageActions = (app: App, deps: MessageActionDeps): void 
       const reply = await router.handleCommand({ op: 'replay', queue: ref.queue, id: ref.id, ...(ref.to === undefined ? {} : { to: ref.to }) }, contextFor(user, origin));
       if (viewId) {
         // In the modal for the clicker, and (when public) in the thread for everyone else.
-        await updateModal(client, viewId, modal('Replay', reply.blocks.slice(0, 100)));
+        await updateModal(client, viewId, modal('Replay', reply.blocks.slice(0, VIEW_BLOCKS_MAX)));
         if (!reply.private && origin.channel) await deliver(delivery, reply);
       } else await deliver(delivery, reply);
     } catch (error) {

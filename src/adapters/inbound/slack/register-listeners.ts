@@ -14,7 +14,7 @@ import { registerJobActions } from './job-actions.listener.ts';
 import { registerSafetyActions } from './safety-actions.listener.ts';
 import { registerAppHome } from './app-home.listener.ts';
 import { registerPeekPages } from './peek-page.listener.ts';
-import type { HomeData } from '../../../presentation/slack/replies/app-home-view.ts';
+import type { HomeData } from '../../../app/incidents/app-home.use-case.ts';
 import type { QueueScope } from '../../../app/shared/queue-visibility.ts';
 
 export interface SlackListenerDeps {

@@ -8,7 +8,6 @@
 import { decideApprovalClick, type ApprovalPolicy, type ApprovalRequestState } from '../../../core/safety/approval-decision.ts';
 import { redriveApprovalOf } from '../../../core/job/job-kinds.ts';
 import type { Job, JobThread, JsonObject } from '../../../core/model.ts';
-import type { Reply } from '../../../presentation/slack/block-kit/blocks.ts';
 import { RedriveError } from '../../../errors.ts';
 import type { Chat, ChatMessage } from '../../../ports/chat.port.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
@@ -16,14 +15,17 @@ import { writeAudit } from '../../shared/audit-trail.ts';
 import { jobThreadTarget } from '../job-thread-target.ts';
 import type { QueueDeps } from '../../shared/queue-deps.ts';
 import { runPreflight, type PreflightDeps } from './preflight.use-case.ts';
-import { renderApprovalDecided, renderApprovalRefused, renderApprovalRequest, renderApprovalRequested, renderPreflightBlocked, type ApprovalFacts, type ApprovalOutcome, type RedriveCommand } from '../../../presentation/slack/replies/safety-replies.ts';
+import type { ApprovalFacts, ApprovalMessages, ApprovalOutcome, RedriveCommand } from './approval-messages.ts';
 import type { Logger } from '../../../ports/logger.port.ts';
 
 export const APPROVAL_KIND = 'redrive-approval';
 
-export interface ApprovalRequestsDeps {
+/** `R`: the answer a command handler returns to its transport (the router's reply). */
+export interface ApprovalRequestsDeps<R> {
   queue: QueueDeps;
   chat: () => Chat | null;
+  /** Renders the request and the answers (presentation/slack/replies/safety-replies.ts). */
+  messages: ApprovalMessages<R>;
   preflight: PreflightDeps;
   policyFor(queue: string): ApprovalPolicy | null;
   /** Whether the actor holds the admin role on the queue (for `adminMayApproveAlone`). */
@@ -32,13 +34,13 @@ export interface ApprovalRequestsDeps {
 }
 
 /** Starts the job a request asked for, as the starter would have (the ungated handler). */
-export type StartJob = (command: RedriveCommand, context: CommandContext) => Promise<Reply>;
+export type StartJob<R> = (command: RedriveCommand, context: CommandContext) => Promise<R>;
 
-export interface ApprovalRequests {
+export interface ApprovalRequests<R> {
   /** Stores a pending request, posts it with Approve / Reject, and answers the starter. */
-  request(input: { command: RedriveCommand; context: CommandContext; plannedCount: number | null; policy: ApprovalPolicy }): Promise<Reply>;
+  request(input: { command: RedriveCommand; context: CommandContext; plannedCount: number | null; policy: ApprovalPolicy }): Promise<R>;
   /** An Approve or Reject (button or `/dlq approve|reject`): refused, or decided and, when approved, started. */
-  decide(command: { op: 'approve' | 'reject'; queue: string; requestId: string }, context: CommandContext, start: StartJob): Promise<Reply>;
+  decide(command: { op: 'approve' | 'reject'; queue: string; requestId: string }, context: CommandContext, start: StartJob<R>): Promise<R>;
   /** Expires every pending request past its time; returns their ids. Never throws. */
   expireDue(): Promise<string[]>;
 }
@@ -86,21 +88,21 @@ const requestOf = (job: Job): StoredRequest | null => {
   };
 };
 
-export const createApprovalRequests = (deps: ApprovalRequestsDeps): ApprovalRequests => {
+export const createApprovalRequests = <R>(deps: ApprovalRequestsDeps<R>): ApprovalRequests<R> => {
   const { store, clock } = deps.queue;
-  const message = (reply: Reply): ChatMessage => ({ text: reply.text, blocks: reply.blocks });
+  const { messages } = deps;
 
   /** Where the request is posted: the incident's thread, the clicked message's thread, or the channel. */
-  const post = async (job: Job, context: CommandContext, reply: Reply): Promise<JobThread | null> => {
+  const post = async (job: Job, context: CommandContext, message: ChatMessage): Promise<JobThread | null> => {
     const chat = deps.chat();
     if (!chat) return null;
     const target = await jobThreadTarget(store, job, context);
     if (target) {
-      const posted = await chat.reply(target.channel, target.threadTs, message(reply));
+      const posted = await chat.reply(target.channel, target.threadTs, message);
       return posted.ok ? { ...target, startTs: posted.value.ts, progressTs: null } : null;
     }
     if (!context.channelId) return null;
-    const posted = await chat.post(context.channelId, message(reply));
+    const posted = await chat.post(context.channelId, message);
     return posted.ok ? { channel: posted.value.channel, threadTs: posted.value.ts, startTs: posted.value.ts, progressTs: null } : null;
   };
 
@@ -123,7 +125,7 @@ export const createApprovalRequests = (deps: ApprovalRequestsDeps): ApprovalRequ
     const thread = request.job.thread;
     const chat = deps.chat();
     if (chat && thread?.startTs) {
-      const edited = await chat.update(thread.channel, thread.startTs, message(renderApprovalDecided(request.facts, outcome)));
+      const edited = await chat.update(thread.channel, thread.startTs, messages.decided(request.facts, outcome));
       if (!edited.ok) deps.logger?.warn({ jobId: request.job.id, code: edited.failure.code }, 'approval request message not edited');
     }
     return true;
@@ -157,7 +159,7 @@ export const createApprovalRequests = (deps: ApprovalRequestsDeps): ApprovalRequ
       };
       const job = await store.createJob({ id, kind: APPROVAL_KIND, queue: backend.name, params: params as unknown as JsonObject, createdBy: context.actor, createdAt: now, incidentId: incident?.id ?? null, total: plannedCount });
       const facts: ApprovalFacts = { requestId: id, command, requestedBy: context.actor, plannedCount, above: policy.above, expiresAt, override: command.override ?? null };
-      const thread = await post(job, context, renderApprovalRequest(facts)).catch(() => null);
+      const thread = await post(job, context, messages.request(facts)).catch(() => null);
       if (thread) await store.updateJob(id, { thread, updatedAt: clock.now() });
       await writeAudit(deps.queue, { action: 'approval:request', queue: backend.name, actor: context.actor, jobId: id }, 'success', null, {
         command: command.op,
@@ -165,7 +167,7 @@ export const createApprovalRequests = (deps: ApprovalRequestsDeps): ApprovalRequ
         above: policy.above,
         expiresAt: expiresAt.toISOString(),
       });
-      return renderApprovalRequested(facts, thread !== null);
+      return messages.requested(facts, thread !== null);
     },
 
     decide: async (command, context, start) => {
@@ -179,18 +181,18 @@ export const createApprovalRequests = (deps: ApprovalRequestsDeps): ApprovalRequ
       if (!click.ok) {
         if (click.why === 'expired' && request.state.status === 'pending') await settle(request, { outcome: 'expired', at: request.facts.expiresAt });
         await writeAudit(deps.queue, audit, 'denied', click.text, { why: click.why });
-        return renderApprovalRefused(click.text);
+        return messages.refused(click.text);
       }
       if (command.op === 'reject') {
-        if (!(await settle(request, { outcome: 'rejected', by: context.actor, at: now }))) return renderApprovalRefused('This request was already decided.');
-        return renderApprovalRefused(`Rejected request ${request.job.id}; nothing was replayed.`);
+        if (!(await settle(request, { outcome: 'rejected', by: context.actor, at: now }))) return messages.refused('This request was already decided.');
+        return messages.refused(`Rejected request ${request.job.id}; nothing was replayed.`);
       }
       // Pre-flight again: the downstream may have broken since the request was made.
       const preflight = await runPreflight(deps.preflight, { queue: request.job.queue, actor: context.actor, override: request.facts.override, purpose: 'approve', jobId: request.job.id });
       if (preflight.verdict === 'blocked') {
-        return renderPreflightBlocked(request.facts.command, preflight, `The request stays open until ${request.facts.expiresAt.toISOString()}: approve again once the checks pass.`);
+        return messages.preflightBlocked(request.facts.command, preflight, `The request stays open until ${request.facts.expiresAt.toISOString()}: approve again once the checks pass.`);
       }
-      if (!(await settle(request, { outcome: 'approved', by: context.actor, at: now }))) return renderApprovalRefused('This request was already decided.');
+      if (!(await settle(request, { outcome: 'approved', by: context.actor, at: now }))) return messages.refused('This request was already decided.');
       const thread = request.job.thread;
       const startContext: CommandContext = {
         actor: request.facts.requestedBy,

@@ -3,6 +3,7 @@
 // the button value codec (queue + message id, ≤ 2,000 characters as Slack allows). Pure.
 
 import { INCIDENT_ACTIONS } from './incident-actions.ts';
+import { BUTTON_VALUE_MAX } from './slack-limits.ts';
 
 /** Buttons under each peeked message and in the message modal. */
 export const MESSAGE_ACTIONS = {
@@ -71,9 +72,6 @@ export const SLACK_ACTION_IDS: readonly string[] = [
 ];
 
 export const SLACK_VIEW_CALLBACK_IDS: readonly string[] = Object.values(VIEW_CALLBACKS);
-
-/** Slack: a button value is at most 2,000 characters. */
-export const BUTTON_VALUE_MAX = 2_000;
 
 export interface MessageRef {
   queue: string;

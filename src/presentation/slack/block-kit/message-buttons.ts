@@ -7,6 +7,7 @@ import type { QueueKind } from '../../../core/model.ts';
 import { effectFor, REPLAY_EFFECT } from './backend-effects.ts';
 import type { Block } from './blocks.ts';
 import { bulkReplayButtonText, encodeMessageRef, JOB_ACTIONS, MESSAGE_ACTIONS, type MessageRef } from './interactive-actions.ts';
+import { BLOCK_ID_MAX, BUTTON_VALUE_MAX } from './slack-limits.ts';
 
 type Button = Record<string, unknown>;
 
@@ -54,7 +55,7 @@ export const messageButtons = (ref: MessageRef, blockId: string, kind: QueueKind
     editReplay: button('Edit and replay', MESSAGE_ACTIONS.editReplay, value),
     resolve: button('Resolve', MESSAGE_ACTIONS.resolve, value, { style: 'danger' }),
   };
-  return { type: 'actions', block_id: blockId.slice(0, 255), elements: which.map((w) => all[w]) };
+  return { type: 'actions', block_id: blockId.slice(0, BLOCK_ID_MAX), elements: which.map((w) => all[w]) };
 };
 
 /**
@@ -62,6 +63,6 @@ export const messageButtons = (ref: MessageRef, blockId: string, kind: QueueKind
  * and the bulk resolve modal (count, filters, replayed before, reason) for the queue.
  */
 export const bulkReplayButton = (queue: string): Block | null =>
-  queue.length > 2_000
+  queue.length > BUTTON_VALUE_MAX
     ? null
     : { type: 'actions', block_id: 'peek_bulk', elements: [button(bulkReplayButtonText(JOB_ACTIONS.bulkReplay), JOB_ACTIONS.bulkReplay, queue), button('Bulk resolve…', JOB_ACTIONS.bulkResolve, queue)] };

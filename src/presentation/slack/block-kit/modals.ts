@@ -12,15 +12,14 @@ import type { QueueKind } from '../../../core/model.ts';
 import { toSlackId } from '../../../core/text/slack-text.ts';
 import { truncate } from '../../../core/text/truncate.ts';
 import { isFiltered, parseDuration, type ReplayFilter } from '../../../core/analysis/replay-filter.ts';
+import { PLAIN_TEXT_INPUT_MAX, MODAL_TITLE_MAX, SECTION_TEXT_MAX, VIEW_BLOCKS_MAX, PRIVATE_METADATA_MAX } from './slack-limits.ts';
 
 export type View = Record<string, unknown> & { type: 'modal' | 'home'; blocks: Block[] };
 
-/** Slack: a plain_text_input holds (and starts with) at most 3,000 characters. */
-export const INPUT_MAX = 3_000;
 export const REASON_MAX = 500;
 
-export const plainText = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 24) });
-export const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
+export const plainText = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, MODAL_TITLE_MAX) });
+export const mrkdwnSection = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_TEXT_MAX) } });
 export const esc = (text: string, max = 300): string => toSlackId(text, max);
 
 export const modal = (title: string, blocks: Block[], extra: Record<string, unknown> = {}): View => ({
@@ -36,7 +35,7 @@ export const noticeModal = (title: string, mrkdwnText: string): View => modal(ti
 
 /** The blocks a use case rendered (the message view), in a modal that remembers where it came from. */
 export const blocksModal = (title: string, blocks: Block[], ref: MessageRef, origin: ModalOrigin): View =>
-  modal(title, blocks.slice(0, 100), { callback_id: VIEW_CALLBACKS.message, private_metadata: encodeMetadata(ref, origin) });
+  modal(title, blocks.slice(0, VIEW_BLOCKS_MAX), { callback_id: VIEW_CALLBACKS.message, private_metadata: encodeMetadata(ref, origin) });
 
 export const FIELDS = {
   reason: 'reason',
@@ -65,7 +64,7 @@ const refLine = (ref: MessageRef): string => `\`${esc(ref.id)}\` in *${esc(ref.q
 /** private_metadata (≤ 3,000 characters): the message (or queue) and where the modal came from. */
 export const encodeMetadata = (ref: MessageRef, origin: ModalOrigin): string => {
   const value = JSON.stringify({ q: ref.queue, id: ref.id, c: origin.channel, m: origin.messageTs, t: origin.threadTs });
-  return value.length <= 3_000 ? value : JSON.stringify({ q: ref.queue, id: ref.id });
+  return value.length <= PRIVATE_METADATA_MAX ? value : JSON.stringify({ q: ref.queue, id: ref.id });
 };
 
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -90,7 +89,7 @@ export const resolveModal = (ref: MessageRef, origin: ModalOrigin, kind: QueueKi
 /** The Edit and replay form's blocks (the listener adds callback, metadata and submit). */
 export const editReplayBlocks = (ref: MessageRef, body: string, kind: QueueKind | null): Block[] => [
   mrkdwnSection(`Edit the body of ${refLine(ref)}, then replay it. The body must be valid JSON; nothing is sent otherwise. ${effectFor(REPLAY_EFFECT, kind)}`),
-  input(FIELDS.body, 'Body (JSON)', { type: 'plain_text_input', multiline: true, initial_value: body, max_length: INPUT_MAX }),
+  input(FIELDS.body, 'Body (JSON)', { type: 'plain_text_input', multiline: true, initial_value: body, max_length: PLAIN_TEXT_INPUT_MAX }),
 ];
 
 /** Wraps the blocks the `view` operation rendered for editing: a form when they hold the input. */

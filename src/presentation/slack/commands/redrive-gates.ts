@@ -16,14 +16,16 @@ import { writeAudit } from '../../../app/shared/audit-trail.ts';
 import type { QueueDeps } from '../../../app/shared/queue-deps.ts';
 import { plannedCountOf, type ApprovalRequests, type StartJob } from '../../../app/jobs/safety/approval-requests.ts';
 import { runPreflight, type PreflightDeps } from '../../../app/jobs/safety/preflight.use-case.ts';
-import { describeCommand, renderApprovalRefused, renderPreflightBlocked, type RedriveCommand } from '../replies/safety-replies.ts';
+import { describeCommand, renderApprovalRefused, renderPreflightBlocked } from '../replies/safety-replies.ts';
+import type { RedriveCommand } from '../../../app/jobs/safety/approval-messages.ts';
+import type { Reply } from '../block-kit/blocks.ts';
 
 export interface RedriveGateDeps {
   queue: QueueDeps;
   preflight: PreflightDeps;
   policyFor(queue: string): ApprovalPolicy | null;
   /** Pending requests and their decisions; null where none can be made (no store of requests wired). */
-  approvals: ApprovalRequests | null;
+  approvals: ApprovalRequests<Reply> | null;
 }
 
 type Op = RedriveCommand['op'];
@@ -34,7 +36,7 @@ export const withRedriveGates = (handlers: OperationHandlers, deps: RedriveGateD
     if (!handler) throw new Error(`no ${command.op} handler`);
     return handler(command, context);
   };
-  const start: StartJob = ungated;
+  const start: StartJob<Reply> = ungated;
 
   const gate = (op: Op): OperationHandler<RedriveCommand> | undefined => {
     if (!handlers[op]) return undefined;

@@ -7,7 +7,8 @@
 // The terminal keeps the plain handlers: it waits for a job to end.
 
 import { section, type Reply } from '../block-kit/blocks.ts';
-import { editReplayBlocks, INPUT_MAX } from '../block-kit/modals.ts';
+import { editReplayBlocks } from '../block-kit/modals.ts';
+import { PLAIN_TEXT_INPUT_MAX } from '../block-kit/slack-limits.ts';
 import { hasHiddenControls } from '../../../core/text/neutralize-controls.ts';
 import { redactSecrets } from '../../../core/text/redact.ts';
 import type { DlqCommand } from '../../../core/command/parse-dlq-command.ts';
@@ -50,7 +51,7 @@ const editForm = (message: DlqMessage, keys: readonly string[], kind: QueueKind)
   const refusal = (why: string): Reply => reply(why, [section(`:warning: ${safeText(why, 1_000)}`), section(`In a terminal: \`${safeText(terminal, 1_000)}\``)], { private: true });
   const binary = binaryValueOf(message);
   if (binary) return refusal(`This body is binary (${binary.length} bytes, not text): it cannot be edited in Slack. Replay sends its bytes unchanged.`);
-  if (body.length > INPUT_MAX) return refusal(`This body is ${body.length.toLocaleString('en-US')} characters, more than a Slack input holds (${INPUT_MAX.toLocaleString('en-US')}).`);
+  if (body.length > PLAIN_TEXT_INPUT_MAX) return refusal(`This body is ${body.length.toLocaleString('en-US')} characters, more than a Slack input holds (${PLAIN_TEXT_INPUT_MAX.toLocaleString('en-US')}).`);
   if (redactSecrets(body, { jsonKeys: keys }) !== body) return refusal('This body holds values Redrive never shows in Slack (tokens, passwords, signatures or configured keys).');
   // A plain-text input would carry a bidi override or a NUL unseen; shown as \uXXXX it would change the body.
   if (hasHiddenControls(body)) return refusal('This body holds control characters (bidi overrides, NUL, CR...) that Slack would hide or an edit would change.');

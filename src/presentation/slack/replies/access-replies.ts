@@ -2,10 +2,10 @@
 // needs and how to get it. Pure; the denial was audited before it got here.
 
 import type { AccessDenial } from '../../../app/access/access-control.ts';
-import { toSlackText } from '../../../core/text/slack-text.ts';
+import { isSlackUserId, toSlackText } from '../../../core/text/slack-text.ts';
 import { context, section, type Reply } from '../block-kit/blocks.ts';
 
-const mention = (user: string): string => (/^[UW][A-Z0-9_]+$/.test(user) ? `<@${user}>` : toSlackText(user, { max: 80 }));
+const mention = (user: string): string => (isSlackUserId(user) ? `<@${user}>` : toSlackText(user, { max: 80 }));
 
 /** The ephemeral explanation: what was refused, the role it needs, and how to get it. */
 export const renderDenied = (decision: AccessDenial): Reply => {

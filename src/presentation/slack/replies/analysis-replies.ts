@@ -10,6 +10,7 @@ import { context, header, section, type Block, type Reply } from '../block-kit/b
 import { utcMinuteZ } from '../../../core/text/time-format.ts';
 import type { QueueAnalysis } from '../../../app/messages/analyze-queue.use-case.ts';
 import { cell, code, percent, reply, safeText, textTable } from './reply-format.ts';
+import { HEADER_TEXT_MAX, SECTION_TEXT_MAX } from '../block-kit/slack-limits.ts';
 
 const TOP_SIGNATURES = 10;
 const SIGNATURE_DETAILS = 3;
@@ -165,17 +166,17 @@ export const renderAnalysis = (analysis: QueueAnalysis, options: { redactKeys?: 
   const { report, queue } = analysis;
   const title = `Analysis of ${queue}: ${report.total} message${report.total === 1 ? '' : 's'}`;
   const footer = [context(safeText(footerText(analysis), 2_000))];
-  if (report.total === 0) return reply(title, [header(title.slice(0, 150)), findingsBlock(report, keys)], { footer });
+  if (report.total === 0) return reply(title, [header(title.slice(0, HEADER_TEXT_MAX)), findingsBlock(report, keys)], { footer });
   const blocks: Block[] = [
-    header(title.slice(0, 150)),
+    header(title.slice(0, HEADER_TEXT_MAX)),
     verdictBlock(report, keys),
     ...[returnedBlock(analysis, keys)].filter((block): block is Block => block !== null),
     findingsBlock(report, keys),
-    section(`*Error signatures*\n${code(signatureTable(report, keys), keys, 2_900)}`),
+    section(`*Error signatures*\n${code(signatureTable(report, keys), keys, SECTION_TEXT_MAX - 100)}`),
     ...report.bySignature.slice(0, SIGNATURE_DETAILS).map((group, i) => signatureDetail(group, i, keys)),
     ...[frameworkText(report, keys)]
       .filter((text): text is string => text !== null)
-      .map((text) => section(`*By exception class / error code and original topic / where it failed*\n${code(text, keys, 2_900)}`)),
+      .map((text) => section(`*By exception class / error code and original topic / where it failed*\n${code(text, keys, SECTION_TEXT_MAX - 100)}`)),
     section(code(breakdownText(report, keys), keys)),
     section(code(sourcesText(report, keys), keys)),
   ];

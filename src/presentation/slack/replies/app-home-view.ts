@@ -2,41 +2,24 @@
 // incident's thread, then the last actions from the audit log, and a Refresh button. Pure. Queue
 // names, errors and audit text are escaped; links are Slack permalinks the Web API returned.
 
+import type { HomeData, HomeQueue } from '../../../app/incidents/app-home.use-case.ts';
 import type { AuditRecord, Level } from '../../../core/model.ts';
-import { toSlackId } from '../../../core/text/slack-text.ts';
+import { toSlackId, isSlackUserId } from '../../../core/text/slack-text.ts';
 import { truncate } from '../../../core/text/truncate.ts';
 import type { Block } from '../block-kit/blocks.ts';
 import { LEVEL_LABEL, slackDate } from './incident-blocks.ts';
 import { JOB_ACTIONS } from '../block-kit/interactive-actions.ts';
 import type { View } from '../block-kit/modals.ts';
+import { SECTION_TEXT_MAX, TEXT_OBJECT_MAX } from '../block-kit/slack-limits.ts';
 
-export interface HomeQueue {
-  name: string;
-  kind: string;
-  depth: number | null;
-  /** Why the depth could not be read now. */
-  error: string | null;
-  level: Level | null;
-  /** Permalink to the open incident's parent message. */
-  incidentLink: string | null;
-}
-
-export interface HomeData {
-  queues: HomeQueue[];
-  recent: AuditRecord[];
-  at: Date;
-  /** Says how many configured queues the user may not view (they are left out); null when none. */
-  hiddenNote?: string | null;
-}
-
-/** Slack: 100 blocks a view. Two per queue, the rest for the header and recent actions. */
+/** Slack: VIEW_BLOCKS_MAX (100) blocks a view. Two per queue, the rest for the header and recent actions. */
 const MAX_QUEUES = 40;
 const MAX_RECENT = 10;
 const LEVEL_EMOJI: Record<Level, string> = { OK: ':white_check_mark:', L1: ':warning:', L2: ':red_circle:', L3: ':rotating_light:' };
 
 const esc = (text: string, max: number): string => toSlackId(text, max);
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3_000) } });
-const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3_000) }] });
+const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_TEXT_MAX) } });
+const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, TEXT_OBJECT_MAX) }] });
 
 const safeLink = (url: string): string | null => (/^https:\/\/[^\s<>|]+$/.test(url) ? url : null);
 
@@ -49,7 +32,7 @@ const queueLine = (q: HomeQueue): string => {
 };
 
 const actionLine = (r: AuditRecord): string => {
-  const who = /^[UW][A-Z0-9_]+$/.test(r.actor) ? `<@${r.actor}>` : esc(r.actor, 60);
+  const who = isSlackUserId(r.actor) ? `<@${r.actor}>` : esc(r.actor, 60);
   const what = [r.action, r.queue, r.messageId].filter((x): x is string => Boolean(x)).map((x) => esc(x, 120)).join(' ');
   const outcome = r.result === 'success' ? '' : ` — ${esc(r.result, 20)}${r.error ? `: ${esc(r.error, 200)}` : ''}`;
   return `${slackDate(r.at)} ${who} \`${what}\`${outcome}`;

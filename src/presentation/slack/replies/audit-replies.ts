@@ -11,10 +11,11 @@ import type { AuditSearchResult } from '../../../app/access/audit-search.use-cas
 import { cell, reply, safeText, textTable } from './reply-format.ts';
 import { withHiddenNote } from './hidden-note.ts';
 import { hiddenRecordsNote } from '../../../core/auth/hidden-queues-note.ts';
+import { isSlackUserId } from '../../../core/text/slack-text.ts';
 
 const RESULT_ICON: Record<AuditRecord['result'], string> = { success: ':white_check_mark:', failure: ':x:', denied: ':no_entry:' };
 
-const who = (actor: string): string => (/^[UW][A-Z0-9_]+$/.test(actor) ? `<@${actor}>` : `\`${safeText(actor, 80)}\``);
+const who = (actor: string): string => (isSlackUserId(actor) ? `<@${actor}>` : `\`${safeText(actor, 80)}\``);
 const id = (label: string, value: string | number | null): string | null => (value === null || value === '' ? null : `${label} \`${safeText(String(value), 200)}\``);
 
 const describe = (r: AuditRecord): string => {

@@ -8,6 +8,8 @@ import type { Job } from '../../../core/model.ts';
 import { formatAge } from '../../../core/text/time-format.ts';
 import { code, reply, safeText, textTable } from './reply-format.ts';
 import type { ReturnedReplay } from '../../../app/jobs/replay-watch.ts';
+import type { WatchResultFacts } from '../../../app/jobs/job-thread-messages.ts';
+import { BUTTON_VALUE_MAX } from '../block-kit/slack-limits.ts';
 
 const SHOWN = 10;
 
@@ -36,7 +38,7 @@ export const canaryButtons = (job: Job): Block => ({
       action_id: JOB_ACTIONS.continueAfterCanary,
       text: { type: 'plain_text', text: 'Continue' },
       style: 'primary',
-      value: JSON.stringify({ q: job.queue, id: job.id }).slice(0, 2_000),
+      value: JSON.stringify({ q: job.queue, id: job.id }).slice(0, BUTTON_VALUE_MAX),
       confirm: {
         title: { type: 'plain_text', text: 'Replay the rest?' },
         text: { type: 'mrkdwn', text: 'The canary came back: continue only if the downstream is fixed. Every remaining message is replayed.' },
@@ -49,7 +51,7 @@ export const canaryButtons = (job: Job): Block => ({
       action_id: JOB_ACTIONS.cancel,
       text: { type: 'plain_text', text: 'Cancel' },
       style: 'danger',
-      value: job.id.slice(0, 2_000),
+      value: job.id.slice(0, BUTTON_VALUE_MAX),
     },
   ],
 });
@@ -85,7 +87,7 @@ export const renderCanaryPaused = (job: Job, count: number, returns: readonly Re
 };
 
 /** The post-replay watch's report: how many of the replayed messages came back, and why. */
-export const renderWatchResult = (facts: { queue: string; what: string; replayed: number; watchMs: number; returns: readonly ReturnedReplay[] }): Reply => {
+export const renderWatchResult = (facts: WatchResultFacts): Reply => {
   const { returns } = facts;
   if (returns.length === 0) {
     const text = `Post-replay watch on ${facts.queue}: none of the ${facts.replayed} message(s) replayed by ${facts.what} came back within ${seconds(facts.watchMs)}`;

@@ -1,6 +1,7 @@
 // The answer to a second click on a Replay / Resolve button (a double click or a Slack retry): who did
 // it first and when, or that the first attempt failed, or that it is still running. Pure.
 
+import { isSlackUserId } from '../../../core/text/slack-text.ts';
 import type { ClickOutcome, OnceOp } from '../../../app/commands/command-middleware.ts';
 import { section, type Reply } from '../block-kit/blocks.ts';
 import { slackDate } from './incident-blocks.ts';
@@ -8,7 +9,7 @@ import { reply, safeText } from './reply-format.ts';
 
 const PAST: Record<OnceOp, string> = { replay: 'replayed', resolve: 'resolved' };
 
-const mention = (actor: string): string => (/^[UW][A-Z0-9_]+$/.test(actor) ? `<@${actor}>` : safeText(actor, 80));
+const mention = (actor: string): string => (isSlackUserId(actor) ? `<@${actor}>` : safeText(actor, 80));
 
 export const renderAlreadyDone = (op: OnceOp, id: string, outcome: ClickOutcome | null): Reply => {
   if (!outcome) {

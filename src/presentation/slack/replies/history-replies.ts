@@ -6,6 +6,7 @@ import { sparkline } from '../../../core/text/sparkline.ts';
 import { isoMinuteZ, utcMinute } from '../../../core/text/time-format.ts';
 import type { HistoryView } from '../../../app/messages/history.use-case.ts';
 import { code, reply, safeText, textTable } from './reply-format.ts';
+import { HEADER_TEXT_MAX } from '../block-kit/slack-limits.ts';
 
 const ROWS = 24;
 
@@ -54,7 +55,7 @@ export const renderHistory = (view: HistoryView): Reply => {
   else if (!view.cloudwatch) notes.push(view.kind === 'kafka' ? 'Kafka queues: stored samples (DLQ lag minus resolved) only.' : 'No CloudWatch for this queue: stored samples only.');
   notes.push('Stored samples come from the depth poller, status and monitor.');
   const title = `Depth history of ${view.queue}: last ${view.hours} h`;
-  return reply(title, [header(title.slice(0, 150)), section(code(lines.join('\n'))), section(code(rows.length > 0 ? table : 'No depth data in this range.'))], {
+  return reply(title, [header(title.slice(0, HEADER_TEXT_MAX)), section(code(lines.join('\n'))), section(code(rows.length > 0 ? table : 'No depth data in this range.'))], {
     footer: [context(safeText(notes.join(' '), 2_000))],
   });
 };

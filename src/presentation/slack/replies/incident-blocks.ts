@@ -3,16 +3,18 @@
 // Pure: text from alerts and queues goes through toSlackText (redact, escape, cap).
 
 import { describeDepth } from '../../../core/escalation/escalation-depth.ts';
-import type { AlertStatus, AnalysisSnapshot, Reading } from '../../../core/incident/incident-data.ts';
+import type { AlertStatus } from '../../../core/incident/incident-data.ts';
 import type { IncidentSummary } from '../../../core/incident/incident-lifecycle.ts';
-import { levelRank, type AuditRecord, type Level } from '../../../core/model.ts';
-import { toSlackText } from '../../../core/text/slack-text.ts';
+import { levelRank, type Level } from '../../../core/model.ts';
+import type { IncidentPageView, IncidentParentView } from '../../../ports/incident-notifier.port.ts';
+import { toSlackText, isSlackUserId } from '../../../core/text/slack-text.ts';
 import { escapeMrkdwn } from '../../../core/text/escape-mrkdwn.ts';
 import { formatMinutes, formatMinutesAge, utcMinute } from '../../../core/text/time-format.ts';
 import { truncate } from '../../../core/text/truncate.ts';
 import { context, header, mrkdwn, plain, section, type Block } from '../block-kit/blocks.ts';
 import { INCIDENT_ACTIONS } from '../block-kit/incident-actions.ts';
 import { bulkReplayButtonText } from '../block-kit/interactive-actions.ts';
+import { HEADER_TEXT_MAX, SECTION_TEXT_MAX } from '../block-kit/slack-limits.ts';
 
 export interface RenderedMessage {
   text: string;
@@ -22,7 +24,7 @@ export interface RenderedMessage {
 export const LEVEL_LABEL: Record<Level, string> = { OK: 'OK', L1: 'L1 warning', L2: 'L2 critical', L3: 'L3 page' };
 const LEVEL_EMOJI: Record<Level, string> = { OK: ':white_check_mark:', L1: ':warning:', L2: ':red_circle:', L3: ':rotating_light:' };
 
-const safe = (text: string, max = 2_900): string => toSlackText(text, { max });
+const safe = (text: string, max = SECTION_TEXT_MAX - 100): string => toSlackText(text, { max });
 
 /** `<!date^…>` renders in each reader's time zone; the fallback is UTC. */
 export const slackDate = (date: Date): string =>
@@ -33,23 +35,8 @@ export { formatMinutes as formatDuration };
 
 const formatGrowth = (g: number | null): string => (g === null ? 'n/a' : `${g > 0 ? '+' : ''}${g.toFixed(1)}/min`);
 
-export interface ParentView {
-  incidentId: string;
-  queue: string;
-  status: 'open' | 'resolved';
-  level: Level;
-  levelSince: Date;
-  openedAt: Date;
-  acknowledgedBy: string | null;
-  acknowledgedAt: Date | null;
-  reading: Reading | null;
-  sparkline: string;
-  /** The alert to name as the source: the latest firing one, else the latest. */
-  sourceAlert: AlertStatus | null;
-  reasons: string[];
-  holdUntil: Date | null;
-  summary: IncidentSummary | null;
-}
+/** What the parent message shows (the port's view, under its old name here). */
+export type ParentView = IncidentParentView;
 
 const sourceLine = (alert: AlertStatus): string => {
   const state = alert.state === 'firing' ? 'firing' : 'OK';
@@ -79,7 +66,7 @@ export const renderParent = (view: ParentView): RenderedMessage => {
     mrkdwn(`*Opened*\n${slackDate(view.openedAt)}`),
     mrkdwn(`*Acknowledged*\n${view.acknowledgedBy ? `<@${escapeMrkdwn(view.acknowledgedBy)}>${view.acknowledgedAt ? ` at ${slackDate(view.acknowledgedAt)}` : ''}` : 'not yet'}`),
   ];
-  const blocks: Block[] = [header(title.slice(0, 150)), { type: 'section', fields }];
+  const blocks: Block[] = [header(title.slice(0, HEADER_TEXT_MAX)), { type: 'section', fields }];
   if (view.sparkline) blocks.push(section(`*Depth* \`${view.sparkline}\``));
   const notes: string[] = [];
   if (view.sourceAlert) notes.push(sourceLine(view.sourceAlert));
@@ -106,7 +93,7 @@ export const renderParent = (view: ParentView): RenderedMessage => {
 const reasonsList = (reasons: readonly string[]): string => reasons.slice(0, 5).map((r) => `• ${safe(r, 300)}`).join('\n');
 
 /** A thread reply: `body` is mrkdwn built from escaped parts; `fallback` is plain text, escaped here. */
-const reply = (body: string, fallback: string): RenderedMessage => ({ text: safe(fallback, 2_000), blocks: [section(truncate(body, 3_000))] });
+const reply = (body: string, fallback: string): RenderedMessage => ({ text: safe(fallback, 2_000), blocks: [section(truncate(body, SECTION_TEXT_MAX))] });
 
 export const renderOpenedReply = (level: Level, reasons: readonly string[], steps: readonly string[]): RenderedMessage => {
   const body = `${LEVEL_EMOJI[level]} Incident opened at *${LEVEL_LABEL[level]}*.\n${reasonsList(reasons)}`;
@@ -158,15 +145,7 @@ const summaryLine = (s: IncidentSummary): string =>
 export const renderResolvedReply = (summary: IncidentSummary, reasons: readonly string[]): RenderedMessage =>
   reply(`:white_check_mark: *Resolved.* ${summaryLine(summary)}\n${reasonsList(reasons)}`, `Resolved. ${summaryLine(summary)}`);
 
-export interface PageView {
-  queue: string;
-  userGroup: string | null;
-  permalink: string | null;
-  reading: Reading | null;
-  reasons: readonly string[];
-  analysis: AnalysisSnapshot | null;
-  actions: readonly AuditRecord[];
-}
+export type PageView = IncidentPageView;
 
 /** The L3 page: the Kafka runbook's "Escalation Information to Provide", as far as Redrive knows it. */
 export const renderPage = (view: PageView): RenderedMessage => {
@@ -187,7 +166,7 @@ export const renderPage = (view: PageView): RenderedMessage => {
   }
   if (a?.sample) blocks.push(section(`*Sample message* \`${safe(a.sample.messageKey, 200)}\`:\n\`\`\`${safe(a.sample.text, 1_500)}\`\`\``));
   const taken = view.actions.slice(0, 8).map((x) =>
-    `• ${slackDate(x.at)} ${escapeMrkdwn(x.action)} by ${x.actor.startsWith('U') ? `<@${escapeMrkdwn(x.actor)}>` : escapeMrkdwn(x.actor)}: ${x.result}${x.error ? ` (${safe(x.error, 200)})` : ''}`,
+    `• ${slackDate(x.at)} ${escapeMrkdwn(x.action)} by ${isSlackUserId(x.actor) ? `<@${escapeMrkdwn(x.actor)}>` : escapeMrkdwn(x.actor)}: ${x.result}${x.error ? ` (${safe(x.error, 200)})` : ''}`,
   );
   blocks.push(section(`*Actions already taken:*\n${taken.length > 0 ? taken.join('\n') : 'none yet'}`));
   const text = `${mention}L3 page: ${escapeMrkdwn(view.queue)} — ${escapeMrkdwn(count)}`;

@@ -4,11 +4,14 @@
 import { context, section, type Block, type Reply } from '../block-kit/blocks.ts';
 import { JOB_ACTIONS } from '../block-kit/interactive-actions.ts';
 import type { Job } from '../../../core/model.ts';
+import type { JobResultFacts } from '../../../app/jobs/job-thread-messages.ts';
 import { reply, safeText } from './reply-format.ts';
 import { renderDone, renderWarning } from './queue-replies.ts';
 import { jobVerb } from '../../../app/jobs/redrive-job-params.ts';
 import { manualRedriveOf, moveTaskOf, rateLimitOf } from '../../../core/job/job-kinds.ts';
 import { describeFilter } from '../../../core/analysis/replay-filter.ts';
+import { isSlackUserId } from '../../../core/text/slack-text.ts';
+import { BUTTON_VALUE_MAX } from '../block-kit/slack-limits.ts';
 
 export const cancelButton = (jobId: string): Block => ({
   type: 'actions',
@@ -19,7 +22,7 @@ export const cancelButton = (jobId: string): Block => ({
       action_id: JOB_ACTIONS.cancel,
       text: { type: 'plain_text', text: 'Cancel' },
       style: 'danger',
-      value: jobId.slice(0, 2_000),
+      value: jobId.slice(0, BUTTON_VALUE_MAX),
       confirm: {
         title: { type: 'plain_text', text: 'Cancel this job?' },
         text: { type: 'mrkdwn', text: 'Messages already replayed stay replayed; the rest stay in the DLQ.' },
@@ -57,7 +60,7 @@ export const renderJobStarted = (job: Job, where: string, verb: 'Started' | 'Res
 
 /** Root message of the job's own thread when it has no incident thread to go to. */
 export const renderJobRoot = (job: Job): Reply => {
-  const by = /^[UW][A-Z0-9_]+$/.test(job.createdBy) ? ` by <@${job.createdBy}>` : '';
+  const by = isSlackUserId(job.createdBy) ? ` by <@${job.createdBy}>` : '';
   const text = `${job.kind} job ${job.id} on ${job.queue} started`;
   return reply(text, [section(`:arrow_forward: *${safeText(job.kind, 40)}* job \`${safeText(job.id, 80)}\` on *${safeText(job.queue, 200)}* started${by} (${safeText(describe(job), 300)}). Progress and the result follow in this thread.`), cancelButton(job.id)]);
 };
@@ -74,14 +77,6 @@ export const renderJobFinalProgress = (job: Job): Reply => {
   const text = `Job ${job.id} on ${job.queue} ${job.status}: ${job.progress.done} replayed, ${job.progress.failed} failed (final)`;
   return reply(text, [context(`:checkered_flag: ${safeText(text, 1_000)}`)]);
 };
-
-export interface JobResultFacts {
-  job: Job;
-  done: number;
-  failed: { messageKey: string; error: string }[];
-  uncertain?: number;
-  rate?: string | null;
-}
 
 export const renderJobResult = (facts: JobResultFacts): Reply => {
   const { job } = facts;

@@ -8,6 +8,7 @@ import { formatAge, secondsBetween } from '../../../core/text/time-format.ts';
 import { moveTaskOf } from '../../../core/job/job-kinds.ts';
 import { cell, code, reply, safeText, textTable } from './reply-format.ts';
 import { renderDone, renderWarning } from './queue-replies.ts';
+import { HEADER_TEXT_MAX, SECTION_TEXT_MAX } from '../block-kit/slack-limits.ts';
 
 const STATUS_ICON: Record<string, string> = {
   running: ':arrows_counterclockwise:',
@@ -55,7 +56,7 @@ export const renderJobs = (queue: string | null, views: JobView[], now: Date): R
       cell(v.job.createdBy, 30),
     ]),
   );
-  const blocks: Block[] = [header(title.slice(0, 150)), section(code(table))];
+  const blocks: Block[] = [header(title.slice(0, HEADER_TEXT_MAX)), section(code(table))];
   const running = views.filter((v) => v.job.status === 'running');
   if (running.length > 0) {
     const lines = running.slice(0, 10).map((v) => {
@@ -72,7 +73,7 @@ export const renderJobs = (queue: string | null, views: JobView[], now: Date): R
     .filter((v) => v.job.error || v.refreshError)
     .slice(0, 8)
     .map((v) => `${STATUS_ICON[v.job.status] ?? ''} ${v.job.id.slice(0, 8)}: ${v.refreshError ? `progress not refreshed (${v.refreshError})` : (v.job.error ?? '')}`);
-  if (notes.length > 0) blocks.push(section(safeText(notes.join('\n'), 2_900)));
+  if (notes.length > 0) blocks.push(section(safeText(notes.join('\n'), SECTION_TEXT_MAX - 100)));
   return reply(title, blocks, {
     footer: [context('Rate: messages a second over the current run. Stop a job with `cancel &lt;job-id&gt;` (an id prefix of 6+ characters will do).')],
   });

@@ -11,6 +11,7 @@ import { cell, code, reply, safeText, textTable } from './reply-format.ts';
 import { pagedPeekBlocks, peekOrder, type PeekPaging } from './peek-pages.ts';
 import { binarySummary } from '../../../core/analysis/binary-payload.ts';
 import { binaryValueOf, frameworkSummary } from './framework-replies.ts';
+import { HEADER_TEXT_MAX } from '../block-kit/slack-limits.ts';
 
 /** The runbook truncates URLs in the list; the full one is in `view`. */
 const URL_WIDTH = 60;
@@ -70,6 +71,6 @@ export const renderKafkaList = (
         `\`view ${safeText(queue, 100)} &lt;trace id | partition:offset&gt;\` shows one in full.`,
     ),
   ];
-  const top = [header(title.slice(0, 150)), section(code(table, keys, 2_400))];
+  const top = [header(title.slice(0, HEADER_TEXT_MAX)), section(code(table, keys, 2_400))];
   return reply(title, pagedPeekBlocks(queue, 'kafka', { top, cards, footer }, options.paging ?? { count: messages.length, page: 0 }), { keys, footer, unbounded: options.paging?.all === true });
 };

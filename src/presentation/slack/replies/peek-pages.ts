@@ -8,7 +8,8 @@ import type { Block } from '../block-kit/blocks.ts';
 import { context } from '../block-kit/blocks.ts';
 import { PEEK_PAGE_ACTIONS } from '../block-kit/interactive-actions.ts';
 import type { DlqMessage } from '../../../ports/dead-letter-queue.port.ts';
-import { MESSAGE_BLOCKS_MAX, MESSAGE_JSON_BUDGET } from './reply-format.ts';
+import { MESSAGE_JSON_BUDGET } from './reply-format.ts';
+import { BUTTON_VALUE_MAX, MESSAGE_BLOCKS_MAX } from '../block-kit/slack-limits.ts';
 
 /** At most this many message cards on one page. */
 export const PEEK_PAGE_CARDS = 8;
@@ -91,7 +92,7 @@ const navButton = (text: string, actionId: string, value: string): Record<string
 export const peekPageButtons = (queue: string, paging: PeekPaging, at: PeekPage): Block | null => {
   if (at.pages <= 1) return null;
   const value = (page: number): string => JSON.stringify({ q: queue, c: paging.count, p: page });
-  if (value(at.pages).length > 2_000) return null;
+  if (value(at.pages).length > BUTTON_VALUE_MAX) return null;
   const elements = [
     ...(at.page > 0 ? [navButton(`◀ Previous (${at.page} of ${at.pages})`, PEEK_PAGE_ACTIONS.previous, value(at.page - 1))] : []),
     ...(at.page < at.pages - 1 ? [navButton(`Next (${at.page + 2} of ${at.pages}) ▶`, PEEK_PAGE_ACTIONS.next, value(at.page + 1))] : []),

@@ -14,9 +14,10 @@ import type { DlqMessage } from '../../../ports/dead-letter-queue.port.ts';
 import type { AlarmSummary, MoveTaskInfo } from '../../../ports/queue-backend.port.ts';
 import type { StatusView } from '../../../app/shared/queue-status.ts';
 import { formatAge, secondsBetween } from '../../../core/text/time-format.ts';
-import { cell, code, reply, safeText, SECTION_MAX, textTable } from './reply-format.ts';
+import { cell, code, reply, safeText, textTable } from './reply-format.ts';
 import { PEEK_PAGE_CARDS, pagedPeekBlocks, peekOrder, type PeekPaging } from './peek-pages.ts';
 import { BINARY_BODY_NOTE, binaryAttributeText, binaryBodyText, binaryValueOf, frameworkOf, frameworkRows, frameworkSummary } from './framework-replies.ts';
+import { HEADER_TEXT_MAX, SECTION_TEXT_MAX } from '../block-kit/slack-limits.ts';
 
 export { textTable } from './reply-format.ts';
 
@@ -97,7 +98,7 @@ export const renderPeek = (queue: string, peeked: DlqMessage[], now: Date, kind:
     // An SNS envelope shows the Message it carries; the whole envelope is what a replay sends.
     return [section(`${title}${summary}${attributes}\n${code(framework?.payload ?? m.body, keys, preview + 6)}`), ...(buttons ? [buttons] : [])];
   });
-  const top: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, 150)), section(code(table, keys, PEEK_TABLE_MAX))];
+  const top: Block[] = [header(`Peek ${queue}: ${messages.length} message${messages.length === 1 ? '' : 's'}`.slice(0, HEADER_TEXT_MAX)), section(code(table, keys, PEEK_TABLE_MAX))];
   const bulk = messages.length > 0 ? bulkReplayButton(queue) : null;
   const footer: Block[] = bulk ? [bulk] : [];
   footer.push(
@@ -178,7 +179,7 @@ export const renderMessage = (message: DlqMessage, now: Date, options: MessageTe
       ...attributeLines(message, keys).map((line) => ['attribute', line] as [string, string]),
     ],
   );
-  return reply(`Message ${message.messageKey} in ${message.queue}`, [header(`Message in ${message.queue}`.slice(0, 150)), section(code(facts, keys)), section(code(pretty, keys))], {
+  return reply(`Message ${message.messageKey} in ${message.queue}`, [header(`Message in ${message.queue}`.slice(0, HEADER_TEXT_MAX)), section(code(facts, keys)), section(code(pretty, keys))], {
     footer: [context(note)],
     keys,
   });
@@ -186,20 +187,20 @@ export const renderMessage = (message: DlqMessage, now: Date, options: MessageTe
 
 export const renderDone = (title: string, rows: [string, string | number | boolean | null][], note?: string): Reply =>
   reply(title, [
-    section(`:white_check_mark: ${safeText(title, SECTION_MAX - 30)}`),
+    section(`:white_check_mark: ${safeText(title, SECTION_TEXT_MAX - 30)}`),
     section(code(textTable(['', ''], rows.map(([k, v]) => [k, v === null ? null : String(v)])).split('\n').slice(2).join('\n'))),
-    ...(note ? [context(safeText(note, SECTION_MAX))] : []),
+    ...(note ? [context(safeText(note, SECTION_TEXT_MAX))] : []),
   ]);
 
 export const renderWarning = (title: string, detail: string): Reply =>
-  reply(title, [section(`:warning: ${safeText(title, SECTION_MAX - 30)}`), context(safeText(detail, SECTION_MAX))]);
+  reply(title, [section(`:warning: ${safeText(title, SECTION_TEXT_MAX - 30)}`), context(safeText(detail, SECTION_TEXT_MAX))]);
 
 export const renderMoveTasks = (queue: string, tasks: MoveTaskInfo[], started?: string): Reply => {
   const table = textTable(
     ['STATUS', 'MOVED', 'TO MOVE', 'RATE/S', 'STARTED', 'DESTINATION', 'TASK'],
     tasks.map((t) => [t.status, t.moved, t.toMove, t.ratePerSecond, t.startedAt?.toISOString() ?? null, t.destination ?? 'original source', t.taskHandle ?? null]),
   );
-  const blocks: Block[] = [header(`Redrive-all ${queue}`.slice(0, 150))];
+  const blocks: Block[] = [header(`Redrive-all ${queue}`.slice(0, HEADER_TEXT_MAX))];
   if (started) blocks.push(section(`:arrow_forward: Started message move task \`${safeText(started, 1_000)}\`.`));
   blocks.push(section(code(tasks.length > 0 ? table : 'No message move tasks.')));
   const failure = tasks.find((t) => t.failureReason);
@@ -214,12 +215,12 @@ export const renderAlarms = (queue: string, result: 'created' | 'updated' | 'unc
     ['ALARM', 'METRIC', 'CONDITION', 'PERIODS', 'STATE', 'ACTIONS'],
     alarms.map((a) => [a.name, a.metric, `${a.comparison === 'GreaterThanThreshold' ? '>' : (a.comparison ?? '?')} ${a.threshold ?? '?'} (${a.periodSeconds ?? '?'}s)`, a.evaluationPeriods, a.state, a.actions.join(', ') || null]),
   );
-  return reply(`Alarms for ${queue}: depth alarm ${result}`, [header(`CloudWatch alarms for ${queue}`.slice(0, 150)), section(`Depth alarm ${result}.`), section(code(table))]);
+  return reply(`Alarms for ${queue}: depth alarm ${result}`, [header(`CloudWatch alarms for ${queue}`.slice(0, HEADER_TEXT_MAX)), section(`Depth alarm ${result}.`), section(code(table))]);
 };
 
-/** Modal limits: 100 blocks; the body gets at most this many 3,000-character sections. */
+/** Modal limits: VIEW_BLOCKS_MAX blocks; the body gets at most this many sections of SECTION_TEXT_MAX characters. */
 const MODAL_BODY_SECTIONS = 40;
-const MODAL_CHUNK = 2_900;
+const MODAL_CHUNK = SECTION_TEXT_MAX - 100;
 
 /** Splits escaped text into chunks of at most `size`, never inside an `&amp;` entity or a surrogate pair. */
 const chunkEscaped = (text: string, size: number): string[] => {
@@ -255,7 +256,7 @@ export const renderMessageModal = (message: DlqMessage, now: Date, options: Mess
   const budget = MODAL_BODY_SECTIONS * (MODAL_CHUNK - 6);
   const body = safeText(pretty.replace(/```/g, '`\u200b`\u200b`'), budget, keys);
   const chunks = chunkEscaped(body, MODAL_CHUNK - 6);
-  const blocks: Block[] = [header(`Message in ${message.queue}`.slice(0, 150)), facts];
+  const blocks: Block[] = [header(`Message in ${message.queue}`.slice(0, HEADER_TEXT_MAX)), facts];
   for (const chunk of chunks) blocks.push(section('```' + chunk + '```'));
   const cut = /… \[truncated \d+ chars\]$/.test(body);
   blocks.push(context(cut ? `${note} Truncated: the body is ${pretty.length.toLocaleString('en-US')} characters, more than a Slack modal shows.` : note));

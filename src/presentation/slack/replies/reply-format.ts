@@ -7,11 +7,8 @@ import { context, type Block, type Reply } from '../block-kit/blocks.ts';
 import { redactSecrets } from '../../../core/text/redact.ts';
 import { neutralizeControls } from '../../../core/text/neutralize-controls.ts';
 import { toSlackText } from '../../../core/text/slack-text.ts';
+import { MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX } from '../block-kit/slack-limits.ts';
 
-/** Block Kit: a section's text is at most 3,000 characters. */
-export const SECTION_MAX = 3_000;
-/** Block Kit: 50 blocks a message. */
-export const MESSAGE_BLOCKS_MAX = 50;
 /**
  * Slack answers `msg_blocks_too_long` near 13,200 characters of block JSON (unpublished; bolt-js
  * issue #2509): keep a margin.
@@ -27,7 +24,7 @@ export const safeText = (text: string, max: number, keys: readonly string[] = []
 const FENCE = /```/g;
 
 /** A code block of queue text, redacted, escaped and capped so the section stays within 3,000. */
-export const code = (text: string, keys: readonly string[] = [], max = SECTION_MAX): string =>
+export const code = (text: string, keys: readonly string[] = [], max = SECTION_TEXT_MAX): string =>
   '```' + safeText(text.replace(FENCE, '`\u200b`\u200b`'), max - 6, keys) + '```';
 
 /** A fixed-width table like the runbook's CLI output. Cells are raw text: wrap the result in `code`. */

@@ -3,16 +3,16 @@
 // refusals. Pure renderers; queue text passes through reply-format's safeText.
 
 import { context, section, type Block, type Reply } from '../block-kit/blocks.ts';
-import { SAFETY_ACTIONS, BUTTON_VALUE_MAX, encodeMessageRef } from '../block-kit/interactive-actions.ts';
+import { SAFETY_ACTIONS, encodeMessageRef } from '../block-kit/interactive-actions.ts';
+import { BUTTON_VALUE_MAX, SECTION_TEXT_MAX } from '../block-kit/slack-limits.ts';
 import { slackDate } from './incident-blocks.ts';
 import type { PreflightDecision, PreflightFailure } from '../../../core/safety/preflight-decision.ts';
-import type { DlqCommand } from '../../../core/command/parse-dlq-command.ts';
-import { reply, safeText, SECTION_MAX } from './reply-format.ts';
+import type { ApprovalFacts, ApprovalMessages, ApprovalOutcome, RedriveCommand } from '../../../app/jobs/safety/approval-messages.ts';
+import { reply, safeText } from './reply-format.ts';
 import { truncate } from '../../../core/text/truncate.ts';
+import { isSlackUserId } from '../../../core/text/slack-text.ts';
 
-export type RedriveCommand = Extract<DlqCommand, { op: 'redrive-all' | 'redrive-batch' }>;
-
-const mention = (actor: string): string => (/^[UW][A-Z0-9_]+$/.test(actor) ? `<@${actor}>` : safeText(actor, 80));
+const mention = (actor: string): string => (isSlackUserId(actor) ? `<@${actor}>` : safeText(actor, 80));
 
 const failureLines = (failures: readonly PreflightFailure[]): string =>
   failures.map((f) => `• *${f.check === 'consumer-lag' ? 'consumer group' : f.check === 'http' ? 'health URL' : 'alarm'}* \`${safeText(f.target, 300)}\`: ${safeText(f.saw, 400)}`).join('\n');
@@ -49,7 +49,7 @@ export const renderPreflightBlocked = (command: RedriveCommand, decision: Extrac
       : how;
   const overrideValue = how === 'button' ? encodeOverride(command) : null;
   const blocks: Block[] = [
-    section(truncate(`:no_entry: *Pre-flight blocked* ${safeText(describeCommand(command), 200)} on *${safeText(command.queue, 200)}*:\n${failureLines(decision.failures)}`, SECTION_MAX)),
+    section(truncate(`:no_entry: *Pre-flight blocked* ${safeText(describeCommand(command), 200)} on *${safeText(command.queue, 200)}*:\n${failureLines(decision.failures)}`, SECTION_TEXT_MAX)),
     ...(decision.passed.length > 0 ? [context(safeText(`Passed: ${decision.passed.join('; ')}`, 2_000))] : []),
     context(note),
     ...(overrideValue
@@ -59,16 +59,6 @@ export const renderPreflightBlocked = (command: RedriveCommand, decision: Extrac
   const plain = `${title}:\n${decision.failures.map((f) => `- ${f.check} ${f.target}: ${f.saw}`).join('\n')}`;
   return { ...reply(plain, blocks, { private: true }), terminal: `${plain}\n${how === 'flag' || how === 'button' ? 'Nothing was replayed. An admin may start it anyway: --override "reason" (audited).' : how}` };
 };
-
-export interface ApprovalFacts {
-  requestId: string;
-  command: RedriveCommand;
-  requestedBy: string;
-  plannedCount: number | null;
-  above: number;
-  expiresAt: Date;
-  override: string | null;
-}
 
 const summary = (f: ApprovalFacts): string => {
   const planned = f.plannedCount === null ? 'an unknown number of messages (the depth could not be read)' : `${f.plannedCount} message(s)`;
@@ -94,8 +84,6 @@ export const renderApprovalRequest = (f: ApprovalFacts): Reply => {
   ]);
 };
 
-export type ApprovalOutcome = { outcome: 'approved' | 'rejected'; by: string; at: Date } | { outcome: 'expired'; at: Date };
-
 /** The request message once decided: no buttons, who decided and when. */
 export const renderApprovalDecided = (f: ApprovalFacts, decided: ApprovalOutcome): Reply => {
   const how =
@@ -120,3 +108,18 @@ export const renderApprovalRequested = (f: ApprovalFacts, posted: boolean): Repl
 
 /** A refused click or command: why, in one sentence. */
 export const renderApprovalRefused = (text: string): Reply => reply(text, [section(`:no_entry: ${safeText(text, 1_000)}`)], { private: true });
+
+/** The approval requests' messages and answers, rendered for Slack (app/jobs/safety/approval-messages.ts). */
+export const slackApprovalMessages: ApprovalMessages<Reply> = {
+  request: (facts) => {
+    const rendered = renderApprovalRequest(facts);
+    return { text: rendered.text, blocks: rendered.blocks };
+  },
+  decided: (facts, outcome) => {
+    const rendered = renderApprovalDecided(facts, outcome);
+    return { text: rendered.text, blocks: rendered.blocks };
+  },
+  requested: renderApprovalRequested,
+  refused: renderApprovalRefused,
+  preflightBlocked: renderPreflightBlocked,
+};

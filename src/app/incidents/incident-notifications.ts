@@ -1,19 +1,18 @@
-// Everything an incident says in Slack: the parent message (posted once, then edited in place
-// through the coalescing editor), thread replies, the depth chart and the L3 page. Each reads the
-// incident as stored when it runs; failures are logged and counted, never thrown at the caller.
+// When and where an incident speaks: the parent message (posted once, then edited in place through
+// the coalescing editor), thread notes, the depth chart and the L3 page, through the IncidentNotifier
+// port; what was posted (parent ts, charts, page) is stored. Each reads the incident as stored when it
+// runs; failures are logged and counted, never thrown at the caller. It renders nothing.
 
 import { randomUUID } from 'node:crypto';
 import { renderDepthChart, CHART_COLORS, type Rgb } from '../../core/chart/depth-chart.ts';
 import type { EscalationPolicy } from '../../core/escalation/presets.ts';
 import { readIncidentData, writeIncidentData } from '../../core/incident/incident-data.ts';
-import { renderPage, renderParent, LEVEL_LABEL, type RenderedMessage } from '../../presentation/slack/replies/incident-blocks.ts';
 import type { Incident, Level } from '../../core/model.ts';
 import { escalationPoints } from '../../core/escalation/escalation-depth.ts';
 import type { DepthPoint } from '../../core/escalation/growth.ts';
 import { sparkline } from '../../core/text/sparkline.ts';
-import { utcMinute } from '../../core/text/time-format.ts';
-import type { Chat } from '../../ports/chat.port.ts';
 import type { Clock } from '../../ports/clock.port.ts';
+import type { IncidentNote, IncidentNotifier, IncidentPageView, IncidentParentView } from '../../ports/incident-notifier.port.ts';
 import type { Store } from '../../ports/store.port.ts';
 import { patchIncident } from './incident-mutation.ts';
 import { INCIDENT_ACTOR, type QueueInsight } from './queue-insight.ts';
@@ -29,9 +28,10 @@ export interface IncidentQueue {
 /** Draws the depth chart as image bytes (PNG in production). */
 export type ChartEncoder = (raster: ReturnType<typeof renderDepthChart>) => Uint8Array;
 
-export interface IncidentSlackDeps {
+export interface IncidentNotificationsDeps {
   store: Store;
-  chat: Chat | null;
+  /** Null: incidents are tracked without a chat workspace. */
+  notifier: IncidentNotifier | null;
   clock: Clock;
   logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   l3: { channel: string | null; userGroup: string | null };
@@ -68,16 +68,14 @@ const thin = <T>(points: readonly T[], max: number): T[] => {
   return Array.from({ length: max }, (_, i) => points[Math.round(i * step)]!);
 };
 
-export const createIncidentSlack = (deps: IncidentSlackDeps) => {
-  const { store, chat, clock, logger } = deps;
-  /** What each parent message shows now, to skip edits that change nothing. */
-  const shown = new Map<string, string>();
+export const createIncidentNotifications = (deps: IncidentNotificationsDeps) => {
+  const { store, notifier, clock, logger } = deps;
 
-  const renderIncident = async (incident: Incident): Promise<RenderedMessage> => {
+  const parentView = async (incident: Incident): Promise<IncidentParentView> => {
     const data = readIncidentData(incident.data);
     const samples = await incidentSamples(store, incident, clock.now());
     const alerts = [...data.alerts].reverse();
-    return renderParent({
+    return {
       incidentId: incident.id,
       queue: incident.queue,
       status: incident.status,
@@ -92,7 +90,7 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
       reasons: data.reasons,
       holdUntil: data.holdUntil,
       summary: data.summary,
-    });
+    };
   };
 
   const log = (incident: Incident, what: string, failure: { code: string; retriable: boolean }): void =>
@@ -112,7 +110,7 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
     const deadline = Date.now() + PARENT_WAIT_MS;
     for (;;) {
       const incident = await store.getIncident(incidentId);
-      if (!incident || incident.slackTs !== null || !chat) return incident;
+      if (!incident || incident.slackTs !== null || !notifier) return incident;
       const lease = await store.getLease(parentLease(incidentId));
       const posting = lease !== null && lease.holder !== poster && lease.expiresAt.getTime() > clock.now().getTime();
       if (!posting || Date.now() >= deadline) return incident;
@@ -126,7 +124,7 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
    */
   const postParent = async (incidentId: string): Promise<Incident | null> => {
     const seen = await store.getIncident(incidentId);
-    if (!seen || seen.slackTs !== null || !chat) return seen;
+    if (!seen || seen.slackTs !== null || !notifier) return seen;
     const channel = deps.queueOf(seen.queue)?.channel ?? null;
     if (channel === null) return seen;
     const lease = parentLease(incidentId);
@@ -135,13 +133,11 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
       // Another replica may have posted it between the read above and taking the lease.
       const incident = await store.getIncident(incidentId);
       if (!incident || incident.slackTs !== null) return incident;
-      const message = await renderIncident(incident);
-      const posted = await chat.post(channel, message);
+      const posted = await notifier.postParent(channel, await parentView(incident));
       if (!posted.ok) {
         log(incident, 'parent post', posted.failure);
         return incident;
       }
-      shown.set(incidentId, JSON.stringify(message));
       return await patchIncident(store, incidentId, (current) => (current.slackTs === null ? { slackChannel: posted.value.channel, slackTs: posted.value.ts } : null));
     } finally {
       await store.releaseLease(lease, poster).catch(() => undefined);
@@ -151,28 +147,23 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
   /** One coalesced edit of the parent: the incident as stored now, skipped when nothing changed. */
   const editParent = async (incidentId: string): Promise<void> => {
     const incident = await withParent(incidentId);
-    if (!incident || !chat || incident.slackChannel === null || incident.slackTs === null) return;
-    const message = await renderIncident(incident);
-    const json = JSON.stringify(message);
-    if (shown.get(incidentId) === json) return;
-    const updated = await chat.update(incident.slackChannel, incident.slackTs, message);
-    if (updated.ok) shown.set(incidentId, json);
-    else log(incident, 'parent edit', updated.failure);
-    if (incident.status === 'resolved' && updated.ok) shown.delete(incidentId);
+    if (!incident || !notifier || incident.slackChannel === null || incident.slackTs === null) return;
+    const updated = await notifier.editParent(incident.slackChannel, incident.slackTs, await parentView(incident));
+    if (!updated.ok) log(incident, 'parent edit', updated.failure);
   };
 
-  /** A thread reply; `broadcast` also shows it in the channel, so people are notified (a level rise). */
-  const reply = async (incidentId: string, message: RenderedMessage, options: { broadcast?: boolean } = {}): Promise<void> => {
+  /** A thread note; `broadcast` also shows it in the channel, so people are notified (a level rise). */
+  const reply = async (incidentId: string, note: IncidentNote, options: { broadcast?: boolean } = {}): Promise<void> => {
     const incident = await withParent(incidentId);
-    if (!incident || !chat || incident.slackChannel === null || incident.slackTs === null) return;
-    const posted = await chat.reply(incident.slackChannel, incident.slackTs, message, options.broadcast ? { broadcast: true } : undefined);
+    if (!incident || !notifier || incident.slackChannel === null || incident.slackTs === null) return;
+    const posted = await notifier.note(incident.slackChannel, incident.slackTs, note, options);
     if (!posted.ok) log(incident, 'thread reply', posted.failure);
   };
 
   /** Uploads the depth chart of the incident so far into the thread, once per level. */
   const chart = async (incidentId: string, level: Level): Promise<void> => {
     const incident = await withParent(incidentId);
-    if (!incident || !chat || !deps.encodeChart || incident.slackChannel === null || incident.slackTs === null) return;
+    if (!incident || !notifier || !deps.encodeChart || incident.slackChannel === null || incident.slackTs === null) return;
     if (readIncidentData(incident.data).charts.includes(level)) return;
     const policy = deps.queueOf(incident.queue)?.policy;
     const points = thin(await incidentSamples(store, incident, clock.now()), CHART_POINTS);
@@ -180,15 +171,7 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
     if (policy?.l1Depth != null) thresholds.push({ value: policy.l1Depth, color: CHART_COLORS.l1 });
     if (policy?.l2Depth != null) thresholds.push({ value: policy.l2Depth, color: CHART_COLORS.l2 });
     const bytes = deps.encodeChart(renderDepthChart({ points, thresholds }));
-    const since = utcMinute(incident.openedAt);
-    const uploaded = await chat.uploadFile({
-      channel: incident.slackChannel,
-      threadTs: incident.slackTs,
-      filename: `${incident.queue}-depth-${level}.png`,
-      title: `${incident.queue}: depth since ${since} UTC (${LEVEL_LABEL[level]})`,
-      altText: `Depth of ${incident.queue} over the incident, ${points.length} samples`,
-      bytes,
-    });
+    const uploaded = await notifier.uploadChart(incident.slackChannel, incident.slackTs, { queue: incident.queue, level, openedAt: incident.openedAt, samples: points.length, bytes });
     if (!uploaded.ok) return log(incident, 'chart upload', uploaded.failure);
     await patchIncident(store, incidentId, (current) => {
       const data = readIncidentData(current.data);
@@ -210,16 +193,16 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
   /** The L3 page: the runbook's escalation information, in the L3 channel (or the thread). */
   const page = async (incidentId: string): Promise<void> => {
     const incident = (await refreshAnalysis(incidentId, ANALYSIS_FRESH_MS)) ?? null;
-    if (!incident || !chat) return;
+    if (!incident || !notifier) return;
     const data = readIncidentData(incident.data);
     let permalink: string | null = null;
     if (incident.slackChannel !== null && incident.slackTs !== null) {
-      const link = await chat.permalink(incident.slackChannel, incident.slackTs);
+      const link = await notifier.permalink(incident.slackChannel, incident.slackTs);
       if (link.ok) permalink = link.value;
       else log(incident, 'permalink', link.failure);
     }
     const audit = await store.searchAudit({ queue: incident.queue, since: incident.openedAt, limit: 50 });
-    const message = renderPage({
+    const view: IncidentPageView = {
       queue: incident.queue,
       userGroup: deps.l3.userGroup,
       permalink,
@@ -227,11 +210,11 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
       reasons: data.reasons,
       analysis: data.analysis,
       actions: audit.filter((record) => record.actor !== INCIDENT_ACTOR),
-    });
+    };
     const posted = deps.l3.channel
-      ? await chat.post(deps.l3.channel, message)
+      ? await notifier.page({ channel: deps.l3.channel }, view)
       : incident.slackChannel !== null && incident.slackTs !== null
-        ? await chat.reply(incident.slackChannel, incident.slackTs, message)
+        ? await notifier.page({ channel: incident.slackChannel, threadTs: incident.slackTs }, view)
         : null;
     if (posted === null) return;
     if (!posted.ok) return log(incident, 'L3 page', posted.failure);
@@ -240,5 +223,5 @@ export const createIncidentSlack = (deps: IncidentSlackDeps) => {
     }));
   };
 
-  return { postParent, editParent, reply, chart, page, refreshAnalysis, mention: () => (deps.l3.userGroup ? `<!subteam^${deps.l3.userGroup}>` : null) };
+  return { postParent, editParent, reply, chart, page, refreshAnalysis, l3Group: (): string | null => deps.l3.userGroup };
 };
