@@ -8,11 +8,12 @@
 
 import { blocksOf, checkMessageBlocks, checkView, refuse, str } from './in-process-referee.ts';
 import { createInProcessResponseUrls } from './in-process-response-urls.ts';
-import { fail as failWith } from './method-handler.ts';
+import { fail as failWith, messageJson } from './method-handler.ts';
 import { authTestAnswer, CONSOLE_API_ORIGIN, CONSOLE_PROFILE } from './profile.ts';
 import { parseJsonFields as parseFields } from './request-body.ts';
+import { viewJson } from './view-methods.ts';
 import type { Json } from './in-process-workspace.ts';
-import { CONSOLE_BOT, CONSOLE_TEAM, CONSOLE_USER, type ConsoleMessage, type ConsoleView, type ConsoleWorkspace } from './in-process-workspace.ts';
+import { CONSOLE_BOT, CONSOLE_USER, type ConsoleMessage, type ConsoleView, type ConsoleWorkspace } from './in-process-workspace.ts';
 
 export { CONSOLE_API_ORIGIN };
 export const CONSOLE_API_URL = `${CONSOLE_API_ORIGIN}/api/`;
@@ -65,7 +66,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     ws.putMessage(message);
     return {
       ok: true, channel: channel.id, ts: message.ts,
-      message: { type: 'message', user, bot_id: CONSOLE_BOT.botId, text, ts: message.ts, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), ...(broadcast ? { subtype: 'thread_broadcast' } : {}) },
+      message: messageJson({ channel: channel.id, ts: message.ts, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { threadTs } : {}), ...(broadcast ? { broadcast } : {}) }, CONSOLE_PROFILE),
     };
   };
 
@@ -79,26 +80,13 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     return known.user;
   };
 
-  const viewJson = (v: { id: string; type: string; view: Json; hash: string; rootViewId: string; previousViewId: string | null }): Json => ({
-    ...v.view,
-    id: v.id,
-    team_id: CONSOLE_TEAM.id,
-    type: v.type,
-    hash: v.hash,
-    state: { values: {} },
-    root_view_id: v.rootViewId,
-    previous_view_id: v.previousViewId,
-    app_id: CONSOLE_BOT.appId,
-    bot_id: CONSOLE_BOT.botId,
-  });
-
   /** The last steps every views.* method shares: `args.view` present and within Block Kit's limits, then shown. */
   const showView = (args: Json, kind: 'modal' | 'home', show: (view: Json) => ConsoleView): Json => {
     const view = args.view as Json | undefined;
     if (!view || typeof view !== 'object') return fail('invalid_arguments');
     const verdict = checkView(view, kind);
     if (verdict) return refuse(verdict, false);
-    return { ok: true, view: viewJson(show(view)) };
+    return { ok: true, view: viewJson(show(view), CONSOLE_PROFILE) };
   };
 
   /** views.open and views.push: a fresh trigger_id, then a modal on top (`pushed`) or a new stack. */

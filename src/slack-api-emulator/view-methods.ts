@@ -6,7 +6,8 @@ import { fail, missingArgument, refuse, str, type MethodContext, type MethodHand
 import type { EmulatorProfile } from './profile.ts';
 import type { ViewRecord } from './workspace.ts';
 
-export function viewJson(v: ViewRecord, profile: EmulatorProfile): Record<string, unknown> {
+/** A view as Slack returns it in `view` fields (both callers' views carry these). */
+export function viewJson(v: Pick<ViewRecord, 'id' | 'type' | 'view' | 'hash' | 'rootViewId' | 'previousViewId'>, profile: EmulatorProfile): Record<string, unknown> {
   const view = v.view;
   const { team, bot } = profile;
   return {
