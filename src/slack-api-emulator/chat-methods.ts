@@ -2,7 +2,7 @@
 // with Slack's channel checks and the Block Kit referee. Test support only.
 import { checkMessage } from './block-kit-validator.ts';
 import { fail, messageJson, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './method-handler.ts';
-import { TEST_BOT_USER_ID, TEST_TEAM_DOMAIN, type ChannelRecord, type MessageRecord } from './workspace.ts';
+import type { ChannelRecord, MessageRecord } from './workspace.ts';
 
 type ChannelLookup = { channel: ChannelRecord } | { error: MethodResult };
 
@@ -49,7 +49,7 @@ const postMessage: MethodHandler = (ctx) => {
     metadata: args.metadata,
   };
   ws.putMessage(message);
-  return { ok: true, channel: message.channel, ts: message.ts, message: messageJson(message) };
+  return { ok: true, channel: message.channel, ts: message.ts, message: messageJson(message, ctx.profile) };
 };
 
 const update: MethodHandler = (ctx) => {
@@ -65,10 +65,10 @@ const update: MethodHandler = (ctx) => {
     text: args.text !== undefined ? str(args.text) : existing.text,
     blocks: Array.isArray(args.blocks) ? args.blocks : existing.blocks,
     metadata: args.metadata ?? existing.metadata,
-    edited: { user: TEST_BOT_USER_ID, ts: ws.nextTs() },
+    edited: { user: ctx.profile.bot.userId, ts: ws.nextTs() },
   };
   ws.putMessage(updated);
-  return { ok: true, channel: channel.id, ts: updated.ts, text: updated.text ?? '', message: messageJson(updated) };
+  return { ok: true, channel: channel.id, ts: updated.ts, text: updated.text ?? '', message: messageJson(updated, ctx.profile) };
 };
 
 const postEphemeral: MethodHandler = (ctx) => {
@@ -91,14 +91,13 @@ const postEphemeral: MethodHandler = (ctx) => {
   return { ok: true, message_ts: message.ts };
 };
 
-const getPermalink: MethodHandler = ({ args, ws }) => {
+const getPermalink: MethodHandler = ({ args, ws, profile }) => {
   const channel = ws.resolveChannel(args.channel);
   if (channel === undefined) return fail('channel_not_found');
   const message = ws.message(channel.id, args.message_ts);
   if (message === undefined) return fail('message_not_found');
-  const base = `https://${TEST_TEAM_DOMAIN}.slack.com/archives/${channel.id}/p${message.ts.replace('.', '')}`;
-  const thread = message.threadTs !== undefined ? `?thread_ts=${message.threadTs}&cid=${channel.id}` : '';
-  return { ok: true, channel: channel.id, permalink: base + thread };
+  const permalink = profile.permalink({ channel: channel.id, ts: message.ts, threadTs: message.threadTs ?? null, base: '' });
+  return { ok: true, channel: channel.id, permalink };
 };
 
 const deleteMessage: MethodHandler = ({ args, ws }) => {

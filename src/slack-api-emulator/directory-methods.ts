@@ -2,18 +2,10 @@
 // users.info, users.list (paged by `limit` and `cursor`), usergroups.users.list, and the files.uploadV2 pair (getUploadURLExternal and
 // completeUploadExternal; the byte upload itself is served by the HTTP layer). Test support only.
 import { fail, missingArgument, str, type MethodHandler } from './method-handler.ts';
-import {
-  TEST_BOT_ID,
-  TEST_BOT_USER_ID,
-  TEST_TEAM_DOMAIN,
-  TEST_TEAM_ID,
-  dmChannelIdFor,
-  type ChannelRecord,
-  type FileRecord,
-  type UserRecord,
-} from './workspace.ts';
+import { authTestAnswer, type EmulatorProfile } from './profile.ts';
+import { dmChannelIdFor, type ChannelRecord, type FileRecord, type UserRecord } from './workspace.ts';
 
-const channelJson = (c: ChannelRecord): Record<string, unknown> => ({
+const channelJson = (c: ChannelRecord, profile: EmulatorProfile): Record<string, unknown> => ({
   id: c.id,
   name: c.name,
   is_channel: !c.isPrivate && c.imUser === undefined,
@@ -23,24 +15,15 @@ const channelJson = (c: ChannelRecord): Record<string, unknown> => ({
   is_archived: c.isArchived,
   is_member: c.isMember,
   name_normalized: c.name,
-  context_team_id: TEST_TEAM_ID,
+  context_team_id: profile.team.id,
   ...(c.imUser !== undefined ? { user: c.imUser } : {}),
 });
 
-const authTest: MethodHandler = () => ({
-  ok: true,
-  url: `https://${TEST_TEAM_DOMAIN}.slack.com/`,
-  team: 'Redrive Test',
-  user: 'redrive',
-  team_id: TEST_TEAM_ID,
-  user_id: TEST_BOT_USER_ID,
-  bot_id: TEST_BOT_ID,
-  is_enterprise_install: false,
-});
+const authTest: MethodHandler = ({ profile }) => authTestAnswer(profile);
 
-const conversationsInfo: MethodHandler = ({ args, ws }) => {
+const conversationsInfo: MethodHandler = ({ args, ws, profile }) => {
   const channel = typeof args.channel === 'string' ? ws.channels.get(args.channel) : undefined;
-  return channel === undefined ? fail('channel_not_found') : { ok: true, channel: channelJson(channel) };
+  return channel === undefined ? fail('channel_not_found') : { ok: true, channel: channelJson(channel, profile) };
 };
 
 const conversationsOpen: MethodHandler = ({ args, ws }) => {
@@ -51,15 +34,15 @@ const conversationsOpen: MethodHandler = ({ args, ws }) => {
   return { ok: true, channel: { id: dmChannelIdFor(user) } };
 };
 
-const usersInfo: MethodHandler = ({ args, ws }) => {
+const usersInfo: MethodHandler = ({ args, ws, profile }) => {
   const user = typeof args.user === 'string' ? ws.users.get(args.user) : undefined;
   if (user === undefined) return fail('user_not_found');
-  return { ok: true, user: memberJson(user) };
+  return { ok: true, user: memberJson(user, profile) };
 };
 
-const memberJson = (user: UserRecord): Record<string, unknown> => ({
+const memberJson = (user: UserRecord, profile: EmulatorProfile): Record<string, unknown> => ({
   id: user.id,
-  team_id: TEST_TEAM_ID,
+  team_id: profile.team.id,
   name: user.name,
   real_name: user.realName,
   deleted: user.deleted,
@@ -69,14 +52,14 @@ const memberJson = (user: UserRecord): Record<string, unknown> => ({
 });
 
 /** Members in insertion order; the cursor is the index of the next one (Slack's is opaque). */
-const usersList: MethodHandler = ({ args, ws }) => {
+const usersList: MethodHandler = ({ args, ws, profile }) => {
   const limit = Math.max(1, Math.min(1000, Number(args.limit) || 1000));
   const start = Number(str(args.cursor) ?? '0');
   if (!Number.isInteger(start) || start < 0) return fail('invalid_cursor');
   const all = [...ws.users.values()];
   const page = all.slice(start, start + limit);
   const next = start + limit < all.length ? String(start + limit) : '';
-  return { ok: true, members: page.map(memberJson), response_metadata: { next_cursor: next } };
+  return { ok: true, members: page.map((user) => memberJson(user, profile)), response_metadata: { next_cursor: next } };
 };
 
 const usergroupUsers: MethodHandler = ({ args, ws }) => {
@@ -95,17 +78,17 @@ const getUploadUrl: MethodHandler = ({ args, ws, origin }) => {
   return { ok: true, upload_url: `${origin}/upload/v1/${id}`, file_id: id };
 };
 
-const fileJson = (f: FileRecord): Record<string, unknown> => ({
+const fileJson = (f: FileRecord, { team, bot }: EmulatorProfile): Record<string, unknown> => ({
   id: f.id,
   name: f.filename,
   title: f.title ?? f.filename,
   size: f.content?.length ?? 0,
-  user: TEST_BOT_USER_ID,
-  permalink: `https://${TEST_TEAM_DOMAIN}.slack.com/files/${TEST_BOT_USER_ID}/${f.id}/${f.filename}`,
+  user: bot.userId,
+  permalink: `https://${team.domain}.slack.com/files/${bot.userId}/${f.id}/${f.filename}`,
   channels: f.channelId !== undefined ? [f.channelId] : [],
 });
 
-const completeUpload: MethodHandler = ({ args, ws }) => {
+const completeUpload: MethodHandler = ({ args, ws, profile }) => {
   if (!Array.isArray(args.files) || args.files.length === 0) return missingArgument('files');
   const channelRef = str(args.channel_id) ?? str(args.channels);
   const channel = channelRef !== undefined ? ws.resolveChannel(channelRef) : undefined;
@@ -128,7 +111,7 @@ const completeUpload: MethodHandler = ({ args, ws }) => {
       initialComment: str(args.initial_comment),
     };
     ws.files.set(file.id, completed);
-    return fileJson(completed);
+    return fileJson(completed, profile);
   });
   return { ok: true, files: done };
 };

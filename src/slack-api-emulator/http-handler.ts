@@ -10,7 +10,8 @@ import { VIEW_METHODS } from './view-methods.ts';
 import { parseApiArgs, readRaw, uploadedBytes, type ParsedBody } from './request-body.ts';
 import { answerResponseUrl, RESPONSE_URL_MAX_USES, type ResponseUrlOptions, type ResponseUrlRecord } from './response-urls.ts';
 import { BLOCK_KIT_LIMITS } from './block-kit-limits.ts';
-import { SlackWorkspace, TEST_BOT_TOKEN, type ChannelRecord, type MessageRecord, type UserRecord } from './workspace.ts';
+import { TEST_PROFILE } from './profile.ts';
+import { SlackWorkspace, type ChannelRecord, type MessageRecord, type UserRecord } from './workspace.ts';
 
 const METHODS: Record<string, MethodHandler> = { ...CHAT_METHODS, ...VIEW_METHODS, ...DIRECTORY_METHODS };
 
@@ -39,7 +40,7 @@ export type InjectedFailure =
   | { error: string; extra?: Record<string, unknown> };
 
 export interface SlackApiEmulatorOptions {
-  /** Bot/user tokens the server accepts. Default: [TEST_BOT_TOKEN]. */
+  /** Bot/user tokens the server accepts. Default: [the test profile's bot token]. */
   tokens?: string[];
   /** Server clock in ms (message ts, response_url expiry). Default Date.now. */
   now?: () => number;
@@ -81,7 +82,7 @@ const OUTAGE_HTML =
 
 export function createSlackApiEmulator(options: SlackApiEmulatorOptions = {}): SlackApiEmulator {
   const now = options.now ?? Date.now;
-  const tokens = new Set(options.tokens ?? [TEST_BOT_TOKEN]);
+  const tokens = new Set(options.tokens ?? [TEST_PROFILE.bot.token]);
   const blocksJsonLimit = options.blocksJsonLimit ?? BLOCK_KIT_LIMITS.messageBlocksJson;
   const ws = new SlackWorkspace(now);
   const calls: RecordedCall[] = [];
@@ -137,7 +138,7 @@ export function createSlackApiEmulator(options: SlackApiEmulatorOptions = {}): S
     if (!tokens.has(token)) return fail('invalid_auth');
     if (injected()) return undefined;
     if (!parsed.ok) return fail(parsed.error);
-    return handler({ ws, args, origin, blocksJsonLimit });
+    return handler({ ws, profile: TEST_PROFILE, args, origin, blocksJsonLimit });
   };
 
   const handleApi = (method: string, req: IncomingMessage, raw: Buffer, query: URLSearchParams, res: ServerResponse): void => {

@@ -8,15 +8,16 @@
 
 import { blocksOf, checkMessageBlocks, checkView, refuse, str } from './in-process-referee.ts';
 import { createInProcessResponseUrls } from './in-process-response-urls.ts';
-import { fail as failWith } from './method-handler.ts';
+import { fail as failWith, messageJson } from './method-handler.ts';
+import { authTestAnswer, CONSOLE_API_ORIGIN, CONSOLE_PROFILE } from './profile.ts';
 import { parseJsonFields as parseFields } from './request-body.ts';
+import { viewJson } from './view-methods.ts';
 import type { Json } from './in-process-workspace.ts';
-import { CONSOLE_BOT, CONSOLE_TEAM, CONSOLE_USER, type ConsoleMessage, type ConsoleView, type ConsoleWorkspace } from './in-process-workspace.ts';
+import { CONSOLE_BOT, CONSOLE_USER, type ConsoleMessage, type ConsoleView, type ConsoleWorkspace } from './in-process-workspace.ts';
 
-/** Base of the console's Web API; `.invalid` never resolves, so a mistake cannot reach a network. */
-export const CONSOLE_API_ORIGIN = 'http://redrive-console.invalid';
+export { CONSOLE_API_ORIGIN };
 export const CONSOLE_API_URL = `${CONSOLE_API_ORIGIN}/api/`;
-export const CONSOLE_BOT_TOKEN = 'xoxb-redrive-local-console';
+export const CONSOLE_BOT_TOKEN = CONSOLE_PROFILE.bot.token;
 
 /** What the console logs through (structurally any pino-like logger); the emulator imports no logger. */
 export interface ConsoleApiLogger {
@@ -65,7 +66,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     ws.putMessage(message);
     return {
       ok: true, channel: channel.id, ts: message.ts,
-      message: { type: 'message', user, bot_id: CONSOLE_BOT.botId, text, ts: message.ts, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), ...(broadcast ? { subtype: 'thread_broadcast' } : {}) },
+      message: messageJson({ channel: channel.id, ts: message.ts, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { threadTs } : {}), ...(broadcast ? { broadcast } : {}) }, CONSOLE_PROFILE),
     };
   };
 
@@ -79,26 +80,13 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     return known.user;
   };
 
-  const viewJson = (v: { id: string; type: string; view: Json; hash: string; rootViewId: string; previousViewId: string | null }): Json => ({
-    ...v.view,
-    id: v.id,
-    team_id: CONSOLE_TEAM.id,
-    type: v.type,
-    hash: v.hash,
-    state: { values: {} },
-    root_view_id: v.rootViewId,
-    previous_view_id: v.previousViewId,
-    app_id: CONSOLE_BOT.appId,
-    bot_id: CONSOLE_BOT.botId,
-  });
-
   /** The last steps every views.* method shares: `args.view` present and within Block Kit's limits, then shown. */
   const showView = (args: Json, kind: 'modal' | 'home', show: (view: Json) => ConsoleView): Json => {
     const view = args.view as Json | undefined;
     if (!view || typeof view !== 'object') return fail('invalid_arguments');
     const verdict = checkView(view, kind);
     if (verdict) return refuse(verdict, false);
-    return { ok: true, view: viewJson(show(view)) };
+    return { ok: true, view: viewJson(show(view), CONSOLE_PROFILE) };
   };
 
   /** views.open and views.push: a fresh trigger_id, then a modal on top (`pushed`) or a new stack. */
@@ -109,7 +97,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
   };
 
   const methods: Record<string, Handler> = {
-    'auth.test': () => ({ ok: true, url: `${CONSOLE_API_ORIGIN}/`, team: CONSOLE_TEAM.name, user: 'redrive', team_id: CONSOLE_TEAM.id, user_id: CONSOLE_BOT.userId, bot_id: CONSOLE_BOT.botId, is_enterprise_install: false }),
+    'auth.test': () => authTestAnswer(CONSOLE_PROFILE),
     'chat.postMessage': (args) => post(args, CONSOLE_BOT.userId, null),
     'chat.postEphemeral': (args) => {
       const user = str(args.user);
@@ -142,9 +130,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       if (!channel) return fail('channel_not_found');
       const message = ws.message(channel.id, args.message_ts);
       if (!message) return fail('message_not_found');
-      const base = deps.permalinkBase?.() ?? '';
-      const thread = message.threadTs ?? message.ts;
-      return { ok: true, channel: channel.id, permalink: `${base}/console#thread=${channel.id}:${thread}` };
+      const permalink = CONSOLE_PROFILE.permalink({ channel: channel.id, ts: message.ts, threadTs: message.threadTs, base: deps.permalinkBase?.() ?? '' });
+      return { ok: true, channel: channel.id, permalink };
     },
     'files.getUploadURLExternal': (args) => {
       const filename = str(args.filename);

@@ -12,25 +12,16 @@ export const str = (value: unknown): string | null => (typeof value === 'string'
 /** A `blocks` argument that is an array, else null. */
 export const blocksOf = (value: unknown): Json[] | null => (Array.isArray(value) ? (value as Json[]) : null);
 
-/**
- * The console has always worded a too-long list `must provide no more than N items` where Slack
- * (and the HTTP emulator) says `no more than N items allowed`; kept so console users see what they saw.
- */
-const consoleWording = (issue: BlockKitIssue): BlockKitIssue => {
-  const count = /^no more than (\d+) items allowed$/.exec(issue.message)?.[1];
-  return count === undefined ? issue : { ...issue, message: `must provide no more than ${count} items` };
-};
-
 /** Slack's verdict on a message's blocks (null, a blocks array or anything else): null when accepted. */
 export const checkMessageBlocks = (blocks: unknown): Refusal | null => {
   const verdict = checkBlocks(blocks ?? undefined);
-  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues.map(consoleWording) };
+  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues };
 };
 
 /** Slack's verdict on a modal or App Home view: null when accepted. */
 export const checkView = (view: Json, kind: 'modal' | 'home'): Refusal | null => {
   const verdict = checkViewOf(view, kind);
-  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues.map(consoleWording) };
+  return verdict.ok ? null : { error: verdict.error, issues: verdict.issues };
 };
 
 /** A refusal the way Slack words it: chat.* add an `errors` list, every method `[ERROR]` lines. */

@@ -40,9 +40,9 @@ export const createInProcessResponseUrls = (deps: { workspace: ConsoleWorkspace;
     if (!entry) return { status: 404, body: fail('invalid_url') };
     if (now() - entry.mintedAt > RESPONSE_URL_TTL_MS) return { status: 404, body: fail('expired_url') };
     if (entry.uses >= RESPONSE_URL_MAX_USES) return { status: 404, body: fail('used_url') };
-    entry.uses += 1;
     const original = entry.channel && entry.messageTs ? ws.message(entry.channel, entry.messageTs) : undefined;
     if (payload.delete_original === true) {
+      entry.uses += 1;
       if (original) ws.deleteMessage(original.channel, original.ts);
       return { status: 200, body: { ok: true } };
     }
@@ -50,6 +50,8 @@ export const createInProcessResponseUrls = (deps: { workspace: ConsoleWorkspace;
     const blocks = blocksOf(payload.blocks);
     const verdict = checkMessageBlocks(payload.blocks);
     if (verdict) return { status: 400, body: refuse(verdict, false) };
+    // Only an accepted post uses the URL up (as the HTTP emulator counts).
+    entry.uses += 1;
     if (payload.replace_original === true && original) {
       ws.putMessage({ ...original, text, blocks, edited: true });
       return { status: 200, body: { ok: true } };

@@ -3,8 +3,12 @@
 // events. The in-process Web API (in-process-api.ts) writes here; the console's page reads it. It
 // renders nothing and decides nothing.
 
-export const CONSOLE_TEAM = { id: 'T0CONSOLE', name: 'Redrive local console' } as const;
-export const CONSOLE_BOT = { userId: 'U0REDRIVE', botId: 'B0REDRIVE', appId: 'A0REDRIVE', name: 'Redrive' } as const;
+import { CONSOLE_PROFILE } from './profile.ts';
+
+const { team, bot } = CONSOLE_PROFILE;
+/** The console's team and bot as the page reads them (no token: the page never sees it). */
+export const CONSOLE_TEAM: { readonly id: string; readonly name: string } = { id: team.id, name: team.name };
+export const CONSOLE_BOT: { readonly userId: string; readonly botId: string; readonly appId: string; readonly name: string } = { userId: bot.userId, botId: bot.botId, appId: bot.appId, name: bot.name };
 /** The one person at the console (the machine's own user, on loopback). */
 export const CONSOLE_USER = { id: 'U0CONSOLE', name: 'you' } as const;
 

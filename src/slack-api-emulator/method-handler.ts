@@ -1,10 +1,13 @@
 // Shared shape of the local Slack API server's method handlers: what a handler receives and the
 // helpers that build Slack-style answers. Test support only; handlers never touch HTTP.
 import { formatIssue, type BlockKitIssue } from './block-kit-validator.ts';
-import { TEST_APP_ID, TEST_BOT_ID, TEST_BOT_USER_ID, TEST_TEAM_ID, type MessageRecord, type SlackWorkspace } from './workspace.ts';
+import type { EmulatorProfile } from './profile.ts';
+import type { MessageRecord, SlackWorkspace } from './workspace.ts';
 
 export interface MethodContext {
   ws: SlackWorkspace;
+  /** Who the workspace is: team, bot identities, link formats. */
+  profile: EmulatorProfile;
   /** Parsed arguments: form fields as strings, JSON-valued fields (blocks, view, files…) parsed. */
   args: Record<string, unknown>;
   /** `http://127.0.0.1:<port>`: for URLs the server hands out (upload URLs). */
@@ -34,13 +37,14 @@ export const missingArgument = (name: string): MethodResult =>
 export const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** A message as Slack returns it in `message` fields: posted by the bot user. */
-export function messageJson(m: MessageRecord): Record<string, unknown> {
+export function messageJson(m: MessageRecord, profile: EmulatorProfile): Record<string, unknown> {
+  const { team, bot } = profile;
   return {
     type: 'message',
-    user: TEST_BOT_USER_ID,
-    bot_id: TEST_BOT_ID,
-    app_id: TEST_APP_ID,
-    team: TEST_TEAM_ID,
+    user: bot.userId,
+    bot_id: bot.botId,
+    app_id: bot.appId,
+    team: team.id,
     ts: m.ts,
     text: m.text ?? '',
     ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
@@ -48,6 +52,6 @@ export function messageJson(m: MessageRecord): Record<string, unknown> {
     ...(m.broadcast ? { subtype: 'thread_broadcast' } : {}),
     ...(m.metadata !== undefined ? { metadata: m.metadata } : {}),
     ...(m.edited !== undefined ? { edited: m.edited } : {}),
-    bot_profile: { id: TEST_BOT_ID, app_id: TEST_APP_ID, name: 'Redrive', team_id: TEST_TEAM_ID },
+    bot_profile: { id: bot.botId, app_id: bot.appId, name: bot.name, team_id: team.id },
   };
 }

@@ -3,13 +3,16 @@
 // Test support only.
 import { checkView } from './block-kit-validator.ts';
 import { fail, missingArgument, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './method-handler.ts';
-import { TEST_APP_ID, TEST_BOT_ID, TEST_TEAM_ID, type ViewRecord } from './workspace.ts';
+import type { EmulatorProfile } from './profile.ts';
+import type { ViewRecord } from './workspace.ts';
 
-export function viewJson(v: ViewRecord): Record<string, unknown> {
+/** A view as Slack returns it in `view` fields (both callers' views carry these). */
+export function viewJson(v: Pick<ViewRecord, 'id' | 'type' | 'view' | 'hash' | 'rootViewId' | 'previousViewId'>, profile: EmulatorProfile): Record<string, unknown> {
   const view = v.view;
+  const { team, bot } = profile;
   return {
     id: v.id,
-    team_id: TEST_TEAM_ID,
+    team_id: team.id,
     type: v.type,
     title: view.title,
     submit: view.submit ?? null,
@@ -24,9 +27,9 @@ export function viewJson(v: ViewRecord): Record<string, unknown> {
     notify_on_close: view.notify_on_close === true || view.notify_on_close === 'true',
     root_view_id: v.rootViewId,
     previous_view_id: v.previousViewId,
-    app_id: TEST_APP_ID,
-    app_installed_team_id: TEST_TEAM_ID,
-    bot_id: TEST_BOT_ID,
+    app_id: bot.appId,
+    app_installed_team_id: team.id,
+    bot_id: bot.botId,
   };
 }
 
@@ -71,14 +74,14 @@ const open: MethodHandler = (ctx) => {
   const problem = viewProblem(ctx.args.view, 'modal') ?? takeTrigger(ctx);
   if (problem) return problem;
   if (externalIdTaken(ctx)) return fail('duplicate_external_id');
-  return { ok: true, view: viewJson(saveView(ctx, 'modal')) };
+  return { ok: true, view: viewJson(saveView(ctx, 'modal'), ctx.profile) };
 };
 
 const push: MethodHandler = (ctx) => {
   const problem = viewProblem(ctx.args.view, 'modal') ?? takeTrigger(ctx);
   if (problem) return problem;
   if (externalIdTaken(ctx)) return fail('duplicate_external_id');
-  return { ok: true, view: viewJson(saveView(ctx, 'modal')) };
+  return { ok: true, view: viewJson(saveView(ctx, 'modal'), ctx.profile) };
 };
 
 const update: MethodHandler = (ctx) => {
@@ -90,7 +93,7 @@ const update: MethodHandler = (ctx) => {
   if (problem) return problem;
   if (str(args.hash) !== undefined && args.hash !== existing.hash) return fail('hash_conflict');
   const { id, rootViewId, previousViewId, userId } = existing;
-  return { ok: true, view: viewJson(saveView(ctx, existing.type, { id, rootViewId, previousViewId, userId })) };
+  return { ok: true, view: viewJson(saveView(ctx, existing.type, { id, rootViewId, previousViewId, userId }), ctx.profile) };
 };
 
 const publish: MethodHandler = (ctx) => {
@@ -103,7 +106,7 @@ const publish: MethodHandler = (ctx) => {
   const existing = ws.homeViewOf(userId);
   if (existing !== undefined && str(args.hash) !== undefined && args.hash !== existing.hash) return fail('hash_conflict');
   const fields = existing !== undefined ? { id: existing.id, rootViewId: existing.rootViewId, userId } : { userId };
-  return { ok: true, view: viewJson(saveView(ctx, 'home', fields)) };
+  return { ok: true, view: viewJson(saveView(ctx, 'home', fields), ctx.profile) };
 };
 
 export const VIEW_METHODS: Record<string, MethodHandler> = {

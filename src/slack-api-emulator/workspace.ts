@@ -2,12 +2,14 @@
 // user groups, plus what the app created (messages, ephemerals, views, files). State only: it
 // answers no requests. The token here is a test value that never reaches real Slack.
 
-export const TEST_TEAM_ID = 'T_REDRIVE';
-export const TEST_TEAM_DOMAIN = 'redrive-test';
-export const TEST_APP_ID = 'A_REDRIVE';
-export const TEST_BOT_ID = 'B_REDRIVE';
-export const TEST_BOT_USER_ID = 'U_REDRIVE';
-export const TEST_BOT_TOKEN = 'xoxb-redrive-test-token';
+import { TEST_PROFILE } from './profile.ts';
+
+export const TEST_TEAM_ID = TEST_PROFILE.team.id;
+export const TEST_TEAM_DOMAIN = TEST_PROFILE.team.domain;
+export const TEST_APP_ID = TEST_PROFILE.bot.appId;
+export const TEST_BOT_ID = TEST_PROFILE.bot.botId;
+export const TEST_BOT_USER_ID = TEST_PROFILE.bot.userId;
+export const TEST_BOT_TOKEN = TEST_PROFILE.bot.token;
 
 export interface ChannelRecord {
   id: string;
