@@ -1,6 +1,5 @@
 // The layering rules of the house (STYLE.md, README "Layout"), checked by `npm run lint`:
 // core <- ports <- app <- presentation <- adapters <- bootstrap/main. Type-only imports count too.
-// A rule at warn severity does not hold on main yet; the engineers of issue 16 are fixing it.
 
 /** Node built-ins that do I/O: the pure core must not touch them. */
 const IO_BUILTINS = '^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|dns/promises|child_process|cluster|worker_threads|readline|inspector|v8|vm)$';
@@ -18,10 +17,9 @@ module.exports = {
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
-      // TODO lead: error once issue 16 lands (app/jobs/canary.ts -> replay-watch.ts -> app/shared/queue-deps.ts, types).
       name: 'no-circular-types',
       comment: 'Modules form no import cycle, type-only imports included.',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/' },
       to: { circular: true },
     },
@@ -54,10 +52,9 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/(core|ports)/', '^src/presentation/'] },
     },
     {
-      // TODO lead: error once issue 16 lands (chat.port.ts still takes Block Kit types).
       name: 'ports-not-presentation',
       comment: 'src/ports does not import presentation (ports speak typed results, not Slack blocks).',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/ports/' },
       to: { path: '^src/presentation/' },
     },
@@ -69,26 +66,23 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/(core|ports|app)/', '^src/errors\\.ts$', '^src/presentation/'] },
     },
     {
-      // TODO lead: error once issue 16 lands (use cases still render Slack replies).
       name: 'app-not-presentation',
       comment: 'src/app returns typed results; presentation renders them.',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/app/' },
       to: { path: '^src/presentation/' },
     },
     {
-      // TODO lead: error once issue 16 lands (app/shared/queue-deps.ts takes a type from app/jobs).
       name: 'app-shared-stays-shared',
       comment: 'app/shared imports only app/shared (and core, ports) inside app.',
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/app/shared/' },
       to: { path: '^src/app/', pathNot: '^src/app/shared/' },
     },
     {
-      // TODO lead: error once issue 16 lands (incidents, jobs, monitors and access still reach siblings).
       name: 'app-capabilities-not-siblings',
       comment: `A capability folder (${CAPABILITIES.join(', ')}) imports only itself and app/shared inside app; app/commands composes them.`,
-      severity: 'warn',
+      severity: 'error',
       from: { path: `^src/app/(${CAPABILITIES.join('|')})/` },
       to: { path: '^src/app/', pathNot: ['^src/app/$1/', '^src/app/shared/'] },
     },
