@@ -117,7 +117,7 @@ export const buildServerContainer = async (configured: Config, secrets: Secrets,
   const replicaId = options.replicaId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const jobs = wireJobs({ queueDeps, chat, incidents, replicaId, timers, logger, options });
   const { slackJobs, jobRecovery, monitors, replayWatches } = jobs;
-  const safety = openSafety(config, queueDeps, aws, access, () => chat);
+  const safety = openSafety(config, queueDeps, aws, access, chat);
   const router = serverDlqRouter({ queueDeps, registry, access, directory, jobs, gates: safety.gates });
   const kindOf = (queue: string) => registry.list().find((backend) => backend.name === queue)?.kind ?? null;
   if (bolt) registerSlackListeners(bolt.app, { router, incidents, chat, access, kindOf, logger: logger.child({ component: 'slack' }), readHome: (scope) => readAppHome({ queue: queueDeps, chat }, scope) });

@@ -62,7 +62,7 @@ export const terminalDlqRouter = (deps: { config: Config; store: Store; registry
   const cliDeps = { registry, store, clock: systemClock, metrics: noopMetrics, auditLogger: logger.child({ component: 'audit' }), redactKeys: config.redactKeys, canaryConfig: canaryLookup(config.queues) };
   const access = createAccessControl({ roles: accessRolesFrom(config), userGroups: null, audit: cliDeps });
   const cliQueueDeps = { ...cliDeps, logger: logger.child({ component: 'queues' }) };
-  const cliGates = openSafety(config, cliQueueDeps, deps.aws, access, () => null).gates;
+  const cliGates = openSafety(config, cliQueueDeps, deps.aws, access, null).gates;
   const cliOperations = withRedriveGates({ ...createQueueOperations(cliDeps, deps.hooks), ...createAuditOperations(cliDeps) }, cliGates);
   // The same pipeline as Slack's; no idempotency keys (no clicks), every configured queue is known.
   return createDlqPipeline({ handlers: cliOperations, presenter: slackCommandPresenter, authorize: access.authorize, knownQueues: { registry }, audit: cliDeps });

@@ -19,7 +19,7 @@ import type { AlarmStates } from '../ports/preflight-probes.port.ts';
  * Pre-flight's ports (CloudWatch DescribeAlarms only when a queue checks alarms, HTTP health, Kafka
  * lag per queue) and the approval requests, for the gates around bulk replays.
  */
-export const openSafety = (config: Config, queueDeps: QueueDeps, aws: AwsClientFactory, access: AccessControl, chat: () => Chat | null) => {
+export const openSafety = (config: Config, queueDeps: QueueDeps, aws: AwsClientFactory, access: AccessControl, chat: Chat | null) => {
   const settings = safetySettings(config.queues);
   // Each queue's alarms are read with its own region and credentials (an assumed role's account); a
   // Kafka queue's alarms with the default ones.

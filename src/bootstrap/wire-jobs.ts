@@ -38,18 +38,18 @@ export const wireJobs = (deps: {
   const jobsLogger = deps.logger.child({ component: 'jobs' });
   // The post-replay watch (after a job that replayed, or a replay from Slack): stored, adopted by the poller's replica.
   const onReturns = (queue: string) => incidents.onReplayReturns(queue);
-  const replayWatches = createReplayWatches({ queue: queueDeps, chat: () => chat, messages: slackJobThreadMessages, replicaId, onReturns, ...(options.replayWatchPollMs ? { pollMs: options.replayWatchPollMs } : {}) });
+  const replayWatches = createReplayWatches({ queue: queueDeps, chat, messages: slackJobThreadMessages, replicaId, onReturns, ...(options.replayWatchPollMs ? { pollMs: options.replayWatchPollMs } : {}) });
   const afterReplay = (job: Job, thread: JobThread | null): void => {
     replayWatches.start({ queue: job.queue, actor: job.createdBy, job, thread }).catch((error: unknown) => jobsLogger.warn({ err: error, jobId: job.id }, 'post-replay watch not started'));
   };
   // A canary that came back is a replay failure for the incident's escalation, as a post-replay watch's returns are.
   const onCanaryReturned = (job: Job): void => void onReturns(job.queue).catch((error: unknown) => jobsLogger.warn({ err: error, jobId: job.id }, 'escalation not told about the canary'));
   // Slack answers long jobs at once and reports in a thread.
-  const slackJobs = createJobFollower({ queue: queueDeps, chat: () => chat, messages: slackJobThreadMessages, logger: jobsLogger, replicaId, afterReplay, onCanaryReturned, ...(options.slackJobs ?? {}) });
+  const slackJobs = createJobFollower({ queue: queueDeps, chat, messages: slackJobThreadMessages, logger: jobsLogger, replicaId, afterReplay, onCanaryReturned, ...(options.slackJobs ?? {}) });
   const jobRecovery = createJobRecovery({ queue: queueDeps, follower: slackJobs, logger: jobsLogger, replicaId });
   // /dlq monitor from Slack posts its readings in a thread, every interval on the timers port; the
   // monitors are stored, and the poller's replica runs them (a restart carries them on).
-  const monitors = createStoredMonitors({ queue: { ...queueDeps, sleep: timersSleep(deps.timers) }, chat: () => chat, renderReading: renderMonitorReading, replicaId });
-  const monitorPosterFor = monitorThreadPoster({ store: queueDeps.store, chat: () => chat, renderReading: renderMonitorReading, logger: deps.logger.child({ component: 'monitor' }) });
+  const monitors = createStoredMonitors({ queue: { ...queueDeps, sleep: timersSleep(deps.timers) }, chat, renderReading: renderMonitorReading, replicaId });
+  const monitorPosterFor = monitorThreadPoster({ store: queueDeps.store, chat, renderReading: renderMonitorReading, logger: deps.logger.child({ component: 'monitor' }) });
   return { replayWatches, slackJobs, jobRecovery, monitors, monitorPosterFor };
 };

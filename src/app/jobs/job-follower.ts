@@ -28,8 +28,8 @@ import type { Logger } from '../../ports/logger.port.ts';
 
 export interface JobFollowerDeps {
   queue: QueueDeps;
-  /** Read when a job starts: the composition root builds the chat adapter after the router. */
-  chat: () => Chat | null;
+  /** Where messages go; null without Slack (nothing is posted). */
+  chat: Chat | null;
   /** Renders what the job says in its thread (presentation/slack/replies/job-thread-messages.ts). */
   messages: JobThreadMessages;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -114,7 +114,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
    */
   const progressPoster = (job: Job, thread: Thread | null) => {
     return async (message: ChatMessage): Promise<void> => {
-      const chat = deps.chat();
+      const chat = deps.chat;
       if (!chat || !thread || halt.signal.aborted) return;
       if (thread.progressTs !== null) {
         const edited = await chat.update(thread.channel, thread.progressTs, message);
@@ -131,7 +131,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
 
   /** A reply in the job's thread; its ts, or null when it could not be posted. */
   const post = async (thread: Thread | null, message: ChatMessage): Promise<string | null> => {
-    const chat = deps.chat();
+    const chat = deps.chat;
     if (!chat || !thread) return null;
     const posted = await chat.reply(thread.channel, thread.threadTs, message);
     if (posted.ok) return posted.value.ts;
@@ -141,7 +141,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
 
   /** Where the job reports: the incident thread, the clicked message's thread, or a new channel message. */
   const openThread = async (job: Job, context: CommandContext): Promise<Thread | null> => {
-    const chat = deps.chat();
+    const chat = deps.chat;
     if (!chat) return null;
     const root = messages.root(job);
     const message = { text: root.text, blocks: root.blocks };
@@ -160,7 +160,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
 
   const tellStarter = async (starter: Starter, thread: Thread | null, text: string): Promise<void> => {
     const channel = thread?.channel ?? starter.channelId;
-    const chat = deps.chat();
+    const chat = deps.chat;
     if (!chat || !channel || !isSlackUserId(starter.actor)) return;
     await chat.ephemeral(channel, starter.actor, { text: toSlackText(text, { max: 2_000 }) }, thread?.threadTs);
   };
@@ -168,7 +168,7 @@ export const createJobFollower = (deps: JobFollowerDeps): JobFollower => {
   /** The result in the thread; the start message (no Cancel any more) and the progress reply edited in place to the final count. */
   const finish = async (thread: Thread | null, job: Job, result: ChatMessage): Promise<void> => {
     await post(thread, result);
-    const chat = deps.chat();
+    const chat = deps.chat;
     if (chat && thread?.startTs) {
       const ended = messages.ended(job);
       await chat.update(thread.channel, thread.startTs, { text: ended.text, blocks: ended.blocks });

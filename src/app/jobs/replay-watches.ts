@@ -26,8 +26,8 @@ const SCANNED = 200;
 
 export interface ReplayWatchesDeps {
   queue: QueueDeps;
-  /** Read when a watch posts: the composition root builds the chat adapter after the router. */
-  chat: () => Chat | null;
+  /** Where messages go; null without Slack (nothing is posted). */
+  chat: Chat | null;
   /** Renders the watch's result (presentation/slack/replies/job-thread-messages.ts). */
   messages: Pick<JobThreadMessages, 'watchResult'>;
   /** This replica's id, as it holds the poller lease (adoption runs only there). */
@@ -132,7 +132,7 @@ export const createReplayWatches = (deps: ReplayWatchesDeps): ReplayWatches => {
       signature: returns[0]?.signature ?? null,
     });
     const thread = await threadOf(watch);
-    const chat = deps.chat();
+    const chat = deps.chat;
     if (chat && thread) {
       const message = deps.messages.watchResult({ queue: watch.queue, what, replayed, watchMs, returns });
       const posted = await chat.reply(thread.channel, thread.threadTs, { text: message.text, blocks: message.blocks });

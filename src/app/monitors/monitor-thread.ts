@@ -16,8 +16,8 @@ import type { Logger } from '../../ports/logger.port.ts';
 
 export interface MonitorThreadDeps {
   store: Pick<Store, 'findOpenIncident'>;
-  /** Read at each reading: the composition root builds the chat adapter after the router. */
-  chat: () => Chat | null;
+  /** Where messages go; null without Slack (nothing is posted). */
+  chat: Chat | null;
   renderReading: RenderMonitorReading;
   logger?: Pick<Logger, 'warn'>;
 }
@@ -37,7 +37,7 @@ export type ThreadedMonitorPost = MonitorPost & { thread(): MonitorThread | null
 export const monitorThreadPoster = (deps: MonitorThreadDeps) => (queue: string, ctx: CommandContext): ThreadedMonitorPost => {
   let thread: MonitorThread | null = null;
   const post: MonitorPost = async (_queue, view) => {
-    const chat = deps.chat();
+    const chat = deps.chat;
     if (!chat) return;
     const message = deps.renderReading(view);
     if (!thread) {

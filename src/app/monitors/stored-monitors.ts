@@ -17,8 +17,8 @@ import { readStatus } from '../shared/queue-status.ts';
 
 export interface StoredMonitorsDeps {
   queue: QueueDeps;
-  /** Read at each reading: the composition root builds the chat adapter after the router. */
-  chat: () => Chat | null;
+  /** Where messages go; null without Slack (nothing is posted). */
+  chat: Chat | null;
   renderReading: RenderMonitorReading;
   /** This replica's id, as it holds the poller lease. */
   replicaId: string;
@@ -47,7 +47,7 @@ export const createStoredMonitors = (deps: StoredMonitorsDeps): StoredMonitors =
 
   const reading = async (monitor: StoredMonitor): Promise<void> => {
     const view = await readStatus(q, q.registry.get(monitor.queue));
-    const chat = deps.chat();
+    const chat = deps.chat;
     if (!chat || !monitor.channel || !monitor.threadTs) return;
     const posted = await chat.reply(monitor.channel, monitor.threadTs, deps.renderReading(view));
     if (!posted.ok) q.logger?.warn({ queue: monitor.queue, code: posted.failure.code, channel: monitor.channel }, 'monitor reading not posted');

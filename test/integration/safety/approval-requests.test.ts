@@ -48,7 +48,7 @@ describe('approval requests on a SQLite store', () => {
       http: { check: async () => (healthy ? { status: 200, elapsedMs: 1 } : { status: 503, elapsedMs: 1 }) },
       lagFor: () => null,
     };
-    return createApprovalRequests({ queue, chat: () => null, messages: slackApprovalMessages, preflight, policyFor: () => policy, isAdmin: async (actor) => admins.includes(actor) });
+    return createApprovalRequests({ queue, chat: null, messages: slackApprovalMessages, preflight, policyFor: () => policy, isAdmin: async (actor) => admins.includes(actor) });
   };
   const requestIdOf = async (s: SqliteStore): Promise<string> => (await s.listJobs({ status: ['pending'], limit: 1 }))[0]?.id ?? '';
 

@@ -23,7 +23,8 @@ export const APPROVAL_KIND = 'redrive-approval';
 /** `R`: the answer a command handler returns to its transport (the router's reply). */
 export interface ApprovalRequestsDeps<R> {
   queue: QueueDeps;
-  chat: () => Chat | null;
+  /** Where messages go; null without Slack (nothing is posted). */
+  chat: Chat | null;
   /** Renders the request and the answers (presentation/slack/replies/safety-replies.ts). */
   messages: ApprovalMessages<R>;
   preflight: PreflightDeps;
@@ -94,7 +95,7 @@ export const createApprovalRequests = <R>(deps: ApprovalRequestsDeps<R>): Approv
 
   /** Where the request is posted: the incident's thread, the clicked message's thread, or the channel. */
   const post = async (job: Job, context: CommandContext, message: ChatMessage): Promise<JobThread | null> => {
-    const chat = deps.chat();
+    const chat = deps.chat;
     if (!chat) return null;
     const target = await jobThreadTarget(store, job, context);
     if (target) {
@@ -123,7 +124,7 @@ export const createApprovalRequests = <R>(deps: ApprovalRequestsDeps<R>): Approv
       command: request.facts.command.op,
     });
     const thread = request.job.thread;
-    const chat = deps.chat();
+    const chat = deps.chat;
     if (chat && thread?.startTs) {
       const edited = await chat.update(thread.channel, thread.startTs, messages.decided(request.facts, outcome));
       if (!edited.ok) deps.logger?.warn({ jobId: request.job.id, code: edited.failure.code }, 'approval request message not edited');
