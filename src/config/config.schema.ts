@@ -1,5 +1,5 @@
 // The one configuration schema (zod). Parsed once by load-config.ts; each adapter receives its slice.
-// Secrets never live in the file: the file names environment variables, main.ts reads them.
+// Secrets never live in the file: the file names environment variables, src/bootstrap reads them (main.ts hands the environment in).
 
 import { z } from 'zod';
 import { FIELD_NAMES } from '../core/analysis/field-mapping.ts';

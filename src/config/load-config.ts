@@ -1,6 +1,6 @@
 // Reads the YAML config file, validates it against the schema, and reports every problem with its
 // path in the file (and line). Also resolves the secrets the config names from a given environment.
-// It never reads process.env itself: main.ts passes the environment in.
+// It never reads process.env itself: bootstrap passes the environment in (main.ts hands it over).
 
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';

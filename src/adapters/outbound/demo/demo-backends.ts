@@ -1,7 +1,7 @@
 // The local console's demo: two in-memory DLQs, one SQS-like (`demo-downloads-dlq`) and one
 // Kafka-like (`demo.downloads.dlq`), seeded with the runbooks' failure patterns and filled on a
 // timer so an incident opens at once and escalates L1 → L2 within a minute. Replays are accepted by
-// an in-memory target. Built by main.ts only when the console runs and the config names no queue;
+// an in-memory target. Built by src/bootstrap (console-mode.ts) only when the console runs and the config names no queue;
 // everything it shows is labelled demo.
 
 import { resolveFieldMapping } from '../../../core/analysis/field-mapping.ts';
