@@ -24,6 +24,9 @@ describe.skipIf(!services)('incident notifications (SQS DLQ on ElasticMQ)', () =
       queue: { escalation: { preset: 'sqs-runbook', l1Depth: 5, l2Depth: 20, l3AfterL2Minutes: 30, renotifyMinutes: { L1: 30, L2: 15, L3: 60 } } },
       server: { clock },
     });
+    // The poller's first poll (at start, on the empty queue) may still run on a loaded machine: the first
+    // test's pollOnce would join it and see no messages. Let it end first.
+    await e.app.poller.pollOnce();
   });
   afterAll(async () => {
     await e?.close();
