@@ -7,9 +7,9 @@
 // against Slack.
 
 import { blocksOf, checkMessageBlocks, checkView, refuse, str } from './in-process-referee.ts';
-import { createInProcessResponseUrls } from './in-process-response-urls.ts';
 import { fail as failWith, messageJson } from './method-handler.ts';
 import { authTestAnswer, CONSOLE_API_ORIGIN, CONSOLE_PROFILE } from './profile.ts';
+import { ResponseUrls } from './response-urls.ts';
 import { parseJsonFields as parseFields } from './request-body.ts';
 import { viewJson } from './view-methods.ts';
 import type { Json } from './in-process-workspace.ts';
@@ -46,7 +46,7 @@ export interface ConsoleSlackApi {
 export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logger: ConsoleApiLogger; now?: () => number; permalinkBase?: () => string }): ConsoleSlackApi => {
   const ws = deps.workspace;
   const now = deps.now ?? Date.now;
-  const responseUrls = createInProcessResponseUrls({ workspace: ws, now });
+  const responseUrls = new ResponseUrls(now, CONSOLE_PROFILE);
   const triggers = new Map<string, { user: string; used: boolean }>();
   const counts: Record<string, number> = {};
   let sequence = 0;
@@ -233,7 +233,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
           payload = null;
         }
         if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return jsonResponse(400, fail('invalid_payload'));
-        const answer = responseUrls.answer(response[1], payload as Json);
+        const answer = responseUrls.answer(response[1], payload, ws);
         return jsonResponse(answer.status, answer.body);
       }
       const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
@@ -264,7 +264,11 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     },
     mintResponseUrl: (context) => {
       sequence += 1;
-      return `${CONSOLE_API_ORIGIN}/response/${responseUrls.mint(context, sequence)}`;
+      responseUrls.forgetExpired();
+      const id = `R${sequence}${Math.floor(now() % 1e6)}`;
+      const { user, channel, messageTs, threadTs } = context;
+      responseUrls.mint(id, { user, channel: channel ?? undefined, messageTs: messageTs ?? undefined, threadTs: threadTs ?? undefined });
+      return `${CONSOLE_API_ORIGIN}/response/${id}`;
     },
     mintTriggerId: (user) => {
       sequence += 1;
