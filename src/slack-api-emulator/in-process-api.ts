@@ -6,12 +6,11 @@
 // (block-kit-validator.ts, shared with the HTTP emulator) are kept, so code that works here works
 // against Slack.
 
-import { blocksOf, checkMessageBlocks, checkView, refuse, str } from './in-process-referee.ts';
-import { fail as failWith, messageJson } from './method-handler.ts';
+import { blocksProblem, fail as failWith, messageJson, str } from './method-handler.ts';
 import { authTestAnswer, CONSOLE_API_ORIGIN, CONSOLE_PROFILE } from './profile.ts';
 import { ResponseUrls } from './response-urls.ts';
 import { parseJsonFields as parseFields } from './request-body.ts';
-import { viewJson } from './view-methods.ts';
+import { viewJson, viewProblem } from './view-methods.ts';
 import type { Json } from './in-process-workspace.ts';
 import { CONSOLE_BOT, CONSOLE_USER, type ConsoleMessage, type ConsoleView, type ConsoleWorkspace } from './in-process-workspace.ts';
 
@@ -28,6 +27,9 @@ export interface ConsoleApiLogger {
 type Handler = (args: Json) => Json;
 
 const fail = (error: string, extra: Json = {}): Json => failWith(error, extra);
+
+/** A `blocks` argument that is an array, else null (the page's "no blocks"). */
+const blocksOf = (value: unknown): Json[] | null => (Array.isArray(value) ? (value as Json[]) : null);
 
 const jsonResponse = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
@@ -57,9 +59,9 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     const text = typeof args.text === 'string' ? args.text : '';
     const blocks = blocksOf(args.blocks);
     if (text === '' && !blocks) return fail('no_text');
-    const verdict = checkMessageBlocks(args.blocks);
-    if (verdict) return refuse(verdict, true);
-    const threadTs = str(args.thread_ts);
+    const problem = blocksProblem(args.blocks);
+    if (problem) return problem;
+    const threadTs = str(args.thread_ts) ?? null;
     // reply_broadcast (a boolean; "true" from a form): a thread reply also shown in the channel, as in Slack.
     const broadcast = threadTs !== null && (args.reply_broadcast === true || args.reply_broadcast === 'true');
     const message: ConsoleMessage = { channel: channel.id, ts: ws.nextTs(), threadTs, user, text, blocks, files: [], edited: false, ephemeralFor, ...(broadcast ? { broadcast } : {}) };
@@ -84,8 +86,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
   const showView = (args: Json, kind: 'modal' | 'home', show: (view: Json) => ConsoleView): Json => {
     const view = args.view as Json | undefined;
     if (!view || typeof view !== 'object') return fail('invalid_arguments');
-    const verdict = checkView(view, kind);
-    if (verdict) return refuse(verdict, false);
+    const problem = viewProblem(view, kind);
+    if (problem) return problem;
     return { ok: true, view: viewJson(show(view), CONSOLE_PROFILE) };
   };
 
@@ -110,8 +112,8 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       if (!channel) return fail('channel_not_found');
       const existing = ws.message(channel.id, args.ts);
       if (!existing) return fail('message_not_found');
-      const verdict = checkMessageBlocks(args.blocks);
-      if (verdict) return refuse(verdict, true);
+      const problem = blocksProblem(args.blocks);
+      if (problem) return problem;
       const updated = ws.putMessage({
         ...existing,
         text: typeof args.text === 'string' ? args.text : existing.text,
@@ -137,7 +139,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       const filename = str(args.filename);
       if (!filename) return fail('invalid_arguments');
       const id = ws.nextId('F');
-      ws.addFile({ id, name: filename, title: null, altText: str(args.alt_text), mimetype: filename.endsWith('.png') ? 'image/png' : 'application/octet-stream', size: Number(args.length ?? 0) });
+      ws.addFile({ id, name: filename, title: null, altText: str(args.alt_text) ?? null, mimetype: filename.endsWith('.png') ? 'image/png' : 'application/octet-stream', size: Number(args.length ?? 0) });
       return { ok: true, upload_url: `${CONSOLE_API_ORIGIN}/upload/${id}`, file_id: id };
     },
     'files.completeUploadExternal': (args) => {
@@ -150,7 +152,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
       }
       const channel = ws.resolveChannel(args.channel_id);
       if (channel) {
-        ws.putMessage({ channel: channel.id, ts: ws.nextTs(), threadTs: str(args.thread_ts), user: CONSOLE_BOT.userId, text: typeof args.initial_comment === 'string' ? args.initial_comment : '', blocks: null, files: attached, edited: false, ephemeralFor: null });
+        ws.putMessage({ channel: channel.id, ts: ws.nextTs(), threadTs: str(args.thread_ts) ?? null, user: CONSOLE_BOT.userId, text: typeof args.initial_comment === 'string' ? args.initial_comment : '', blocks: null, files: attached, edited: false, ephemeralFor: null });
       }
       return { ok: true, files: attached.map((f) => ({ id: f.id, title: f.title ?? f.name, name: f.name })) };
     },

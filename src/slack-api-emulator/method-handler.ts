@@ -1,6 +1,6 @@
 // Shared shape of the local Slack API server's method handlers: what a handler receives and the
 // helpers that build Slack-style answers. Test support only; handlers never touch HTTP.
-import { formatIssue, type BlockKitIssue } from './block-kit-validator.ts';
+import { checkMessageBlocks, formatIssue, type BlockKitIssue } from './block-kit-validator.ts';
 import type { EmulatorProfile } from './profile.ts';
 import type { MessageRecord, SlackWorkspace } from './workspace.ts';
 
@@ -29,6 +29,12 @@ export function refuse(error: string, issues: BlockKitIssue[], withErrorsList: b
   const messages = issues.map(formatIssue);
   const errors = withErrorsList ? { errors: issues.map((i) => `${i.message} [json-pointer:${i.pointer}]`) } : {};
   return fail(error, { ...errors, response_metadata: { messages } });
+}
+
+/** Slack's refusal of a message's blocks (absent or null: none to check), chat.*-worded; undefined when accepted. */
+export function blocksProblem(blocks: unknown): MethodResult | undefined {
+  const verdict = checkMessageBlocks(blocks ?? undefined);
+  return verdict.ok ? undefined : refuse(verdict.error, verdict.issues, true);
 }
 
 export const missingArgument = (name: string): MethodResult =>

@@ -42,7 +42,8 @@ function takeTrigger(ctx: MethodContext): MethodResult | undefined {
   return undefined;
 }
 
-function viewProblem(view: unknown, kind: 'modal' | 'home'): MethodResult | undefined {
+/** Slack's refusal of a modal or App Home view; undefined when accepted. */
+export function viewProblem(view: unknown, kind: 'modal' | 'home'): MethodResult | undefined {
   const verdict = checkView(view, kind);
   return verdict.ok ? undefined : refuse(verdict.error, verdict.issues, false);
 }
