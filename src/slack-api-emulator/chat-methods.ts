@@ -91,12 +91,12 @@ const postEphemeral: MethodHandler = (ctx) => {
   return { ok: true, message_ts: message.ts };
 };
 
-const getPermalink: MethodHandler = ({ args, ws, profile }) => {
+const getPermalink: MethodHandler = ({ args, ws, profile, permalinkBase }) => {
   const channel = ws.resolveChannel(args.channel);
   if (channel === undefined) return fail('channel_not_found');
   const message = ws.message(channel.id, args.message_ts);
   if (message === undefined) return fail('message_not_found');
-  const permalink = profile.permalink({ channel: channel.id, ts: message.ts, threadTs: message.threadTs ?? null, base: '' });
+  const permalink = profile.permalink({ channel: channel.id, ts: message.ts, threadTs: message.threadTs ?? null, base: permalinkBase });
   return { ok: true, channel: channel.id, permalink };
 };
 

@@ -138,7 +138,7 @@ export function createSlackApiEmulator(options: SlackApiEmulatorOptions = {}): S
     if (!tokens.has(token)) return fail('invalid_auth');
     if (injected()) return undefined;
     if (!parsed.ok) return fail(parsed.error);
-    return handler({ ws, profile: TEST_PROFILE, args, origin, blocksJsonLimit });
+    return handler({ ws, profile: TEST_PROFILE, args, origin, blocksJsonLimit, permalinkBase: '' });
   };
 
   const handleApi = (method: string, req: IncomingMessage, raw: Buffer, query: URLSearchParams, res: ServerResponse): void => {

@@ -4,8 +4,8 @@ import { checkMessageBlocks, formatIssue, type BlockKitIssue } from './block-kit
 import type { EmulatorProfile } from './profile.ts';
 import type { MessageRecord, SlackWorkspace } from './workspace.ts';
 
-export interface MethodContext {
-  ws: SlackWorkspace;
+export interface MethodContext<W = SlackWorkspace> {
+  ws: W;
   /** Who the workspace is: team, bot identities, link formats. */
   profile: EmulatorProfile;
   /** Parsed arguments: form fields as strings, JSON-valued fields (blocks, view, files…) parsed. */
@@ -13,11 +13,13 @@ export interface MethodContext {
   /** `http://127.0.0.1:<port>`: for URLs the server hands out (upload URLs). */
   origin: string;
   blocksJsonLimit: number;
+  /** The caller's own origin for chat.getPermalink links (the console's page); '' when links are absolute. */
+  permalinkBase: string;
 }
 
 /** The JSON body of a Web API answer; Slack answers HTTP 200 with `ok: false` for method errors. */
 export type MethodResult = Record<string, unknown> & { ok: boolean };
-export type MethodHandler = (ctx: MethodContext) => MethodResult;
+export type MethodHandler<W = SlackWorkspace> = (ctx: MethodContext<W>) => MethodResult;
 
 export const fail = (error: string, extra: Record<string, unknown> = {}): MethodResult => ({ ok: false, error, ...extra });
 
