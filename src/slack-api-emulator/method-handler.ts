@@ -1,5 +1,6 @@
-// Shared shape of the local Slack API server's method handlers: what a handler receives and the
-// helpers that build Slack-style answers. Test support only; handlers never touch HTTP.
+// Shared shape of the emulator's method handlers, for both fronts (HTTP for the tests, fetch for
+// the console): what a handler receives and the helpers that build Slack-style answers and
+// refusals. Handlers never touch HTTP.
 import { checkMessageBlocks, formatIssue, type BlockKitIssue } from './block-kit-validator.ts';
 import type { EmulatorProfile } from './profile.ts';
 import type { MessageRecord, SlackWorkspace } from './workspace.ts';

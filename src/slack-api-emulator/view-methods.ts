@@ -1,6 +1,6 @@
 // views.* methods of the local Slack API server: modals (open, update, push) and App Home
-// (publish). View problems answer `invalid_arguments` with `[ERROR]` lines, as Slack does.
-// Test support only.
+// (publish). View problems answer `invalid_arguments` with `[ERROR]` lines, as Slack does; the
+// console's views.* (console-methods.ts) share viewJson and viewProblem.
 import { checkView } from './block-kit-validator.ts';
 import { fail, missingArgument, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './method-handler.ts';
 import type { EmulatorProfile } from './profile.ts';
