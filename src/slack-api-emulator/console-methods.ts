@@ -29,11 +29,11 @@ const post = ({ ws, args, profile }: MethodContext<ConsoleWorkspace>, user: stri
   };
 };
 
-const userFromTrigger = (ws: ConsoleWorkspace, args: Json): string | MethodResult => {
+const userFromTrigger = ({ ws, args, profile }: MethodContext<ConsoleWorkspace>): string | MethodResult => {
   const trigger = str(args.trigger_id) ?? str(args.interactivity_pointer);
   if (!trigger) return fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
-  const taken = ws.takeTrigger(trigger);
-  return taken.ok ? taken.user : fail(taken.error);
+  const use = ws.triggers.use(trigger, profile.mintedTriggersOnly);
+  return use.ok ? (use.user ?? CONSOLE_USER.id) : fail(use.error);
 };
 
 /** The last steps every views.* method shares: `args.view` present and within Block Kit's limits, then shown. */
@@ -47,8 +47,8 @@ const showView = ({ args, profile }: MethodContext<ConsoleWorkspace>, kind: 'mod
 
 /** views.open and views.push: a fresh trigger_id, then a modal on top (`pushed`) or a new stack. */
 const openView = (ctx: MethodContext<ConsoleWorkspace>, pushed: boolean): MethodResult => {
-  const { ws, args } = ctx;
-  const user = userFromTrigger(ws, args);
+  const { ws } = ctx;
+  const user = userFromTrigger(ctx);
   if (typeof user !== 'string') return user;
   return showView(ctx, 'modal', (view) => ws.openModal(user, view, pushed));
 };

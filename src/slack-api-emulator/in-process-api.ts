@@ -129,7 +129,7 @@ export const createConsoleSlackApi = (deps: { workspace: ConsoleWorkspace; logge
     mintTriggerId: (user) => {
       sequence += 1;
       const id = `${now()}.${sequence}.console`;
-      ws.addTrigger(id, user);
+      ws.triggers.mint(id, user);
       return id;
     },
     calls: () => ({ ...counts }),

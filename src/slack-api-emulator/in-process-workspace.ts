@@ -5,6 +5,7 @@
 
 import { CONSOLE_PROFILE } from './profile.ts';
 import type { ResponseContent, ResponseUrlTarget } from './response-urls.ts';
+import { TriggerIds } from './trigger-ids.ts';
 
 const { team, bot } = CONSOLE_PROFILE;
 /** The console's team and bot as the page reads them (no token: the page never sees it). */
@@ -97,8 +98,8 @@ export class ConsoleWorkspace implements ResponseUrlTarget {
   readonly #modals = new Map<string, string[]>();
   readonly #homes = new Map<string, string>();
   readonly #listeners = new Set<(event: WorkspaceEvent) => void>();
-  /** trigger_ids handed out for interactions, by id: whose, and whether a views.* call used it. */
-  readonly #triggers = new Map<string, { user: string; used: boolean }>();
+  /** trigger_ids handed out for interactions: whose, and whether a views.* call used it. */
+  readonly triggers = new TriggerIds();
   readonly #now: () => number;
   #lastTs = 0;
   #ids = 0;
@@ -126,21 +127,6 @@ export class ConsoleWorkspace implements ResponseUrlTarget {
     const micros = Math.max(this.#now() * 1000, this.#lastTs + 1);
     this.#lastTs = micros;
     return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
-  }
-
-  /** A trigger_id for an interaction by `user`. Slack's expire after 3 s: the last few hundred are kept, the newest are the ones in use. */
-  addTrigger(id: string, user: string): void {
-    if (this.#triggers.size > 500) for (const old of [...this.#triggers.keys()].slice(0, this.#triggers.size - 500)) this.#triggers.delete(old);
-    this.#triggers.set(id, { user, used: false });
-  }
-
-  /** A views.* call uses a trigger_id up: whose it was, or why it cannot be used. */
-  takeTrigger(id: string): { ok: true; user: string } | { ok: false; error: 'invalid_trigger_id' | 'exchanged_trigger_id' } {
-    const known = this.#triggers.get(id);
-    if (!known) return { ok: false, error: 'invalid_trigger_id' };
-    if (known.used) return { ok: false, error: 'exchanged_trigger_id' };
-    known.used = true;
-    return { ok: true, user: known.user };
   }
 
   addChannel(id: string, name: string): ConsoleChannel {

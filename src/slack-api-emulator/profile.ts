@@ -13,6 +13,8 @@ export interface EmulatorProfile {
   postEphemeralResponses: boolean;
   /** Whether a response_url post is checked as a whole message (`no_text`, `msg_too_long`) or only its blocks. */
   responseUrlNeedsText: boolean;
+  /** Whether views.open/push take only trigger_ids the workspace handed out (the console mints them; the tests make them up). */
+  mintedTriggersOnly: boolean;
 }
 
 export const TEST_PROFILE: EmulatorProfile = {
@@ -25,6 +27,7 @@ export const TEST_PROFILE: EmulatorProfile = {
   },
   postEphemeralResponses: false,
   responseUrlNeedsText: true,
+  mintedTriggersOnly: false,
 };
 
 /** Base of the console's Web API; `.invalid` never resolves, so a mistake cannot reach a network. */
@@ -38,6 +41,7 @@ export const CONSOLE_PROFILE: EmulatorProfile = {
   permalink: ({ channel, ts, threadTs, base }) => `${base}/console#thread=${channel}:${threadTs ?? ts}`,
   postEphemeralResponses: true,
   responseUrlNeedsText: false,
+  mintedTriggersOnly: true,
 };
 
 /** auth.test's answer for a workspace: the bot as the caller. */

@@ -37,9 +37,8 @@ export function viewJson(v: Pick<ViewRecord, 'id' | 'type' | 'view' | 'hash' | '
 function takeTrigger(ctx: MethodContext): MethodResult | undefined {
   const trigger = str(ctx.args.trigger_id) ?? str(ctx.args.interactivity_pointer);
   if (trigger === undefined) return missingArgument('trigger_id');
-  if (ctx.ws.usedTriggerIds.has(trigger)) return fail('exchanged_trigger_id');
-  ctx.ws.usedTriggerIds.add(trigger);
-  return undefined;
+  const use = ctx.ws.triggers.use(trigger, ctx.profile.mintedTriggersOnly);
+  return use.ok ? undefined : fail(use.error);
 }
 
 /** Slack's refusal of a modal or App Home view; undefined when accepted. */

@@ -4,6 +4,7 @@
 
 import { TEST_PROFILE } from './profile.ts';
 import type { ResponseContent, ResponseUrlTarget } from './response-urls.ts';
+import { TriggerIds } from './trigger-ids.ts';
 
 export const TEST_TEAM_ID = TEST_PROFILE.team.id;
 export const TEST_TEAM_DOMAIN = TEST_PROFILE.team.domain;
@@ -102,7 +103,7 @@ export class SlackWorkspace implements ResponseUrlTarget {
   readonly ephemerals: MessageRecord[] = [];
   readonly views = new Map<string, ViewRecord>();
   readonly files = new Map<string, FileRecord>();
-  readonly usedTriggerIds = new Set<string>();
+  readonly triggers = new TriggerIds();
   private readonly now: () => number;
   private seq = 0;
 
@@ -194,7 +195,7 @@ export class SlackWorkspace implements ResponseUrlTarget {
     this.ephemerals.length = 0;
     this.views.clear();
     this.files.clear();
-    this.usedTriggerIds.clear();
+    this.triggers.clear();
   }
 
   messagesIn(channel: string): MessageRecord[] {
