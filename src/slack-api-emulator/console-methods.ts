@@ -2,6 +2,7 @@
 // conversations info, auth.test) over the in-memory ConsoleWorkspace, with Slack's shapes, error
 // codes and Block Kit referee, so code that works here works against Slack. Handlers only: the
 // fetch front (in-process-api.ts) routes, authenticates and counts; nothing here speaks HTTP.
+import { deleteMessage, getPermalink } from './chat-methods.ts';
 import { authTest } from './directory-methods.ts';
 import { blocksProblem, fail, messageJson, str, type MethodContext, type MethodHandler, type MethodResult } from './method-handler.ts';
 import { viewJson, viewProblem } from './view-methods.ts';
@@ -77,19 +78,8 @@ export const CONSOLE_METHODS: Record<string, MethodHandler<ConsoleWorkspace>> = 
     });
     return { ok: true, channel: channel.id, ts: updated.ts, text: updated.text };
   },
-  'chat.delete': ({ ws, args }) => {
-    const channel = ws.resolveChannel(args.channel);
-    if (!channel) return fail('channel_not_found');
-    return ws.deleteMessage(channel.id, String(args.ts ?? '')) ? { ok: true, channel: channel.id, ts: args.ts } : fail('message_not_found');
-  },
-  'chat.getPermalink': ({ ws, args, profile, permalinkBase }) => {
-    const channel = ws.resolveChannel(args.channel);
-    if (!channel) return fail('channel_not_found');
-    const message = ws.message(channel.id, args.message_ts);
-    if (!message) return fail('message_not_found');
-    const permalink = profile.permalink({ channel: channel.id, ts: message.ts, threadTs: message.threadTs, base: permalinkBase });
-    return { ok: true, channel: channel.id, permalink };
-  },
+  'chat.delete': deleteMessage,
+  'chat.getPermalink': getPermalink,
   'files.getUploadURLExternal': ({ ws, args, origin }) => {
     const filename = str(args.filename);
     if (!filename) return fail('invalid_arguments');
