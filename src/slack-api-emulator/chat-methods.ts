@@ -1,5 +1,5 @@
-// chat.* methods of the local Slack API server: post, update, ephemeral, permalink, delete,
-// with Slack's channel checks and the Block Kit referee. Test support only.
+// chat.* methods of the Slack API emulator: post, update, ephemeral, permalink, delete, with
+// Slack's channel checks and the Block Kit referee. Permalink and delete serve the console too.
 import { checkMessage } from './block-kit-validator.ts';
 import { fail, messageJson, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './method-handler.ts';
 import type { ChannelRecord, MessageRecord } from './workspace.ts';
@@ -91,21 +91,28 @@ const postEphemeral: MethodHandler = (ctx) => {
   return { ok: true, message_ts: message.ts };
 };
 
-const getPermalink: MethodHandler = ({ args, ws, profile }) => {
+/** What chat.getPermalink and chat.delete need of a workspace; both workspaces have it, so both fronts serve these two. */
+export interface MessageLookup {
+  resolveChannel(ref: unknown): { id: string } | null | undefined;
+  message(channel: string, ts: unknown): { ts: string; threadTs?: string | null } | undefined;
+  deleteMessage(channel: string, ts: string): boolean;
+}
+
+export const getPermalink: MethodHandler<MessageLookup> = ({ args, ws, profile, permalinkBase }) => {
   const channel = ws.resolveChannel(args.channel);
-  if (channel === undefined) return fail('channel_not_found');
+  if (!channel) return fail('channel_not_found');
   const message = ws.message(channel.id, args.message_ts);
   if (message === undefined) return fail('message_not_found');
-  const permalink = profile.permalink({ channel: channel.id, ts: message.ts, threadTs: message.threadTs ?? null, base: '' });
+  const permalink = profile.permalink({ channel: channel.id, ts: message.ts, threadTs: message.threadTs ?? null, base: permalinkBase });
   return { ok: true, channel: channel.id, permalink };
 };
 
-const deleteMessage: MethodHandler = ({ args, ws }) => {
+export const deleteMessage: MethodHandler<MessageLookup> = ({ args, ws }) => {
   const channel = ws.resolveChannel(args.channel);
-  if (channel === undefined) return fail('channel_not_found');
+  if (!channel) return fail('channel_not_found');
   const message = ws.message(channel.id, args.ts);
   if (message === undefined) return fail('message_not_found');
-  ws.messages.delete(`${channel.id}/${message.ts}`);
+  ws.deleteMessage(channel.id, message.ts);
   return { ok: true, channel: channel.id, ts: message.ts };
 };
 

@@ -19,7 +19,8 @@ const channelJson = (c: ChannelRecord, profile: EmulatorProfile): Record<string,
   ...(c.imUser !== undefined ? { user: c.imUser } : {}),
 });
 
-const authTest: MethodHandler = ({ profile }) => authTestAnswer(profile);
+/** auth.test needs no workspace: both fronts serve it. */
+export const authTest: MethodHandler<unknown> = ({ profile }) => authTestAnswer(profile);
 
 const conversationsInfo: MethodHandler = ({ args, ws, profile }) => {
   const channel = typeof args.channel === 'string' ? ws.channels.get(args.channel) : undefined;

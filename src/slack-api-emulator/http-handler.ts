@@ -8,7 +8,7 @@ import { DIRECTORY_METHODS } from './directory-methods.ts';
 import { fail, type MethodHandler } from './method-handler.ts';
 import { VIEW_METHODS } from './view-methods.ts';
 import { parseApiArgs, readRaw, uploadedBytes, type ParsedBody } from './request-body.ts';
-import { answerResponseUrl, RESPONSE_URL_MAX_USES, type ResponseUrlOptions, type ResponseUrlRecord } from './response-urls.ts';
+import { ResponseUrls, type ResponseUrlContext } from './response-urls.ts';
 import { BLOCK_KIT_LIMITS } from './block-kit-limits.ts';
 import { TEST_PROFILE } from './profile.ts';
 import { SlackWorkspace, type ChannelRecord, type MessageRecord, type UserRecord } from './workspace.ts';
@@ -70,7 +70,7 @@ export interface SlackApiEmulator {
   addUser(id: string, fields?: Partial<Omit<UserRecord, 'id'>>): void;
   addUserGroup(id: string, handle: string, userIds: string[]): void;
   /** A response_url on this server, usable 5 times within 30 minutes. */
-  mintResponseUrl(options?: ResponseUrlOptions): string;
+  mintResponseUrl(options?: Pick<ResponseUrlContext, 'channel' | 'messageTs' | 'maxUses'>): string;
   /** Current (updated, not deleted) messages in a channel. */
   messagesIn(channel: string): MessageRecord[];
   workspace: SlackWorkspace;
@@ -87,7 +87,7 @@ export function createSlackApiEmulator(options: SlackApiEmulatorOptions = {}): S
   const ws = new SlackWorkspace(now);
   const calls: RecordedCall[] = [];
   const failures = new Map<string, InjectedFailure[]>();
-  const responseUrls = new Map<string, ResponseUrlRecord>();
+  const responseUrls = new ResponseUrls(now, { ...TEST_PROFILE, blocksJsonLimit });
   const waiters = new Set<() => void>();
   let origin = '';
 
@@ -138,7 +138,7 @@ export function createSlackApiEmulator(options: SlackApiEmulatorOptions = {}): S
     if (!tokens.has(token)) return fail('invalid_auth');
     if (injected()) return undefined;
     if (!parsed.ok) return fail(parsed.error);
-    return handler({ ws, profile: TEST_PROFILE, args, origin, blocksJsonLimit });
+    return handler({ ws, profile: TEST_PROFILE, args, origin, blocksJsonLimit, permalinkBase: '' });
   };
 
   const handleApi = (method: string, req: IncomingMessage, raw: Buffer, query: URLSearchParams, res: ServerResponse): void => {
@@ -181,10 +181,7 @@ export function createSlackApiEmulator(options: SlackApiEmulatorOptions = {}): S
     const args = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : { raw: raw.toString('utf8') };
     const call = { method: 'response_url', url, args };
     if (injectFailure('response_url', res, call)) return;
-    const entry = responseUrls.get(id);
-    const answer = entry === undefined
-      ? { status: 404, body: { ok: false, error: 'invalid_url' } }
-      : answerResponseUrl(ws, entry, payload, now(), blocksJsonLimit);
+    const answer = responseUrls.answer(id, payload, ws);
     record({ ...call, status: answer.status, response: answer.body });
     send(res, answer.status, answer.body);
   };
@@ -255,8 +252,8 @@ export function createSlackApiEmulator(options: SlackApiEmulatorOptions = {}): S
     addUserGroup: (id, handle, userIds) => ws.addUserGroup(id, handle, userIds),
     mintResponseUrl(urlOptions = {}) {
       const id = ws.nextId('R');
-      const { channel, messageTs, maxUses = RESPONSE_URL_MAX_USES } = urlOptions;
-      responseUrls.set(id, { id, mintedAt: now(), uses: 0, maxUses, channel, messageTs });
+      const { channel, messageTs, maxUses } = urlOptions;
+      responseUrls.mint(id, { channel, messageTs, maxUses });
       return `${origin}/response-url/${id}`;
     },
     messagesIn: (channel) => ws.messagesIn(channel),

@@ -4,6 +4,8 @@
 // renders nothing and decides nothing.
 
 import { CONSOLE_PROFILE } from './profile.ts';
+import type { ResponseContent, ResponseUrlTarget } from './response-urls.ts';
+import { TriggerIds } from './trigger-ids.ts';
 
 const { team, bot } = CONSOLE_PROFILE;
 /** The console's team and bot as the page reads them (no token: the page never sees it). */
@@ -86,7 +88,7 @@ export interface PersistedWorkspace {
   lastTs: number;
 }
 
-export class ConsoleWorkspace {
+export class ConsoleWorkspace implements ResponseUrlTarget {
   readonly #channels = new Map<string, ConsoleChannel>();
   /** `${channel}/${ts}` → message, insertion order = time order. */
   readonly #messages = new Map<string, ConsoleMessage>();
@@ -96,6 +98,8 @@ export class ConsoleWorkspace {
   readonly #modals = new Map<string, string[]>();
   readonly #homes = new Map<string, string>();
   readonly #listeners = new Set<(event: WorkspaceEvent) => void>();
+  /** trigger_ids handed out for interactions: whose, and whether a views.* call used it. */
+  readonly triggers = new TriggerIds();
   readonly #now: () => number;
   #lastTs = 0;
   #ids = 0;
@@ -164,6 +168,31 @@ export class ConsoleWorkspace {
     const deleted = this.#messages.delete(`${channel}/${ts}`);
     if (deleted) this.#emit({ type: 'message-deleted', channel, ts });
     return deleted;
+  }
+
+  hasMessage(channel: string, ts: string): boolean {
+    return this.#messages.has(`${channel}/${ts}`);
+  }
+
+  /** A response_url's `replace_original`: the page shows the message as edited. */
+  replaceMessage(channel: string, ts: string, content: ResponseContent): void {
+    const original = this.message(channel, ts);
+    if (original) this.putMessage({ ...original, text: content.text ?? '', blocks: (content.blocks as Json[] | undefined) ?? null, edited: true });
+  }
+
+  /** A response_url's new message, from the bot (ephemeral ones shown only to their user). */
+  postMessage(channel: string, content: ResponseContent & { threadTs?: string; ephemeralFor?: string }): void {
+    this.putMessage({
+      channel,
+      ts: this.nextTs(),
+      threadTs: content.threadTs ?? null,
+      user: CONSOLE_BOT.userId,
+      text: content.text ?? '',
+      blocks: (content.blocks as Json[] | undefined) ?? null,
+      files: [],
+      edited: false,
+      ephemeralFor: content.ephemeralFor ?? null,
+    });
   }
 
   #trim(channel: string): void {

@@ -1,11 +1,12 @@
-// Shared shape of the local Slack API server's method handlers: what a handler receives and the
-// helpers that build Slack-style answers. Test support only; handlers never touch HTTP.
-import { formatIssue, type BlockKitIssue } from './block-kit-validator.ts';
+// Shared shape of the emulator's method handlers, for both fronts (HTTP for the tests, fetch for
+// the console): what a handler receives and the helpers that build Slack-style answers and
+// refusals. Handlers never touch HTTP.
+import { checkMessageBlocks, formatIssue, type BlockKitIssue } from './block-kit-validator.ts';
 import type { EmulatorProfile } from './profile.ts';
 import type { MessageRecord, SlackWorkspace } from './workspace.ts';
 
-export interface MethodContext {
-  ws: SlackWorkspace;
+export interface MethodContext<W = SlackWorkspace> {
+  ws: W;
   /** Who the workspace is: team, bot identities, link formats. */
   profile: EmulatorProfile;
   /** Parsed arguments: form fields as strings, JSON-valued fields (blocks, view, files…) parsed. */
@@ -13,11 +14,13 @@ export interface MethodContext {
   /** `http://127.0.0.1:<port>`: for URLs the server hands out (upload URLs). */
   origin: string;
   blocksJsonLimit: number;
+  /** The caller's own origin for chat.getPermalink links (the console's page); '' when links are absolute. */
+  permalinkBase: string;
 }
 
 /** The JSON body of a Web API answer; Slack answers HTTP 200 with `ok: false` for method errors. */
 export type MethodResult = Record<string, unknown> & { ok: boolean };
-export type MethodHandler = (ctx: MethodContext) => MethodResult;
+export type MethodHandler<W = SlackWorkspace> = (ctx: MethodContext<W>) => MethodResult;
 
 export const fail = (error: string, extra: Record<string, unknown> = {}): MethodResult => ({ ok: false, error, ...extra });
 
@@ -29,6 +32,12 @@ export function refuse(error: string, issues: BlockKitIssue[], withErrorsList: b
   const messages = issues.map(formatIssue);
   const errors = withErrorsList ? { errors: issues.map((i) => `${i.message} [json-pointer:${i.pointer}]`) } : {};
   return fail(error, { ...errors, response_metadata: { messages } });
+}
+
+/** Slack's refusal of a message's blocks (absent or null: none to check), chat.*-worded; undefined when accepted. */
+export function blocksProblem(blocks: unknown): MethodResult | undefined {
+  const verdict = checkMessageBlocks(blocks ?? undefined);
+  return verdict.ok ? undefined : refuse(verdict.error, verdict.issues, true);
 }
 
 export const missingArgument = (name: string): MethodResult =>

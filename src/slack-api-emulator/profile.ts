@@ -9,6 +9,12 @@ export interface EmulatorProfile {
   workspaceUrl: string;
   /** chat.getPermalink's link to a message (`threadTs` when it is a thread reply); `base` is the caller's own origin, if any. */
   permalink(link: { channel: string; ts: string; threadTs: string | null; base: string }): string;
+  /** Whether an ephemeral response_url post is kept as a message for the user (the console shows it; the tests' workspace records only in_channel ones). */
+  postEphemeralResponses: boolean;
+  /** Whether a response_url post is checked as a whole message (`no_text`, `msg_too_long`) or only its blocks. */
+  responseUrlNeedsText: boolean;
+  /** Whether views.open/push take only trigger_ids the workspace handed out (the console mints them; the tests make them up). */
+  mintedTriggersOnly: boolean;
 }
 
 export const TEST_PROFILE: EmulatorProfile = {
@@ -19,6 +25,9 @@ export const TEST_PROFILE: EmulatorProfile = {
     const base = `https://redrive-test.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
     return threadTs !== null ? `${base}?thread_ts=${threadTs}&cid=${channel}` : base;
   },
+  postEphemeralResponses: false,
+  responseUrlNeedsText: true,
+  mintedTriggersOnly: false,
 };
 
 /** Base of the console's Web API; `.invalid` never resolves, so a mistake cannot reach a network. */
@@ -30,6 +39,9 @@ export const CONSOLE_PROFILE: EmulatorProfile = {
   workspaceUrl: `${CONSOLE_API_ORIGIN}/`,
   // The console's page opens a thread from its hash: every link names the thread's root.
   permalink: ({ channel, ts, threadTs, base }) => `${base}/console#thread=${channel}:${threadTs ?? ts}`,
+  postEphemeralResponses: true,
+  responseUrlNeedsText: false,
+  mintedTriggersOnly: true,
 };
 
 /** auth.test's answer for a workspace: the bot as the caller. */

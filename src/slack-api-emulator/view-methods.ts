@@ -1,6 +1,6 @@
 // views.* methods of the local Slack API server: modals (open, update, push) and App Home
-// (publish). View problems answer `invalid_arguments` with `[ERROR]` lines, as Slack does.
-// Test support only.
+// (publish). View problems answer `invalid_arguments` with `[ERROR]` lines, as Slack does; the
+// console's views.* (console-methods.ts) share viewJson and viewProblem.
 import { checkView } from './block-kit-validator.ts';
 import { fail, missingArgument, refuse, str, type MethodContext, type MethodHandler, type MethodResult } from './method-handler.ts';
 import type { EmulatorProfile } from './profile.ts';
@@ -37,12 +37,12 @@ export function viewJson(v: Pick<ViewRecord, 'id' | 'type' | 'view' | 'hash' | '
 function takeTrigger(ctx: MethodContext): MethodResult | undefined {
   const trigger = str(ctx.args.trigger_id) ?? str(ctx.args.interactivity_pointer);
   if (trigger === undefined) return missingArgument('trigger_id');
-  if (ctx.ws.usedTriggerIds.has(trigger)) return fail('exchanged_trigger_id');
-  ctx.ws.usedTriggerIds.add(trigger);
-  return undefined;
+  const use = ctx.ws.triggers.use(trigger, ctx.profile.mintedTriggersOnly);
+  return use.ok ? undefined : fail(use.error);
 }
 
-function viewProblem(view: unknown, kind: 'modal' | 'home'): MethodResult | undefined {
+/** Slack's refusal of a modal or App Home view; undefined when accepted. */
+export function viewProblem(view: unknown, kind: 'modal' | 'home'): MethodResult | undefined {
   const verdict = checkView(view, kind);
   return verdict.ok ? undefined : refuse(verdict.error, verdict.issues, false);
 }

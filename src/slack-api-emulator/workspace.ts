@@ -3,6 +3,8 @@
 // answers no requests. The token here is a test value that never reaches real Slack.
 
 import { TEST_PROFILE } from './profile.ts';
+import type { ResponseContent, ResponseUrlTarget } from './response-urls.ts';
+import { TriggerIds } from './trigger-ids.ts';
 
 export const TEST_TEAM_ID = TEST_PROFILE.team.id;
 export const TEST_TEAM_DOMAIN = TEST_PROFILE.team.domain;
@@ -92,7 +94,7 @@ export const DEFAULT_USERGROUPS: ReadonlyArray<{ id: string; handle: string; use
 /** DM channel id Slack-style: one D… channel per user, derived from the user id. */
 export const dmChannelIdFor = (userId: string): string => `D${userId.slice(1)}`;
 
-export class SlackWorkspace {
+export class SlackWorkspace implements ResponseUrlTarget {
   readonly channels = new Map<string, ChannelRecord>();
   readonly users = new Map<string, UserRecord>();
   readonly usergroups = new Map<string, { id: string; handle: string; userIds: string[] }>();
@@ -101,7 +103,7 @@ export class SlackWorkspace {
   readonly ephemerals: MessageRecord[] = [];
   readonly views = new Map<string, ViewRecord>();
   readonly files = new Map<string, FileRecord>();
-  readonly usedTriggerIds = new Set<string>();
+  readonly triggers = new TriggerIds();
   private readonly now: () => number;
   private seq = 0;
 
@@ -166,13 +168,34 @@ export class SlackWorkspace {
     this.messages.set(`${message.channel}/${message.ts}`, Object.fromEntries(defined) as unknown as MessageRecord);
   }
 
+  hasMessage(channel: string, ts: string): boolean {
+    return this.messages.has(`${channel}/${ts}`);
+  }
+
+  deleteMessage(channel: string, ts: string): boolean {
+    return this.messages.delete(`${channel}/${ts}`);
+  }
+
+  /** A response_url's `replace_original`: the new content in place of the old, whatever it lacks dropped. */
+  replaceMessage(channel: string, ts: string, content: ResponseContent): void {
+    const original = this.message(channel, ts);
+    if (original !== undefined) this.putMessage({ ...original, text: content.text, blocks: content.blocks });
+  }
+
+  /** A response_url's new message (ephemeral ones kept apart, as chat.postEphemeral's). */
+  postMessage(channel: string, content: ResponseContent & { threadTs?: string; ephemeralFor?: string }): void {
+    const message: MessageRecord = { channel, ts: this.nextTs(), text: content.text, blocks: content.blocks, threadTs: content.threadTs, ephemeralFor: content.ephemeralFor };
+    if (message.ephemeralFor !== undefined) this.ephemerals.push(message);
+    else this.putMessage(message);
+  }
+
   /** Forgets what the app created (messages, views, files, used trigger ids); keeps the directory. */
   resetActivity(): void {
     this.messages.clear();
     this.ephemerals.length = 0;
     this.views.clear();
     this.files.clear();
-    this.usedTriggerIds.clear();
+    this.triggers.clear();
   }
 
   messagesIn(channel: string): MessageRecord[] {
